@@ -1,0 +1,78 @@
+// The two extension points a plugin registers with a host.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_PUBLIC_HOOKS_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_PUBLIC_HOOKS_H_
+
+#include <string>
+#include <vector>
+
+#include "kvstore_adapter/public/ledger_reader.h"
+#include "kvstore_adapter/public/secret_bytes.h"
+#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/transaction.h"
+#include "kvstore_adapter/public/types.h"
+
+namespace ledgerseal::kv {
+
+// Called on the primary for every transaction, after the application wrote it
+// and before it is committed (appended to the ledger). Hooks run in
+// registration order, each once; a hook sees the writes of the hooks before
+// it and may add writes of its own, which commit atomically with the rest.
+//
+// If OnCommit returns an error, the transaction does not commit and the
+// caller of Host::Commit receives kHookFailed naming the hook and its error.
+//
+// Thread safety: the host calls a hook from one thread at a time.
+class TransactionHook {
+ public:
+  virtual ~TransactionHook() = default;
+  virtual Status OnCommit(Transaction& tx) = 0;
+};
+
+// The identity of the node a host runs as.
+struct NodeIdentity {
+  std::string node_id;           // unique within a service, chosen by the host
+  std::string sealing_identity;  // stable operator-chosen name; may be empty
+  std::string service_id;        // identifies the service (changes on recovery)
+};
+
+// Everything a recovery hook may use. Valid only during the call.
+struct RecoveryContext {
+  NodeIdentity node;
+  // The identity this node had in the service being recovered (may differ
+  // from node.sealing_identity); empty when not configured.
+  std::string previous_sealing_identity;
+  // The service id of the service being recovered.
+  std::string previous_service_id;
+  LedgerReader* ledger = nullptr;  // never null; positioned at the newest entry
+};
+
+// A ledger secret recovered before replay.
+struct RecoveredSecret {
+  uint64_t ledger_secret_version = 0;
+  SecretBytes secret;
+  // The version of the entry that carried the sealed material; the host
+  // must authenticate this entry and every later one during replay.
+  Version found_at_version = kNoVersion;
+  std::string method;  // how it was obtained, e.g. "local_unsealing"
+};
+
+// Called when a node opens an existing ledger in recovery mode, BEFORE the
+// store is replayed. Hooks run in registration order until one returns a
+// secret; a hook that does not apply returns kNotFound and the next one runs;
+// any other error stops recovery (nothing is written) and reaches the operator.
+class RecoveryHook {
+ public:
+  virtual ~RecoveryHook() = default;
+
+  virtual Result<RecoveredSecret> Unseal(const RecoveryContext& ctx) = 0;
+
+  // Called once replay has authenticated every entry from
+  // `secret.found_at_version` on, inside the first transaction of the
+  // recovered service, so the hook can record the recovery (e.g.
+  // `sealing.last_recovery`). An error aborts the recovery.
+  virtual Status OnRecovered(Transaction& tx, const RecoveredSecret& secret) = 0;
+};
+
+}  // namespace ledgerseal::kv
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_PUBLIC_HOOKS_H_

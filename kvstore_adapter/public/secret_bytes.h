@@ -1,0 +1,44 @@
+// Key material held in memory: wiped with OPENSSL_cleanse when released.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_PUBLIC_SECRET_BYTES_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_PUBLIC_SECRET_BYTES_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace ledgerseal::kv {
+
+// Owns secret bytes (ledger secrets, wrapping keys, store keys). Move-only;
+// the buffer is wiped on destruction, on move-from and on assignment, so no
+// copy of the key outlives its owner. Never log or print its contents.
+class SecretBytes {
+ public:
+  SecretBytes() = default;
+  explicit SecretBytes(size_t size);  // zero-filled
+  explicit SecretBytes(std::span<const uint8_t> bytes);
+  SecretBytes(SecretBytes&& other) noexcept;
+  SecretBytes& operator=(SecretBytes&& other) noexcept;
+  SecretBytes(const SecretBytes&) = delete;
+  SecretBytes& operator=(const SecretBytes&) = delete;
+  ~SecretBytes();
+
+  // An explicit, separately wiped copy.
+  SecretBytes Clone() const { return SecretBytes(bytes()); }
+
+  std::span<const uint8_t> bytes() const { return bytes_; }
+  std::span<uint8_t> mutable_bytes() { return bytes_; }
+  size_t size() const { return bytes_.size(); }
+  bool empty() const { return bytes_.empty(); }
+
+  // Constant-time comparison.
+  friend bool operator==(const SecretBytes& a, const SecretBytes& b);
+
+ private:
+  void Wipe();
+  std::vector<uint8_t> bytes_;
+};
+
+}  // namespace ledgerseal::kv
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_PUBLIC_SECRET_BYTES_H_

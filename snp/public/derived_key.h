@@ -1,0 +1,108 @@
+// The platform boundary: a provider of SEV-SNP style derived keys.
+//
+// A derived key is 32 bytes that only the same chip, running the same launch
+// (as selected by `guest_field_select`), can obtain again. Everything in
+// ledgerseal that is "sealed to the node" is ultimately keyed by one.
+#ifndef LEDGERSEAL_SNP_PUBLIC_DERIVED_KEY_H_
+#define LEDGERSEAL_SNP_PUBLIC_DERIVED_KEY_H_
+
+#include <array>
+#include <cstdint>
+#include <expected>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace ledgerseal::snp {
+
+// GUEST_FIELD_SELECT bits of MSG_KEY_REQ (SEV-SNP ABI spec, table "Key
+// Request Message"): which launch fields are mixed into the derived key.
+enum FieldSelect : uint64_t {
+  kFieldGuestPolicy = 1u << 0,
+  kFieldImageId = 1u << 1,
+  kFieldFamilyId = 1u << 2,
+  kFieldMeasurement = 1u << 3,
+  kFieldGuestSvn = 1u << 4,
+  kFieldTcbVersion = 1u << 5,
+};
+inline constexpr uint64_t kAllFieldSelectBits = 0x3f;
+
+// ROOT_KEY_SELECT of MSG_KEY_REQ.
+enum class RootKey : uint32_t { kVcek = 0, kVmrk = 1 };
+
+// One derived-key request; mirrors `struct snp_derived_key_req` of
+// <linux/sev-guest.h>. Stored verbatim next to everything sealed with the
+// resulting key, so that unsealing repeats exactly the same request.
+struct DerivedKeyRequest {
+  RootKey root_key = RootKey::kVcek;
+  uint64_t guest_field_select = kFieldMeasurement | kFieldTcbVersion;
+  uint32_t vmpl = 0;
+  uint32_t guest_svn = 0;
+  // Only meaningful when kFieldTcbVersion is selected; must not exceed the
+  // platform's committed TCB (the firmware refuses, and so does `virtual`).
+  uint64_t tcb_version = 0;
+
+  friend bool operator==(const DerivedKeyRequest&, const DerivedKeyRequest&) = default;
+};
+
+enum class DerivedKeyErrorCode {
+  kDeviceUnavailable,   // no /dev/sev-guest (not an SNP guest), or cannot open it
+  kIoctlFailed,         // the ioctl itself failed (errno in the message)
+  kFirmwareError,       // the PSP answered with a non-zero status / fw_error
+  kMalformedResponse,   // short or inconsistent response
+  kInvalidRequest,      // e.g. unknown field-select bits, VMPL out of range
+  kTcbAboveCommitted,   // requested TCB above the platform's committed TCB
+  kPlatformStateError,  // virtual platform: unreadable/invalid machine secret or state
+};
+
+// Stable, human-readable name of a code ("device_unavailable", ...).
+std::string_view ErrorCodeName(DerivedKeyErrorCode code);
+
+struct DerivedKeyError {
+  DerivedKeyErrorCode code;
+  std::string message;  // never contains key material
+};
+
+// 32 bytes of key material; wiped (OPENSSL_cleanse) when destroyed.
+// Move-only so that copies of the key are explicit.
+class DerivedKey {
+ public:
+  static constexpr size_t kSize = 32;
+  DerivedKey() = default;
+  explicit DerivedKey(std::span<const uint8_t, kSize> bytes);
+  DerivedKey(DerivedKey&& other) noexcept;
+  DerivedKey& operator=(DerivedKey&& other) noexcept;
+  DerivedKey(const DerivedKey&) = delete;
+  DerivedKey& operator=(const DerivedKey&) = delete;
+  ~DerivedKey();
+
+  std::span<const uint8_t, kSize> bytes() const { return bytes_; }
+
+ private:
+  std::array<uint8_t, kSize> bytes_{};
+};
+
+// A source of derived keys. Implementations: SevGuestProvider (real
+// hardware), VirtualProvider (insecure software stand-in for tests/demo).
+//
+// Thread safety: implementations must allow concurrent GetDerivedKey calls.
+class DerivedKeyProvider {
+ public:
+  virtual ~DerivedKeyProvider() = default;
+
+  // Asks the platform for the key of `request`. Deterministic: the same
+  // request on the same platform state yields the same key.
+  virtual std::expected<DerivedKey, DerivedKeyError> GetDerivedKey(
+      const DerivedKeyRequest& request) const = 0;
+
+  // Short platform name stored with sealed data ("sev-guest", "virtual").
+  virtual std::string_view platform_name() const = 0;
+
+  // The platform's committed TCB version, used as the default `tcb_version`
+  // of new requests.
+  virtual std::expected<uint64_t, DerivedKeyError> CommittedTcb() const = 0;
+};
+
+}  // namespace ledgerseal::snp
+
+#endif  // LEDGERSEAL_SNP_PUBLIC_DERIVED_KEY_H_

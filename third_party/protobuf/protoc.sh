@@ -1,0 +1,3 @@
+#!/bin/sh
+# Runs the system protoc (Debian's protobuf-compiler).
+exec /usr/bin/protoc "$@"

@@ -1,0 +1,30 @@
+"""Forwards rules_cc's public rules to Bazel's native C++ rules.
+
+Bazel 4.2.3 (Debian's bazel-bootstrap) ships native C++ rules, but Debian's
+bazel-rules-cc package is too new for it (it needs `use_cpp_toolchain`).
+Anything that loads @rules_cc//cc:defs.bzl gets the native rule instead.
+"""
+
+def cc_binary(**kwargs):
+    native.cc_binary(**kwargs)
+
+def cc_library(**kwargs):
+    native.cc_library(**kwargs)
+
+def cc_test(**kwargs):
+    native.cc_test(**kwargs)
+
+def cc_import(**kwargs):
+    native.cc_import(**kwargs)
+
+def cc_proto_library(**kwargs):
+    native.cc_proto_library(**kwargs)
+
+def cc_toolchain(**kwargs):
+    native.cc_toolchain(**kwargs)
+
+def cc_toolchain_suite(**kwargs):
+    native.cc_toolchain_suite(**kwargs)
+
+def objc_library(**kwargs):
+    native.objc_library(**kwargs)

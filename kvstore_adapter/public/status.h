@@ -32,6 +32,8 @@ struct Error {
 
   // "<code name>: <message>"
   std::string ToString() const;
+
+  friend bool operator==(const Error&, const Error&) = default;
 };
 
 template <typename T>

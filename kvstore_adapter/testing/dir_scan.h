@@ -1,0 +1,21 @@
+// Test support: does any file under a directory contain a byte string?
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_TESTING_DIR_SCAN_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_TESTING_DIR_SCAN_H_
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ledgerseal::kv::testing {
+
+// Paths of every regular file under `dir` (recursively) whose bytes contain
+// `needle`. Reads each file whole; meant for test-sized directories.
+std::vector<std::string> FilesContaining(const std::filesystem::path& dir, std::string_view needle);
+
+// Number of regular files under `dir`, recursively.
+size_t CountFiles(const std::filesystem::path& dir);
+
+}  // namespace ledgerseal::kv::testing
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_TESTING_DIR_SCAN_H_

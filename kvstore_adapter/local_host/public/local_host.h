@@ -1,0 +1,45 @@
+// A single-node, non-replicated Host over the encrypted store.
+//
+// It runs the same hook protocol as the replicated reference host, which makes
+// it the smallest complete example of the adapter interface and a
+// deterministic host for plugin tests. It keeps no ledger files, so it has no
+// recovery mode: recovery needs the reference host.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_LOCAL_HOST_PUBLIC_LOCAL_HOST_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_LOCAL_HOST_PUBLIC_LOCAL_HOST_H_
+
+#include <memory>
+#include <mutex>
+
+#include "kvstore_adapter/host_support/public/hook_registry.h"
+#include "kvstore_adapter/public/host.h"
+#include "kvstore_adapter/store/public/store.h"
+
+namespace ledgerseal::kv {
+
+class LocalHost : public Host {
+ public:
+  // Takes ownership of `store`. Precondition: store != nullptr.
+  LocalHost(NodeIdentity node, std::unique_ptr<Store> store);
+
+  const NodeIdentity& node() const override { return node_; }
+  Status RegisterTransactionHook(std::string name, std::shared_ptr<TransactionHook> hook) override;
+  Status RegisterRecoveryHook(std::string name, std::shared_ptr<RecoveryHook> hook) override;
+  Result<std::unique_ptr<Transaction>> BeginTransaction() override;
+
+  // Commits are serialised. Optimistic concurrency: if another transaction
+  // committed after `tx` began, `tx` fails with kAborted (retry it), so no
+  // update is lost. Errors: as Host::Commit, plus kAborted for that conflict.
+  Result<Version> Commit(std::unique_ptr<Transaction> tx) override;
+
+  const Store& store() const { return *store_; }
+
+ private:
+  NodeIdentity node_;
+  std::unique_ptr<Store> store_;
+  HookRegistry hooks_;
+  std::mutex commit_mu_;
+};
+
+}  // namespace ledgerseal::kv
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_LOCAL_HOST_PUBLIC_LOCAL_HOST_H_

@@ -1,0 +1,51 @@
+// `ledgerseal`: the command-line entry point (bazel run //tools:ledgerseal).
+#include <iostream>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "tools/command.h"
+
+namespace ledgerseal::tools {
+namespace {
+
+void PrintHelp(std::ostream& out) {
+  out << "ledgerseal: local sealing for replicated, encrypted key-value ledgers.\n"
+      << "A node restarted on the same (AMD SEV-SNP) hardware recovers the ledger secrets\n"
+      << "from the ledger itself, with no human recovery shares.\n\n"
+      << "usage: ledgerseal COMMAND [ARGS...]\n"
+      << "       ledgerseal COMMAND --help\n\n"
+      << "commands:\n";
+  for (const Command& c : AllCommands()) {
+    out << "  " << c.name << std::string(10 - c.name.size(), ' ') << c.summary << "\n";
+  }
+}
+
+bool IsHelp(std::string_view arg) { return arg == "--help" || arg == "-h" || arg == "help"; }
+
+int Main(std::span<const std::string_view> args) {
+  if (args.empty() || IsHelp(args[0])) {
+    PrintHelp(std::cout);
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  for (const Command& c : AllCommands()) {
+    if (c.name != args[0]) continue;
+    const auto rest = args.subspan(1);
+    if (!rest.empty() && IsHelp(rest[0])) {
+      std::cout << c.usage;
+      return kExitOk;
+    }
+    return c.run(rest);
+  }
+  std::cerr << "ledgerseal: unknown command '" << args[0] << "'\n\n";
+  PrintHelp(std::cerr);
+  return kExitUsage;
+}
+
+}  // namespace
+}  // namespace ledgerseal::tools
+
+int main(int argc, char** argv) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  return ledgerseal::tools::Main(args);
+}

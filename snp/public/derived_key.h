@@ -27,6 +27,9 @@ enum FieldSelect : uint64_t {
 };
 inline constexpr uint64_t kAllFieldSelectBits = 0x3f;
 
+// Highest VM permission level (VMPL0 is the most privileged).
+inline constexpr uint32_t kMaxVmpl = 3;
+
 // ROOT_KEY_SELECT of MSG_KEY_REQ.
 enum class RootKey : uint32_t { kVcek = 0, kVmrk = 1 };
 
@@ -55,7 +58,8 @@ enum class DerivedKeyErrorCode {
   kPlatformStateError,  // virtual platform: unreadable/invalid machine secret or state
 };
 
-// Stable, human-readable name of a code ("device_unavailable", ...).
+// Stable, human-readable name of a code ("device_unavailable", ...), for logs
+// and metrics. Returns "unknown" for a value outside the enum. Thread-safe.
 std::string_view ErrorCodeName(DerivedKeyErrorCode code);
 
 struct DerivedKeyError {
@@ -63,12 +67,22 @@ struct DerivedKeyError {
   std::string message;  // never contains key material
 };
 
-// 32 bytes of key material; wiped (OPENSSL_cleanse) when destroyed.
-// Move-only so that copies of the key are explicit.
+// Checks what every platform checks before asking for a key: no
+// field-select bits above kAllFieldSelectBits, vmpl <= kMaxVmpl, and a known
+// root key. Platform-specific rules (TCB at or below committed, guest SVN at
+// or below the launch SVN, ...) are left to the provider.
+// Errors: kInvalidRequest naming the offending field. Thread-safe.
+std::expected<void, DerivedKeyError> ValidateRequest(const DerivedKeyRequest& request);
+
+// 32 bytes of key material; wiped (OPENSSL_cleanse) when destroyed, and the
+// source is wiped when moved from. Move-only so that copies of the key are
+// explicit. Never log or print bytes(). Not synchronised: share across
+// threads only as const.
 class DerivedKey {
  public:
   static constexpr size_t kSize = 32;
-  DerivedKey() = default;
+  DerivedKey() = default;  // all zero
+  // Copies `bytes`; the caller still owns (and should wipe) its buffer.
   explicit DerivedKey(std::span<const uint8_t, kSize> bytes);
   DerivedKey(DerivedKey&& other) noexcept;
   DerivedKey& operator=(DerivedKey&& other) noexcept;
@@ -76,6 +90,7 @@ class DerivedKey {
   DerivedKey& operator=(const DerivedKey&) = delete;
   ~DerivedKey();
 
+  // Valid as long as this object lives and is not moved from.
   std::span<const uint8_t, kSize> bytes() const { return bytes_; }
 
  private:
@@ -92,14 +107,20 @@ class DerivedKeyProvider {
 
   // Asks the platform for the key of `request`. Deterministic: the same
   // request on the same platform state yields the same key.
+  // Errors: kInvalidRequest (see ValidateRequest, plus guest SVN above the
+  // launch SVN), kTcbAboveCommitted, and platform-specific codes (device,
+  // ioctl, firmware, malformed response, platform state).
   virtual std::expected<DerivedKey, DerivedKeyError> GetDerivedKey(
       const DerivedKeyRequest& request) const = 0;
 
   // Short platform name stored with sealed data ("sev-guest", "virtual").
+  // The view is valid for the program's lifetime.
   virtual std::string_view platform_name() const = 0;
 
   // The platform's committed TCB version, used as the default `tcb_version`
-  // of new requests.
+  // of new requests. May change at runtime (a firmware update is committed),
+  // so callers should not cache it across requests they intend to repeat:
+  // store the tcb_version actually used instead.
   virtual std::expected<uint64_t, DerivedKeyError> CommittedTcb() const = 0;
 };
 

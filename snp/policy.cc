@@ -1,0 +1,74 @@
+#include "snp/public/policy.h"
+
+#include <array>
+#include <charconv>
+
+#include "snp/error_util.h"
+
+namespace ledgerseal::snp {
+namespace {
+
+constexpr std::array<PolicyPreset, 2> kPresets = {{
+    {"measurement+tcb", kFieldMeasurement | kFieldTcbVersion,
+     "bind to the exact launch measurement and the TCB (default; as CCF)"},
+    {"family+image+svn+tcb", kFieldFamilyId | kFieldImageId | kFieldGuestSvn | kFieldTcbVersion,
+     "bind to the ID block's family and image ids, guest SVN and TCB (survives code upgrades)"},
+}};
+
+// Fields that identify the code running in the guest.
+constexpr uint64_t kCodeIdentityBits = kFieldMeasurement | kFieldImageId | kFieldFamilyId;
+
+std::string ValidChoices() {
+  std::string text = "valid policies: ";
+  for (const auto& preset : kPresets) text += std::string(preset.name) + ", ";
+  return text + "or raw:<field-select bits, e.g. raw:0x2a>";
+}
+
+std::unexpected<DerivedKeyError> PolicyError(std::string_view text, const std::string& why) {
+  return Fail(DerivedKeyErrorCode::kInvalidRequest,
+              "policy \"" + std::string(text) + "\" " + why + "; " + ValidChoices());
+}
+
+std::expected<uint64_t, DerivedKeyError> ParseRawBits(std::string_view text) {
+  std::string_view digits = text.substr(kRawPolicyPrefix.size());
+  int base = 10;
+  if (digits.starts_with("0x") || digits.starts_with("0X")) {
+    digits.remove_prefix(2);
+    base = 16;
+  }
+  uint64_t bits = 0;
+  const char* end = digits.data() + digits.size();
+  const auto [ptr, ec] = std::from_chars(digits.data(), end, bits, base);
+  if (digits.empty() || ec != std::errc() || ptr != end) {
+    return PolicyError(text, "is not a number");
+  }
+  if ((bits & ~kAllFieldSelectBits) != 0) {
+    return PolicyError(text, "sets field-select bits outside 0x3f");
+  }
+  if ((bits & kCodeIdentityBits) == 0) {
+    return PolicyError(text, "does not bind the key to the code (select measurement 0x8, image id "
+                             "0x2 or family id 0x4): any guest on the machine could derive it");
+  }
+  return bits;
+}
+
+}  // namespace
+
+std::span<const PolicyPreset> PolicyPresets() { return kPresets; }
+
+std::expected<uint64_t, DerivedKeyError> ParsePolicy(std::string_view text) {
+  for (const auto& preset : kPresets) {
+    if (text == preset.name) return preset.field_select;
+  }
+  if (text.starts_with(kRawPolicyPrefix)) return ParseRawBits(text);
+  return PolicyError(text, "is unknown");
+}
+
+std::string PolicyName(uint64_t field_select) {
+  for (const auto& preset : kPresets) {
+    if (field_select == preset.field_select) return std::string(preset.name);
+  }
+  return std::string(kRawPolicyPrefix) + HexNumber(field_select);
+}
+
+}  // namespace ledgerseal::snp

@@ -1,0 +1,86 @@
+#include "snp/public/policy.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace ledgerseal::snp {
+namespace {
+
+TEST(PolicyTest, PresetsMapToTheirFieldSelectBits) {
+  EXPECT_EQ(ParsePolicy("measurement+tcb"), kFieldMeasurement | kFieldTcbVersion);
+  EXPECT_EQ(ParsePolicy("measurement+tcb"), 0x28u);
+  EXPECT_EQ(ParsePolicy("family+image+svn+tcb"),
+            kFieldFamilyId | kFieldImageId | kFieldGuestSvn | kFieldTcbVersion);
+  EXPECT_EQ(ParsePolicy("family+image+svn+tcb"), 0x36u);
+}
+
+TEST(PolicyTest, DefaultIsTheFirstPresetAndMatchesCcf) {
+  ASSERT_FALSE(PolicyPresets().empty());
+  EXPECT_EQ(PolicyPresets().front().name, kDefaultPolicyName);
+  EXPECT_EQ(ParsePolicy(kDefaultPolicyName), DerivedKeyRequest{}.guest_field_select);
+}
+
+TEST(PolicyTest, RawBitsInHexOrDecimal) {
+  EXPECT_EQ(ParsePolicy("raw:0x2a"), 0x2au);
+  EXPECT_EQ(ParsePolicy("raw:0X3F"), 0x3fu);
+  EXPECT_EQ(ParsePolicy("raw:8"), 0x8u);
+  EXPECT_EQ(ParsePolicy("raw:0x0000000c"), 0xcu);
+}
+
+TEST(PolicyTest, BadPoliciesAreInvalidRequestsListingTheValidNames) {
+  struct Case {
+    const char* text;
+    const char* why;
+  };
+  const Case cases[] = {
+      {"", "is unknown"},
+      {"measurement", "is unknown"},
+      {"MEASUREMENT+TCB", "is unknown"},
+      {"raw:", "is not a number"},
+      {"raw:0x", "is not a number"},
+      {"raw:0xzz", "is not a number"},
+      {"raw:-8", "is not a number"},
+      {"raw:0x2a ", "is not a number"},
+      {"raw:0x48", "outside 0x3f"},
+      {"raw:0x100000000000000008", "is not a number"},  // overflows u64
+      {"raw:0x20", "does not bind the key to the code"},
+      {"raw:0x0", "does not bind the key to the code"},
+      {"raw:0x31", "does not bind the key to the code"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    const auto bits = ParsePolicy(c.text);
+    ASSERT_FALSE(bits.has_value());
+    EXPECT_EQ(bits.error().code, DerivedKeyErrorCode::kInvalidRequest);
+    const std::string& message = bits.error().message;
+    EXPECT_NE(message.find(c.why), std::string::npos) << message;
+    EXPECT_NE(message.find("measurement+tcb"), std::string::npos) << message;
+    EXPECT_NE(message.find("family+image+svn+tcb"), std::string::npos) << message;
+    EXPECT_NE(message.find("raw:"), std::string::npos) << message;
+  }
+}
+
+TEST(PolicyTest, NamesPresetsAndFallsBackToRaw) {
+  EXPECT_EQ(PolicyName(0x28), "measurement+tcb");
+  EXPECT_EQ(PolicyName(0x36), "family+image+svn+tcb");
+  EXPECT_EQ(PolicyName(0x2a), "raw:0x2a");
+  EXPECT_EQ(PolicyName(0x140), "raw:0x140");
+}
+
+TEST(PolicyTest, EveryValidPolicyRoundTripsThroughItsName) {
+  int valid = 0;
+  for (uint64_t bits = 0; bits <= kAllFieldSelectBits; ++bits) {
+    const auto parsed = ParsePolicy(PolicyName(bits));
+    const bool binds_code = (bits & (kFieldMeasurement | kFieldImageId | kFieldFamilyId)) != 0;
+    EXPECT_EQ(parsed.has_value(), binds_code) << PolicyName(bits);
+    if (parsed) {
+      EXPECT_EQ(*parsed, bits);
+      ++valid;
+    }
+  }
+  EXPECT_EQ(valid, 56);  // 64 combinations minus the 8 without a code-identity bit
+}
+
+}  // namespace
+}  // namespace ledgerseal::snp

@@ -1,0 +1,61 @@
+// Typed errors of the sealing core. Each failure mode a recovering operator
+// must tell apart has its own code; messages name what failed (which
+// identity, which blob, which field) and never contain key material.
+#ifndef LEDGERSEAL_PLUGIN_PUBLIC_SEALING_ERROR_H_
+#define LEDGERSEAL_PLUGIN_PUBLIC_SEALING_ERROR_H_
+
+#include <expected>
+#include <string>
+#include <string_view>
+
+#include "kvstore_adapter/public/status.h"
+
+namespace ledgerseal::sealing {
+
+enum class SealingErrorCode {
+  kUnknownDerivationVersion,  // DerivationParams.derivation_version is not one we implement
+  kUnknownFormatVersion,      // a record's format_version is not one we implement
+  kPlatformMismatch,          // the re-derived key id differs: other chip, measurement, TCB
+                              // or platform — or the stored key id/params were altered
+  kPlatformError,             // the DerivedKeyProvider refused (message names its code)
+  kTampered,                  // a GCM tag or OAEP decryption failed under the right key, or a
+                              // record contradicts itself: its bytes were altered
+  kIdentityNotFound,          // no share for the requested sealing identity
+  kWrongSecretVersion,        // the record seals another ledger secret version than expected
+  kWrongService,              // the record belongs to another service than expected
+  kMalformed,                 // unparsable proto, wrong field sizes, invalid stored values
+  kInvalidArgument,           // the caller broke a documented precondition
+  kCryptoError,               // OpenSSL failed internally (allocation, provider)
+};
+
+// Stable lower_snake_case name, e.g. "platform_mismatch". Returns "unknown"
+// for a value outside the enum. Thread-safe.
+std::string_view SealingErrorCodeName(SealingErrorCode code);
+
+struct SealingError {
+  SealingErrorCode code;
+  std::string message;  // what failed and where; never key material
+
+  // "<code name>: <message>"
+  std::string ToString() const;
+};
+
+template <typename T>
+using SealingResult = std::expected<T, SealingError>;
+using SealingStatus = SealingResult<void>;
+
+inline std::unexpected<SealingError> MakeSealingError(SealingErrorCode code, std::string message) {
+  return std::unexpected(SealingError{code, std::move(message)});
+}
+
+// Maps a sealing error onto the adapter interface's codes for hooks:
+// kIdentityNotFound -> kNotFound (this node has nothing to unseal);
+// kTampered, kMalformed -> kCorruption; kPlatformMismatch -> kWrongKey;
+// kInvalidArgument -> kInvalidArgument; kCryptoError -> kInternal; all other
+// codes -> kRecoveryFailed. The message keeps the sealing code name:
+// "<sealing code name>: <message>". Thread-safe.
+kv::Error ToKvError(const SealingError& error);
+
+}  // namespace ledgerseal::sealing
+
+#endif  // LEDGERSEAL_PLUGIN_PUBLIC_SEALING_ERROR_H_

@@ -1,0 +1,33 @@
+// Internal: structural checks of stored records that need no key — sizes,
+// versions, presence — shared by the unseal paths and the validators.
+#ifndef LEDGERSEAL_PLUGIN_SEALING_RECORD_SHAPE_H_
+#define LEDGERSEAL_PLUGIN_SEALING_RECORD_SHAPE_H_
+
+#include <cstddef>
+#include <string_view>
+
+#include "plugin/proto/sealing.pb.h"
+#include "plugin/public/sealing_error.h"
+
+namespace ledgerseal::sealing::internal {
+
+// Upper bounds on stored variable-size fields: generous for RSA-4096
+// (public DER ~550 B, PKCS#8 ~2.4 KB) yet small enough that a hostile record
+// cannot make us allocate much.
+inline constexpr size_t kMaxPublicKeyDerBytes = 4096;
+inline constexpr size_t kMaxSealedPrivateKeyBytes = 8192;
+
+// IV is 12 bytes, tag 16 bytes, ciphertext `min_bytes`..`max_bytes`.
+// Errors: kMalformed naming `what`.
+SealingStatus CheckAeadBlobShape(std::string_view what, const v1::AeadBlob& blob,
+                                 size_t min_ciphertext_bytes, size_t max_ciphertext_bytes);
+
+// Versions, names, derivation parameters and field sizes of a
+// SealedRecoveryKey; does not parse public_key_der (an altered key must be
+// reported by the tag check as kTampered, not as a parse failure).
+// Errors: kUnknownFormatVersion, kUnknownDerivationVersion, kMalformed.
+SealingStatus CheckRecoveryKeyShape(const v1::SealedRecoveryKey& sealed);
+
+}  // namespace ledgerseal::sealing::internal
+
+#endif  // LEDGERSEAL_PLUGIN_SEALING_RECORD_SHAPE_H_

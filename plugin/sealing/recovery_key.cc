@@ -1,0 +1,194 @@
+#include "plugin/public/recovery_key.h"
+
+#include <openssl/crypto.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "kvstore_adapter/public/types.h"
+#include "plugin/crypto/public/aes_gcm.h"
+#include "plugin/public/sealing_format.h"
+#include "plugin/public/sealing_key.h"
+#include "plugin/sealing/check.h"
+#include "plugin/sealing/context_binding.h"
+#include "plugin/sealing/names.h"
+#include "plugin/sealing/record_shape.h"
+
+namespace ledgerseal::sealing {
+namespace {
+
+using internal::FixedView;
+using internal::Quote;
+
+std::string HexNumber(uint64_t value) {
+  char buffer[2 + 16 + 1];
+  std::snprintf(buffer, sizeof(buffer), "0x%llx", static_cast<unsigned long long>(value));
+  return buffer;
+}
+
+std::unexpected<SealingError> CryptoFailure(const std::string& what,
+                                            const crypto::CryptoError& error) {
+  return MakeSealingError(SealingErrorCode::kCryptoError, what + ": " + error.ToString());
+}
+
+SealingStatus CheckSealArguments(std::string_view sealing_identity, std::string_view node_id,
+                                 size_t rsa_bits) {
+  for (auto [what, value] :
+       {std::pair{"sealing identity", sealing_identity}, std::pair{"node id", node_id}}) {
+    if (auto s =
+            internal::ValidateName(what, value, kMaxNameBytes, SealingErrorCode::kInvalidArgument);
+        !s) {
+      return s;
+    }
+  }
+  if (!crypto::IsSupportedRsaBits(rsa_bits)) {
+    return MakeSealingError(
+        SealingErrorCode::kInvalidArgument,
+        "rsa_bits " + std::to_string(rsa_bits) + " is not supported (2048, 3072 or 4096)");
+  }
+  return {};
+}
+
+// AES-256-GCM of the PKCS#8 bytes under the sealing key, with a fresh IV.
+SealingResult<v1::AeadBlob> SealPrivateKey(crypto::RandomSource& random, const SealingKey& key,
+                                           const kv::SecretBytes& pkcs8_der,
+                                           std::span<const uint8_t> aad) {
+  std::array<uint8_t, crypto::kAesGcmIvBytes> iv{};
+  if (auto s = random.Fill(iv); !s) return CryptoFailure("drawing the IV", s.error());
+  std::vector<uint8_t> ciphertext(pkcs8_der.size());
+  std::array<uint8_t, crypto::kAesGcmTagBytes> tag{};
+  if (auto s = crypto::Aes256GcmSeal(ciphertext, tag, FixedView<kSealingKeyBytes>(key.key), iv,
+                                     pkcs8_der.bytes(), aad);
+      !s) {
+    return CryptoFailure("sealing the private key", s.error());
+  }
+  v1::AeadBlob blob;
+  blob.set_iv(iv.data(), iv.size());
+  blob.set_ciphertext(ciphertext.data(), ciphertext.size());
+  blob.set_tag(tag.data(), tag.size());
+  return blob;
+}
+
+std::vector<uint8_t> AadOf(const v1::SealedRecoveryKey& sealed) {
+  return internal::RecoveryKeyAad(kv::AsBytes(sealed.public_key_der()), sealed.sealing_identity(),
+                                  sealed.node_id(), sealed.derivation(),
+                                  kv::AsBytes(sealed.key_id()));
+}
+
+// Opens the sealed PKCS#8 bytes; the tag failing under the right key means
+// the record was altered.
+SealingResult<kv::SecretBytes> OpenPrivateKey(const v1::SealedRecoveryKey& sealed,
+                                              const SealingKey& key, const std::string& who) {
+  const v1::AeadBlob& blob = sealed.sealed_private_key();
+  kv::SecretBytes pkcs8_der(blob.ciphertext().size());
+  auto opened = crypto::Aes256GcmOpen(
+      pkcs8_der.mutable_bytes(), FixedView<kSealingKeyBytes>(key.key),
+      FixedView<crypto::kAesGcmIvBytes>(kv::AsBytes(blob.iv())), kv::AsBytes(blob.ciphertext()),
+      FixedView<crypto::kAesGcmTagBytes>(kv::AsBytes(blob.tag())), AadOf(sealed));
+  if (opened) return pkcs8_der;
+  if (opened.error().code == crypto::CryptoErrorCode::kAuthenticationFailed) {
+    return MakeSealingError(SealingErrorCode::kTampered,
+                            who +
+                                ": sealed private key fails authentication under the right "
+                                "sealing key (the ciphertext, IV, tag, public key, identity, "
+                                "node id or derivation parameters were altered)");
+  }
+  return CryptoFailure(who + ": opening the sealed private key", opened.error());
+}
+
+}  // namespace
+
+SealingResult<v1::SealedRecoveryKey> SealRecoveryKey(const snp::DerivedKeyProvider& provider,
+                                                     crypto::RandomSource& random,
+                                                     const snp::DerivedKeyRequest& request,
+                                                     std::string_view sealing_identity,
+                                                     std::string_view node_id, size_t rsa_bits) {
+  if (auto s = CheckSealArguments(sealing_identity, node_id, rsa_bits); !s) {
+    return std::unexpected(std::move(s.error()));
+  }
+  v1::DerivationParams params = MakeDerivationParams(provider.platform_name(), request);
+  if (auto checked = ToDerivedKeyRequest(params); !checked) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument, checked.error().message);
+  }
+  auto sealing_key = DeriveSealingKey(provider, params);
+  if (!sealing_key) return std::unexpected(std::move(sealing_key.error()));
+
+  auto private_key = crypto::RsaPrivateKey::Generate(rsa_bits);
+  if (!private_key) return CryptoFailure("generating the recovery key", private_key.error());
+  auto public_key_der = private_key->PublicKeyDer();
+  if (!public_key_der) return CryptoFailure("exporting the public key", public_key_der.error());
+  auto pkcs8_der = private_key->ToPkcs8Der();
+  if (!pkcs8_der) return CryptoFailure("exporting the private key", pkcs8_der.error());
+
+  v1::SealedRecoveryKey sealed;
+  sealed.set_format_version(kFormatVersion);
+  sealed.set_sealing_identity(std::string(sealing_identity));
+  sealed.set_node_id(std::string(node_id));
+  sealed.set_public_key_der(public_key_der->data(), public_key_der->size());
+  *sealed.mutable_derivation() = std::move(params);
+  sealed.set_key_id(sealing_key->key_id.data(), sealing_key->key_id.size());
+  auto blob = SealPrivateKey(random, *sealing_key, *pkcs8_der, AadOf(sealed));
+  if (!blob) return std::unexpected(std::move(blob.error()));
+  *sealed.mutable_sealed_private_key() = std::move(*blob);
+
+  // What we are about to hand out for the ledger must read back.
+  LEDGERSEAL_CHECK(internal::CheckRecoveryKeyShape(sealed).has_value());
+  return sealed;
+}
+
+SealingResult<crypto::RsaPrivateKey> UnsealRecoveryKey(const snp::DerivedKeyProvider& provider,
+                                                       const v1::SealedRecoveryKey& sealed) {
+  if (auto s = internal::CheckRecoveryKeyShape(sealed); !s) {
+    return std::unexpected(std::move(s.error()));
+  }
+  const std::string who = "sealed recovery key of " + Quote(sealed.sealing_identity());
+  auto sealing_key = DeriveSealingKey(provider, sealed.derivation());
+  if (!sealing_key) {
+    SealingError error = std::move(sealing_key.error());
+    error.message = who + ": " + error.message;
+    return std::unexpected(std::move(error));
+  }
+  // The key id is public and checked before the tag, so that "another
+  // platform" and "altered bytes" are reported differently.
+  if (CRYPTO_memcmp(sealing_key->key_id.data(), sealed.key_id().data(), kKeyIdBytes) != 0) {
+    return MakeSealingError(
+        SealingErrorCode::kPlatformMismatch,
+        who +
+            ": the derived key id differs from the stored one: this platform (chip, "
+            "measurement, TCB or policy as selected by guest_field_select " +
+            HexNumber(sealed.derivation().guest_field_select()) + ", tcb_version " +
+            HexNumber(sealed.derivation().tcb_version()) +
+            ") is not the one that sealed it, or the key id/parameters were altered");
+  }
+  auto pkcs8_der = OpenPrivateKey(sealed, *sealing_key, who);
+  if (!pkcs8_der) return std::unexpected(std::move(pkcs8_der.error()));
+
+  auto private_key = crypto::RsaPrivateKey::FromPkcs8Der(pkcs8_der->bytes());
+  if (!private_key) {
+    return MakeSealingError(SealingErrorCode::kMalformed,
+                            who + ": unsealed private key: " + private_key.error().ToString());
+  }
+  auto public_key_der = private_key->PublicKeyDer();
+  if (!public_key_der)
+    return CryptoFailure(who + ": exporting the public key", public_key_der.error());
+  if (kv::AsString(*public_key_der) != sealed.public_key_der()) {
+    return MakeSealingError(SealingErrorCode::kMalformed,
+                            who + ": unsealed private key does not match the stored public key");
+  }
+  return std::move(*private_key);
+}
+
+SealingStatus ValidateSealedRecoveryKey(const v1::SealedRecoveryKey& sealed) {
+  if (auto s = internal::CheckRecoveryKeyShape(sealed); !s) return s;
+  auto public_key = crypto::RsaPublicKey::FromDer(kv::AsBytes(sealed.public_key_der()));
+  if (!public_key) {
+    return MakeSealingError(SealingErrorCode::kMalformed,
+                            "sealed recovery key of " + Quote(sealed.sealing_identity()) +
+                                ": public key: " + public_key.error().ToString());
+  }
+  return {};
+}
+
+}  // namespace ledgerseal::sealing

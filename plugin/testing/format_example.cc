@@ -1,0 +1,48 @@
+// Prints a complete example of the sealed formats as hex, for people writing
+// an independent implementation of docs/FORMAT.md: the platform's derived
+// key, one SealedRecoveryKey and the SealedShares record that seals a known
+// ledger secret for it. Uses the test fake platform; insecure by design.
+//
+//   bazel run //plugin:format_example
+#include <cstdio>
+
+#include "kvstore_adapter/public/types.h"
+#include "plugin/public/records.h"
+#include "plugin/public/recovery_key.h"
+#include "plugin/public/sealed_shares.h"
+#include "plugin/public/sealing_key.h"
+#include "plugin/testing/hex.h"
+#include "plugin/testing/sealed_nodes.h"
+#include "plugin/testing/sealing_test_util.h"
+
+namespace ledgerseal::testing {
+namespace {
+
+int Run() {
+  auto nodes = MakeSealedNodes(1, crypto::kDefaultRsaBits);
+  const SealedNode& node = nodes[0];
+  auto request = sealing::ToDerivedKeyRequest(node.recovery_key.derivation());
+  auto derived_key =
+      request ? node.provider->GetDerivedKey(*request) : std::unexpected(snp::DerivedKeyError{});
+  const kv::SecretBytes secret = MakeLedgerSecret(1);
+  auto random = MakeRandom("format example");
+  auto shares = sealing::SealShares(*random, "service-1", 42, secret, RecipientsOf(nodes, 1));
+  if (!derived_key || !shares) {
+    std::fprintf(stderr, "format_example: sealing failed\n");
+    return 1;
+  }
+  auto shares_bytes = sealing::SerializeRecord(*shares);
+  auto key_bytes = sealing::SerializeRecord(node.recovery_key);
+  if (!shares_bytes || !key_bytes) return 1;
+  std::printf("sealing_identity: %s\n", node.sealing_identity.c_str());
+  std::printf("derived_key: %s\n", ToHex(derived_key->bytes()).c_str());
+  std::printf("ledger_secret: %s\n", ToHex(secret.bytes()).c_str());
+  std::printf("sealed_recovery_key: %s\n", ToHex(*key_bytes).c_str());
+  std::printf("sealed_shares: %s\n", ToHex(*shares_bytes).c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace ledgerseal::testing
+
+int main() { return ledgerseal::testing::Run(); }

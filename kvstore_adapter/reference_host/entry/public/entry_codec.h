@@ -1,0 +1,61 @@
+// Ledger entries: one committed transaction, public writes in the clear,
+// private writes encrypted under the ledger secret in force, and one AES-GCM
+// tag authenticating both (the public part is the AAD).
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_ENTRY_PUBLIC_ENTRY_CODEC_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_ENTRY_PUBLIC_ENTRY_CODEC_H_
+
+#include <string>
+
+#include "kvstore_adapter/public/secret_bytes.h"
+#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
+#include "kvstore_adapter/public/write_set.h"
+#include "plugin/crypto/public/random_source.h"
+
+namespace ledgerseal::kv::entry {
+
+inline constexpr uint32_t kEntryFormatVersion = 1;
+inline constexpr uint32_t kFlagRotation = 1u << 0;
+inline constexpr size_t kLedgerSecretBytes = 32;
+
+struct EntryHeader {
+  Version version = kNoVersion;
+  uint64_t ledger_secret_version = 0;
+  uint32_t flags = 0;
+  std::string service_id;
+
+  friend bool operator==(const EntryHeader&, const EntryHeader&) = default;
+};
+
+// What can be read without the ledger secret: NOT authenticated until the
+// entry is verified with DecodeAndVerify.
+struct PublicView {
+  EntryHeader header;
+  WriteSet public_writes;
+};
+
+struct DecodedEntry {
+  EntryHeader header;
+  WriteSet writes;  // public and private, each table tagged with its domain
+};
+
+// Serialises and encrypts one entry. A fresh 96-bit IV comes from `random`
+// for every call (IVs never depend on the version: a proposal that is
+// skipped may share its version with the one that commits).
+// Preconditions: secret.size() == kLedgerSecretBytes, header.version > 0.
+// Errors: kInvalidArgument, kInternal (randomness or encryption failed).
+Result<Bytes> EncodeEntry(crypto::RandomSource& random, const EntryHeader& header,
+                          const WriteSet& writes, const SecretBytes& secret);
+
+// Parses the public part only. Errors: kCorruption (does not parse, unknown
+// format version, or a public table holds a private-domain write).
+Result<PublicView> DecodePublic(ByteView entry);
+
+// Verifies the tag under `secret` and decrypts the private writes.
+// Errors: kCorruption naming the entry's version when the tag fails (wrong
+// secret, or any byte of the entry changed) or the bytes do not parse.
+Result<DecodedEntry> DecodeAndVerify(ByteView entry, const SecretBytes& secret);
+
+}  // namespace ledgerseal::kv::entry
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_ENTRY_PUBLIC_ENTRY_CODEC_H_

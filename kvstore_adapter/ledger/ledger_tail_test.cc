@@ -1,0 +1,357 @@
+// Damaged ledgers: torn tails (every truncation length and every corrupted
+// byte of the last frame, a torn first frame of a new chunk, stray empty
+// chunks, zero-filled space) are dropped and reported; damage followed by good
+// frames is kCorruption naming the file, offset and version.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "kvstore_adapter/ledger/frame.h"
+#include "kvstore_adapter/ledger/public/ledger_files.h"
+#include "kvstore_adapter/ledger/test_util.h"
+
+namespace ledgerseal::kv::ledger {
+namespace {
+
+using testing::ChunkFirstVersion;
+using testing::ChunkName;
+using testing::ChunkPaths;
+using testing::CopyDir;
+using testing::FreshDir;
+using testing::PayloadFor;
+using testing::ReadChunkFiles;
+using testing::ReadFile;
+using testing::TestOptions;
+using testing::WriteFile;
+
+constexpr uint64_t kMaxChunkBytes = 2000;
+
+uint64_t FrameBytesOf(Version v) { return internal::FrameBytes(PayloadFor(v).size()); }
+
+void Build(const std::filesystem::path& dir, Version last) {
+  auto writer = LedgerWriter::Open(TestOptions(dir, kMaxChunkBytes));
+  ASSERT_TRUE(writer) << writer.error().ToString();
+  for (Version v = (*writer)->next_version(); v <= last; ++v) ASSERT_TRUE((*writer)->Append(v, PayloadFor(v)));
+}
+
+// Where version `v` starts, computed from the payload sizes and chunk names
+// (independently of the reader).
+struct Location {
+  std::filesystem::path chunk;
+  uint64_t offset_bytes = 0;
+};
+Location Locate(const std::filesystem::path& dir, Version v) {
+  Location at;
+  for (const auto& p : ChunkPaths(dir)) {
+    if (ChunkFirstVersion(p) <= v) at.chunk = p;
+  }
+  at.offset_bytes = internal::kChunkHeaderBytes;
+  for (Version u = ChunkFirstVersion(at.chunk); u < v; ++u) at.offset_bytes += FrameBytesOf(u);
+  return at;
+}
+
+void FlipByte(const std::filesystem::path& file, uint64_t offset) {
+  Bytes bytes = ReadFile(file);
+  ASSERT_LT(offset, bytes.size());
+  bytes[offset] ^= 0xFF;
+  WriteFile(file, bytes);
+}
+
+// Every entry 1..last readable forwards and backwards through a view.
+void ExpectReadable(const LedgerView& view, Version last) {
+  ASSERT_EQ(view.last_version(), last);
+  Version next = 1;
+  auto s = view.ForEach(1, [&](Version v, ByteView payload) {
+    EXPECT_EQ(v, next);
+    EXPECT_EQ(Bytes(payload.begin(), payload.end()), PayloadFor(v)) << v;
+    ++next;
+    return true;
+  });
+  ASSERT_TRUE(s) << s.error().ToString();
+  ASSERT_EQ(next, last + 1);
+  auto it = view.NewBackwardIterator();
+  for (Version v = last; v >= 1; --v) {
+    auto entry = it.Previous();
+    ASSERT_TRUE(entry && *entry) << v;
+    ASSERT_EQ((*entry)->version, v);
+    ASSERT_EQ((*entry)->payload, PayloadFor(v));
+  }
+  auto end = it.Previous();
+  ASSERT_TRUE(end);
+  EXPECT_FALSE(*end);
+}
+
+// A damaged copy of `reference` (entries 1..last) whose tail should be
+// dropped: the view reports `expected` and leaves the files alone; the writer
+// reports the same, cuts the tail, and re-appending the dropped entries gives
+// back the reference files byte for byte.
+void ExpectTornTailRecovered(const std::filesystem::path& reference, const std::filesystem::path& work, Version last,
+                             const DroppedTail& expected, const std::string& context) {
+  SCOPED_TRACE(context);
+  const auto damaged_files = ReadChunkFiles(work);
+  {
+    auto view = LedgerView::Open(work);
+    ASSERT_TRUE(view) << view.error().ToString();
+    const RecoveryReport& report = (*view)->recovery_report();
+    ASSERT_EQ(report.last_good_version, expected.version - 1);
+    ASSERT_EQ(report.dropped.size(), 1u) << report.ToString();
+    const DroppedTail& d = report.dropped[0];
+    EXPECT_EQ(d.file, expected.file);
+    EXPECT_EQ(d.offset_bytes, expected.offset_bytes);
+    EXPECT_EQ(d.dropped_bytes, expected.dropped_bytes);
+    EXPECT_EQ(d.file_removed, expected.file_removed);
+    EXPECT_EQ(d.version, expected.version);
+    EXPECT_FALSE(d.reason.empty());
+    EXPECT_EQ(report.dropped_bytes(), expected.dropped_bytes);
+    ExpectReadable(**view, expected.version - 1);
+    EXPECT_EQ(ReadChunkFiles(work), damaged_files) << "a view modified the files";
+  }
+  auto writer = LedgerWriter::Open(TestOptions(work, kMaxChunkBytes));
+  ASSERT_TRUE(writer) << writer.error().ToString();
+  const RecoveryReport& report = (*writer)->recovery_report();
+  ASSERT_EQ(report.last_good_version, expected.version - 1);
+  ASSERT_EQ(report.dropped.size(), 1u);
+  EXPECT_EQ(report.dropped[0].offset_bytes, expected.offset_bytes);
+  EXPECT_EQ(report.dropped[0].dropped_bytes, expected.dropped_bytes);
+  if (expected.file_removed) {
+    EXPECT_FALSE(std::filesystem::exists(expected.file));
+  } else {
+    EXPECT_EQ(std::filesystem::file_size(expected.file), expected.offset_bytes);
+  }
+  ASSERT_EQ((*writer)->next_version(), expected.version);
+  for (Version v = expected.version; v <= last; ++v) ASSERT_TRUE((*writer)->Append(v, PayloadFor(v)));
+  EXPECT_EQ(ReadChunkFiles(work), ReadChunkFiles(reference));
+}
+
+// A ledger whose newest chunk holds at least four frames, the last one of
+// >= 100 payload bytes (so that there are many truncation points).
+Version BuildWithLongLastFrame(const std::filesystem::path& dir) {
+  Version last = 40;
+  Build(dir, last);
+  // Bounded: PayloadFor's lengths are spread over 0..300.
+  while (last < 1000 && (PayloadFor(last).size() < 100 || ChunkFirstVersion(ChunkPaths(dir).back()) + 3 > last)) {
+    Build(dir, ++last);
+  }
+  return last;
+}
+
+TEST(LedgerTailTest, EveryTruncationOfTheLastFrameIsDroppedAndReported) {
+  const auto reference = FreshDir("trunc_ref");
+  const Version last = BuildWithLongLastFrame(reference);
+  const Location at = Locate(reference, last);
+  const uint64_t frame_bytes = FrameBytesOf(last);
+  ASSERT_EQ(std::filesystem::file_size(at.chunk), at.offset_bytes + frame_bytes);
+  const auto work = std::filesystem::path(reference).replace_filename("trunc_work");
+  for (uint64_t kept = 1; kept < frame_bytes; ++kept) {
+    CopyDir(reference, work);
+    const auto chunk = work / at.chunk.filename();
+    std::filesystem::resize_file(chunk, at.offset_bytes + kept);
+    ExpectTornTailRecovered(reference, work, last,
+                            DroppedTail{.file = chunk, .offset_bytes = at.offset_bytes, .dropped_bytes = kept,
+                                        .file_removed = false, .version = last, .reason = {}},
+                            "kept " + std::to_string(kept) + " of " + std::to_string(frame_bytes) + " bytes");
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+  // Cutting the whole frame leaves a clean ledger one entry shorter.
+  CopyDir(reference, work);
+  std::filesystem::resize_file(work / at.chunk.filename(), at.offset_bytes);
+  auto view = LedgerView::Open(work);
+  ASSERT_TRUE(view);
+  EXPECT_TRUE((*view)->recovery_report().clean());
+  EXPECT_EQ((*view)->last_version(), last - 1);
+}
+
+TEST(LedgerTailTest, EveryCorruptedByteOfTheLastFrameIsDroppedAndReported) {
+  const auto reference = FreshDir("flip_ref");
+  const Version last = BuildWithLongLastFrame(reference);
+  const Location at = Locate(reference, last);
+  const uint64_t frame_bytes = FrameBytesOf(last);
+  const auto work = std::filesystem::path(reference).replace_filename("flip_work");
+  for (uint64_t i = 0; i < frame_bytes; ++i) {
+    CopyDir(reference, work);
+    const auto chunk = work / at.chunk.filename();
+    FlipByte(chunk, at.offset_bytes + i);
+    ExpectTornTailRecovered(reference, work, last,
+                            DroppedTail{.file = chunk, .offset_bytes = at.offset_bytes, .dropped_bytes = frame_bytes,
+                                        .file_removed = false, .version = last, .reason = {}},
+                            "flipped byte " + std::to_string(i) + " of " + std::to_string(frame_bytes));
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+// A crash right after rollover: the new chunk holds a partial header, a bare
+// header, or a header and part of its first frame. The chunk is removed.
+TEST(LedgerTailTest, TornFirstFrameOfANewChunkRemovesTheChunk) {
+  const auto reference = FreshDir("rollover_ref");
+  Version last = 1;
+  Build(reference, last);
+  // Bounded: a chunk holds at most kMaxChunkBytes / 36 + 1 frames.
+  while (ChunkPaths(reference).size() < 3 && last < 1000) Build(reference, ++last);
+  const auto newest = ChunkPaths(reference).back();
+  ASSERT_EQ(ChunkFirstVersion(newest), last);
+  const uint64_t size = std::filesystem::file_size(newest);
+  ASSERT_EQ(size, internal::kChunkHeaderBytes + FrameBytesOf(last));
+  const auto work = std::filesystem::path(reference).replace_filename("rollover_work");
+  for (uint64_t kept = 0; kept < size; ++kept) {
+    CopyDir(reference, work);
+    const auto chunk = work / newest.filename();
+    std::filesystem::resize_file(chunk, kept);
+    ExpectTornTailRecovered(reference, work, last,
+                            DroppedTail{.file = chunk, .offset_bytes = 0, .dropped_bytes = kept, .file_removed = true,
+                                        .version = last, .reason = {}},
+                            "kept " + std::to_string(kept) + " of " + std::to_string(size) + " bytes");
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(LedgerTailTest, StrayEmptyChunkIsRemoved) {
+  const auto dir = FreshDir("stray");
+  Build(dir, 50);
+  const auto stray = dir / ChunkName(51);
+  WriteFile(stray, {});
+  auto writer = LedgerWriter::Open(TestOptions(dir, kMaxChunkBytes));
+  ASSERT_TRUE(writer) << writer.error().ToString();
+  const RecoveryReport& report = (*writer)->recovery_report();
+  EXPECT_EQ(report.last_good_version, 50u);
+  ASSERT_EQ(report.dropped.size(), 1u);
+  EXPECT_TRUE(report.dropped[0].file_removed);
+  EXPECT_EQ(report.dropped[0].file, stray);
+  EXPECT_FALSE(std::filesystem::exists(stray));
+  EXPECT_NE(report.ToString().find(stray.string()), std::string::npos) << report.ToString();
+  ASSERT_TRUE((*writer)->Append(51, PayloadFor(51)));
+}
+
+TEST(LedgerTailTest, StrayEmptyChunkAsTheOnlyFileLeavesAnEmptyLedger) {
+  const auto dir = FreshDir("stray_only");
+  WriteFile(dir / ChunkName(7), {});
+  LedgerOptions options = TestOptions(dir);
+  options.start_version = 7;
+  auto writer = LedgerWriter::Open(options);
+  ASSERT_TRUE(writer) << writer.error().ToString();
+  EXPECT_EQ((*writer)->recovery_report().last_good_version, kNoVersion);
+  EXPECT_EQ((*writer)->recovery_report().dropped.size(), 1u);
+  EXPECT_EQ((*writer)->last_version(), kNoVersion);
+  EXPECT_EQ((*writer)->next_version(), 7u);
+  ASSERT_TRUE((*writer)->Append(7, AsBytes("seven")));
+}
+
+// Power loss can leave the file longer than what was written, zero-filled.
+TEST(LedgerTailTest, ZeroFilledTailIsDropped) {
+  const auto reference = FreshDir("zeros_ref");
+  Build(reference, 60);
+  const auto work = std::filesystem::path(reference).replace_filename("zeros_work");
+  CopyDir(reference, work);
+  const auto chunk = work / ChunkPaths(reference).back().filename();
+  const uint64_t size = std::filesystem::file_size(chunk);
+  std::filesystem::resize_file(chunk, size + 4096);
+  ExpectTornTailRecovered(reference, work, 60,
+                          DroppedTail{.file = chunk, .offset_bytes = size, .dropped_bytes = 4096, .file_removed = false,
+                                      .version = 61, .reason = {}},
+                          "zero fill");
+}
+
+void ExpectCorruptionNaming(const Error& error, const std::filesystem::path& file, uint64_t offset, Version version) {
+  EXPECT_EQ(error.code, ErrorCode::kCorruption) << error.ToString();
+  EXPECT_NE(error.message.find(file.string()), std::string::npos) << error.message;
+  EXPECT_NE(error.message.find("offset " + std::to_string(offset)), std::string::npos) << error.message;
+  EXPECT_NE(error.message.find("version " + std::to_string(version)), std::string::npos) << error.message;
+}
+
+// A bad frame followed by good ones is damage, not a crash: readers stop at
+// it with kCorruption; nothing is skipped.
+TEST(LedgerTailTest, CorruptionInAnOlderChunkIsReportedNotSkipped) {
+  const auto dir = FreshDir("middle");
+  Build(dir, 200);
+  const auto paths = ChunkPaths(dir);
+  ASSERT_GT(paths.size(), 4u);
+  // A version in the middle of the second chunk.
+  Version bad = (ChunkFirstVersion(paths[1]) + ChunkFirstVersion(paths[2])) / 2;
+  while (PayloadFor(bad).size() < 10) ++bad;  // so that the flipped byte is payload
+  const Location at = Locate(dir, bad);
+  ASSERT_EQ(at.chunk, paths[1]);
+  FlipByte(at.chunk, at.offset_bytes + internal::kFrameHeaderBytes + PayloadFor(bad).size() / 2);  // the payload
+
+  // Opening checks the tail only: fine.
+  auto writer = LedgerWriter::Open(TestOptions(dir, kMaxChunkBytes));
+  ASSERT_TRUE(writer) << writer.error().ToString();
+  EXPECT_TRUE((*writer)->recovery_report().clean());
+  writer->reset();
+  auto view = LedgerView::Open(dir);
+  ASSERT_TRUE(view);
+
+  Version visited = 0;
+  auto s = (*view)->ForEach(1, [&](Version v, ByteView) {
+    visited = v;
+    return true;
+  });
+  ASSERT_FALSE(s);
+  EXPECT_EQ(visited, bad - 1);
+  ExpectCorruptionNaming(s.error(), at.chunk, at.offset_bytes, bad);
+
+  auto get = (*view)->Get(bad);
+  ASSERT_FALSE(get);
+  ExpectCorruptionNaming(get.error(), at.chunk, at.offset_bytes, bad);
+  EXPECT_TRUE((*view)->Get(bad - 1));
+  EXPECT_TRUE((*view)->Get(bad + 1));
+
+  auto it = (*view)->NewBackwardIterator();
+  Version returned = 201;
+  Result<std::optional<Entry>> entry;
+  for (int i = 0; i < 300; ++i) {
+    entry = it.Previous();
+    if (!entry || !*entry) break;
+    returned = (*entry)->version;
+  }
+  ASSERT_FALSE(entry);
+  EXPECT_EQ(returned, bad + 1);
+  ExpectCorruptionNaming(entry.error(), at.chunk, at.offset_bytes, bad);
+}
+
+// In the newest chunk, a bad frame followed by a verifiable one fails Open
+// even when the tail itself is torn: dropping everything after the damage
+// would silently lose good entries.
+TEST(LedgerTailTest, CorruptionBeforeATornTailFailsOpen) {
+  const auto dir = FreshDir("middle_tail");
+  const Version last = BuildWithLongLastFrame(dir);
+  const Location torn = Locate(dir, last);
+  const Version bad = last - 2;
+  const Location at = Locate(dir, bad);
+  ASSERT_EQ(at.chunk, torn.chunk);
+  ASSERT_GE(bad, ChunkFirstVersion(at.chunk));
+  FlipByte(at.chunk, at.offset_bytes + 5);  // payload length field
+  std::filesystem::resize_file(torn.chunk, torn.offset_bytes + 30);
+  const auto files = ReadChunkFiles(dir);
+
+  auto view = LedgerView::Open(dir);
+  ASSERT_FALSE(view);
+  ExpectCorruptionNaming(view.error(), at.chunk, at.offset_bytes, bad);
+  auto writer = LedgerWriter::Open(TestOptions(dir, kMaxChunkBytes));
+  ASSERT_FALSE(writer);
+  ExpectCorruptionNaming(writer.error(), at.chunk, at.offset_bytes, bad);
+  EXPECT_EQ(ReadChunkFiles(dir), files) << "a failed Open changed the files";
+}
+
+TEST(LedgerTailTest, DamagedHeaderOfAChunkWithFramesIsCorruption) {
+  const auto dir = FreshDir("bad_header");
+  Build(dir, 100);
+  const auto newest = ChunkPaths(dir).back();
+  FlipByte(newest, 3);
+  auto writer = LedgerWriter::Open(TestOptions(dir, kMaxChunkBytes));
+  ASSERT_FALSE(writer);
+  EXPECT_EQ(writer.error().code, ErrorCode::kCorruption);
+  EXPECT_NE(writer.error().message.find(newest.string()), std::string::npos) << writer.error().message;
+}
+
+TEST(LedgerTailTest, ChunkNameMustMatchItsHeader) {
+  const auto dir = FreshDir("renamed");
+  Build(dir, 100);
+  const auto newest = ChunkPaths(dir).back();
+  std::filesystem::rename(newest, dir / ChunkName(ChunkFirstVersion(newest) + 1));
+  auto view = LedgerView::Open(dir);
+  ASSERT_FALSE(view);
+  EXPECT_EQ(view.error().code, ErrorCode::kCorruption) << view.error().ToString();
+}
+
+}  // namespace
+}  // namespace ledgerseal::kv::ledger

@@ -10,6 +10,8 @@
 #include "plugin/crypto/public/aes_gcm.h"
 
 namespace ledgerseal::kv::entry {
+
+namespace pb = ::ledgerseal::ledger::v1;
 namespace {
 
 using Iv = std::array<uint8_t, crypto::kAesGcmIvBytes>;
@@ -29,7 +31,7 @@ std::span<const uint8_t, kLedgerSecretBytes> KeyOf(const SecretBytes& secret) {
 }
 
 std::string SerializePublic(const EntryHeader& header, const WriteSet& writes) {
-  ledger::v1::EntryPublic pub;
+  pb::EntryPublic pub;
   auto* h = pub.mutable_header();
   h->set_format_version(kEntryFormatVersion);
   h->set_version(header.version);
@@ -40,8 +42,8 @@ std::string SerializePublic(const EntryHeader& header, const WriteSet& writes) {
   return pub.SerializeAsString();
 }
 
-Result<ledger::v1::Entry> ParseEntry(ByteView bytes) {
-  ledger::v1::Entry entry;
+Result<pb::Entry> ParseEntry(ByteView bytes) {
+  pb::Entry entry;
   if (!entry.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return MakeError(ErrorCode::kCorruption, "entry bytes do not parse");
   }
@@ -52,7 +54,7 @@ Result<ledger::v1::Entry> ParseEntry(ByteView bytes) {
 }
 
 Result<PublicView> ParsePublic(const std::string& public_part) {
-  ledger::v1::EntryPublic pub;
+  pb::EntryPublic pub;
   if (!pub.ParseFromString(public_part)) {
     return MakeError(ErrorCode::kCorruption, "entry public part does not parse");
   }
@@ -78,12 +80,12 @@ Result<Bytes> EncodeEntry(crypto::RandomSource& random, const EntryHeader& heade
     return MakeError(ErrorCode::kInvalidArgument, "a ledger secret is 32 bytes");
   }
   if (header.version == kNoVersion) return MakeError(ErrorCode::kInvalidArgument, "version 0");
-  ledger::v1::Entry entry;
+  pb::Entry entry;
   entry.set_public_part(SerializePublic(header, writes));
 
   WipedString plaintext;
   {
-    ledger::v1::WriteSet priv;
+    pb::WriteSet priv;
     ToProto(priv, writes, Domain::kPrivate);
     plaintext.bytes = priv.SerializeAsString();
   }
@@ -132,7 +134,7 @@ Result<DecodedEntry> DecodeAndVerify(ByteView bytes, const SecretBytes& secret) 
                          " does not authenticate under ledger secret " +
                          std::to_string(view->header.ledger_secret_version));
   }
-  ledger::v1::WriteSet priv;
+  pb::WriteSet priv;
   if (!priv.ParseFromString(plaintext.bytes)) {
     return MakeError(ErrorCode::kCorruption, "private writes of version " +
                                                  std::to_string(view->header.version) +

@@ -2,7 +2,7 @@
 
 namespace ledgerseal::kv::entry {
 
-void ToProto(ledger::v1::WriteSet& out, const WriteSet& writes, Domain domain) {
+void ToProto(pb::WriteSet& out, const WriteSet& writes, Domain domain) {
   for (const auto& [name, table] : writes.tables()) {
     if (table.domain != domain) continue;
     auto* t = out.add_tables();
@@ -16,7 +16,7 @@ void ToProto(ledger::v1::WriteSet& out, const WriteSet& writes, Domain domain) {
   }
 }
 
-Status FromProto(WriteSet& out, const ledger::v1::WriteSet& in, Domain domain) {
+Status FromProto(WriteSet& out, const pb::WriteSet& in, Domain domain) {
   for (const auto& t : in.tables()) {
     const Table table{t.table(), domain};
     for (const auto& w : t.writes()) {

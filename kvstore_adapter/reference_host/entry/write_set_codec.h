@@ -7,14 +7,16 @@
 
 namespace ledgerseal::kv::entry {
 
+namespace pb = ::ledgerseal::ledger::v1;
+
 // Copies the tables of `domain` from `writes` into `out` (in the WriteSet's
 // deterministic order: table name, then key).
-void ToProto(ledger::v1::WriteSet& out, const WriteSet& writes, Domain domain);
+void ToProto(pb::WriteSet& out, const WriteSet& writes, Domain domain);
 
 // Adds every write of `in` to `out` under `domain`. Errors: kCorruption for an
 // invalid table name, a table written in both domains, or a removal that
 // carries a value.
-Status FromProto(WriteSet& out, const ledger::v1::WriteSet& in, Domain domain);
+Status FromProto(WriteSet& out, const pb::WriteSet& in, Domain domain);
 
 }  // namespace ledgerseal::kv::entry
 

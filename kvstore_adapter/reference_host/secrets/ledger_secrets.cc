@@ -7,6 +7,8 @@
 #include "plugin/crypto/public/rsa_oaep.h"
 
 namespace ledgerseal::kv::secrets {
+
+namespace pb = ::ledgerseal::ledger::v1;
 namespace {
 
 constexpr uint32_t kFormatVersion = 1;
@@ -52,7 +54,7 @@ Status WriteNodeSecret(WriteSet& writes, uint64_t version, const SecretBytes& se
   auto ct = crypto::RsaOaepSha256Encrypt(*r.encryption_key, secret.bytes(),
                                          OaepLabel(version, r.node_id));
   if (!ct) return MakeError(ErrorCode::kInternal, "encrypting for " + r.node_id + ": " + ct.error().message);
-  ledger::v1::NodeSecret record;
+  pb::NodeSecret record;
   record.set_format_version(kFormatVersion);
   record.set_ledger_secret_version(version);
   record.set_encrypted_secret(ct->data(), ct->size());
@@ -73,7 +75,7 @@ Status WriteChainLink(WriteSet& writes, crypto::RandomSource& random, uint64_t v
                              ChainAad(version, previous.version))) {
     return MakeError(ErrorCode::kInternal, "chain link encryption failed");
   }
-  ledger::v1::ChainLink link;
+  pb::ChainLink link;
   link.set_format_version(kFormatVersion);
   link.set_ledger_secret_version(version);
   link.set_previous_version(previous.version);
@@ -85,7 +87,7 @@ Status WriteChainLink(WriteSet& writes, crypto::RandomSource& random, uint64_t v
 
 // Decrypts one link with the newer secret; returns {previous version, secret}.
 Result<VersionedSecret> OpenLink(ByteView bytes, uint64_t version, const SecretBytes& newer) {
-  ledger::v1::ChainLink link;
+  pb::ChainLink link;
   if (!link.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||
       link.format_version() != kFormatVersion || link.ledger_secret_version() != version ||
       link.previous_version() >= version || link.iv().size() != crypto::kAesGcmIvBytes ||
@@ -137,7 +139,7 @@ Result<std::optional<VersionedSecret>> ReadOwnSecret(const WriteSet& public_writ
                                                      const crypto::RsaPrivateKey& key) {
   const std::optional<Bytes>* value = public_writes.Find(kNodeSecretsTable.name, AsBytes(node_id));
   if (value == nullptr || !value->has_value()) return std::optional<VersionedSecret>();
-  ledger::v1::NodeSecret record;
+  pb::NodeSecret record;
   if (!record.ParseFromArray((*value)->data(), static_cast<int>((*value)->size())) ||
       record.format_version() != kFormatVersion || record.ledger_secret_version() == 0) {
     return MakeError(ErrorCode::kCorruption, "malformed ledger secret record for " + std::string(node_id));

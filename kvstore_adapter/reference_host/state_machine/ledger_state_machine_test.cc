@@ -1,0 +1,208 @@
+#include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+#include "kvstore_adapter/testing/dir_scan.h"
+
+namespace ledgerseal::kv {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr Table kApp{"app.private", Domain::kPrivate};
+constexpr Table kPub{"app.public", Domain::kPublic};
+const std::string kMarker = "SM-PRIVATE-MARKER-4d1e";
+
+// One node's state: its key, secrets, store and state machine.
+struct Node {
+  std::string id;
+  fs::path dir;
+  std::unique_ptr<crypto::RsaPrivateKey> key;
+  std::unique_ptr<crypto::RsaPublicKey> public_key;
+  secrets::LedgerSecrets secrets;
+  SecretBytes store_key{std::vector<uint8_t>(32, 9)};
+  std::unique_ptr<Store> store;
+  std::unique_ptr<LedgerStateMachine> sm;
+  crypto::OpenSslRandomSource random;
+
+  Status Open() {
+    sm.reset();
+    store.reset();
+    auto s = Store::Open(StoreOptions{.dir = dir / "store", .encryption_key = &store_key});
+    if (!s) return std::unexpected(s.error());
+    store = std::move(*s);
+    StateMachineDeps deps{id, key.get(), {}, store.get(), &secrets, &random};
+    deps.ledger_options.dir = dir / "ledger";
+    auto opened = LedgerStateMachine::Open(std::move(deps));
+    if (!opened) return std::unexpected(opened.error());
+    sm = std::move(*opened);
+    return {};
+  }
+};
+
+std::string FileBytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string LedgerBytes(const fs::path& ledger_dir) {
+  std::string all;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(ledger_dir)) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) all += f.filename().string() + ":" + FileBytes(f);
+  return all;
+}
+
+class StateMachineTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    for (int i = 0; i < 3; ++i) {
+      auto k = crypto::RsaPrivateKey::Generate(2048);
+      ASSERT_TRUE(k);
+      keys_.push_back(std::make_unique<crypto::RsaPrivateKey>(std::move(*k)));
+    }
+  }
+
+  void SetUp() override {
+    root_ = fs::path(std::getenv("TEST_TMPDIR")) /
+            ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    fs::remove_all(root_);
+    for (int i = 0; i < 3; ++i) {
+      auto n = std::make_unique<Node>();
+      n->id = "n" + std::to_string(i);
+      n->dir = root_ / n->id;
+      n->key = std::make_unique<crypto::RsaPrivateKey>(
+          *crypto::RsaPrivateKey::FromPkcs8Der(keys_[i]->ToPkcs8Der()->bytes()));
+      n->public_key = std::make_unique<crypto::RsaPublicKey>(
+          *crypto::RsaPublicKey::FromDer(*n->key->PublicKeyDer()));
+      nodes_.push_back(std::move(n));
+    }
+    secret1_ = *secrets::NewSecret(random_);
+    // Secret 1 reaches nodes out of band (genesis creates it; joiners get it
+    // in the join response).
+    for (auto& n : nodes_) n->secrets.Add(1, secret1_.Clone());
+    for (auto& n : nodes_) ASSERT_TRUE(n->Open());
+  }
+
+  Bytes Entry(Version v, uint64_t secret_version, const SecretBytes& secret, std::string_view value,
+              WriteSet extra = {}, uint32_t flags = 0) {
+    WriteSet ws = std::move(extra);
+    EXPECT_TRUE(ws.Put(kApp, AsBytes("k" + std::to_string(v)), AsBytes(std::string(value))));
+    EXPECT_TRUE(ws.Put(kPub, AsBytes("last"), AsBytes(std::to_string(v))));
+    auto e = entry::EncodeEntry(random_, entry::EntryHeader{v, secret_version, flags, "svc"}, ws, secret);
+    EXPECT_TRUE(e);
+    return *e;
+  }
+
+  // Entry `v` rotating to `next` (encrypted under the current `secret`).
+  Bytes Rotation(Version v, uint64_t current_version, const SecretBytes& current, const SecretBytes& next) {
+    std::vector<secrets::SecretRecipient> recipients;
+    for (auto& n : nodes_) recipients.push_back({n->id, n->public_key.get()});
+    WriteSet ws;
+    EXPECT_TRUE(secrets::WriteRotation(ws, random_, current_version + 1, next,
+                                       secrets::PreviousSecret{current_version, &current}, recipients));
+    return Entry(v, current_version, current, kMarker, std::move(ws), entry::kFlagRotation);
+  }
+
+  void ApplyAll(const Bytes& e, std::initializer_list<size_t> which) {
+    for (size_t i : which) {
+      auto r = nodes_[i]->sm->Apply(e);
+      ASSERT_TRUE(r) << r.error().ToString();
+      ASSERT_EQ(r->result, ApplyResult::kApplied);
+    }
+  }
+
+  static inline std::vector<std::unique_ptr<crypto::RsaPrivateKey>> keys_;
+  fs::path root_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+  crypto::OpenSslRandomSource random_;
+  SecretBytes secret1_;
+};
+
+TEST_F(StateMachineTest, NodesApplyingTheSameEntriesHaveIdenticalLedgersAndStores) {
+  SecretBytes secret2 = *secrets::NewSecret(random_);
+  for (Version v = 1; v <= 5; ++v) ApplyAll(Entry(v, 1, secret1_, kMarker), {0, 1});
+  ApplyAll(Rotation(6, 1, secret1_, secret2), {0, 1});
+  for (Version v = 7; v <= 10; ++v) ApplyAll(Entry(v, 2, secret2, kMarker), {0, 1});
+
+  EXPECT_EQ(nodes_[1]->sm->applied_version(), 10u);
+  EXPECT_TRUE(*nodes_[1]->secrets.Get(2) == secret2) << "node 1 learnt the rotated secret";
+  EXPECT_EQ(LedgerBytes(nodes_[0]->dir / "ledger"), LedgerBytes(nodes_[1]->dir / "ledger"));
+  EXPECT_EQ(nodes_[1]->store->Get("app.private", AsBytes("k9")),
+            Result<std::optional<Bytes>>(ToBytes(kMarker)));
+  // Private values never reach either node's disk in plaintext.
+  EXPECT_EQ(testing::FilesContaining(root_, kMarker), std::vector<std::string>{});
+}
+
+TEST_F(StateMachineTest, StaleProposalsAreSkippedIdenticallyAndWriteNothing) {
+  ApplyAll(Entry(1, 1, secret1_, "a"), {0});
+  const std::string before = LedgerBytes(nodes_[0]->dir / "ledger");
+  for (Version v : {1u, 3u}) {  // a duplicate and a gap
+    auto r = nodes_[0]->sm->Apply(Entry(v, 1, secret1_, "b"));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->result, ApplyResult::kStale);
+    EXPECT_EQ(r->applied_version, 1u);
+  }
+  EXPECT_EQ(LedgerBytes(nodes_[0]->dir / "ledger"), before);
+  EXPECT_EQ(nodes_[0]->store->applied_version(), 1u);
+  auto round_trip = DecodeOutcome(EncodeOutcome(ApplyOutcome{ApplyResult::kStale, 3, 1}));
+  ASSERT_TRUE(round_trip);
+  EXPECT_EQ(round_trip->version, 3u);
+}
+
+TEST_F(StateMachineTest, ATamperedOrUnknownSecretEntryIsAnErrorAndWritesNothing) {
+  Bytes e = Entry(1, 1, secret1_, "a");
+  e[e.size() - 3] ^= 0x40;
+  auto r = nodes_[0]->sm->Apply(e);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kCorruption);
+  auto unknown = nodes_[0]->sm->Apply(Entry(1, 7, secret1_, "a"));
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(nodes_[0]->sm->applied_version(), kNoVersion);
+  EXPECT_EQ(nodes_[0]->store->applied_version(), kNoVersion);
+}
+
+TEST_F(StateMachineTest, SnapshotInstallsOnANodeFarBehindAndItContinues) {
+  for (Version v = 1; v <= 8; ++v) ApplyAll(Entry(v, 1, secret1_, kMarker), {0});
+  ApplyAll(Entry(1, 1, secret1_, "stale-on-n2"), {2});  // n2 holds an older state
+  auto snapshot = nodes_[0]->sm->Snapshot();
+  ASSERT_TRUE(snapshot) << snapshot.error().ToString();
+  const std::string image(snapshot->begin(), snapshot->end());
+  EXPECT_EQ(image.find(kMarker), std::string::npos) << "snapshots are encrypted";
+
+  ASSERT_TRUE(nodes_[2]->sm->Restore(*snapshot));
+  EXPECT_EQ(nodes_[2]->sm->applied_version(), 8u);
+  EXPECT_EQ(nodes_[2]->store->Get("app.private", AsBytes("k1")),
+            Result<std::optional<Bytes>>(ToBytes(kMarker)));
+  ApplyAll(Entry(9, 1, secret1_, "after"), {0, 2});
+  EXPECT_EQ(nodes_[2]->store->Get("app.private", AsBytes("k9")),
+            Result<std::optional<Bytes>>(ToBytes("after")));
+  // A tampered snapshot is refused.
+  Bytes bad = *snapshot;
+  bad[bad.size() / 2] ^= 1;
+  EXPECT_FALSE(nodes_[1]->sm->Restore(bad));
+}
+
+// A crash between the ledger append and the store apply leaves the store one
+// entry behind; reopening re-applies it from the ledger files.
+TEST_F(StateMachineTest, ReopenCatchesTheStoreUpWithTheLedger) {
+  for (Version v = 1; v <= 5; ++v) ApplyAll(Entry(v, 1, secret1_, "x" + std::to_string(v)), {0});
+  for (Version v = 1; v <= 4; ++v) ApplyAll(Entry(v, 1, secret1_, "x" + std::to_string(v)), {1});
+  nodes_[0]->sm.reset();
+  nodes_[1]->sm.reset();
+  nodes_[1]->store.reset();
+  fs::remove_all(nodes_[1]->dir / "ledger");
+  fs::copy(nodes_[0]->dir / "ledger", nodes_[1]->dir / "ledger");
+  ASSERT_TRUE(nodes_[1]->Open());
+  EXPECT_EQ(nodes_[1]->store->applied_version(), 5u);
+  EXPECT_EQ(nodes_[1]->store->Get("app.private", AsBytes("k5")),
+            Result<std::optional<Bytes>>(ToBytes("x5")));
+}
+
+}  // namespace
+}  // namespace ledgerseal::kv

@@ -1,0 +1,54 @@
+// Recovery of a ledger directory into a fresh store: recovery hooks first
+// (before any replay), then the chain of older secrets, then a replay that
+// verifies every entry.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RECOVERY_PUBLIC_RECOVER_LEDGER_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RECOVERY_PUBLIC_RECOVER_LEDGER_H_
+
+#include <filesystem>
+#include <functional>
+
+#include "kvstore_adapter/host_support/public/hook_registry.h"
+#include "kvstore_adapter/ledger/public/ledger_files.h"
+#include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
+#include "kvstore_adapter/store/public/store.h"
+
+namespace ledgerseal::kv {
+
+struct RecoverOptions {
+  std::filesystem::path ledger_dir;
+  Store* store = nullptr;              // fresh (nothing applied); not owned
+  const HookRegistry* hooks = nullptr;  // not owned
+  // Identity of the recovering node and of the service being recovered.
+  // `ledger` is filled in per hook. An empty previous_service_id is taken
+  // from the newest entry.
+  RecoveryContext context;
+  // Called during replay with (entries replayed, entries to replay); at most
+  // every `progress_every` entries and once at the end. Optional.
+  std::function<void(uint64_t done, uint64_t total)> progress;
+  uint64_t progress_every = 1000;
+};
+
+struct RecoverResult {
+  RecoveryOutcome outcome;         // which hook, which secret (version), where found
+  Version replayed_to = kNoVersion;
+  uint64_t entries_replayed = 0;
+  uint64_t bytes_replayed = 0;
+  ledger::RecoveryReport ledger_report;  // a torn tail that was ignored, if any
+  std::string previous_service_id;
+  double time_to_secret_ms = 0;    // opening the ledger + recovery hooks
+  double replay_ms = 0;
+};
+
+// Recovers `options.ledger_dir` into `options.store` and fills `secrets` with
+// every ledger secret of the chain. Nothing is written anywhere unless every
+// entry authenticates: the store is only written during replay, and the
+// caller discards it on error.
+// Errors (all kRecoveryFailed, naming what failed): the ledger is empty or
+// corrupt before its tail; no hook produced a secret (or a hook failed: its
+// error is included); a chain link is missing or tampered; an entry (named
+// by version) does not authenticate under its secret; the store is not fresh.
+Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::LedgerSecrets& secrets);
+
+}  // namespace ledgerseal::kv
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RECOVERY_PUBLIC_RECOVER_LEDGER_H_

@@ -1,0 +1,121 @@
+#include "kvstore_adapter/reference_host/recovery/public/recover_ledger.h"
+
+#include <cassert>
+#include <chrono>
+
+#include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
+#include "kvstore_adapter/reference_host/recovery/public/ledger_file_reader.h"
+
+namespace ledgerseal::kv {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double MsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::unexpected<Error> Failed(const std::string& what, const Error& cause) {
+  return MakeError(ErrorCode::kRecoveryFailed, what + ": " + cause.ToString());
+}
+
+// The secret chain links of every entry, newest first (public writes only).
+Result<std::map<uint64_t, Bytes>> CollectChainLinks(const ledger::LedgerView& view) {
+  std::map<uint64_t, Bytes> links;
+  LedgerFileReader reader(view);
+  for (uint64_t seen = 0; seen <= view.last_version(); ++seen) {  // bounded by the ledger
+    auto entry = reader.Previous();
+    if (!entry) return std::unexpected(entry.error());
+    if (!entry->has_value()) return links;
+    links.merge(secrets::ChainLinksIn((*entry)->public_writes));
+  }
+  return MakeError(ErrorCode::kInternal, "backward scan did not end");
+}
+
+Status Replay(const RecoverOptions& options, const ledger::LedgerView& view,
+              const secrets::LedgerSecrets& secrets, RecoverResult& result) {
+  const uint64_t total = view.last_version() - view.first_version() + 1;
+  Status failed;
+  auto walked = view.ForEach(view.first_version(), [&](Version v, ByteView bytes) {
+    auto header = entry::DecodePublic(bytes);
+    if (!header) {
+      failed = MakeError(ErrorCode::kRecoveryFailed, "entry " + std::to_string(v) + ": " + header.error().message);
+      return false;
+    }
+    auto secret = secrets.Get(header->header.ledger_secret_version);
+    if (!secret) {
+      failed = Failed("entry " + std::to_string(v) + " needs an unknown ledger secret", secret.error());
+      return false;
+    }
+    auto decoded = entry::DecodeAndVerify(bytes, *secret);
+    if (!decoded) {
+      failed = Failed("entry " + std::to_string(v) + " failed verification", decoded.error());
+      return false;
+    }
+    if (auto applied = options.store->Apply(v, decoded->writes); !applied || !*applied) {
+      failed = MakeError(ErrorCode::kRecoveryFailed, "store refused entry " + std::to_string(v));
+      return false;
+    }
+    result.replayed_to = v;
+    ++result.entries_replayed;
+    result.bytes_replayed += bytes.size();
+    if (options.progress && result.entries_replayed % options.progress_every == 0) {
+      options.progress(result.entries_replayed, total);
+    }
+    return true;
+  });
+  if (!walked) return Failed("reading the ledger files", walked.error());
+  if (!failed) return failed;
+  if (options.progress) options.progress(result.entries_replayed, total);
+  return {};
+}
+
+}  // namespace
+
+Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::LedgerSecrets& secrets) {
+  assert(options.store != nullptr && options.hooks != nullptr);
+  if (options.store->applied_version() != kNoVersion) {
+    return MakeError(ErrorCode::kRecoveryFailed, "recovery needs a fresh store");
+  }
+  const auto start = Clock::now();
+  auto view = ledger::LedgerView::Open(options.ledger_dir);
+  if (!view) return Failed("opening the ledger in " + options.ledger_dir.string(), view.error());
+  if ((*view)->last_version() == kNoVersion) {
+    return MakeError(ErrorCode::kRecoveryFailed, "the ledger in " + options.ledger_dir.string() + " is empty");
+  }
+  RecoverResult result;
+  result.ledger_report = (*view)->recovery_report();
+
+  RecoveryContext ctx = options.context;
+  if (ctx.previous_service_id.empty()) {
+    auto newest = (*view)->Get((*view)->last_version());
+    if (!newest) return Failed("reading the newest entry", newest.error());
+    auto pub = entry::DecodePublic(newest->payload);
+    if (!pub) return Failed("decoding the newest entry", pub.error());
+    ctx.previous_service_id = pub->header.service_id;
+  }
+  result.previous_service_id = ctx.previous_service_id;
+
+  auto outcome = options.hooks->RunRecoveryHooks(ctx, [&]() -> Result<std::unique_ptr<LedgerReader>> {
+    return std::make_unique<LedgerFileReader>(**view);
+  });
+  if (!outcome) return std::unexpected(outcome.error());
+  result.time_to_secret_ms = MsSince(start);
+  secrets.Add(outcome->secret.ledger_secret_version, outcome->secret.secret.Clone());
+
+  const auto replay_start = Clock::now();
+  auto links = CollectChainLinks(**view);
+  if (!links) return Failed("collecting the secret chain", links.error());
+  if (auto s = secrets.UnwindChain(outcome->secret.ledger_secret_version, *links); !s) {
+    return Failed("unwinding the secret chain", s.error());
+  }
+  if (auto s = Replay(options, **view, secrets, result); !s) return std::unexpected(s.error());
+  result.replay_ms = MsSince(replay_start);
+  // The entry that carried the sealed material, and every later one, were
+  // authenticated by the replay (which verifies every entry).
+  assert(outcome->secret.found_at_version <= result.replayed_to);
+  result.outcome = std::move(*outcome);
+  return result;
+}
+
+}  // namespace ledgerseal::kv

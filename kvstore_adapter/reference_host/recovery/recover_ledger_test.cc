@@ -1,0 +1,214 @@
+#include "kvstore_adapter/reference_host/recovery/public/recover_ledger.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
+#include "kvstore_adapter/reference_host/recovery/public/file_secret_hook.h"
+#include "kvstore_adapter/reference_host/recovery/public/ledger_file_reader.h"
+#include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
+
+namespace ledgerseal::kv {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr Table kApp{"app.private", Domain::kPrivate};
+constexpr Version kEntries = 30;
+
+// Builds a ledger of kEntries entries with rotations at versions 10 and 20,
+// through the real state machine; records the expected store contents.
+class RecoverLedgerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto k = crypto::RsaPrivateKey::Generate(2048);
+    ASSERT_TRUE(k);
+    key_ = std::make_unique<crypto::RsaPrivateKey>(std::move(*k));
+    pub_ = std::make_unique<crypto::RsaPublicKey>(*crypto::RsaPublicKey::FromDer(*key_->PublicKeyDer()));
+  }
+
+  void SetUp() override {
+    root_ = fs::path(std::getenv("TEST_TMPDIR")) /
+            ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    fs::remove_all(root_);
+    auto store = Store::Open(StoreOptions{.dir = root_ / "store", .encryption_key = &store_key_});
+    ASSERT_TRUE(store);
+    std::vector<SecretBytes> chain;
+    chain.push_back(*secrets::NewSecret(random_));
+    secrets::LedgerSecrets known;
+    known.Add(1, chain[0].Clone());
+    StateMachineDeps deps{"n0", key_.get(), {}, store->get(), &known, &random_};
+    deps.ledger_options.dir = ledger_dir();
+    deps.ledger_options.max_chunk_bytes = 4096;  // several chunks
+    auto sm = LedgerStateMachine::Open(std::move(deps));
+    ASSERT_TRUE(sm);
+    for (Version v = 1; v <= kEntries; ++v) {
+      WriteSet ws;
+      ASSERT_TRUE(ws.Put(kApp, AsBytes("k" + std::to_string(v)), AsBytes("v" + std::to_string(v))));
+      uint32_t flags = 0;
+      const uint64_t current = chain.size();
+      if (v % 10 == 0 && v < kEntries) {
+        chain.push_back(*secrets::NewSecret(random_));
+        const secrets::SecretRecipient r[] = {{"n0", pub_.get()}};
+        ASSERT_TRUE(secrets::WriteRotation(ws, random_, current + 1, chain.back(),
+                                           secrets::PreviousSecret{current, &chain[current - 1]}, r));
+        flags = entry::kFlagRotation;
+      }
+      auto e = entry::EncodeEntry(random_, entry::EntryHeader{v, current, flags, "old-service"}, ws,
+                                  chain[current - 1]);
+      ASSERT_TRUE(e);
+      auto applied = (*sm)->Apply(*e);
+      ASSERT_TRUE(applied && applied->result == ApplyResult::kApplied);
+    }
+    latest_version_ = chain.size();
+    latest_ = chain.back().Clone();
+    ASSERT_EQ(latest_version_, 3u);
+  }
+
+  fs::path ledger_dir() const { return root_ / "ledger"; }
+
+  Result<RecoverResult> Recover(secrets::LedgerSecrets& out, const fs::path& store_dir) {
+    auto store = Store::Open(StoreOptions{.dir = store_dir, .encryption_key = &store_key_});
+    EXPECT_TRUE(store);
+    recovered_store_ = std::move(*store);
+    RecoverOptions options;
+    options.ledger_dir = ledger_dir();
+    options.store = recovered_store_.get();
+    options.hooks = &hooks_;
+    options.progress = [this](uint64_t done, uint64_t total) { progress_.emplace_back(done, total); };
+    options.progress_every = 7;
+    return RecoverLedger(options, out);
+  }
+
+  void UseSecretFile(uint64_t version, const SecretBytes& secret) {
+    ASSERT_TRUE(WriteSecretFile(root_ / "secret", version, secret));
+    ASSERT_TRUE(hooks_.AddRecoveryHook("file", std::make_shared<FileSecretRecoveryHook>(root_ / "secret")));
+  }
+
+  static inline std::unique_ptr<crypto::RsaPrivateKey> key_;
+  static inline std::unique_ptr<crypto::RsaPublicKey> pub_;
+  fs::path root_;
+  crypto::OpenSslRandomSource random_;
+  SecretBytes store_key_{std::vector<uint8_t>(32, 4)};
+  SecretBytes latest_;
+  uint64_t latest_version_ = 0;
+  HookRegistry hooks_;
+  std::unique_ptr<Store> recovered_store_;
+  std::vector<std::pair<uint64_t, uint64_t>> progress_;
+};
+
+TEST_F(RecoverLedgerTest, LatestSecretRecoversEverySecretAndEveryEntry) {
+  UseSecretFile(latest_version_, latest_);
+  secrets::LedgerSecrets out;
+  auto r = Recover(out, root_ / "fresh");
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->replayed_to, kEntries);
+  EXPECT_EQ(r->entries_replayed, kEntries);
+  EXPECT_EQ(r->previous_service_id, "old-service");
+  EXPECT_EQ(r->outcome.hook_name, "file");
+  EXPECT_TRUE(r->ledger_report.clean());
+  EXPECT_EQ(out.latest_version(), 3u);
+  for (uint64_t v = 1; v <= 3; ++v) EXPECT_TRUE(out.Get(v)) << v;
+  for (Version v = 1; v <= kEntries; ++v) {
+    EXPECT_EQ(recovered_store_->Get("app.private", AsBytes("k" + std::to_string(v))),
+              Result<std::optional<Bytes>>(ToBytes("v" + std::to_string(v))));
+  }
+  ASSERT_FALSE(progress_.empty());
+  EXPECT_EQ(progress_.back(), (std::pair<uint64_t, uint64_t>{kEntries, kEntries}));
+}
+
+TEST_F(RecoverLedgerTest, AWrongSecretFailsAndNamesWhatFailed) {
+  UseSecretFile(latest_version_, *secrets::NewSecret(random_));
+  secrets::LedgerSecrets out;
+  auto r = Recover(out, root_ / "fresh");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kRecoveryFailed);
+  EXPECT_NE(r.error().message.find("secret chain"), std::string::npos) << r.error().message;
+}
+
+TEST_F(RecoverLedgerTest, AnOlderSecretCannotReplayLaterEntries) {
+  secrets::LedgerSecrets probe;
+  probe.Add(3, latest_.Clone());
+  // Recover secret 2 only: entries under secret 3 cannot be verified.
+  auto links = [&] {
+    auto view = ledger::LedgerView::Open(ledger_dir());
+    LedgerFileReader reader(**view);
+    std::map<uint64_t, Bytes> all;
+    while (true) {
+      auto e = reader.Previous();
+      if (!e || !*e) break;
+      all.merge(secrets::ChainLinksIn((*e)->public_writes));
+    }
+    return all;
+  }();
+  ASSERT_TRUE(probe.UnwindChain(3, links));
+  UseSecretFile(2, *probe.Get(2));
+  secrets::LedgerSecrets out;
+  auto r = Recover(out, root_ / "fresh");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("entry 21"), std::string::npos) << r.error().message;
+}
+
+TEST_F(RecoverLedgerTest, AnEntryThatDoesNotAuthenticateStopsRecoveryNamingItsVersion) {
+  // Rewrite the ledger with one entry's payload altered (valid frames, so
+  // only the AES-GCM tag can notice).
+  auto view = ledger::LedgerView::Open(ledger_dir());
+  ASSERT_TRUE(view);
+  const fs::path tampered = root_ / "tampered";
+  {
+    auto writer = ledger::LedgerWriter::Open(ledger::LedgerOptions{.dir = tampered});
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE((*view)->ForEach(1, [&](Version v, ByteView bytes) {
+      Bytes copy(bytes.begin(), bytes.end());
+      if (v == 15) copy[copy.size() - 20] ^= 0x01;
+      return (*writer)->Append(v, copy).has_value();
+    }));
+  }
+  view->reset();
+  fs::remove_all(ledger_dir());
+  fs::rename(tampered, ledger_dir());
+  UseSecretFile(latest_version_, latest_);
+  secrets::LedgerSecrets out;
+  auto r = Recover(out, root_ / "fresh");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kRecoveryFailed);
+  EXPECT_NE(r.error().message.find("entry 15"), std::string::npos) << r.error().message;
+}
+
+TEST_F(RecoverLedgerTest, ATornTailIsDroppedAndReported) {
+  std::vector<fs::path> chunks;
+  for (const auto& e : fs::directory_iterator(ledger_dir())) chunks.push_back(e.path());
+  std::sort(chunks.begin(), chunks.end());
+  fs::resize_file(chunks.back(), fs::file_size(chunks.back()) - 5);
+  UseSecretFile(latest_version_, latest_);
+  secrets::LedgerSecrets out;
+  auto r = Recover(out, root_ / "fresh");
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->replayed_to, kEntries - 1);
+  EXPECT_FALSE(r->ledger_report.clean());
+  EXPECT_EQ(recovered_store_->Get("app.private", AsBytes("k" + std::to_string(kEntries))),
+            Result<std::optional<Bytes>>(std::nullopt));
+}
+
+TEST_F(RecoverLedgerTest, WithoutAnyHookRecoveryFailsAndWritesNothing) {
+  secrets::LedgerSecrets out;
+  auto r = Recover(out, root_ / "fresh");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kRecoveryFailed);
+  EXPECT_EQ(recovered_store_->applied_version(), kNoVersion);
+}
+
+TEST_F(RecoverLedgerTest, ReaderReadsPublicPartsNewestFirst) {
+  auto view = ledger::LedgerView::Open(ledger_dir());
+  ASSERT_TRUE(view);
+  LedgerFileReader reader(**view);
+  EXPECT_EQ(reader.last_version(), kEntries);
+  auto newest = reader.Previous();
+  ASSERT_TRUE(newest && *newest);
+  EXPECT_EQ((*newest)->version, kEntries);
+  EXPECT_EQ((*newest)->ledger_secret_version, 3u);
+  EXPECT_FALSE((*newest)->public_writes.Touches("app.private"));
+}
+
+}  // namespace
+}  // namespace ledgerseal::kv

@@ -1,0 +1,75 @@
+// A blocking RPC client: one persistent connection to a node, reopened lazily
+// after errors, following NOT_PRIMARY redirects to the leader.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RPC_PUBLIC_RPC_CLIENT_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RPC_PUBLIC_RPC_CLIENT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/reference_host/rpc/proto/rpc.pb.h"
+
+namespace ledgerseal::rpc {
+
+struct RpcClientOptions {
+  int connect_timeout_ms = 2000;           // per connection attempt (also capped by the request's)
+  int request_timeout_ms = 10000;          // a whole Call: connects, redirects, send and reply
+  int max_redirects = 3;                   // NOT_PRIMARY hops followed per Call
+  uint32_t max_message_bytes = 64u << 20;  // largest request sent / response accepted
+};
+
+class RpcClient {
+ public:
+  // Does no I/O: the first Call connects. `address` is "host:port"; a
+  // malformed one surfaces as kInvalidArgument from Call.
+  explicit RpcClient(std::string address, RpcClientOptions options = {});
+  ~RpcClient();
+  RpcClient(const RpcClient&) = delete;
+  RpcClient& operator=(const RpcClient&) = delete;
+
+  // The address given to the constructor.
+  const std::string& address() const;
+
+  // Sends `request` and returns the node's response. Thread-safe: calls on
+  // one client are serialised (one connection, one request in flight); use
+  // several clients for parallelism.
+  //
+  // - Mutating requests (put, rotate, join, trust, retire) get a fresh random
+  //   request_id unless one is set; the same id is sent on every redirect and
+  //   retry of this call, so a node can deduplicate.
+  // - NOT_PRIMARY with leader_rpc_address set is followed, up to
+  //   max_redirects times; the client then keeps talking to that leader until
+  //   a transport error sends it back to `address()`.
+  // - A reused connection the peer has closed (idle timeout, restart) is
+  //   reopened and the request sent once more, only when the node cannot have
+  //   answered (nothing of a reply arrived).
+  // - Errors: kUnavailable for transport failures ("rpc to <address>: <errno
+  //   text>") and timeouts ("... timed out after <N> ms"); kInvalidArgument
+  //   for a malformed address or a request above max_message_bytes.
+  // A response with a non-OK status is NOT an error here: it is returned
+  // as-is (see ToStatus in status_convert.h).
+  kv::Result<v1::Response> Call(const v1::Request& request);
+
+  // Call with the matching body, the response's status turned into an error,
+  // and its body extracted. A reply with another body is kInternal.
+  kv::Result<v1::PutResponse> Put(v1::PutRequest request);
+  kv::Result<v1::GetResponse> Get(v1::GetRequest request);
+  kv::Result<v1::RotateResponse> Rotate();
+  kv::Result<v1::JoinResponse> Join(v1::JoinRequest request);
+  kv::Result<v1::MembershipResponse> Trust(std::string node_id);
+  kv::Result<v1::MembershipResponse> Retire(std::string node_id);
+  kv::Result<v1::StatusResponse> GetStatus();
+
+ private:
+  class Impl;  // rpc_client.cc: the connection and its mutex
+  std::unique_ptr<Impl> impl_;
+};
+
+// True for the request bodies that change the ledger (and so carry a
+// request_id). Pure.
+bool IsMutatingRequest(const v1::Request& request);
+
+}  // namespace ledgerseal::rpc
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RPC_PUBLIC_RPC_CLIENT_H_

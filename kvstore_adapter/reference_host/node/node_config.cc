@@ -1,0 +1,227 @@
+#include "kvstore_adapter/reference_host/node/public/node_config.h"
+
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace ledgerseal::kv {
+namespace {
+
+using json = nlohmann::json;
+
+std::unexpected<Error> Invalid(const std::string& key, const std::string& why) {
+  return MakeError(ErrorCode::kInvalidArgument, key + ": " + why);
+}
+
+// Reads the members of one JSON object, refusing keys it was not asked about.
+class ObjectReader {
+ public:
+  ObjectReader(const json& object, std::string path) : object_(object), path_(std::move(path)) {}
+
+  std::string Key(std::string_view name) const {
+    return path_.empty() ? std::string(name) : path_ + "." + std::string(name);
+  }
+
+  const json* Find(std::string_view name) {
+    known_.insert(std::string(name));
+    auto it = object_.find(std::string(name));
+    return it == object_.end() ? nullptr : &*it;
+  }
+
+  Status String(std::string_view name, std::string& out, bool required) {
+    const json* v = Find(name);
+    if (v == nullptr) return required ? Invalid(Key(name), "is required") : Status{};
+    if (!v->is_string()) return Invalid(Key(name), "must be a string");
+    out = v->get<std::string>();
+    return {};
+  }
+
+  Status Bool(std::string_view name, bool& out) {
+    const json* v = Find(name);
+    if (v == nullptr) return {};
+    if (!v->is_boolean()) return Invalid(Key(name), "must be true or false");
+    out = v->get<bool>();
+    return {};
+  }
+
+  Status Uint(std::string_view name, uint32_t& out, uint32_t min, uint32_t max) {
+    const json* v = Find(name);
+    if (v == nullptr) return {};
+    if (!v->is_number_unsigned() || v->get<uint64_t>() < min || v->get<uint64_t>() > max) {
+      return Invalid(Key(name), "must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+    }
+    out = static_cast<uint32_t>(v->get<uint64_t>());
+    return {};
+  }
+
+  // Call after reading every member: any other key is a mistake.
+  Status RejectUnknown() const {
+    for (const auto& [key, value] : object_.items()) {
+      if (!known_.contains(key)) return Invalid(Key(key), "unknown key");
+    }
+    return {};
+  }
+
+ private:
+  const json& object_;
+  std::string path_;
+  std::set<std::string> known_;
+};
+
+Status CheckAddress(const std::string& key, const std::string& address) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) {
+    return Invalid(key, "must be host:port");
+  }
+  const std::string port = address.substr(colon + 1);
+  if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
+      std::stoul(port) > 65535) {
+    return Invalid(key, "port must be a number in [0, 65535]");
+  }
+  return {};
+}
+
+Status CheckName(const std::string& key, const std::string& name) {
+  if (name.empty() || name.size() > 64 ||
+      name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
+    return Invalid(key, "must be 1..64 characters of [a-z0-9_-]");
+  }
+  return {};
+}
+
+std::filesystem::path Resolve(const std::filesystem::path& base, const std::string& p) {
+  const std::filesystem::path path(p);
+  return path.is_absolute() ? path : (base / path).lexically_normal();
+}
+
+Status ReadRaft(ObjectReader& top, RaftConfig& raft) {
+  const json* v = top.Find("raft");
+  if (v == nullptr) return {};
+  if (!v->is_object()) return Invalid("raft", "must be an object");
+  ObjectReader r(*v, "raft");
+  if (auto s = r.Uint("election_timeout_ms", raft.election_timeout_ms, 50, 60000); !s) return s;
+  if (auto s = r.Uint("heartbeat_timeout_ms", raft.heartbeat_timeout_ms, 10, 10000); !s) return s;
+  if (auto s = r.Uint("snapshot_threshold", raft.snapshot_threshold, 16, 1u << 30); !s) return s;
+  if (raft.heartbeat_timeout_ms >= raft.election_timeout_ms) {
+    return Invalid("raft.heartbeat_timeout_ms", "must be below raft.election_timeout_ms");
+  }
+  return r.RejectUnknown();
+}
+
+Status ReadSealing(ObjectReader& top, const std::filesystem::path& base, SealingConfig& s) {
+  const json* v = top.Find("sealing");
+  if (v == nullptr) return {};
+  if (!v->is_object()) return Invalid("sealing", "must be an object");
+  ObjectReader r(*v, "sealing");
+  std::string on_failure = "fail", secret_path;
+  for (auto st : {r.Bool("enable_local_sealing", s.enable_local_sealing),
+                  r.String("sealing_identity", s.sealing_identity, false),
+                  r.String("previous_local_sealing_identity", s.previous_local_sealing_identity, false),
+                  r.String("platform", s.platform, false), r.String("policy", s.policy, false),
+                  r.Uint("rsa_bits", s.rsa_bits, 0, 1u << 16),
+                  r.String("on_failure", on_failure, false),
+                  r.String("virtual_machine_secret_path", secret_path, false)}) {
+    if (!st) return st;
+  }
+  if (const json* launch = r.Find("virtual_launch")) {
+    if (!launch->is_object()) return Invalid("sealing.virtual_launch", "must be an object");
+    s.virtual_launch_json = launch->dump();
+  }
+  if (auto st = r.RejectUnknown(); !st) return st;
+  if (s.platform != "virtual" && s.platform != "sev-guest") {
+    return Invalid("sealing.platform", "must be \"sev-guest\" or \"virtual\"");
+  }
+  if (s.rsa_bits != 2048 && s.rsa_bits != 3072 && s.rsa_bits != 4096) {
+    return Invalid("sealing.rsa_bits", "must be one of 2048, 3072, 4096");
+  }
+  if (on_failure == "fail") s.on_failure = SealingFailurePolicy::kFail;
+  else if (on_failure == "fallback_recovery_shares") s.on_failure = SealingFailurePolicy::kFallbackRecoveryShares;
+  else return Invalid("sealing.on_failure", "must be \"fail\" or \"fallback_recovery_shares\"");
+  if (s.enable_local_sealing) {
+    if (auto st = CheckName("sealing.sealing_identity", s.sealing_identity); !st) return st;
+  }
+  if (!s.previous_local_sealing_identity.empty()) {
+    if (auto st = CheckName("sealing.previous_local_sealing_identity", s.previous_local_sealing_identity); !st) {
+      return st;
+    }
+  }
+  if (!secret_path.empty()) s.virtual_machine_secret_path = Resolve(base, secret_path);
+  return {};
+}
+
+}  // namespace
+
+Result<NodeConfig> ParseNodeConfig(std::string_view json_text, const std::filesystem::path& base_dir) {
+  json doc = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return MakeError(ErrorCode::kInvalidArgument, "the configuration is not valid JSON");
+  if (!doc.is_object()) return MakeError(ErrorCode::kInvalidArgument, "the configuration must be a JSON object");
+  NodeConfig c;
+  ObjectReader r(doc, "");
+  std::string data_dir, join, test_secret;
+  for (auto s : {r.String("node_id", c.node_id, true), r.String("raft_address", c.raft_address, true),
+                 r.String("rpc_address", c.rpc_address, true), r.String("data_dir", data_dir, true),
+                 r.String("join_address", join, false),
+                 r.String("insecure_test_secret_file", test_secret, false)}) {
+    if (!s) return std::unexpected(s.error());
+  }
+  if (auto s = ReadRaft(r, c.raft); !s) return std::unexpected(s.error());
+  if (auto s = ReadSealing(r, base_dir, c.sealing); !s) return std::unexpected(s.error());
+  if (auto s = r.RejectUnknown(); !s) return std::unexpected(s.error());
+  for (auto s : {CheckName("node_id", c.node_id), CheckAddress("raft_address", c.raft_address),
+                 CheckAddress("rpc_address", c.rpc_address)}) {
+    if (!s) return std::unexpected(s.error());
+  }
+  if (!join.empty()) {
+    if (auto s = CheckAddress("join_address", join); !s) return std::unexpected(s.error());
+    c.join_address = join;
+  }
+  c.data_dir = Resolve(base_dir, data_dir);
+  if (!test_secret.empty()) c.insecure_test_secret_file = Resolve(base_dir, test_secret);
+  return c;
+}
+
+Result<NodeConfig> LoadNodeConfig(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) return MakeError(ErrorCode::kNotFound, "cannot read the configuration file " + path.string());
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto parsed = ParseNodeConfig(text, path.parent_path());
+  if (!parsed) {
+    return MakeError(parsed.error().code, path.string() + ": " + parsed.error().message);
+  }
+  return parsed;
+}
+
+std::string NodeConfigToJson(const NodeConfig& c) {
+  json doc = {{"node_id", c.node_id},
+              {"raft_address", c.raft_address},
+              {"rpc_address", c.rpc_address},
+              {"data_dir", c.data_dir.string()},
+              {"raft",
+               {{"election_timeout_ms", c.raft.election_timeout_ms},
+                {"heartbeat_timeout_ms", c.raft.heartbeat_timeout_ms},
+                {"snapshot_threshold", c.raft.snapshot_threshold}}}};
+  if (c.join_address) doc["join_address"] = *c.join_address;
+  if (c.insecure_test_secret_file) doc["insecure_test_secret_file"] = c.insecure_test_secret_file->string();
+  json sealing = {{"enable_local_sealing", c.sealing.enable_local_sealing},
+                  {"platform", c.sealing.platform},
+                  {"policy", c.sealing.policy},
+                  {"rsa_bits", c.sealing.rsa_bits},
+                  {"on_failure", c.sealing.on_failure == SealingFailurePolicy::kFail
+                                     ? "fail"
+                                     : "fallback_recovery_shares"}};
+  if (!c.sealing.sealing_identity.empty()) sealing["sealing_identity"] = c.sealing.sealing_identity;
+  if (!c.sealing.previous_local_sealing_identity.empty()) {
+    sealing["previous_local_sealing_identity"] = c.sealing.previous_local_sealing_identity;
+  }
+  if (!c.sealing.virtual_machine_secret_path.empty()) {
+    sealing["virtual_machine_secret_path"] = c.sealing.virtual_machine_secret_path.string();
+  }
+  if (!c.sealing.virtual_launch_json.empty()) {
+    sealing["virtual_launch"] = json::parse(c.sealing.virtual_launch_json, nullptr, false);
+  }
+  doc["sealing"] = sealing;
+  return doc.dump(2);
+}
+
+}  // namespace ledgerseal::kv

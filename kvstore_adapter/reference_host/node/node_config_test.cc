@@ -1,0 +1,89 @@
+#include "kvstore_adapter/reference_host/node/public/node_config.h"
+
+#include <gtest/gtest.h>
+
+namespace ledgerseal::kv {
+namespace {
+
+constexpr std::string_view kMinimal = R"({
+  "node_id": "n1", "raft_address": "127.0.0.1:7001", "rpc_address": "127.0.0.1:8001",
+  "data_dir": "data/n1"
+})";
+
+std::string With(std::string_view extra) {
+  std::string s(kMinimal);
+  s.insert(s.rfind('}'), std::string(", ") + std::string(extra));
+  return s;
+}
+
+std::string ErrorOf(std::string_view text) {
+  auto c = ParseNodeConfig(text, "/etc/ls");
+  EXPECT_FALSE(c) << "accepted: " << text;
+  return c ? "" : c.error().message;
+}
+
+TEST(NodeConfigTest, MinimalConfigGetsDefaultsAndResolvesPaths) {
+  auto c = ParseNodeConfig(kMinimal, "/etc/ls");
+  ASSERT_TRUE(c) << c.error().ToString();
+  EXPECT_EQ(c->data_dir, "/etc/ls/data/n1");
+  EXPECT_FALSE(c->join_address);
+  EXPECT_EQ(c->raft.election_timeout_ms, 1000u);
+  EXPECT_FALSE(c->sealing.enable_local_sealing);
+  EXPECT_EQ(c->sealing.policy, "measurement+tcb");
+  EXPECT_EQ(c->sealing.on_failure, SealingFailurePolicy::kFail);
+}
+
+TEST(NodeConfigTest, FullConfigRoundTrips) {
+  auto c = ParseNodeConfig(With(R"("join_address": "127.0.0.1:8000",
+      "raft": {"election_timeout_ms": 300, "heartbeat_timeout_ms": 50, "snapshot_threshold": 64},
+      "sealing": {"enable_local_sealing": true, "sealing_identity": "seal-1",
+                  "previous_local_sealing_identity": "seal-0", "platform": "virtual",
+                  "policy": "family+image+svn+tcb", "rsa_bits": 2048,
+                  "on_failure": "fallback_recovery_shares",
+                  "virtual_machine_secret_path": "secret.bin",
+                  "virtual_launch": {"guest_svn": 3}})"), "/etc/ls");
+  ASSERT_TRUE(c) << c.error().ToString();
+  EXPECT_EQ(*c->join_address, "127.0.0.1:8000");
+  EXPECT_EQ(c->sealing.virtual_machine_secret_path, "/etc/ls/secret.bin");
+  EXPECT_EQ(c->sealing.on_failure, SealingFailurePolicy::kFallbackRecoveryShares);
+  auto again = ParseNodeConfig(NodeConfigToJson(*c), "/");
+  ASSERT_TRUE(again) << again.error().ToString();
+  EXPECT_EQ(NodeConfigToJson(*again), NodeConfigToJson(*c));
+}
+
+TEST(NodeConfigTest, EveryMistakeNamesItsKey) {
+  EXPECT_EQ(ErrorOf("not json"), "the configuration is not valid JSON");
+  EXPECT_EQ(ErrorOf("[1]"), "the configuration must be a JSON object");
+  EXPECT_EQ(ErrorOf(R"({"raft_address": "a:1", "rpc_address": "a:2", "data_dir": "d"})"),
+            "node_id: is required");
+  EXPECT_EQ(ErrorOf(With(R"("nodeid": "typo")")), "nodeid: unknown key");
+  EXPECT_EQ(ErrorOf(With(R"("raft": {"election_timeout": 5})")), "raft.election_timeout: unknown key");
+  EXPECT_EQ(ErrorOf(With(R"("raft": {"election_timeout_ms": "fast"})")),
+            "raft.election_timeout_ms: must be an integer in [50, 60000]");
+  EXPECT_EQ(ErrorOf(With(R"("raft": {"election_timeout_ms": 100, "heartbeat_timeout_ms": 100})")),
+            "raft.heartbeat_timeout_ms: must be below raft.election_timeout_ms");
+  EXPECT_EQ(ErrorOf(With(R"("sealing": {"rsa_bits": 1024})")),
+            "sealing.rsa_bits: must be one of 2048, 3072, 4096");
+  EXPECT_EQ(ErrorOf(With(R"("sealing": {"platform": "tdx"})")),
+            "sealing.platform: must be \"sev-guest\" or \"virtual\"");
+  EXPECT_EQ(ErrorOf(With(R"("sealing": {"enable_local_sealing": true})")),
+            "sealing.sealing_identity: must be 1..64 characters of [a-z0-9_-]");
+  EXPECT_EQ(ErrorOf(With(R"("sealing": {"on_failure": "ignore"})")),
+            "sealing.on_failure: must be \"fail\" or \"fallback_recovery_shares\"");
+  EXPECT_EQ(ErrorOf(With(R"("join_address": "nohost")")), "join_address: must be host:port");
+  std::string bad_id(kMinimal);
+  bad_id.replace(bad_id.find("\"n1\""), 4, "\"N 1\"");
+  EXPECT_EQ(ErrorOf(bad_id), "node_id: must be 1..64 characters of [a-z0-9_-]");
+  std::string bad_port(kMinimal);
+  bad_port.replace(bad_port.find("7001"), 4, "70000");
+  EXPECT_EQ(ErrorOf(bad_port), "raft_address: port must be a number in [0, 65535]");
+}
+
+TEST(NodeConfigTest, MissingFileIsNotFound) {
+  auto c = LoadNodeConfig("/nonexistent/ledgerseal.json");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace ledgerseal::kv

@@ -1,0 +1,63 @@
+// A node's configuration file (JSON), validated strictly: unknown keys,
+// wrong types and out-of-range values are errors that name the offending
+// key, so a typo never silently falls back to a default.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_PUBLIC_NODE_CONFIG_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_PUBLIC_NODE_CONFIG_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "kvstore_adapter/public/status.h"
+
+namespace ledgerseal::kv {
+
+struct RaftConfig {
+  uint32_t election_timeout_ms = 1000;
+  uint32_t heartbeat_timeout_ms = 100;
+  uint32_t snapshot_threshold = 1024;  // entries between Raft snapshots
+};
+
+enum class SealingFailurePolicy { kFail, kFallbackRecoveryShares };
+
+struct SealingConfig {
+  bool enable_local_sealing = false;
+  std::string sealing_identity;                 // required when enabled
+  std::string previous_local_sealing_identity;  // recovery: the identity to unseal as
+  std::string platform = "virtual";             // "sev-guest" | "virtual"
+  std::string policy = "measurement+tcb";       // a snp policy name or raw:0x..
+  uint32_t rsa_bits = 3072;                     // 2048 | 3072 | 4096
+  SealingFailurePolicy on_failure = SealingFailurePolicy::kFail;
+  // virtual platform only
+  std::filesystem::path virtual_machine_secret_path;
+  std::string virtual_launch_json;  // a VirtualLaunch as JSON text; empty = defaults
+};
+
+struct NodeConfig {
+  std::string node_id;        // [a-z0-9_-], 1..64 bytes
+  std::string raft_address;   // host:port
+  std::string rpc_address;    // host:port
+  std::filesystem::path data_dir;
+  std::optional<std::string> join_address;  // set: join that service; else start a new one
+  RaftConfig raft;
+  SealingConfig sealing;
+  // INSECURE, tests only: write every ledger secret this node learns here, and
+  // recover from it. Never set in production.
+  std::optional<std::filesystem::path> insecure_test_secret_file;
+};
+
+// Parses and validates a configuration. Relative paths are resolved against
+// `base_dir` (the config file's directory). Errors: kInvalidArgument with a
+// message naming the key ("sealing.rsa_bits: must be one of 2048, 3072, 4096").
+Result<NodeConfig> ParseNodeConfig(std::string_view json_text, const std::filesystem::path& base_dir);
+
+// Reads `path` and parses it. Errors: kNotFound (no file), kInvalidArgument.
+Result<NodeConfig> LoadNodeConfig(const std::filesystem::path& path);
+
+// The JSON text of `config` (ParseNodeConfig(ToJson(c)) == c).
+std::string NodeConfigToJson(const NodeConfig& config);
+
+}  // namespace ledgerseal::kv
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_PUBLIC_NODE_CONFIG_H_

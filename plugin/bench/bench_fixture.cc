@@ -1,0 +1,135 @@
+#include "plugin/bench/bench_fixture.h"
+
+#include <openssl/rand.h>
+
+#include <array>
+#include <cstdio>
+
+#include "kvstore_adapter/public/types.h"
+#include "plugin/crypto/public/random_source.h"
+#include "plugin/public/recovery_key.h"
+#include "plugin/public/sealing_key.h"
+
+namespace ledgerseal::bench {
+namespace {
+
+using Result = std::expected<void, std::string>;
+
+Bytes ToBytes(std::string_view bytes) { return {bytes.begin(), bytes.end()}; }
+
+std::string NodeName(const char* prefix, size_t index) {
+  char name[32];
+  std::snprintf(name, sizeof(name), "%s%02zu", prefix, index);
+  return name;
+}
+
+std::expected<std::unique_ptr<snp::VirtualProvider>, std::string> NewMachine() {
+  std::array<uint8_t, snp::VirtualProvider::kMachineSecretSize> secret{};
+  if (RAND_bytes(secret.data(), static_cast<int>(secret.size())) != 1) {
+    return std::unexpected("RAND_bytes failed");
+  }
+  auto provider = snp::VirtualProvider::FromSecret(secret, snp::VirtualLaunch{});
+  if (!provider) return std::unexpected(provider.error().message);
+  return std::move(*provider);
+}
+
+std::expected<sealing::v1::SealedRecoveryKey, std::string> SealKey(
+    const snp::VirtualProvider& provider, const std::string& identity, const std::string& node_id) {
+  crypto::OpenSslRandomSource random;
+  auto request = sealing::DefaultDerivedKeyRequest(provider);
+  if (!request) return std::unexpected(request.error().ToString());
+  auto key = sealing::SealRecoveryKey(provider, random, *request, identity, node_id, kRsaBits);
+  if (!key) return std::unexpected(key.error().ToString());
+  return std::move(*key);
+}
+
+void CopyDerivation(const sealing::v1::DerivationParams& d, RawUnsealInput& in) {
+  in.platform = d.platform();
+  in.root_key_select = d.root_key_select();
+  in.guest_field_select = d.guest_field_select();
+  in.vmpl = d.vmpl();
+  in.guest_svn = d.guest_svn();
+  in.tcb_version = d.tcb_version();
+}
+
+void CopyShare(const sealing::v1::SealedShares& record, RawUnsealInput& in) {
+  const auto& share = record.shares(0);
+  const auto& key = share.recovery_key();
+  in.public_key_der = ToBytes(key.public_key_der());
+  in.key_id = ToBytes(key.key_id());
+  CopyDerivation(key.derivation(), in);
+  in.sealed_key_iv = ToBytes(key.sealed_private_key().iv());
+  in.sealed_key_ciphertext = ToBytes(key.sealed_private_key().ciphertext());
+  in.sealed_key_tag = ToBytes(key.sealed_private_key().tag());
+  in.sealing_identity = share.sealing_identity();
+  in.node_id = share.node_id();
+  in.service_id = record.service_id();
+  in.version = record.ledger_secret_version();
+  in.encrypted_wrapping_key = ToBytes(share.encrypted_wrapping_key());
+  in.secret_iv = ToBytes(record.wrapped_ledger_secret().iv());
+  in.secret_ciphertext = ToBytes(record.wrapped_ledger_secret().ciphertext());
+  in.secret_tag = ToBytes(record.wrapped_ledger_secret().tag());
+}
+
+}  // namespace
+
+std::expected<const BenchFixture*, std::string> BenchFixture::Get() {
+  using Built = std::expected<const BenchFixture*, std::string>;
+  static const Built built = []() -> Built {
+    auto* fixture = new BenchFixture;  // lives for the process
+    if (auto s = fixture->Build(); !s) {
+      delete fixture;
+      return std::unexpected(s.error());
+    }
+    return fixture;
+  }();
+  return built;
+}
+
+Result BenchFixture::Build() {
+  auto raw_crypto = RawCrypto::Create();
+  if (!raw_crypto) return std::unexpected(raw_crypto.error());
+  raw_crypto_ = std::make_unique<RawCrypto>(std::move(*raw_crypto));
+  for (size_t i = 0; i < kMaxNodes; ++i) {
+    if (auto s = AddNode(i); !s) return s;
+  }
+  ledger_secret_ = kv::SecretBytes(32);
+  if (RAND_bytes(ledger_secret_.mutable_bytes().data(), 32) != 1) {
+    return std::unexpected("RAND_bytes failed");
+  }
+  return BuildUnsealInputs();
+}
+
+Result BenchFixture::AddNode(size_t index) {
+  auto provider = NewMachine();
+  if (!provider) return std::unexpected(provider.error());
+  const std::string identity = NodeName("node-", index);
+  const std::string node_id = NodeName("n", index);
+  auto key = SealKey(**provider, identity, node_id);
+  if (!key) return std::unexpected(key.error());
+  const Bytes der = ToBytes(key->public_key_der());
+  auto parsed = ParsePublicKeyDer(der);
+  if (!parsed) return std::unexpected(parsed.error());
+  raw_recipients_.push_back({identity, node_id, der, std::move(*parsed)});
+  recipients_.push_back({identity, node_id, std::move(*key)});
+  providers_.push_back(std::move(*provider));
+  return {};
+}
+
+Result BenchFixture::BuildUnsealInputs() {
+  crypto::OpenSslRandomSource random;
+  auto record = sealing::SealShares(random, kServiceId, kLedgerSecretVersion, ledger_secret_,
+                                    recipients(kUnsealRecordNodes));
+  if (!record) return std::unexpected(record.error().ToString());
+  unseal_record_ = std::move(*record);
+  const auto& stored = unseal_record_.shares(0).recovery_key().derivation();
+  auto request = sealing::ToDerivedKeyRequest(stored);
+  if (!request) return std::unexpected(request.error().ToString());
+  auto derived_key = providers_[0]->GetDerivedKey(*request);
+  if (!derived_key) return std::unexpected(derived_key.error().message);
+  raw_unseal_.derived_key.assign(derived_key->bytes().begin(), derived_key->bytes().end());
+  CopyShare(unseal_record_, raw_unseal_);
+  return {};
+}
+
+}  // namespace ledgerseal::bench

@@ -1,0 +1,70 @@
+// The nodes every sealing benchmark works on, built once per process:
+// kMaxNodes nodes, each on its own `virtual` platform (own machine secret)
+// with an RSA-3072 recovery key sealed by the production SealRecoveryKey,
+// plus the same material in the shape the raw-OpenSSL baseline takes.
+#ifndef LEDGERSEAL_PLUGIN_BENCH_BENCH_FIXTURE_H_
+#define LEDGERSEAL_PLUGIN_BENCH_BENCH_FIXTURE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "kvstore_adapter/public/secret_bytes.h"
+#include "plugin/bench/raw_openssl.h"
+#include "plugin/proto/sealing.pb.h"
+#include "plugin/public/sealed_shares.h"
+#include "snp/public/virtual_platform.h"
+
+namespace ledgerseal::bench {
+
+inline constexpr size_t kMaxNodes = 31;
+inline constexpr size_t kRsaBits = 3072;
+inline constexpr size_t kUnsealRecordNodes = 3;  // recipients of the record unsealed
+inline constexpr std::string_view kServiceId = "bench-service";
+inline constexpr uint64_t kLedgerSecretVersion = 42;
+
+class BenchFixture {
+ public:
+  // Built on first use (kMaxNodes RSA-3072 key generations: seconds).
+  // Errors: sealing or parsing failed. Thread-safe.
+  static std::expected<const BenchFixture*, std::string> Get();
+
+  // Production inputs: the first `count` recipients, sorted by identity.
+  std::span<const sealing::ShareRecipient> recipients(size_t count) const {
+    return std::span(recipients_).first(count);
+  }
+  const kv::SecretBytes& ledger_secret() const { return ledger_secret_; }
+  // Node 0's platform, and a record sealed for the first kUnsealRecordNodes.
+  const snp::VirtualProvider& unsealing_provider() const { return *providers_[0]; }
+  const sealing::v1::SealedShares& unseal_record() const { return unseal_record_; }
+
+  // Raw inputs: the same recipients (keys parsed once), and node 0's view
+  // of unseal_record() with its derived key.
+  std::span<const RawRecipient> raw_recipients(size_t count) const {
+    return std::span(raw_recipients_).first(count);
+  }
+  const RawUnsealInput& raw_unseal_input() const { return raw_unseal_; }
+  const RawCrypto& raw_crypto() const { return *raw_crypto_; }
+
+ private:
+  BenchFixture() = default;
+  std::expected<void, std::string> Build();
+  std::expected<void, std::string> AddNode(size_t index);
+  std::expected<void, std::string> BuildUnsealInputs();
+
+  std::vector<std::unique_ptr<snp::VirtualProvider>> providers_;
+  std::vector<sealing::ShareRecipient> recipients_;
+  std::vector<RawRecipient> raw_recipients_;
+  kv::SecretBytes ledger_secret_;
+  sealing::v1::SealedShares unseal_record_;
+  RawUnsealInput raw_unseal_;
+  std::unique_ptr<RawCrypto> raw_crypto_;
+};
+
+}  // namespace ledgerseal::bench
+
+#endif  // LEDGERSEAL_PLUGIN_BENCH_BENCH_FIXTURE_H_

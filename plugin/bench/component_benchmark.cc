@@ -1,0 +1,178 @@
+// Attribution: the pieces of the plugin's seal and unseal paths, each
+// timed alone, next to the raw EVP call doing the same cryptography — to
+// explain the ratios of sealing_benchmark.cc (see BENCHMARKS.md).
+#include <benchmark/benchmark.h>
+
+#include <array>
+#include <memory>
+
+#include "kvstore_adapter/public/types.h"
+#include "plugin/bench/bench_fixture.h"
+#include "plugin/bench/fixture_or_skip.h"
+#include "plugin/bench/raw_openssl.h"
+#include "plugin/crypto/public/rsa_key.h"
+#include "plugin/crypto/public/rsa_oaep.h"
+#include "plugin/public/recovery_key.h"
+#include "plugin/public/sealing_key.h"
+#include "plugin/vectors/format_layout.h"
+
+namespace ledgerseal::bench {
+namespace {
+
+const sealing::v1::SealedRecoveryKey& Node0Key(const BenchFixture& f) {
+  return f.recipients(1)[0].recovery_key;
+}
+
+const std::vector<uint8_t>& Label() {
+  static const auto label =
+      vectors::EncodeWrappingKeyLabel("node-00", "n00", kServiceId, kLedgerSecretVersion);
+  return label;
+}
+
+constexpr std::array<uint8_t, 32> kWrappingKey{};
+
+// Keys unsealed once for the decrypt-side components; nullptr on failure.
+struct Node0Keys {
+  std::unique_ptr<crypto::RsaPrivateKey> private_key;
+  std::unique_ptr<crypto::RsaPublicKey> public_key;
+  Bytes pkcs8_der;
+  Bytes ciphertext;  // OAEP of kWrappingKey under Label()
+};
+
+const Node0Keys* Keys(benchmark::State& state) {
+  const BenchFixture* f = FixtureOrSkip(state);
+  if (f == nullptr) return nullptr;
+  static const Node0Keys keys = [f] {
+    Node0Keys k;
+    auto private_key = sealing::UnsealRecoveryKey(f->unsealing_provider(), Node0Key(*f));
+    auto public_key = crypto::RsaPublicKey::FromDer(kv::AsBytes(Node0Key(*f).public_key_der()));
+    if (!private_key || !public_key) return k;
+    auto pkcs8 = private_key->ToPkcs8Der();
+    auto ciphertext = crypto::RsaOaepSha256Encrypt(*public_key, kWrappingKey, Label());
+    if (!pkcs8 || !ciphertext) return k;
+    k.pkcs8_der.assign(pkcs8->bytes().begin(), pkcs8->bytes().end());
+    k.ciphertext = std::move(*ciphertext);
+    k.private_key = std::make_unique<crypto::RsaPrivateKey>(std::move(*private_key));
+    k.public_key = std::make_unique<crypto::RsaPublicKey>(std::move(*public_key));
+    return k;
+  }();
+  if (!keys.private_key) state.SkipWithError("unsealing node 0's key failed");
+  return keys.private_key ? &keys : nullptr;
+}
+
+// --- platform and sealing key ------------------------------------------------
+
+void BM_Part_VirtualDerivedKey(benchmark::State& state) {
+  const BenchFixture* f = FixtureOrSkip(state);
+  if (f == nullptr) return;
+  auto request = sealing::ToDerivedKeyRequest(Node0Key(*f).derivation());
+  if (!request) return state.SkipWithError("stored request");
+  for (auto _ : state) benchmark::DoNotOptimize(f->unsealing_provider().GetDerivedKey(*request));
+}
+
+// Derived key + two HKDFs (sealing key and key id).
+void BM_Part_DeriveSealingKey(benchmark::State& state) {
+  const BenchFixture* f = FixtureOrSkip(state);
+  if (f == nullptr) return;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        sealing::DeriveSealingKey(f->unsealing_provider(), Node0Key(*f).derivation()));
+  }
+}
+
+// --- seal side, per recipient --------------------------------------------------
+
+// SealShares calls this once per recipient; it parses the public key.
+void BM_Part_ValidateSealedRecoveryKey(benchmark::State& state) {
+  const BenchFixture* f = FixtureOrSkip(state);
+  if (f == nullptr) return;
+  for (auto _ : state) benchmark::DoNotOptimize(sealing::ValidateSealedRecoveryKey(Node0Key(*f)));
+}
+
+// ...and then parses the same public key again.
+void BM_Part_RsaPublicKeyFromDer(benchmark::State& state) {
+  const BenchFixture* f = FixtureOrSkip(state);
+  if (f == nullptr) return;
+  const auto der = kv::AsBytes(Node0Key(*f).public_key_der());
+  for (auto _ : state) benchmark::DoNotOptimize(crypto::RsaPublicKey::FromDer(der));
+}
+
+void BM_Part_PluginOaepEncrypt(benchmark::State& state) {
+  const Node0Keys* k = Keys(state);
+  if (k == nullptr) return;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(crypto::RsaOaepSha256Encrypt(*k->public_key, kWrappingKey, Label()));
+  }
+}
+
+void BM_Part_RawOaepEncrypt(benchmark::State& state) {
+  const BenchFixture* f = FixtureOrSkip(state);
+  if (f == nullptr) return;
+  EVP_PKEY* key = f->raw_recipients(1)[0].public_key.get();
+  for (auto _ : state) benchmark::DoNotOptimize(OaepEncrypt(key, Label(), kWrappingKey));
+}
+
+// Each NodeShare gets a copy of the recipient's SealedRecoveryKey.
+void BM_Part_RecoveryKeyCopy(benchmark::State& state) {
+  const BenchFixture* f = FixtureOrSkip(state);
+  if (f == nullptr) return;
+  for (auto _ : state) {
+    sealing::v1::SealedRecoveryKey copy = Node0Key(*f);
+    benchmark::DoNotOptimize(copy);
+  }
+}
+
+// --- unseal side ------------------------------------------------------------------
+
+void BM_Part_UnsealRecoveryKey(benchmark::State& state) {
+  const BenchFixture* f = FixtureOrSkip(state);
+  if (f == nullptr) return;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(sealing::UnsealRecoveryKey(f->unsealing_provider(), Node0Key(*f)));
+  }
+}
+
+void BM_Part_RsaPrivateKeyFromPkcs8(benchmark::State& state) {
+  const Node0Keys* k = Keys(state);
+  if (k == nullptr) return;
+  for (auto _ : state) benchmark::DoNotOptimize(crypto::RsaPrivateKey::FromPkcs8Der(k->pkcs8_der));
+}
+
+// UnsealRecoveryKey re-encodes the unsealed key's public half to compare it.
+void BM_Part_PrivateKeyPublicDer(benchmark::State& state) {
+  const Node0Keys* k = Keys(state);
+  if (k == nullptr) return;
+  for (auto _ : state) benchmark::DoNotOptimize(k->private_key->PublicKeyDer());
+}
+
+void BM_Part_PluginOaepDecrypt(benchmark::State& state) {
+  const Node0Keys* k = Keys(state);
+  if (k == nullptr) return;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(crypto::RsaOaepSha256Decrypt(*k->private_key, k->ciphertext, Label()));
+  }
+}
+
+void BM_Part_RawOaepDecrypt(benchmark::State& state) {
+  const Node0Keys* k = Keys(state);
+  if (k == nullptr) return;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(OaepDecrypt(k->private_key->pkey(), Label(), k->ciphertext));
+  }
+}
+
+BENCHMARK(BM_Part_VirtualDerivedKey);
+BENCHMARK(BM_Part_DeriveSealingKey);
+BENCHMARK(BM_Part_ValidateSealedRecoveryKey)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Part_RsaPublicKeyFromDer)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Part_PluginOaepEncrypt)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Part_RawOaepEncrypt)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Part_RecoveryKeyCopy);
+BENCHMARK(BM_Part_UnsealRecoveryKey)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Part_RsaPrivateKeyFromPkcs8)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Part_PrivateKeyPublicDer)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Part_PluginOaepDecrypt)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Part_RawOaepDecrypt)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace ledgerseal::bench

@@ -1,0 +1,117 @@
+// The baseline of //plugin/bench:sealing_benchmark: the cryptographic work
+// of sealing and unsealing done with OpenSSL's EVP API directly, the way a
+// tuned implementation would — algorithms fetched once, keys already parsed
+// where the comparison says so, no records, no checks beyond OpenSSL's own.
+// Same primitives and parameters as docs/FORMAT.md: AES-256-GCM, HKDF-SHA256,
+// RSA-OAEP with SHA-256 / MGF1-SHA-256 and a label.
+#ifndef LEDGERSEAL_PLUGIN_BENCH_RAW_OPENSSL_H_
+#define LEDGERSEAL_PLUGIN_BENCH_RAW_OPENSSL_H_
+
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+
+#include <array>
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ledgerseal::bench {
+
+using Bytes = std::vector<uint8_t>;
+using Status = std::expected<void, std::string>;  // error: the failed EVP step
+
+struct EvpPkeyFree {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
+
+// Algorithms fetched once. Thread safety: const methods are reentrant.
+class RawCrypto {
+ public:
+  // Errors: a fetch failed.
+  static std::expected<RawCrypto, std::string> Create();
+
+  // AES-256-GCM; out has in's size; tag is 16 bytes.
+  Status GcmSeal(std::span<const uint8_t> key, std::span<const uint8_t> iv,
+                 std::span<const uint8_t> aad, std::span<const uint8_t> in, std::span<uint8_t> out,
+                 std::span<uint8_t> tag) const;
+  Status GcmOpen(std::span<const uint8_t> key, std::span<const uint8_t> iv,
+                 std::span<const uint8_t> aad, std::span<const uint8_t> in,
+                 std::span<const uint8_t> tag, std::span<uint8_t> out) const;
+  // HKDF-SHA256, empty salt, out.size() bytes.
+  Status Hkdf(std::span<const uint8_t> ikm, std::string_view info, std::span<uint8_t> out) const;
+
+ private:
+  struct CipherFree {
+    void operator()(EVP_CIPHER* c) const { EVP_CIPHER_free(c); }
+  };
+  struct KdfFree {
+    void operator()(EVP_KDF* k) const { EVP_KDF_free(k); }
+  };
+  std::shared_ptr<EVP_CIPHER> gcm_;
+  std::shared_ptr<EVP_KDF> hkdf_;
+};
+
+// RSA-OAEP (SHA-256, MGF1-SHA-256, label), one EVP_PKEY_CTX per call.
+std::expected<Bytes, std::string> OaepEncrypt(EVP_PKEY* key, std::span<const uint8_t> label,
+                                              std::span<const uint8_t> message);
+std::expected<Bytes, std::string> OaepDecrypt(EVP_PKEY* key, std::span<const uint8_t> label,
+                                              std::span<const uint8_t> ciphertext);
+
+// DER SubjectPublicKeyInfo / PKCS#8 PrivateKeyInfo -> EVP_PKEY
+// (OSSL_DECODER, OpenSSL 3's EVP decoding API).
+std::expected<EvpPkeyPtr, std::string> ParsePublicKeyDer(std::span<const uint8_t> der);
+std::expected<EvpPkeyPtr, std::string> ParsePkcs8Der(std::span<const uint8_t> der);
+
+// --- the two operations ----------------------------------------------------
+
+struct RawRecipient {
+  std::string sealing_identity;
+  std::string node_id;
+  Bytes public_key_der;
+  EvpPkeyPtr public_key;  // public_key_der, parsed once up front
+};
+
+struct RawSealed {
+  std::array<uint8_t, 12> iv{};
+  std::array<uint8_t, 32> ciphertext{};
+  std::array<uint8_t, 16> tag{};
+  std::vector<Bytes> encrypted_wrapping_keys;
+};
+
+// Sealing for `recipients`: a fresh wrapping key and IV (RAND_bytes), one
+// AES-GCM wrap of `ledger_secret` under AAD_ls, one RSA-OAEP encryption of
+// the wrapping key per recipient under its L_wk. With `parse_der`, each
+// recipient's key is parsed from DER first (the plugin's input is DER).
+std::expected<RawSealed, std::string> RawSeal(const RawCrypto& crypto,
+                                              std::span<const RawRecipient> recipients,
+                                              std::string_view service_id, uint64_t version,
+                                              std::span<const uint8_t> ledger_secret,
+                                              bool parse_der);
+
+// What a recovering node reads, beyond its derived key.
+struct RawUnsealInput {
+  Bytes derived_key;  // from the platform
+  // The sealed private key and what its AAD_rk binds (rebuilt every call).
+  Bytes public_key_der, key_id;
+  std::string platform;
+  uint32_t root_key_select = 0, vmpl = 0, guest_svn = 0;
+  uint64_t guest_field_select = 0, tcb_version = 0;
+  Bytes sealed_key_iv, sealed_key_ciphertext, sealed_key_tag;
+  std::string sealing_identity, node_id, service_id;
+  uint64_t version = 0;
+  Bytes encrypted_wrapping_key;
+  Bytes secret_iv, secret_ciphertext, secret_tag;
+};
+
+// HKDF -> AES-GCM open of the PKCS#8 key -> PKCS#8 parse -> RSA-OAEP decrypt
+// -> AES-GCM open of the ledger secret. Returns the 32-byte secret.
+std::expected<Bytes, std::string> RawUnseal(const RawCrypto& crypto, const RawUnsealInput& input);
+
+}  // namespace ledgerseal::bench
+
+#endif  // LEDGERSEAL_PLUGIN_BENCH_RAW_OPENSSL_H_

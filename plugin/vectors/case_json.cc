@@ -1,0 +1,129 @@
+#include "plugin/vectors/case_json.h"
+
+#include <string>
+
+#include "kvstore_adapter/public/types.h"
+#include "plugin/public/records.h"
+#include "plugin/public/sealing_format.h"
+#include "plugin/vectors/format_layout.h"
+#include "plugin/vectors/pem.h"
+#include "plugin/vectors/platform_json.h"
+
+namespace ledgerseal::vectors {
+namespace {
+
+DerivationFields FieldsOf(const sealing::v1::DerivationParams& params) {
+  return {params.derivation_version(), params.platform(), params.root_key_select(),
+          params.guest_field_select(), params.vmpl(),     params.guest_svn(),
+          params.tcb_version()};
+}
+
+Json Blob(const sealing::v1::AeadBlob& blob, std::span<const uint8_t> aad) {
+  Json out;
+  out["iv_hex"] = Hex(kv::AsBytes(blob.iv()));
+  out["ciphertext_hex"] = Hex(kv::AsBytes(blob.ciphertext()));
+  out["tag_hex"] = Hex(kv::AsBytes(blob.tag()));
+  out["aad_hex"] = Hex(aad);
+  return out;
+}
+
+Json SealedKeyBlob(const sealing::v1::SealedRecoveryKey& key) {
+  const auto aad =
+      EncodeRecoveryKeyAad(kv::AsBytes(key.public_key_der()), key.sealing_identity(), key.node_id(),
+                           FieldsOf(key.derivation()), kv::AsBytes(key.key_id()));
+  Json out;
+  out["key_id_hex"] = Hex(kv::AsBytes(key.key_id()));
+  out.update(Blob(key.sealed_private_key(), aad));
+  return out;
+}
+
+void AddOutcome(const CaseSpec& spec, Json& out) {
+  const auto error = ExpectedError(spec.tamper);
+  out["expect"] = error ? "error" : "success";
+  if (!error) return;
+  out["error"] = std::string(sealing::SealingErrorCodeName(*error));
+  out["failing_step"] = std::string(FailingStep(spec.tamper));
+}
+
+Result<void> AddPlatform(const DeterministicParts& parts, Json& out) {
+  auto platform = VirtualPlatformToJson(parts.machine_secret, parts.launch_json);
+  if (!platform) return Fail(platform.error());
+  out["virtual_platform"] = std::move(*platform);
+  out["platform"] = "virtual";
+  out["derivation_version"] = sealing::kDerivationVersion;
+  out["request"] = RequestToJson(parts.request);
+  out["derived_key_hex"] = Hex(parts.derived_key);
+  out["hkdf_info_hex"] = Hex(kv::AsBytes(sealing::kSealingKeyInfo));
+  out["sealing_key_hex"] = Hex(parts.sealing_key);
+  out["key_id_info_hex"] = Hex(kv::AsBytes(sealing::kKeyIdInfo));
+  out["key_id_hex"] = Hex(parts.key_id);
+  return {};
+}
+
+// The seeds of the two DeterministicRandomSource streams; which bytes each
+// draw takes is in deterministic_parts.h and testdata/vectors/README.md.
+void AddRandom(const CaseSpec& spec, Json& out) {
+  Json random;
+  random["recovery_key_seed_hex"] = Hex(kv::AsBytes(RecoveryKeySeedOf(spec)));
+  random["shares_seed_hex"] = Hex(kv::AsBytes(SharesSeedOf(spec)));
+  out["random"] = std::move(random);
+}
+
+Result<void> AddKeys(const SealedCase& sealed, std::span<const uint8_t> pkcs8_der, Json& out) {
+  auto private_pem = DerToPem(kPrivateKeyPemLabel, pkcs8_der);
+  auto public_pem = DerToPem(kPublicKeyPemLabel, kv::AsBytes(sealed.recovery_key.public_key_der()));
+  if (!private_pem) return Fail(private_pem.error());
+  if (!public_pem) return Fail(public_pem.error());
+  out["recovery_private_key_pem"] = std::move(*private_pem);
+  out["recovery_public_key_pem"] = std::move(*public_pem);
+  out["sealed_recovery_key"] = SealedKeyBlob(sealed.recovery_key);
+  return {};
+}
+
+void AddShares(const DeterministicParts& parts, const SealedCase& sealed,
+               std::span<const uint8_t> wrapping_key, Json& out) {
+  const auto& shares = sealed.shares;
+  out["ledger_secret_hex"] = Hex(parts.ledger_secret);
+  out["wrapping_key_hex"] = Hex(wrapping_key);
+  out["wrapped_ledger_secret"] =
+      Blob(shares.wrapped_ledger_secret(),
+           EncodeWrappedLedgerSecretAad(shares.service_id(), shares.ledger_secret_version()));
+  out["encrypted_wrapping_key_hex"] = Hex(kv::AsBytes(shares.shares(0).encrypted_wrapping_key()));
+  out["oaep_label_hex"] =
+      Hex(EncodeWrappingKeyLabel(sealed.sealing_identity, sealed.node_id, shares.service_id(),
+                                 shares.ledger_secret_version()));
+}
+
+Result<void> AddRecords(const SealedCase& sealed, Json& out) {
+  auto key_record = sealing::SerializeRecord(sealed.recovery_key);
+  auto shares_record = sealing::SerializeRecord(sealed.shares);
+  if (!key_record || !shares_record) return Fail("serialising the records");
+  out["sealed_recovery_key_record_hex"] = Hex(*key_record);
+  out["sealed_shares_record_hex"] = Hex(*shares_record);
+  return {};
+}
+
+}  // namespace
+
+Result<Json> CaseToJson(const CaseSpec& spec, const DeterministicParts& parts,
+                        const SealedCase& sealed, std::span<const uint8_t> pkcs8_der,
+                        std::span<const uint8_t> wrapping_key) {
+  Json out;
+  out["id"] = std::string(spec.id);
+  out["description"] = std::string(spec.description) + std::string(kTestKeyNote);
+  AddOutcome(spec, out);
+  out["policy"] = std::string(spec.policy);
+  out["rsa_bits"] = spec.rsa_bits;
+  if (auto s = AddPlatform(parts, out); !s) return Fail(s.error());
+  AddRandom(spec, out);
+  out["service_id"] = sealed.shares.service_id();
+  out["ledger_secret_version"] = U64Hex(sealed.shares.ledger_secret_version());
+  out["sealing_identity"] = sealed.sealing_identity;
+  out["node_id"] = sealed.node_id;
+  if (auto s = AddKeys(sealed, pkcs8_der, out); !s) return Fail(s.error());
+  AddShares(parts, sealed, wrapping_key, out);
+  if (auto s = AddRecords(sealed, out); !s) return Fail(s.error());
+  return out;
+}
+
+}  // namespace ledgerseal::vectors

@@ -1,0 +1,87 @@
+#include "plugin/vectors/format_layout.h"
+
+namespace ledgerseal::vectors {
+namespace {
+
+// Literal copies of the FORMAT.md labels (not plugin/public/sealing_format.h),
+// so that a changed constant in the plugin is caught here.
+constexpr std::string_view kRecoveryKeyLabel = "ledgerseal sealed recovery key v1";
+constexpr std::string_view kWrappedSecretLabel = "ledgerseal wrapped ledger secret v1";
+constexpr std::string_view kWrappingKeyLabel = "ledgerseal wrapping key v1";
+
+void AppendBigEndian(std::vector<uint8_t>& out, uint64_t value, int bytes) {
+  for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
+    out.push_back(static_cast<uint8_t>(value >> shift));
+  }
+}
+
+// "u32be(length of item) || item bytes".
+void Item(std::vector<uint8_t>& out, std::span<const uint8_t> bytes) {
+  AppendBigEndian(out, bytes.size(), 4);
+  out.insert(out.end(), bytes.begin(), bytes.end());
+}
+
+void Item(std::vector<uint8_t>& out, std::string_view text) {
+  Item(out, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+void ItemU32(std::vector<uint8_t>& out, uint32_t value) {
+  AppendBigEndian(out, 4, 4);
+  AppendBigEndian(out, value, 4);
+}
+
+void ItemU64(std::vector<uint8_t>& out, uint64_t value) {
+  AppendBigEndian(out, 8, 4);
+  AppendBigEndian(out, value, 8);
+}
+
+}  // namespace
+
+std::vector<uint8_t> EncodeP(const DerivationFields& params) {
+  std::vector<uint8_t> out;
+  ItemU32(out, params.derivation_version);
+  Item(out, params.platform);
+  ItemU32(out, params.root_key_select);
+  ItemU64(out, params.guest_field_select);
+  ItemU32(out, params.vmpl);
+  ItemU32(out, params.guest_svn);
+  ItemU64(out, params.tcb_version);
+  return out;
+}
+
+std::vector<uint8_t> EncodeRecoveryKeyAad(std::span<const uint8_t> public_key_der,
+                                          std::string_view sealing_identity,
+                                          std::string_view node_id, const DerivationFields& params,
+                                          std::span<const uint8_t> key_id) {
+  std::vector<uint8_t> out;
+  Item(out, kRecoveryKeyLabel);
+  Item(out, public_key_der);
+  Item(out, sealing_identity);
+  Item(out, node_id);
+  Item(out, EncodeP(params));
+  Item(out, key_id);
+  return out;
+}
+
+std::vector<uint8_t> EncodeWrappedLedgerSecretAad(std::string_view service_id,
+                                                  uint64_t ledger_secret_version) {
+  std::vector<uint8_t> out;
+  Item(out, kWrappedSecretLabel);
+  Item(out, service_id);
+  ItemU64(out, ledger_secret_version);
+  return out;
+}
+
+std::vector<uint8_t> EncodeWrappingKeyLabel(std::string_view sealing_identity,
+                                            std::string_view node_id, std::string_view service_id,
+                                            uint64_t ledger_secret_version) {
+  std::vector<uint8_t> out;
+  Item(out, kWrappingKeyLabel);
+  Item(out, sealing_identity);
+  Item(out, node_id);
+  Item(out, service_id);
+  ItemU64(out, ledger_secret_version);
+  return out;
+}
+
+}  // namespace ledgerseal::vectors

@@ -1,0 +1,27 @@
+// TEST ONLY: reads the checked-in conformance vectors from the test's runfiles.
+#ifndef LEDGERSEAL_PLUGIN_VECTORS_VECTOR_FILE_H_
+#define LEDGERSEAL_PLUGIN_VECTORS_VECTOR_FILE_H_
+
+#include <string>
+#include <string_view>
+
+#include "plugin/vectors/json_hex.h"
+#include "plugin/vectors/result.h"
+
+namespace ledgerseal::vectors {
+
+inline constexpr std::string_view kVectorFile = "testdata/vectors/sealing_v1.json";
+
+struct VectorFile {
+  std::string text;
+  Json cases;  // a JSON array
+};
+
+// `workspace_path` relative to the runfiles root of the running test
+// ($TEST_SRCDIR/$TEST_WORKSPACE, or the working directory).
+// Errors: unreadable, not JSON, not an array.
+Result<VectorFile> LoadVectorFile(std::string_view workspace_path = kVectorFile);
+
+}  // namespace ledgerseal::vectors
+
+#endif  // LEDGERSEAL_PLUGIN_VECTORS_VECTOR_FILE_H_

@@ -112,6 +112,9 @@ Result BenchFixture::AddNode(size_t index) {
   if (!parsed) return std::unexpected(parsed.error());
   raw_recipients_.push_back({identity, node_id, der, std::move(*parsed)});
   recipients_.push_back({identity, node_id, std::move(*key)});
+  auto prepared = sealing::PreparedRecipient::Prepare(recipients_.back());
+  if (!prepared) return std::unexpected(prepared.error().ToString());
+  prepared_.push_back(std::move(*prepared));
   providers_.push_back(std::move(*provider));
   return {};
 }

@@ -37,6 +37,10 @@ class BenchFixture {
   std::span<const sealing::ShareRecipient> recipients(size_t count) const {
     return std::span(recipients_).first(count);
   }
+  // The same recipients prepared once (what a host keeps between rotations).
+  std::span<const sealing::PreparedRecipient> prepared(size_t count) const {
+    return std::span(prepared_).first(count);
+  }
   const kv::SecretBytes& ledger_secret() const { return ledger_secret_; }
   // Node 0's platform, and a record sealed for the first kUnsealRecordNodes.
   const snp::VirtualProvider& unsealing_provider() const { return *providers_[0]; }
@@ -58,6 +62,7 @@ class BenchFixture {
 
   std::vector<std::unique_ptr<snp::VirtualProvider>> providers_;
   std::vector<sealing::ShareRecipient> recipients_;
+  std::vector<sealing::PreparedRecipient> prepared_;
   std::vector<RawRecipient> raw_recipients_;
   kv::SecretBytes ledger_secret_;
   sealing::v1::SealedShares unseal_record_;

@@ -56,11 +56,17 @@ SealingResult<crypto::RsaPrivateKey> UnsealRecoveryKey(const snp::DerivedKeyProv
 // Checks everything about `sealed` that needs no platform: format and
 // derivation versions, stored parameters, names, field sizes, and that
 // public_key_der is a supported RSA SubjectPublicKeyInfo. A primary calls
-// this on a joiner's record before writing it; SealShares calls it on every
-// recipient. It cannot tell whether the private key is really sealed.
+// this on a joiner's record before writing it; PreparedRecipient::Prepare
+// calls it on every recipient. It cannot tell whether the private key is
+// really sealed.
 // Errors: kUnknownFormatVersion, kUnknownDerivationVersion, kMalformed.
 // Pure; thread-safe.
 SealingStatus ValidateSealedRecoveryKey(const v1::SealedRecoveryKey& sealed);
+
+// ValidateSealedRecoveryKey, returning the parsed public key (parsing is the
+// costly part; this avoids doing it twice). Same errors; pure; thread-safe.
+SealingResult<crypto::RsaPublicKey> ParseSealedRecoveryPublicKey(
+    const v1::SealedRecoveryKey& sealed);
 
 }  // namespace ledgerseal::sealing
 

@@ -180,14 +180,21 @@ SealingResult<crypto::RsaPrivateKey> UnsealRecoveryKey(const snp::DerivedKeyProv
   return std::move(*private_key);
 }
 
-SealingStatus ValidateSealedRecoveryKey(const v1::SealedRecoveryKey& sealed) {
-  if (auto s = internal::CheckRecoveryKeyShape(sealed); !s) return s;
+SealingResult<crypto::RsaPublicKey> ParseSealedRecoveryPublicKey(
+    const v1::SealedRecoveryKey& sealed) {
+  if (auto s = internal::CheckRecoveryKeyShape(sealed); !s) return std::unexpected(s.error());
   auto public_key = crypto::RsaPublicKey::FromDer(kv::AsBytes(sealed.public_key_der()));
   if (!public_key) {
     return MakeSealingError(SealingErrorCode::kMalformed,
                             "sealed recovery key of " + Quote(sealed.sealing_identity()) +
                                 ": public key: " + public_key.error().ToString());
   }
+  return std::move(*public_key);
+}
+
+SealingStatus ValidateSealedRecoveryKey(const v1::SealedRecoveryKey& sealed) {
+  auto public_key = ParseSealedRecoveryPublicKey(sealed);
+  if (!public_key) return std::unexpected(std::move(public_key.error()));
   return {};
 }
 

@@ -35,35 +35,27 @@ std::unexpected<SealingError> Prefixed(const std::string& prefix, SealingError e
 
 // --- sealing -----------------------------------------------------------------
 
-// Checks one recipient and returns its public key.
-SealingResult<crypto::RsaPublicKey> CheckRecipient(const ShareRecipient& r) {
+SealingStatus CheckRecipientNames(const ShareRecipient& r) {
   for (auto [what, value] : {std::pair{"recipient sealing identity", &r.sealing_identity},
                              std::pair{"recipient node id", &r.node_id}}) {
     if (auto s =
             internal::ValidateName(what, *value, kMaxNameBytes, SealingErrorCode::kInvalidArgument);
         !s) {
-      return std::unexpected(std::move(s.error()));
+      return s;
     }
   }
-  const std::string who = "recipient " + Quote(r.sealing_identity);
   if (r.recovery_key.sealing_identity() != r.sealing_identity ||
       r.recovery_key.node_id() != r.node_id) {
     return MakeSealingError(SealingErrorCode::kInvalidArgument,
-                            who + ": recovery key belongs to " +
+                            "recipient " + Quote(r.sealing_identity) + ": recovery key belongs to " +
                                 Quote(r.recovery_key.sealing_identity()) + " / node " +
                                 Quote(r.recovery_key.node_id()) + ", not node " + Quote(r.node_id));
   }
-  if (auto s = ValidateSealedRecoveryKey(r.recovery_key); !s) return Prefixed(who, s.error());
-  auto public_key = crypto::RsaPublicKey::FromDer(kv::AsBytes(r.recovery_key.public_key_der()));
-  if (!public_key) {
-    return MakeSealingError(SealingErrorCode::kMalformed,
-                            who + ": public key: " + public_key.error().ToString());
-  }
-  return std::move(*public_key);
+  return {};
 }
 
 SealingStatus CheckSealArguments(std::string_view service_id, const kv::SecretBytes& ledger_secret,
-                                 std::span<const ShareRecipient> recipients) {
+                                 std::span<const PreparedRecipient> recipients) {
   if (auto s = internal::ValidateName("service id", service_id, kMaxNameBytes,
                                       SealingErrorCode::kInvalidArgument);
       !s) {
@@ -79,10 +71,11 @@ SealingStatus CheckSealArguments(std::string_view service_id, const kv::SecretBy
                             "no recipients: sealed shares nobody can unseal are useless");
   }
   std::set<std::string_view> identities;
-  for (const ShareRecipient& r : recipients) {
-    if (!identities.insert(r.sealing_identity).second) {
+  for (const PreparedRecipient& r : recipients) {
+    const std::string& identity = r.recipient().sealing_identity;
+    if (!identities.insert(identity).second) {
       return MakeSealingError(SealingErrorCode::kInvalidArgument,
-                              "duplicate recipient sealing identity " + Quote(r.sealing_identity));
+                              "duplicate recipient sealing identity " + Quote(identity));
     }
   }
   return {};
@@ -264,24 +257,28 @@ SealingResult<kv::SecretBytes> UnwrapLedgerSecret(const v1::SealedShares& shares
 
 }  // namespace
 
+SealingResult<PreparedRecipient> PreparedRecipient::Prepare(ShareRecipient recipient) {
+  if (auto s = CheckRecipientNames(recipient); !s) return std::unexpected(std::move(s.error()));
+  auto key = ParseSealedRecoveryPublicKey(recipient.recovery_key);
+  if (!key) return Prefixed("recipient " + Quote(recipient.sealing_identity), key.error());
+  return PreparedRecipient(std::move(recipient),
+                           std::make_shared<const crypto::RsaPublicKey>(std::move(*key)));
+}
+
 SealingResult<v1::SealedShares> SealShares(crypto::RandomSource& random,
                                            std::string_view service_id,
                                            uint64_t ledger_secret_version,
                                            const kv::SecretBytes& ledger_secret,
-                                           std::span<const ShareRecipient> recipients) {
+                                           std::span<const PreparedRecipient> recipients) {
   if (auto s = CheckSealArguments(service_id, ledger_secret, recipients); !s) {
     return std::unexpected(std::move(s.error()));
   }
   // Sorted by identity, so the record does not depend on the caller's order.
-  std::vector<const ShareRecipient*> sorted;
-  for (const ShareRecipient& r : recipients) sorted.push_back(&r);
-  std::ranges::sort(sorted, {}, &ShareRecipient::sealing_identity);
-  std::vector<crypto::RsaPublicKey> public_keys;
-  for (const ShareRecipient* r : sorted) {
-    auto key = CheckRecipient(*r);
-    if (!key) return std::unexpected(std::move(key.error()));
-    public_keys.push_back(std::move(*key));
-  }
+  std::vector<const PreparedRecipient*> sorted;
+  for (const PreparedRecipient& r : recipients) sorted.push_back(&r);
+  std::ranges::sort(sorted, {}, [](const PreparedRecipient* r) -> const std::string& {
+    return r->recipient().sealing_identity;
+  });
 
   kv::SecretBytes wrapping_key(kWrappingKeyBytes);
   if (auto s = random.Fill(wrapping_key.mutable_bytes()); !s) {
@@ -295,14 +292,29 @@ SealingResult<v1::SealedShares> SealShares(crypto::RandomSource& random,
       WrapLedgerSecret(random, wrapping_key, ledger_secret, service_id, ledger_secret_version);
   if (!wrapped) return std::unexpected(std::move(wrapped.error()));
   *shares.mutable_wrapped_ledger_secret() = std::move(*wrapped);
-  for (size_t i = 0; i < sorted.size(); ++i) {
-    auto share =
-        MakeShare(*sorted[i], public_keys[i], wrapping_key, service_id, ledger_secret_version);
+  for (const PreparedRecipient* r : sorted) {
+    auto share = MakeShare(r->recipient(), r->public_key(), wrapping_key, service_id,
+                           ledger_secret_version);
     if (!share) return std::unexpected(std::move(share.error()));
     *shares.add_shares() = std::move(*share);
   }
   LEDGERSEAL_CHECK(CheckRecordHeader(shares, service_id, ledger_secret_version).has_value());
   return shares;
+}
+
+SealingResult<v1::SealedShares> SealShares(crypto::RandomSource& random,
+                                           std::string_view service_id,
+                                           uint64_t ledger_secret_version,
+                                           const kv::SecretBytes& ledger_secret,
+                                           std::span<const ShareRecipient> recipients) {
+  std::vector<PreparedRecipient> prepared;
+  prepared.reserve(recipients.size());
+  for (const ShareRecipient& r : recipients) {
+    auto p = PreparedRecipient::Prepare(r);
+    if (!p) return std::unexpected(std::move(p.error()));
+    prepared.push_back(std::move(*p));
+  }
+  return SealShares(random, service_id, ledger_secret_version, ledger_secret, prepared);
 }
 
 SealingResult<UnsealedLedgerSecret> UnsealShares(

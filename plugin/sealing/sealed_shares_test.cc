@@ -137,7 +137,8 @@ TEST_F(SealedSharesTest, SealRejectsInvalidInput) {
     EXPECT_EQ(result.error().code, code) << what << ": " << result.error().ToString();
   };
   const auto two = RecipientsOf(*nodes_, 2);
-  expect(SealShares(*random, kService, kVersion, secret, {}), SealingErrorCode::kInvalidArgument,
+  expect(SealShares(*random, kService, kVersion, secret, std::span<const ShareRecipient>{}),
+         SealingErrorCode::kInvalidArgument,
          "no recipients");
   std::vector<ShareRecipient> duplicate = {two[0], two[0]};
   expect(SealShares(*random, kService, kVersion, secret, duplicate),
@@ -161,6 +162,50 @@ TEST_F(SealedSharesTest, SealRejectsInvalidInput) {
   expect(SealShares(*random, kService, kVersion, secret, future),
          SealingErrorCode::kUnknownFormatVersion, "future recovery key");
   EXPECT_EQ(random->drawn_bytes(), 0u) << "rejected calls draw nothing";
+}
+
+// A host prepares each node once and reuses it across rotations; the
+// prepared path must produce the same record, byte for byte, as the
+// unprepared one given the same random draws (OAEP padding aside).
+TEST_F(SealedSharesTest, PreparedRecipientsSealTheSameRecord) {
+  const auto recipients = RecipientsOf(*nodes_, 3);
+  std::vector<PreparedRecipient> prepared;
+  for (const ShareRecipient& r : recipients) {
+    auto p = PreparedRecipient::Prepare(r);
+    ASSERT_TRUE(p) << p.error().ToString();
+    EXPECT_EQ(p->public_key().rsa_bits(), crypto::kDefaultRsaBits);
+    prepared.push_back(std::move(*p));
+  }
+  std::ranges::reverse(prepared);  // order must not matter
+  auto r1 = MakeRandom("same");
+  auto r2 = MakeRandom("same");
+  auto direct = SealShares(*r1, kService, kVersion, MakeLedgerSecret(5), recipients);
+  auto reused = SealShares(*r2, kService, kVersion, MakeLedgerSecret(5), prepared);
+  ASSERT_TRUE(direct && reused);
+  EXPECT_EQ(ToHex(kv::AsBytes(direct->wrapped_ledger_secret().SerializeAsString())),
+            ToHex(kv::AsBytes(reused->wrapped_ledger_secret().SerializeAsString())));
+  ASSERT_EQ(reused->shares_size(), 3);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(reused->shares(static_cast<int>(i)).sealing_identity(), node(i).sealing_identity);
+    auto secret = UnsealShares(*node(i).provider, *reused, node(i).sealing_identity, kService,
+                               kVersion);
+    ASSERT_TRUE(secret) << secret.error().ToString();
+    EXPECT_EQ(ToHex(secret->secret.bytes()), ToHex(MakeLedgerSecret(5).bytes()));
+  }
+}
+
+TEST_F(SealedSharesTest, PrepareRejectsBadRecipients) {
+  auto recipient = RecipientsOf(*nodes_, 1)[0];
+  recipient.recovery_key.set_public_key_der("garbage");
+  auto garbage = PreparedRecipient::Prepare(recipient);
+  ASSERT_FALSE(garbage);
+  EXPECT_EQ(garbage.error().code, SealingErrorCode::kMalformed);
+  EXPECT_NE(garbage.error().message.find("'node-0'"), std::string::npos);
+  recipient = RecipientsOf(*nodes_, 1)[0];
+  recipient.sealing_identity = "impostor";
+  auto impostor = PreparedRecipient::Prepare(recipient);
+  ASSERT_FALSE(impostor);
+  EXPECT_EQ(impostor.error().code, SealingErrorCode::kInvalidArgument);
 }
 
 TEST_F(SealedSharesTest, ErrorNamesTheOffendingRecipient) {

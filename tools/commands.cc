@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "tools/command.h"
+#include "tools/entry_points.h"
 
 namespace ledgerseal::tools {
 namespace {
@@ -11,19 +12,13 @@ namespace {
 int NotBuiltYet(std::string_view command, std::string_view arrives_with) {
   std::cerr << "ledgerseal " << command << ": not built yet. It arrives with " << arrives_with
             << ".\n"
-            << "What exists today: the adapter interface (kvstore_adapter/public), the encrypted\n"
-            << "RocksDB store and a single-node host; run `bazel test //...` to exercise them.\n";
+            << "What exists today: the replicated reference host (`ledgerseal node`, `ledgerseal\n"
+            << "client`) and the sealing library; run `bazel test //...` to exercise them.\n";
   return kExitNotBuilt;
 }
 
 int RunDemo(std::span<const std::string_view>) {
   return NotBuiltYet("demo", "local sealing end to end (a 3-node service, SIGKILL, recovery)");
-}
-int RunNode(std::span<const std::string_view>) {
-  return NotBuiltYet("node", "the Raft-replicated reference host");
-}
-int RunClient(std::span<const std::string_view>) {
-  return NotBuiltYet("client", "the Raft-replicated reference host");
 }
 int RunInspect(std::span<const std::string_view>) {
   return NotBuiltYet("inspect", "local sealing end to end");
@@ -41,11 +36,30 @@ constexpr std::array kCommands = {
             "kills every node with SIGKILL, recovers one via local sealing and verifies\n"
             "every acknowledged transaction.\n",
             RunDemo},
-    Command{"node", "run one node of a service", "usage: ledgerseal node --config FILE [--recover]\n",
-            RunNode},
+    Command{"node", "run one node of a service",
+            "usage: ledgerseal node --config FILE [--recover]\n"
+            "\n"
+            "Runs one node in the foreground until SIGINT or SIGTERM. The JSON config names\n"
+            "the node, its addresses and data_dir (see docs/REFERENCE_HOST.md):\n"
+            "  - without join_address, it starts a new service (genesis);\n"
+            "  - with join_address, it joins the service of the node at that address;\n"
+            "  - with --recover, it recovers the service from data_dir/ledger: recovery\n"
+            "    hooks produce the ledger secret, every entry is verified and replayed,\n"
+            "    and the node starts a new service others can join.\n"
+            "A node cannot restart as itself: its keys live in memory only. The data_dir\n"
+            "of a stopped node is for --recover; a fresh node needs an empty data_dir.\n",
+            RunNodeCommand},
     Command{"client", "submit transactions to / read values from a service",
-            "usage: ledgerseal client --node ADDRESS (put TABLE KEY VALUE | get TABLE KEY)\n",
-            RunClient},
+            "usage: ledgerseal client --node ADDRESS COMMAND\n"
+            "\n"
+            "commands:\n"
+            "  put TABLE KEY VALUE [--private]  commit one write (private: encrypted domain)\n"
+            "  get TABLE KEY [--min-version N]  read a value once the node applied version N\n"
+            "  rotate                           rotate the ledger secret\n"
+            "  status                           the node's view of the service\n"
+            "  trust NODE_ID | retire NODE_ID   change a node's membership\n"
+            "Requests to a follower are redirected to the leader.\n",
+            RunClientCommand},
     Command{"inspect", "show the sealing state of a node's ledger",
             "usage: ledgerseal inspect NODE_DATA_DIR [--json]\n", RunInspect},
     Command{"recover", "offline recovery of a ledger directory into a store",

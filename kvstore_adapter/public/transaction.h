@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 
+#include "kvstore_adapter/public/commit_context.h"
 #include "kvstore_adapter/public/status.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/write_set.h"
@@ -40,6 +41,13 @@ class Transaction {
 
   // The committed version this transaction reads from.
   virtual Version read_version() const = 0;
+
+  // What the host knows about this transaction when hooks run (see
+  // commit_context.h). Hosts that do not fill it return an empty context.
+  virtual const CommitContext& commit_context() const {
+    static const CommitContext kEmpty;
+    return kEmpty;
+  }
 };
 
 }  // namespace ledgerseal::kv

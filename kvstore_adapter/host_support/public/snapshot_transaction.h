@@ -22,15 +22,22 @@ class SnapshotTransaction : public Transaction {
                  const std::function<bool(ByteView, ByteView)>& visit) override;
   Status Put(const Table& table, ByteView key, ByteView value) override;
   Status Remove(const Table& table, ByteView key) override;
+  // Adds every write of `other` (host-generated writes, e.g. a rotation).
+  Status MergeWrites(const WriteSet& other) { return writes_.Merge(other); }
   const WriteSet& writes() const override { return writes_; }
   Version read_version() const override { return snapshot_->version(); }
 
   const void* owner() const { return owner_; }
 
+  const CommitContext& commit_context() const override { return context_; }
+  // The host fills this before running the hooks.
+  CommitContext& mutable_commit_context() { return context_; }
+
  private:
   const void* owner_;
   std::unique_ptr<StoreSnapshot> snapshot_;
   WriteSet writes_;
+  CommitContext context_;
 };
 
 }  // namespace ledgerseal::kv

@@ -38,6 +38,7 @@ std::string SerializePublic(const EntryHeader& header, const WriteSet& writes) {
   h->set_ledger_secret_version(header.ledger_secret_version);
   h->set_flags(header.flags);
   h->set_service_id(header.service_id);
+  h->set_term(header.term);
   ToProto(*pub.mutable_public_writes(), writes, Domain::kPublic);
   return pub.SerializeAsString();
 }
@@ -65,7 +66,7 @@ Result<PublicView> ParsePublic(const std::string& public_part) {
   }
   if (h.version() == kNoVersion) return MakeError(ErrorCode::kCorruption, "entry has version 0");
   PublicView view;
-  view.header = EntryHeader{h.version(), h.ledger_secret_version(), h.flags(), h.service_id()};
+  view.header = EntryHeader{h.version(), h.ledger_secret_version(), h.flags(), h.service_id(), h.term()};
   if (auto s = FromProto(view.public_writes, pub.public_writes(), Domain::kPublic); !s) {
     return std::unexpected(s.error());
   }

@@ -250,6 +250,15 @@ kv::Result<v1::StatusResponse> RpcClient::GetStatus() {
                      &v1::Response::mutable_status_response);
 }
 
+kv::Result<v1::FetchEntriesResponse> RpcClient::FetchEntries(uint64_t from_version,
+                                                              uint32_t max_bytes) {
+  v1::Request request;
+  request.mutable_fetch_entries()->set_from_version(from_version);
+  request.mutable_fetch_entries()->set_max_bytes(max_bytes);
+  return ExtractBody(Call(request), v1::Response::kFetchEntries,
+                     &v1::Response::mutable_fetch_entries);
+}
+
 bool IsMutatingRequest(const v1::Request& request) {
   switch (request.body_case()) {
     case v1::Request::kPut:
@@ -259,6 +268,7 @@ bool IsMutatingRequest(const v1::Request& request) {
     case v1::Request::kRetire: return true;
     case v1::Request::kGet:
     case v1::Request::kStatus:
+    case v1::Request::kFetchEntries:
     case v1::Request::BODY_NOT_SET: return false;
   }
   return false;

@@ -181,6 +181,13 @@ Result<SecretBytes> LedgerSecrets::Get(uint64_t version) const {
   return it->second.Clone();
 }
 
+std::vector<uint64_t> LedgerSecrets::versions() const {
+  std::lock_guard lock(mu_);
+  std::vector<uint64_t> out;
+  for (const auto& [version, secret] : secrets_) out.push_back(version);
+  return out;
+}
+
 uint64_t LedgerSecrets::latest_version() const {
   std::lock_guard lock(mu_);
   return secrets_.empty() ? 0 : secrets_.rbegin()->first;

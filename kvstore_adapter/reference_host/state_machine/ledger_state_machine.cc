@@ -128,7 +128,10 @@ Result<ApplyOutcome> LedgerStateMachine::Apply(ByteView bytes) {
   if (decoded->header.flags & entry::kFlagRotation) {
     auto own = secrets::ReadOwnSecret(pub->public_writes, deps_.node_id, *deps_.node_key);
     if (!own) return std::unexpected(own.error());
-    if (*own) deps_.secrets->Add((*own)->version, std::move((*own)->secret));
+    if (*own) {
+      if (deps_.on_secret_learned) deps_.on_secret_learned((*own)->version, (*own)->secret);
+      deps_.secrets->Add((*own)->version, std::move((*own)->secret));
+    }
   }
   // The ledger files first: they are the durable record; a crash before the
   // store apply is repaired by CatchUpStore at the next open.

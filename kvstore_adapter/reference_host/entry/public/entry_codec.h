@@ -23,6 +23,9 @@ struct EntryHeader {
   uint64_t ledger_secret_version = 0;
   uint32_t flags = 0;
   std::string service_id;
+  // The Raft term of the leader that proposed the entry (audit only: the
+  // version, not the term, orders entries).
+  uint64_t term = 0;
 
   friend bool operator==(const EntryHeader&, const EntryHeader&) = default;
 };

@@ -60,6 +60,7 @@ class RpcClient {
   kv::Result<v1::MembershipResponse> Trust(std::string node_id);
   kv::Result<v1::MembershipResponse> Retire(std::string node_id);
   kv::Result<v1::StatusResponse> GetStatus();
+  kv::Result<v1::FetchEntriesResponse> FetchEntries(uint64_t from_version, uint32_t max_bytes);
 
  private:
   class Impl;  // rpc_client.cc: the connection and its mutex

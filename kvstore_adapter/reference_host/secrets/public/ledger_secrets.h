@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "kvstore_adapter/public/secret_bytes.h"
 #include "kvstore_adapter/public/status.h"
@@ -71,6 +72,9 @@ class LedgerSecrets {
 
   // The newest version known (0 if none).
   uint64_t latest_version() const;
+
+  // Every known version, ascending.
+  std::vector<uint64_t> versions() const;
 
   // Starting from the known secret `from_version`, decrypts every older
   // secret from `links` (version -> ChainLink bytes) and adds them.

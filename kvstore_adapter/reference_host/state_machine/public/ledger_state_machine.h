@@ -3,6 +3,7 @@
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_STATE_MACHINE_PUBLIC_LEDGER_STATE_MACHINE_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_STATE_MACHINE_PUBLIC_LEDGER_STATE_MACHINE_H_
 
+#include <functional>
 #include <string>
 
 #include "kvstore_adapter/ledger/public/ledger_files.h"
@@ -39,6 +40,9 @@ struct StateMachineDeps {
   Store* store = nullptr;
   secrets::LedgerSecrets* secrets = nullptr;
   crypto::RandomSource* random = nullptr;  // snapshot IVs
+  // Optional: called (on the applying thread) with every ledger secret this
+  // node learns from a rotation entry, after it is added to `secrets`.
+  std::function<void(uint64_t version, const SecretBytes& secret)> on_secret_learned;
 };
 
 // Not thread-safe: Raft calls it from its loop thread only. Reads of the

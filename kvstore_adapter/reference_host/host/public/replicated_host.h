@@ -1,0 +1,103 @@
+// The reference host as the adapter interface sees it: transactions over the
+// local store, committed by proposing an encrypted ledger entry to Raft.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_HOST_PUBLIC_REPLICATED_HOST_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_HOST_PUBLIC_REPLICATED_HOST_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "kvstore_adapter/host_support/public/hook_registry.h"
+#include "kvstore_adapter/host_support/public/snapshot_transaction.h"
+#include "kvstore_adapter/public/host.h"
+#include "kvstore_adapter/reference_host/proto/ledger.pb.h"
+#include "kvstore_adapter/reference_host/raft/public/raft_node.h"
+#include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
+#include "kvstore_adapter/store/public/store.h"
+#include "plugin/crypto/public/random_source.h"
+#include "plugin/crypto/public/rsa_key.h"
+
+namespace ledgerseal::kv {
+
+struct ReplicatedHostDeps {
+  NodeIdentity identity;  // service_id is replaced by genesis / recovery commits
+  Store* store = nullptr;                   // applied to by the state machine only
+  secrets::LedgerSecrets* secrets = nullptr;
+  crypto::RandomSource* random = nullptr;   // entry IVs, new secrets; thread-safe
+  uint32_t commit_timeout_ms = 10'000;      // a proposal not applied by then: kUnavailable
+};
+
+// What a commit does beyond the transaction's own writes.
+struct CommitOptions {
+  // Rotate the ledger secret in this transaction (a new secret for every
+  // node not retired; the previous one chained under it). With no secret
+  // yet (genesis) the entry itself is encrypted under the new secret.
+  bool rotate_secret = false;
+  // The transaction trusts, retires or removes a node.
+  bool trusted_nodes_changed = false;
+  std::optional<NodeMember> joining_node{};  // the node this transaction admits
+  // Non-empty: the transaction starts service `new_service_id` (genesis or
+  // recovery); its entry and every later one carry it.
+  std::string new_service_id{};
+  // The first transaction of a recovered service: OnRecovered of the hook
+  // that produced the secret runs after the transaction hooks.
+  const RecoveryOutcome* recovered = nullptr;
+};
+
+// Thread safety: every method may be called from any thread; commits are
+// serialised (one proposal in flight), which is what keeps a primary's own
+// transactions from aborting each other.
+class ReplicatedHost : public Host {
+ public:
+  // Pointers in `deps` and `hooks` must outlive the host. Attach the Raft
+  // node before the first commit.
+  ReplicatedHost(ReplicatedHostDeps deps, HookRegistry* hooks);
+
+  // `raft` must outlive the host (or be detached with nullptr first).
+  void AttachRaft(replication::RaftNode* raft);
+
+  const NodeIdentity& node() const override;
+  Status RegisterTransactionHook(std::string name, std::shared_ptr<TransactionHook> hook) override;
+  Status RegisterRecoveryHook(std::string name, std::shared_ptr<RecoveryHook> hook) override;
+  Result<std::unique_ptr<Transaction>> BeginTransaction() override;
+
+  // CommitWith(tx, {}).
+  Result<Version> Commit(std::unique_ptr<Transaction> tx) override;
+
+  // Runs the hooks, encodes the entry (version = read_version + 1) under the
+  // secret in force, proposes it and waits until this node applied it.
+  // Errors: kNotPrimary (not the leader, or a new leader that has not yet
+  // applied its predecessors' entries; the message names the leader),
+  // kAborted (another transaction committed first, or leadership was lost:
+  // retry), kHookFailed, kInvalidArgument (foreign or empty transaction),
+  // kUnavailable (timed out or stopping: it MAY have committed), kIoError,
+  // kNotFound (no ledger secret and no rotation).
+  Result<Version> CommitWith(std::unique_ptr<Transaction> tx, const CommitOptions& options);
+
+  // The service the host commits for (empty before genesis / recovery).
+  std::string service_id() const;
+  // For a joiner: the service it joined (before any commit of its own).
+  void SetServiceId(std::string service_id);
+
+ private:
+  Status CheckPrimary() const;
+  Status PrepareRotation(SnapshotTransaction& tx, const std::vector<::ledgerseal::ledger::v1::NodeInfo>& nodes,
+                         uint64_t new_version, const SecretBytes& new_secret);
+  Result<const crypto::RsaPublicKey*> PublicKeyOf(const ::ledgerseal::ledger::v1::NodeInfo& node);
+  Result<Version> Propose(Bytes entry, Version version);
+
+  ReplicatedHostDeps deps_;
+  HookRegistry* hooks_;
+  mutable std::mutex mu_;  // guards raft_, identity service id
+  replication::RaftNode* raft_ = nullptr;
+  std::mutex commit_mu_;   // one commit at a time; held across the proposal
+  // Parsed encryption keys by DER (parsing costs ~0.1 ms; nodes rarely change).
+  std::map<std::string, std::unique_ptr<crypto::RsaPublicKey>> key_cache_;
+};
+
+}  // namespace ledgerseal::kv
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_HOST_PUBLIC_REPLICATED_HOST_H_

@@ -1,0 +1,213 @@
+#include "kvstore_adapter/reference_host/host/public/replicated_host.h"
+
+#include <cassert>
+#include <chrono>
+
+#include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
+#include "kvstore_adapter/reference_host/membership/public/membership.h"
+#include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
+
+namespace ledgerseal::kv {
+
+namespace pb = ::ledgerseal::ledger::v1;
+
+ReplicatedHost::ReplicatedHost(ReplicatedHostDeps deps, HookRegistry* hooks)
+    : deps_(std::move(deps)), hooks_(hooks) {
+  assert(deps_.store && deps_.secrets && deps_.random && hooks_);
+}
+
+void ReplicatedHost::AttachRaft(replication::RaftNode* raft) {
+  std::lock_guard lock(mu_);
+  raft_ = raft;
+}
+
+const NodeIdentity& ReplicatedHost::node() const { return deps_.identity; }
+
+std::string ReplicatedHost::service_id() const {
+  std::lock_guard lock(mu_);
+  return deps_.identity.service_id;
+}
+
+void ReplicatedHost::SetServiceId(std::string service_id) {
+  std::lock_guard lock(mu_);
+  deps_.identity.service_id = std::move(service_id);
+}
+
+Status ReplicatedHost::RegisterTransactionHook(std::string name,
+                                               std::shared_ptr<TransactionHook> hook) {
+  return hooks_->AddTransactionHook(std::move(name), std::move(hook));
+}
+
+Status ReplicatedHost::RegisterRecoveryHook(std::string name, std::shared_ptr<RecoveryHook> hook) {
+  return hooks_->AddRecoveryHook(std::move(name), std::move(hook));
+}
+
+Result<std::unique_ptr<Transaction>> ReplicatedHost::BeginTransaction() {
+  return std::make_unique<SnapshotTransaction>(this, deps_.store->Snapshot());
+}
+
+Result<Version> ReplicatedHost::Commit(std::unique_ptr<Transaction> tx) {
+  return CommitWith(std::move(tx), {});
+}
+
+Status ReplicatedHost::CheckPrimary() const {
+  std::lock_guard lock(mu_);
+  if (raft_ == nullptr) return MakeError(ErrorCode::kUnavailable, "the node is not replicating yet");
+  if (raft_->IsLeader() && raft_->ready_for_reads()) return {};
+  const auto leader = raft_->Leader();
+  std::string where = "no leader is known";
+  if (leader && leader->id == raft_->id()) {
+    where = "this node was just elected and is still applying its predecessors' entries";
+  } else if (leader) {
+    where = "leader: id=" + std::to_string(leader->id) + " address=" + leader->address;
+  }
+  return MakeError(ErrorCode::kNotPrimary, "not the primary (" + where + ")");
+}
+
+Result<const crypto::RsaPublicKey*> ReplicatedHost::PublicKeyOf(const pb::NodeInfo& node) {
+  auto& cached = key_cache_[node.encryption_public_key_der()];
+  if (!cached) {
+    auto key = crypto::RsaPublicKey::FromDer(AsBytes(node.encryption_public_key_der()));
+    if (!key) {
+      key_cache_.erase(node.encryption_public_key_der());
+      return MakeError(ErrorCode::kCorruption,
+                       "node '" + node.node_id() + "' has an unusable encryption key: " +
+                           key.error().ToString());
+    }
+    cached = std::make_unique<crypto::RsaPublicKey>(std::move(*key));
+  }
+  return cached.get();
+}
+
+Status ReplicatedHost::PrepareRotation(SnapshotTransaction& tx,
+                                       const std::vector<pb::NodeInfo>& nodes,
+                                       uint64_t new_version, const SecretBytes& new_secret) {
+  std::vector<secrets::SecretRecipient> recipients;
+  for (const pb::NodeInfo* n : membership::SecretRecipients(nodes)) {
+    auto key = PublicKeyOf(*n);
+    if (!key) return std::unexpected(key.error());
+    recipients.push_back({n->node_id(), *key});
+  }
+  std::optional<SecretBytes> previous;
+  std::optional<secrets::PreviousSecret> link;
+  if (const uint64_t latest = deps_.secrets->latest_version(); latest != 0) {
+    auto secret = deps_.secrets->Get(latest);
+    if (!secret) return std::unexpected(secret.error());
+    previous = std::move(*secret);
+    link = secrets::PreviousSecret{latest, &*previous};
+  }
+  WriteSet rotation;
+  if (auto s = secrets::WriteRotation(rotation, *deps_.random, new_version, new_secret, link,
+                                      recipients);
+      !s) {
+    return s;
+  }
+  return tx.MergeWrites(rotation);
+}
+
+Result<Version> ReplicatedHost::CommitWith(std::unique_ptr<Transaction> tx,
+                                           const CommitOptions& options) {
+  auto* own = dynamic_cast<SnapshotTransaction*>(tx.get());
+  if (own == nullptr || own->owner() != this) {
+    return MakeError(ErrorCode::kInvalidArgument, "the transaction was not begun on this host");
+  }
+  std::lock_guard commit_lock(commit_mu_);
+  if (auto s = CheckPrimary(); !s) return std::unexpected(s.error());
+  const Version applied = deps_.store->applied_version();
+  if (own->read_version() != applied) {
+    return MakeError(ErrorCode::kAborted, "conflict: version " + std::to_string(applied) +
+                                              " committed after the transaction began at " +
+                                              std::to_string(own->read_version()));
+  }
+  auto nodes = membership::ListNodes(*own);
+  if (!nodes) return std::unexpected(nodes.error());
+
+  // The secret the entry is encrypted under, and the one in force after it.
+  const uint64_t current_version = deps_.secrets->latest_version();
+  std::optional<SecretBytes> current;
+  if (current_version != 0) {
+    auto s = deps_.secrets->Get(current_version);
+    if (!s) return std::unexpected(s.error());
+    current = std::move(*s);
+  }
+  std::optional<SecretBytes> fresh;
+  const uint64_t fresh_version = current_version + 1;
+  if (options.rotate_secret) {
+    auto s = secrets::NewSecret(*deps_.random);
+    if (!s) return std::unexpected(s.error());
+    fresh = std::move(*s);
+    if (auto p = PrepareRotation(*own, *nodes, fresh_version, *fresh); !p) {
+      return std::unexpected(p.error());
+    }
+  }
+  if (!current && !fresh) {
+    return MakeError(ErrorCode::kNotFound, "no ledger secret: the service has not started");
+  }
+
+  CommitContext& ctx = own->mutable_commit_context();
+  ctx.service_id = options.new_service_id.empty() ? service_id() : options.new_service_id;
+  ctx.ledger_secret = fresh ? &*fresh : &*current;
+  ctx.ledger_secret_version = fresh ? fresh_version : current_version;
+  ctx.rotates_ledger_secret = options.rotate_secret;
+  ctx.trusted_nodes = membership::TrustedMembers(*nodes);
+  ctx.trusted_nodes_changed = options.trusted_nodes_changed;
+  ctx.joining_node = options.joining_node;
+  ctx.recovery = options.recovered != nullptr;
+  if (auto s = hooks_->RunTransactionHooks(*own); !s) return std::unexpected(s.error());
+  if (options.recovered) {
+    if (auto s = hooks_->RunOnRecovered(*own, *options.recovered); !s) {
+      return std::unexpected(s.error());
+    }
+  }
+  if (own->writes().empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "an empty transaction cannot commit");
+  }
+
+  const SecretBytes& entry_secret = current ? *current : *fresh;
+  entry::EntryHeader header;
+  header.version = applied + 1;
+  header.ledger_secret_version = current ? current_version : fresh_version;
+  header.flags = options.rotate_secret ? entry::kFlagRotation : 0;
+  header.service_id = ctx.service_id;
+  {
+    std::lock_guard lock(mu_);
+    header.term = raft_->term();
+  }
+  auto bytes = entry::EncodeEntry(*deps_.random, header, own->writes(), entry_secret);
+  if (!bytes) return std::unexpected(bytes.error());
+  // Genesis: the state machine must know the secret the entry is under.
+  if (!current) deps_.secrets->Add(fresh_version, fresh->Clone());
+  auto committed = Propose(std::move(*bytes), header.version);
+  if (committed && !options.new_service_id.empty()) {
+    std::lock_guard lock(mu_);
+    deps_.identity.service_id = options.new_service_id;
+  }
+  return committed;
+}
+
+Result<Version> ReplicatedHost::Propose(Bytes entry, Version version) {
+  std::future<Result<Bytes>> future;
+  {
+    std::lock_guard lock(mu_);
+    future = raft_->Propose(std::move(entry));
+  }
+  if (future.wait_for(std::chrono::milliseconds(deps_.commit_timeout_ms)) !=
+      std::future_status::ready) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "version " + std::to_string(version) + " was not applied within " +
+                         std::to_string(deps_.commit_timeout_ms) +
+                         " ms; it may or may not commit");
+  }
+  auto result = future.get();
+  if (!result) return std::unexpected(result.error());
+  auto outcome = DecodeOutcome(*result);
+  if (!outcome) return std::unexpected(outcome.error());
+  if (outcome->result == ApplyResult::kStale) {
+    return MakeError(ErrorCode::kAborted, "version " + std::to_string(version) +
+                                              " was taken by another proposal; retry");
+  }
+  assert(outcome->version == version);
+  return version;
+}
+
+}  // namespace ledgerseal::kv

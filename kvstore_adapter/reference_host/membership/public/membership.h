@@ -1,0 +1,57 @@
+// The service and node records of the reference host (public-domain tables):
+// who is in the service, with which keys and addresses, and which service the
+// ledger belongs to now.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_MEMBERSHIP_PUBLIC_MEMBERSHIP_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_MEMBERSHIP_PUBLIC_MEMBERSHIP_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kvstore_adapter/public/commit_context.h"
+#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/transaction.h"
+#include "kvstore_adapter/reference_host/proto/ledger.pb.h"
+
+namespace ledgerseal::kv::membership {
+
+namespace pb = ::ledgerseal::ledger::v1;
+
+inline constexpr Table kNodesTable{"ledger.nodes", Domain::kPublic};
+inline constexpr Table kServiceTable{"ledger.service", Domain::kPublic};
+inline constexpr std::string_view kServiceKey = "current";
+
+// Every node record, sorted by node id, as `tx` sees them (pending writes
+// included). Errors: kCorruption (a record does not parse), store errors.
+Result<std::vector<pb::NodeInfo>> ListNodes(Transaction& tx);
+
+// One node's record. Errors: kNotFound, kCorruption, store errors.
+Result<pb::NodeInfo> GetNode(Transaction& tx, std::string_view node_id);
+
+// Writes `info` under its node id. Errors: kInvalidArgument.
+Status PutNode(Transaction& tx, const pb::NodeInfo& info);
+
+// A raft id no node record has ever used (ids are never reused, also not
+// across recoveries, so a raft id names one node for the ledger's life).
+Result<uint64_t> NextRaftId(Transaction& tx);
+
+// The current service record; std::nullopt before genesis.
+Result<std::optional<pb::ServiceInfo>> GetService(Transaction& tx);
+Status PutService(Transaction& tx, const pb::ServiceInfo& info);
+
+// The nodes that must receive a new ledger secret: every node not retired.
+std::vector<const pb::NodeInfo*> SecretRecipients(const std::vector<pb::NodeInfo>& nodes);
+
+// The trusted nodes as hooks see them (sorted by node id).
+std::vector<NodeMember> TrustedMembers(const std::vector<pb::NodeInfo>& nodes);
+
+// Node ids: 1..64 bytes of [a-z0-9_-].
+bool IsValidNodeId(std::string_view node_id);
+
+// "pending" | "trusted" | "retired".
+std::string_view StatusName(pb::NodeInfo::Status status);
+
+}  // namespace ledgerseal::kv::membership
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_MEMBERSHIP_PUBLIC_MEMBERSHIP_H_

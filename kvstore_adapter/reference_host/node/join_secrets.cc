@@ -1,0 +1,109 @@
+#include "kvstore_adapter/reference_host/node/join_secrets.h"
+
+#include <openssl/crypto.h>
+
+#include <array>
+
+#include "kvstore_adapter/reference_host/proto/ledger.pb.h"
+#include "plugin/crypto/public/aes_gcm.h"
+#include "plugin/crypto/public/rsa_oaep.h"
+
+namespace ledgerseal::kv::node {
+namespace {
+
+namespace pb = ::ledgerseal::ledger::v1;
+constexpr uint32_t kFormatVersion = 1;
+constexpr std::string_view kOaepLabel = "ledgerseal join secrets v1";
+constexpr std::string_view kAad = "ledgerseal join secrets v1";
+
+// label || node id: a bundle for one joiner does not open as another's.
+Bytes Label(std::string_view node_id) {
+  Bytes label(kOaepLabel.begin(), kOaepLabel.end());
+  label.insert(label.end(), node_id.begin(), node_id.end());
+  return label;
+}
+
+std::span<const uint8_t, 32> Key32(const SecretBytes& s) {
+  return std::span<const uint8_t, 32>(s.bytes().data(), 32);
+}
+
+// Wipes a protobuf's serialised plaintext when it goes out of scope.
+struct WipedString {
+  std::string bytes;
+  ~WipedString() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
+};
+
+}  // namespace
+
+Result<Bytes> EncryptJoinSecrets(crypto::RandomSource& random, const crypto::RsaPublicKey& joiner_key,
+                                 std::string_view joiner_node_id,
+                                 const secrets::LedgerSecrets& secrets) {
+  pb::JoinSecrets list;
+  for (uint64_t version : secrets.versions()) {
+    auto secret = secrets.Get(version);
+    if (!secret) return std::unexpected(secret.error());
+    auto* entry = list.add_secrets();
+    entry->set_version(version);
+    entry->set_secret(secret->bytes().data(), secret->size());
+  }
+  if (list.secrets().empty()) return MakeError(ErrorCode::kNotFound, "no ledger secret to hand over");
+  WipedString plaintext{list.SerializeAsString()};
+  for (auto& e : *list.mutable_secrets()) OPENSSL_cleanse(e.mutable_secret()->data(), e.secret().size());
+
+  SecretBytes key(32);
+  std::array<uint8_t, crypto::kAesGcmIvBytes> iv{};
+  std::array<uint8_t, crypto::kAesGcmTagBytes> tag{};
+  Bytes ciphertext(plaintext.bytes.size());
+  if (!random.Fill(key.mutable_bytes()) || !random.Fill(iv) ||
+      !crypto::Aes256GcmSeal(ciphertext, tag, Key32(key), iv, AsBytes(plaintext.bytes), AsBytes(kAad))) {
+    return MakeError(ErrorCode::kInternal, "encrypting the join secrets failed");
+  }
+  auto wrapped = crypto::RsaOaepSha256Encrypt(joiner_key, key.bytes(), Label(joiner_node_id));
+  if (!wrapped) return MakeError(ErrorCode::kInternal, "encrypting the join key failed: " + wrapped.error().ToString());
+  pb::EncryptedForNode out;
+  out.set_format_version(kFormatVersion);
+  out.set_encrypted_key(wrapped->data(), wrapped->size());
+  out.set_iv(iv.data(), iv.size());
+  out.set_ciphertext(ciphertext.data(), ciphertext.size());
+  out.set_tag(tag.data(), tag.size());
+  return ToBytes(out.SerializeAsString());
+}
+
+Result<std::vector<secrets::VersionedSecret>> DecryptJoinSecrets(const crypto::RsaPrivateKey& key,
+                                                                 std::string_view node_id,
+                                                                 ByteView sealed) {
+  pb::EncryptedForNode in;
+  if (!in.ParseFromArray(sealed.data(), static_cast<int>(sealed.size())) ||
+      in.format_version() != kFormatVersion || in.iv().size() != crypto::kAesGcmIvBytes ||
+      in.tag().size() != crypto::kAesGcmTagBytes) {
+    return MakeError(ErrorCode::kCorruption, "malformed join secrets");
+  }
+  auto aes_key = crypto::RsaOaepSha256Decrypt(key, AsBytes(in.encrypted_key()), Label(node_id));
+  if (!aes_key || aes_key->size() != 32) {
+    return MakeError(ErrorCode::kCorruption, "the join secrets are not for this node");
+  }
+  WipedString plaintext{std::string(in.ciphertext().size(), '\0')};
+  auto opened = crypto::Aes256GcmOpen(
+      std::span(reinterpret_cast<uint8_t*>(plaintext.bytes.data()), plaintext.bytes.size()),
+      Key32(*aes_key), std::span<const uint8_t, crypto::kAesGcmIvBytes>(
+                           reinterpret_cast<const uint8_t*>(in.iv().data()), crypto::kAesGcmIvBytes),
+      AsBytes(in.ciphertext()),
+      std::span<const uint8_t, crypto::kAesGcmTagBytes>(
+          reinterpret_cast<const uint8_t*>(in.tag().data()), crypto::kAesGcmTagBytes),
+      AsBytes(kAad));
+  pb::JoinSecrets list;
+  if (!opened || !list.ParseFromString(plaintext.bytes)) {
+    return MakeError(ErrorCode::kCorruption, "the join secrets do not authenticate");
+  }
+  std::vector<secrets::VersionedSecret> out;
+  for (auto& e : *list.mutable_secrets()) {
+    if (e.secret().size() != secrets::kSecretBytes || e.version() == 0) {
+      return MakeError(ErrorCode::kCorruption, "a join secret is malformed");
+    }
+    out.push_back({e.version(), SecretBytes(AsBytes(e.secret()))});
+    OPENSSL_cleanse(e.mutable_secret()->data(), e.secret().size());
+  }
+  return out;
+}
+
+}  // namespace ledgerseal::kv::node

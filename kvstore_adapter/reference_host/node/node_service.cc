@@ -1,0 +1,315 @@
+#include "kvstore_adapter/reference_host/node/node_service.h"
+
+#include <chrono>
+
+#include "kvstore_adapter/ledger/public/ledger_files.h"
+#include "kvstore_adapter/reference_host/membership/public/membership.h"
+#include "kvstore_adapter/reference_host/node/join_secrets.h"
+#include "kvstore_adapter/reference_host/rpc/public/status_convert.h"
+
+namespace ledgerseal::kv::node {
+namespace {
+
+namespace pb = ::ledgerseal::ledger::v1;
+namespace v1 = ::ledgerseal::rpc::v1;
+
+constexpr size_t kRememberedRequestIds = 4096;
+constexpr int kCommitAttempts = 5;  // kAborted (lost a version race) is retried
+
+v1::Response Invalid(std::string message) {
+  return rpc::ErrorResponse({ErrorCode::kInvalidArgument, std::move(message)});
+}
+
+bool IsReserved(std::string_view table) {
+  return table.starts_with("ledger.") || table.starts_with("sealing.");
+}
+
+// Client writes to tables the host or the plugin own are refused, and a
+// table keeps its domain: a clash must be caught before proposing, because
+// every node's store would refuse the entry.
+Status CheckClientWrite(const v1::Write& w, const std::vector<std::pair<std::string, Domain>>& tables) {
+  if (!IsValidTableName(w.table())) {
+    return MakeError(ErrorCode::kInvalidArgument, "invalid table name '" + w.table() + "'");
+  }
+  if (IsReserved(w.table())) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "table '" + w.table() + "' is reserved (ledger.* and sealing.*)");
+  }
+  const Domain domain = w.private_domain() ? Domain::kPrivate : Domain::kPublic;
+  for (const auto& [name, existing] : tables) {
+    if (name == w.table() && existing != domain) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "table '" + w.table() + "' is in the " +
+                           (existing == Domain::kPrivate ? "private" : "public") + " domain");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+NodeService::~NodeService() { Stop(); }
+
+void NodeService::Stop() {
+  std::vector<std::thread> workers;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    workers.swap(workers_);
+  }
+  for (auto& t : workers) t.join();
+}
+
+v1::Response NodeService::Handle(const v1::Request& request) {
+  const std::string& id = request.request_id();
+  if (!id.empty()) {
+    if (auto seen = Remembered(id)) return *seen;
+  }
+  v1::Response response;
+  switch (request.body_case()) {
+    case v1::Request::kPut: response = Put(request.put()); break;
+    case v1::Request::kGet: return Get(request.get());
+    case v1::Request::kRotate: response = Rotate(); break;
+    case v1::Request::kJoin: response = Join(request.join()); break;
+    case v1::Request::kTrust: response = SetStatus(request.trust().node_id(), false); break;
+    case v1::Request::kRetire: response = SetStatus(request.retire().node_id(), true); break;
+    case v1::Request::kStatus: return Status();
+    case v1::Request::kFetchEntries: return FetchEntries(request.fetch_entries());
+    case v1::Request::BODY_NOT_SET: return Invalid("empty request");
+  }
+  if (!id.empty() && response.status().code() == v1::ResponseStatus::OK) Remember(id, response);
+  return response;
+}
+
+std::optional<v1::Response> NodeService::Remembered(const std::string& request_id) {
+  std::lock_guard lock(mu_);
+  auto it = answered_.find(request_id);
+  if (it == answered_.end()) return std::nullopt;
+  return it->second;
+}
+
+void NodeService::Remember(const std::string& request_id, const v1::Response& response) {
+  std::lock_guard lock(mu_);
+  if (!answered_.emplace(request_id, response).second) return;
+  answered_order_.push_back(request_id);
+  if (answered_order_.size() > kRememberedRequestIds) {
+    answered_.erase(answered_order_.front());
+    answered_order_.pop_front();
+  }
+}
+
+std::optional<std::string> NodeService::LeaderRpcAddress() {
+  const auto leader = deps_.raft->Leader();
+  if (!leader) return std::nullopt;
+  auto tx = deps_.host->BeginTransaction();
+  if (!tx) return std::nullopt;
+  auto nodes = membership::ListNodes(**tx);
+  if (!nodes) return std::nullopt;
+  for (const auto& n : *nodes) {
+    if (n.raft_id() == leader->id && n.status() != pb::NodeInfo::RETIRED) return n.rpc_address();
+  }
+  return std::nullopt;
+}
+
+v1::Response NodeService::Failure(const Error& error) {
+  if (error.code == ErrorCode::kNotPrimary) {
+    return rpc::NotPrimaryResponse(error.message, LeaderRpcAddress());
+  }
+  return rpc::ErrorResponse(error);
+}
+
+v1::Response NodeService::Put(const v1::PutRequest& put) {
+  if (put.writes().empty()) return Invalid("a transaction needs at least one write");
+  const auto tables = deps_.store->tables();
+  for (const v1::Write& w : put.writes()) {
+    if (auto s = CheckClientWrite(w, tables); !s) return rpc::ErrorResponse(s.error());
+  }
+  Error last{ErrorCode::kAborted, "no attempt"};
+  for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
+    auto tx = deps_.host->BeginTransaction();
+    if (!tx) return Failure(tx.error());
+    for (const v1::Write& w : put.writes()) {
+      const Table table{w.table(), w.private_domain() ? Domain::kPrivate : Domain::kPublic};
+      auto s = w.remove() ? (*tx)->Remove(table, AsBytes(w.key()))
+                          : (*tx)->Put(table, AsBytes(w.key()), AsBytes(w.value()));
+      if (!s) return rpc::ErrorResponse(s.error());
+    }
+    auto version = deps_.host->Commit(std::move(*tx));
+    if (version) {
+      v1::Response response;
+      response.mutable_put()->set_version(*version);
+      return response;
+    }
+    last = version.error();
+    if (last.code != ErrorCode::kAborted) break;
+  }
+  return Failure(last);
+}
+
+v1::Response NodeService::Get(const v1::GetRequest& get) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(deps_.read_wait_ms);
+  while (deps_.store->applied_version() < get.min_version()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      return rpc::ErrorResponse(
+          {ErrorCode::kUnavailable, "this node has applied version " +
+                                        std::to_string(deps_.store->applied_version()) +
+                                        ", not yet " + std::to_string(get.min_version())});
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  if (!IsValidTableName(get.table())) return Invalid("invalid table name '" + get.table() + "'");
+  auto snapshot = deps_.store->Snapshot();
+  auto value = snapshot->Get(get.table(), AsBytes(get.key()));
+  if (!value) return rpc::ErrorResponse(value.error());
+  v1::Response response;
+  auto* out = response.mutable_get();
+  out->set_found(value->has_value());
+  if (*value) out->set_value((*value)->data(), (*value)->size());
+  out->set_version(snapshot->version());
+  return response;
+}
+
+v1::Response NodeService::Rotate() {
+  auto tx = deps_.host->BeginTransaction();
+  if (!tx) return Failure(tx.error());
+  auto version = deps_.host->CommitWith(std::move(*tx), {.rotate_secret = true});
+  if (!version) return Failure(version.error());
+  v1::Response response;
+  response.mutable_rotate()->set_version(*version);
+  response.mutable_rotate()->set_ledger_secret_version(deps_.secrets->latest_version());
+  return response;
+}
+
+v1::Response NodeService::Join(const v1::JoinRequest& join) {
+  if (!membership::IsValidNodeId(join.node_id())) {
+    return Invalid("invalid node id '" + join.node_id() + "'");
+  }
+  if (join.raft_address().empty() || join.rpc_address().empty()) {
+    return Invalid("a joiner must give its raft and rpc addresses");
+  }
+  auto joiner_key = crypto::RsaPublicKey::FromDer(AsBytes(join.encryption_public_key_der()));
+  if (!joiner_key) return Invalid("the joiner's encryption key does not parse: " + joiner_key.error().ToString());
+  auto tx = deps_.host->BeginTransaction();
+  if (!tx) return Failure(tx.error());
+  auto existing = membership::GetNode(**tx, join.node_id());
+  if (existing) {
+    return Invalid("node id '" + join.node_id() + "' is already " +
+                   std::string(membership::StatusName(existing->status())) +
+                   " in this service; a node that lost its keys joins under a new id");
+  }
+  if (existing.error().code != ErrorCode::kNotFound) return Failure(existing.error());
+  auto raft_id = membership::NextRaftId(**tx);
+  if (!raft_id) return Failure(raft_id.error());
+  pb::NodeInfo info;
+  info.set_node_id(join.node_id());
+  info.set_raft_id(*raft_id);
+  info.set_raft_address(join.raft_address());
+  info.set_rpc_address(join.rpc_address());
+  info.set_encryption_public_key_der(join.encryption_public_key_der());
+  info.set_sealing_identity(join.sealing_identity());
+  info.set_status(pb::NodeInfo::PENDING);
+  info.set_admitted_at_version((*tx)->read_version() + 1);
+  info.set_service_id(deps_.host->service_id());
+  info.set_join_payload(join.sealed_recovery_key());
+  if (auto s = membership::PutNode(**tx, info); !s) return Failure(s.error());
+  CommitOptions options;
+  options.joining_node = NodeMember{join.node_id(), join.sealing_identity(),
+                                    ToBytes(join.sealed_recovery_key())};
+  auto version = deps_.host->CommitWith(std::move(*tx), options);
+  if (!version) return Failure(version.error());
+
+  // After the admission committed: the joiner is then a recipient of every
+  // later rotation, and this hands it every earlier secret.
+  auto sealed = EncryptJoinSecrets(*deps_.random, *joiner_key, join.node_id(), *deps_.secrets);
+  if (!sealed) return Failure(sealed.error());
+  v1::Response response;
+  auto* out = response.mutable_join();
+  out->set_raft_id(*raft_id);
+  out->set_service_id(deps_.host->service_id());
+  out->set_encrypted_secrets(sealed->data(), sealed->size());
+  out->set_version(*version);
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      workers_.emplace_back([this, id = *raft_id, address = join.raft_address(),
+                             node_id = join.node_id()] {
+        auto added = deps_.raft->AddVoter(id, address).get();
+        deps_.log(added ? "node '" + node_id + "' is a raft voter"
+                        : "adding node '" + node_id + "' to raft failed: " + added.error().ToString());
+      });
+    }
+  }
+  return response;
+}
+
+v1::Response NodeService::SetStatus(const std::string& node_id, bool retire) {
+  auto tx = deps_.host->BeginTransaction();
+  if (!tx) return Failure(tx.error());
+  auto info = membership::GetNode(**tx, node_id);
+  if (!info) return Failure(info.error());
+  if (info->status() == pb::NodeInfo::RETIRED) {
+    return Invalid("node '" + node_id + "' is retired");
+  }
+  info->set_status(retire ? pb::NodeInfo::RETIRED : pb::NodeInfo::TRUSTED);
+  if (auto s = membership::PutNode(**tx, *info); !s) return Failure(s.error());
+  auto version = deps_.host->CommitWith(std::move(*tx), {.trusted_nodes_changed = true});
+  if (!version) return Failure(version.error());
+  if (retire) {
+    // After the retirement committed, so the retired node applies it too.
+    auto removed = deps_.raft->Remove(info->raft_id()).get();
+    if (!removed) {
+      return Failure({removed.error().code, "node '" + node_id + "' is retired at version " +
+                                                std::to_string(*version) +
+                                                " but leaving raft failed: " + removed.error().message});
+    }
+  }
+  v1::Response response;
+  response.mutable_membership()->set_version(*version);
+  return response;
+}
+
+v1::Response NodeService::FetchEntries(const v1::FetchEntriesRequest& fetch) {
+  constexpr uint32_t kDefaultMaxBytes = 4u << 20;
+  const uint64_t max_bytes = fetch.max_bytes() == 0 ? kDefaultMaxBytes : fetch.max_bytes();
+  auto view = ledger::LedgerView::Open(deps_.ledger_dir);
+  if (!view) return Failure(view.error());
+  v1::Response response;
+  auto* out = response.mutable_fetch_entries();
+  out->set_last_version((*view)->last_version());
+  if (fetch.from_version() > (*view)->last_version()) return response;
+  uint64_t bytes = 0;
+  auto walked = (*view)->ForEach(fetch.from_version(), [&](Version, ByteView entry) {
+    out->add_entries(entry.data(), entry.size());
+    bytes += entry.size();
+    return bytes < max_bytes;
+  });
+  if (!walked) return Failure(walked.error());
+  return response;
+}
+
+v1::Response NodeService::Status() {
+  v1::Response response;
+  auto* out = response.mutable_status_response();
+  out->set_node_id(deps_.host->node().node_id);
+  out->set_raft_id(deps_.raft->id());
+  out->set_is_leader(deps_.raft->IsLeader());
+  out->set_term(deps_.raft->term());
+  out->set_applied_version(deps_.store->applied_version());
+  out->set_ledger_secret_version(deps_.secrets->latest_version());
+  out->set_service_id(deps_.host->service_id());
+  if (const auto leader = deps_.raft->Leader()) {
+    auto tx = deps_.host->BeginTransaction();
+    if (tx) {
+      if (auto nodes = membership::ListNodes(**tx)) {
+        for (const auto& n : *nodes) {
+          if (n.raft_id() != leader->id) continue;
+          out->set_leader_node_id(n.node_id());
+          out->set_leader_rpc_address(n.rpc_address());
+        }
+      }
+    }
+  }
+  return response;
+}
+
+}  // namespace ledgerseal::kv::node

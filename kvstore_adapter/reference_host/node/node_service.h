@@ -1,0 +1,71 @@
+// The RPC face of a node: client transactions and reads, secret rotation,
+// membership (join / trust / retire) and status, on top of the replicated
+// host.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_NODE_SERVICE_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_NODE_SERVICE_H_
+
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kvstore_adapter/reference_host/host/public/replicated_host.h"
+#include "kvstore_adapter/reference_host/raft/public/raft_node.h"
+#include "kvstore_adapter/reference_host/rpc/public/rpc_server.h"
+#include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
+
+namespace ledgerseal::kv::node {
+
+struct NodeServiceDeps {
+  ReplicatedHost* host = nullptr;
+  replication::RaftNode* raft = nullptr;
+  Store* store = nullptr;
+  secrets::LedgerSecrets* secrets = nullptr;
+  crypto::RandomSource* random = nullptr;
+  std::filesystem::path ledger_dir;  // served to joiners by FetchEntries
+  std::function<void(std::string_view)> log;
+  uint32_t read_wait_ms = 5000;  // how long a read waits for min_version
+};
+
+// Thread safety: Handle is called concurrently by the RPC server.
+class NodeService final : public rpc::RpcHandler {
+ public:
+  explicit NodeService(NodeServiceDeps deps) : deps_(std::move(deps)) {}
+  // Joins the background membership workers.
+  ~NodeService() override;
+
+  rpc::v1::Response Handle(const rpc::v1::Request& request) override;
+
+  // Waits for background membership changes (AddVoter after a join).
+  void Stop();
+
+ private:
+  rpc::v1::Response Put(const rpc::v1::PutRequest& put);
+  rpc::v1::Response Get(const rpc::v1::GetRequest& get);
+  rpc::v1::Response Rotate();
+  rpc::v1::Response Join(const rpc::v1::JoinRequest& join);
+  rpc::v1::Response SetStatus(const std::string& node_id, bool retire);
+  rpc::v1::Response Status();
+  rpc::v1::Response FetchEntries(const rpc::v1::FetchEntriesRequest& fetch);
+  rpc::v1::Response Failure(const Error& error);
+  std::optional<std::string> LeaderRpcAddress();
+
+  // Retries of mutating requests (same request_id) get the first answer.
+  std::optional<rpc::v1::Response> Remembered(const std::string& request_id);
+  void Remember(const std::string& request_id, const rpc::v1::Response& response);
+
+  NodeServiceDeps deps_;
+  std::mutex mu_;
+  std::map<std::string, rpc::v1::Response> answered_;
+  std::deque<std::string> answered_order_;
+  std::vector<std::thread> workers_;
+  bool stopping_ = false;
+};
+
+}  // namespace ledgerseal::kv::node
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_NODE_SERVICE_H_

@@ -1,0 +1,43 @@
+// One node of a reference-host service, as a process runs it: start a new
+// service, join one, or recover one from this node's ledger files.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_PUBLIC_NODE_PROCESS_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_PUBLIC_NODE_PROCESS_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "kvstore_adapter/host_support/public/hook_registry.h"
+#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/reference_host/node/public/node_config.h"
+
+namespace ledgerseal::kv::node {
+
+enum class StartMode {
+  kStart,    // genesis (no join_address) or join (join_address set)
+  kRecover,  // recover the service from data_dir/ledger, start a new one
+};
+
+struct NodeProcessOptions {
+  NodeConfig config;
+  StartMode mode = StartMode::kStart;
+  // Plugins register their hooks here before the node starts (the insecure
+  // test secret-file hook is added by the node when configured).
+  HookRegistry* hooks = nullptr;
+  // One line per event; never key material. Empty: stderr "[node ID] ...".
+  std::function<void(std::string_view line)> log;
+  // Set to stop the node (e.g. from a signal handler thread).
+  const std::atomic<bool>* stop = nullptr;
+};
+
+// Runs the node until `*options.stop` is set or the node fails. Returns OK
+// after a clean stop. Errors name what failed: kInvalidArgument (the data
+// directory does not fit the mode, e.g. a ledger exists but --recover was
+// not given), kRecoveryFailed, kUnavailable (cannot reach the service to
+// join), kIoError, and a fatal Raft / state machine error.
+Status RunNode(const NodeProcessOptions& options);
+
+}  // namespace ledgerseal::kv::node
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_PUBLIC_NODE_PROCESS_H_

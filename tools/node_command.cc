@@ -1,0 +1,92 @@
+// `ledgerseal node --config FILE [--recover]`: runs one node in the
+// foreground until SIGINT / SIGTERM.
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <iostream>
+#include <thread>
+
+#include "kvstore_adapter/reference_host/node/public/node_process.h"
+#include "tools/command.h"
+#include "tools/entry_points.h"
+
+namespace ledgerseal::tools {
+namespace {
+
+struct NodeArgs {
+  std::string config_path;
+  bool recover = false;
+};
+
+std::optional<NodeArgs> ParseNodeArgs(std::span<const std::string_view> args) {
+  NodeArgs out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size()) {
+      out.config_path = std::string(args[++i]);
+    } else if (args[i] == "--recover") {
+      out.recover = true;
+    } else {
+      std::cerr << "ledgerseal node: unexpected argument '" << args[i] << "'\n";
+      return std::nullopt;
+    }
+  }
+  if (out.config_path.empty()) {
+    std::cerr << "ledgerseal node: --config FILE is required\n";
+    return std::nullopt;
+  }
+  return out;
+}
+
+// Blocks SIGINT/SIGTERM in every thread and waits for them on one, so the
+// node's own threads are never interrupted and shutdown is orderly.
+class StopOnSignal {
+ public:
+  StopOnSignal() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+    waiter_ = std::thread([this] {
+      int sig = 0;
+      sigwait(&set_, &sig);
+      stop_.store(true);
+    });
+    waiter_.detach();  // sigwait cannot be interrupted portably; the process exits
+  }
+  const std::atomic<bool>* flag() const { return &stop_; }
+
+ private:
+  sigset_t set_;
+  std::atomic<bool> stop_{false};
+  std::thread waiter_;
+};
+
+}  // namespace
+
+int RunNodeCommand(std::span<const std::string_view> args) {
+  auto parsed = ParseNodeArgs(args);
+  if (!parsed) return kExitUsage;
+  auto config = kv::LoadNodeConfig(parsed->config_path);
+  if (!config) {
+    std::cerr << "ledgerseal node: " << parsed->config_path << ": " << config.error().ToString() << "\n";
+    return kExitUsage;
+  }
+  static StopOnSignal stop;  // lives until exit: its thread may still wait
+  kv::HookRegistry hooks;
+  kv::node::NodeProcessOptions options{
+      .config = std::move(*config),
+      .mode = parsed->recover ? kv::node::StartMode::kRecover : kv::node::StartMode::kStart,
+      .hooks = &hooks,
+      .log = nullptr,
+      .stop = stop.flag(),
+  };
+  auto ran = kv::node::RunNode(options);
+  if (!ran) {
+    std::cerr << "[node " << options.config.node_id << "] failed: " << ran.error().ToString() << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace ledgerseal::tools

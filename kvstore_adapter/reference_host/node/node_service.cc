@@ -232,14 +232,33 @@ v1::Response NodeService::Join(const v1::JoinRequest& join) {
     std::lock_guard lock(mu_);
     if (!stopping_) {
       workers_.emplace_back([this, id = *raft_id, address = join.raft_address(),
-                             node_id = join.node_id()] {
-        auto added = deps_.raft->AddVoter(id, address).get();
-        deps_.log(added ? "node '" + node_id + "' is a raft voter"
-                        : "adding node '" + node_id + "' to raft failed: " + added.error().ToString());
-      });
+                             node_id = join.node_id()] { AddVoter(id, address, node_id); });
     }
   }
   return response;
+}
+
+// Raft allows one configuration change at a time, so a join arriving while
+// another joiner is being caught up is retried until it gets its turn.
+void NodeService::AddVoter(uint64_t raft_id, const std::string& address, const std::string& node_id) {
+  constexpr int kAttempts = 120;
+  constexpr auto kPause = std::chrono::milliseconds(250);
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    auto added = deps_.raft->AddVoter(raft_id, address).get();
+    if (added) {
+      deps_.log("node '" + node_id + "' is a raft voter");
+      return;
+    }
+    const bool busy = added.error().code == ErrorCode::kUnavailable;
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_ || !busy || attempt == kAttempts) {
+        deps_.log("adding node '" + node_id + "' to raft failed: " + added.error().ToString());
+        return;
+      }
+    }
+    std::this_thread::sleep_for(kPause);
+  }
 }
 
 v1::Response NodeService::SetStatus(const std::string& node_id, bool retire) {

@@ -53,6 +53,7 @@ class NodeService final : public rpc::RpcHandler {
   rpc::v1::Response FetchEntries(const rpc::v1::FetchEntriesRequest& fetch);
   rpc::v1::Response Failure(const Error& error);
   std::optional<std::string> LeaderRpcAddress();
+  void AddVoter(uint64_t raft_id, const std::string& address, const std::string& node_id);
 
   // Retries of mutating requests (same request_id) get the first answer.
   std::optional<rpc::v1::Response> Remembered(const std::string& request_id);

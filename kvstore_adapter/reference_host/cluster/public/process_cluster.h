@@ -1,0 +1,93 @@
+// A service of real node processes on loopback (`ledgerseal node`), started,
+// killed with SIGKILL and recovered: for end-to-end tests and the demo.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_CLUSTER_PUBLIC_PROCESS_CLUSTER_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_CLUSTER_PUBLIC_PROCESS_CLUSTER_H_
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/reference_host/node/public/node_config.h"
+#include "kvstore_adapter/reference_host/rpc/public/rpc_client.h"
+
+namespace ledgerseal::cluster {
+
+struct ClusterOptions {
+  std::filesystem::path binary;  // the `ledgerseal` executable
+  std::filesystem::path root;    // one directory per node under it (created)
+  kv::RaftConfig raft;
+  // Give every node the INSECURE test secret file (root/<node>.secret), so
+  // recovery works without the sealing plugin.
+  bool insecure_test_secret_files = false;
+  // Adjusts each node's configuration before it is written (e.g. sealing).
+  std::function<void(kv::NodeConfig&)> customize;
+  uint32_t ready_timeout_ms = 60'000;
+};
+
+// One node process. Data stays on disk after the process is gone.
+struct NodeProcess {
+  std::string node_id;
+  kv::NodeConfig config;
+  std::filesystem::path config_path;
+  std::filesystem::path log_path;
+  pid_t pid = -1;  // -1: not running
+};
+
+// Not thread-safe: drive it from one thread (clients from Client() may be
+// used from other threads).
+class ProcessCluster {
+ public:
+  explicit ProcessCluster(ClusterOptions options);
+  // Kills (SIGKILL) every process still running.
+  ~ProcessCluster();
+
+  // Starts a new service with `node_id` as genesis node, or a node joining
+  // through `via` (a running node), or node `node_id` recovering from its
+  // existing data directory (new ports; --recover). Returns once the node
+  // logged "ready". Errors: kUnavailable with the tail of the node's log
+  // when it exits or is not ready in time; kIoError (fork, files).
+  kv::Status StartGenesis(const std::string& node_id);
+  kv::Status StartJoiner(const std::string& node_id, const std::string& via);
+  kv::Status StartRecovery(const std::string& node_id);
+
+  // SIGKILL (and reap). No-op for a node not running.
+  void Kill(const std::string& node_id);
+  void KillAll();
+  // SIGTERM and wait for a clean exit. Errors: kInternal (non-zero exit).
+  kv::Status Stop(const std::string& node_id);
+
+  // Node `node_id`'s RPC client (created on first use; follows redirects).
+  rpc::RpcClient& Client(const std::string& node_id);
+  // The node that currently leads, as running nodes report it.
+  kv::Result<std::string> LeaderId();
+  // Waits until every running node applied at least `version`.
+  kv::Status WaitApplied(uint64_t version, uint32_t timeout_ms = 30'000);
+
+  const NodeProcess& node(const std::string& node_id) const { return nodes_.at(node_id); }
+  std::vector<std::string> running() const;
+  std::filesystem::path data_dir(const std::string& node_id) const;
+  // The last `lines` lines of a node's log.
+  std::string LogTail(const std::string& node_id, size_t lines = 20) const;
+
+ private:
+  kv::Status Launch(const std::string& node_id, std::optional<std::string> join_via, bool recover);
+  kv::Status WaitReady(NodeProcess& node, size_t log_offset);
+
+  ClusterOptions options_;
+  std::map<std::string, NodeProcess> nodes_;
+  std::map<std::string, std::unique_ptr<rpc::RpcClient>> clients_;
+};
+
+// A free TCP port on 127.0.0.1 (bound, then released). Errors: kIoError.
+kv::Result<uint16_t> FreeLoopbackPort();
+
+}  // namespace ledgerseal::cluster
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_CLUSTER_PUBLIC_PROCESS_CLUSTER_H_

@@ -1,0 +1,47 @@
+// Shared pieces of the reference host's end-to-end tests.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_E2E_E2E_UTIL_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_E2E_E2E_UTIL_H_
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
+
+namespace ledgerseal::e2e {
+
+// The `ledgerseal` binary from the test's runfiles.
+std::filesystem::path LedgersealBinary();
+
+// A fresh directory under $TEST_TMPDIR named after the running test.
+std::filesystem::path TestRoot();
+
+// Every acknowledged write: key -> value, and the newest acked version.
+struct Acked {
+  std::map<std::string, std::string> values;
+  uint64_t max_version = 0;
+};
+
+// Puts key/value into private table `table` through any running node,
+// failing over to the next node on transport errors or a dead leader, for
+// up to `timeout_ms`. Records the write in `acked` once acknowledged.
+kv::Status PutWithFailover(cluster::ProcessCluster& cluster, const std::string& table,
+                           const std::string& key, const std::string& value, Acked& acked,
+                           uint32_t timeout_ms = 30'000);
+
+// Rotates the ledger secret through any running node (same failover).
+kv::Result<uint64_t> RotateWithFailover(cluster::ProcessCluster& cluster, Acked& acked,
+                                        uint32_t timeout_ms = 30'000);
+
+// Checks every acked value on `node_id` (reads at >= acked.max_version).
+kv::Status VerifyAcked(cluster::ProcessCluster& cluster, const std::string& node_id,
+                       const std::string& table, const Acked& acked);
+
+// Concatenated bytes of every ledger chunk file of `data_dir`, in name order.
+std::string LedgerBytes(const std::filesystem::path& data_dir);
+
+}  // namespace ledgerseal::e2e
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_E2E_E2E_UTIL_H_

@@ -1,0 +1,126 @@
+// End to end: real `ledgerseal node` processes on loopback, SIGKILL, and
+// recovery with the INSECURE test secret-file hook (the sealing plugin has
+// its own end-to-end tests).
+#include <gtest/gtest.h>
+
+#include "kvstore_adapter/reference_host/e2e/e2e_util.h"
+#include "kvstore_adapter/testing/dir_scan.h"
+
+namespace ledgerseal::e2e {
+namespace {
+
+constexpr char kTable[] = "app.private";
+constexpr char kMarker[] = "E2E-PRIVATE-MARKER-";
+
+cluster::ClusterOptions Options() {
+  cluster::ClusterOptions o;
+  o.binary = LedgersealBinary();
+  o.root = TestRoot();
+  o.insecure_test_secret_files = true;
+  o.raft.election_timeout_ms = 1000;
+  o.raft.heartbeat_timeout_ms = 100;
+  o.raft.snapshot_threshold = 256;  // exercise raft snapshots under load
+  return o;
+}
+
+void StartThreeNodes(cluster::ProcessCluster& c) {
+  ASSERT_TRUE(c.StartGenesis("n1")) << c.LogTail("n1");
+  for (const char* id : {"n2", "n3"}) {
+    auto s = c.StartJoiner(id, "n1");
+    ASSERT_TRUE(s) << s.error().ToString();
+    auto trusted = c.Client("n1").Trust(id);
+    ASSERT_TRUE(trusted) << trusted.error().ToString();
+    // Replicating, not just admitted: the joiner applies its own trust.
+    auto applied = c.WaitApplied(trusted->version());
+    ASSERT_TRUE(applied) << applied.error().ToString() << "\n" << c.LogTail(id);
+  }
+}
+
+std::string Value(int i) { return std::string(kMarker) + std::to_string(i); }
+
+void ExpectNoPlaintext(const cluster::ProcessCluster& c, const std::string& node) {
+  EXPECT_EQ(kv::testing::FilesContaining(c.data_dir(node), kMarker), std::vector<std::string>())
+      << "private values reached " << node << "'s disk in plaintext";
+}
+
+TEST(ReplicationE2E, LoadSurvivesLeaderKillWithTwoRotations) {
+  cluster::ProcessCluster c(Options());
+  StartThreeNodes(c);
+  Acked acked;
+  std::string killed;
+  for (int i = 0; i < 1000; ++i) {
+    if (i == 300 || i == 700) {
+      auto rotated = RotateWithFailover(c, acked);
+      ASSERT_TRUE(rotated) << rotated.error().ToString();
+    }
+    if (i == 500) {  // mid-load: the leader dies without warning
+      auto leader = c.LeaderId();
+      ASSERT_TRUE(leader) << leader.error().ToString();
+      killed = *leader;
+      c.Kill(killed);
+    }
+    auto put = PutWithFailover(c, kTable, "k" + std::to_string(i), Value(i), acked);
+    ASSERT_TRUE(put) << "tx " << i << ": " << put.error().ToString();
+  }
+  ASSERT_TRUE(c.WaitApplied(acked.max_version));
+  const auto live = c.running();
+  ASSERT_EQ(live.size(), 2u);
+  for (const auto& node : live) {
+    auto verified = VerifyAcked(c, node, kTable, acked);
+    EXPECT_TRUE(verified) << verified.error().ToString();
+  }
+  // Same bytes for the committed range: the live nodes are level; the killed
+  // leader's ledger is a prefix of theirs.
+  const std::string a = LedgerBytes(c.data_dir(live[0])), b = LedgerBytes(c.data_dir(live[1]));
+  EXPECT_EQ(a, b);
+  const std::string dead = LedgerBytes(c.data_dir(killed));
+  EXPECT_GT(dead.size(), 0u);
+  EXPECT_EQ(a.compare(0, dead.size(), dead), 0) << "the killed leader's ledger diverges";
+  for (const char* node : {"n1", "n2", "n3"}) ExpectNoPlaintext(c, node);
+}
+
+TEST(ReplicationE2E, KillAllThenRecoverFromLedgerAndJoinANewNode) {
+  cluster::ProcessCluster c(Options());
+  StartThreeNodes(c);
+  Acked acked;
+  for (int i = 0; i < 200; ++i) {
+    if (i == 100) {
+      ASSERT_TRUE(RotateWithFailover(c, acked));
+    }
+    ASSERT_TRUE(PutWithFailover(c, kTable, "k" + std::to_string(i), Value(i), acked));
+  }
+  ASSERT_TRUE(c.WaitApplied(acked.max_version));
+  auto before = c.Client("n2").GetStatus();
+  ASSERT_TRUE(before);
+  c.KillAll();
+
+  auto recovered = c.StartRecovery("n2");
+  ASSERT_TRUE(recovered) << recovered.error().ToString();
+  auto after = c.Client("n2").GetStatus();
+  ASSERT_TRUE(after);
+  EXPECT_NE(after->service_id(), before->service_id()) << "recovery starts a new service";
+  EXPECT_GT(after->ledger_secret_version(), before->ledger_secret_version());
+  auto verified = VerifyAcked(c, "n2", kTable, acked);
+  EXPECT_TRUE(verified) << verified.error().ToString();
+
+  auto joined = c.StartJoiner("n4", "n2");
+  ASSERT_TRUE(joined) << joined.error().ToString();
+  ASSERT_TRUE(PutWithFailover(c, kTable, "after-recovery", Value(9999), acked));
+  ASSERT_TRUE(c.WaitApplied(acked.max_version));
+  verified = VerifyAcked(c, "n4", kTable, acked);
+  EXPECT_TRUE(verified) << verified.error().ToString();
+  EXPECT_EQ(LedgerBytes(c.data_dir("n2")), LedgerBytes(c.data_dir("n4")));
+  for (const char* node : {"n1", "n2", "n3", "n4"}) ExpectNoPlaintext(c, node);
+}
+
+TEST(ReplicationE2E, ANodeDoesNotRestartAsItselfAndSaysWhy) {
+  cluster::ProcessCluster c(Options());
+  ASSERT_TRUE(c.StartGenesis("n1"));
+  c.Kill("n1");
+  auto again = c.StartGenesis("n1");
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().message.find("--recover"), std::string::npos) << again.error().message;
+}
+
+}  // namespace
+}  // namespace ledgerseal::e2e

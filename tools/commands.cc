@@ -17,9 +17,6 @@ int NotBuiltYet(std::string_view command, std::string_view arrives_with) {
   return kExitNotBuilt;
 }
 
-int RunDemo(std::span<const std::string_view>) {
-  return NotBuiltYet("demo", "local sealing end to end (a 3-node service, SIGKILL, recovery)");
-}
 int RunInspect(std::span<const std::string_view>) {
   return NotBuiltYet("inspect", "local sealing end to end");
 }
@@ -34,8 +31,15 @@ constexpr std::array kCommands = {
             "Starts a service of N nodes (default 3) as real processes on loopback, on the\n"
             "INSECURE virtual SNP platform; writes transactions, rotates the ledger secret,\n"
             "kills every node with SIGKILL, recovers one via local sealing and verifies\n"
-            "every acknowledged transaction.\n",
-            RunDemo},
+            "every acknowledged transaction.\n"
+            "\n"
+            "  --nodes N       nodes in the service (default 3)\n"
+            "  --txs N         transactions to write (default 500)\n"
+            "  --rotations N   ledger secret rotations (default 2)\n"
+            "  --dir DIR       one data directory per node under DIR (default: a new\n"
+            "                  temporary directory)\n"
+            "  --keep          keep DIR afterwards (it is removed after a successful run)\n",
+            RunDemoCommand},
     Command{"node", "run one node of a service",
             "usage: ledgerseal node --config FILE [--recover]\n"
             "\n"

@@ -11,6 +11,7 @@ namespace ledgerseal::tools {
 // from command.h.
 int RunNodeCommand(std::span<const std::string_view> args);
 int RunClientCommand(std::span<const std::string_view> args);
+int RunDemoCommand(std::span<const std::string_view> args);
 
 }  // namespace ledgerseal::tools
 

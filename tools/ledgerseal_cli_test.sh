@@ -15,7 +15,18 @@ done
 "$bin" frobnicate 2>/dev/null; [[ $? -eq 2 ]] || fail "unknown command should exit 2"
 "$bin" >/dev/null; [[ $? -eq 2 ]] || fail "no command should exit 2"
 
-err=$("$bin" demo 2>&1); code=$?
-[[ $code -ne 0 ]] || fail "demo must not pretend to work before it exists"
-grep -q "not built yet" <<<"$err" || fail "demo must say what is not built"
+"$bin" demo --nodes 0 2>/dev/null; [[ $? -eq 2 ]] || fail "demo --nodes 0 should exit 2"
+
+err=$("$bin" inspect 2>&1); code=$?
+[[ $code -eq 3 ]] || fail "inspect must say it is not built yet (exit 3), got $code"
+grep -q "not built yet" <<<"$err" || fail "inspect must say what is not built"
+
+# A malformed node configuration is a usage error naming the problem.
+cfg="${TEST_TMPDIR:-/tmp}/bad.json"
+echo '{"node_id": "n1", "raft_adress": "x"}' > "$cfg"
+err=$("$bin" node --config "$cfg" 2>&1); code=$?
+[[ $code -eq 2 ]] || fail "a malformed config should exit 2, got $code"
+grep -q "raft_adress" <<<"$err" || fail "the error should name the unknown key: $err"
+"$bin" node 2>/dev/null; [[ $? -eq 2 ]] || fail "node without --config should exit 2"
+"$bin" client --node 127.0.0.1:1 frobnicate 2>/dev/null; [[ $? -eq 2 ]] || fail "bad client command should exit 2"
 echo "PASS"

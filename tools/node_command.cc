@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "kvstore_adapter/reference_host/node/public/node_process.h"
+#include "plugin/local_sealing/public/local_sealing.h"
 #include "tools/command.h"
 #include "tools/entry_points.h"
 
@@ -62,6 +63,46 @@ class StopOnSignal {
   std::thread waiter_;
 };
 
+sealing::LocalSealingOptions SealingOptions(const kv::NodeConfig& c) {
+  sealing::LocalSealingOptions o;
+  o.node_id = c.node_id;
+  o.sealing_identity = c.sealing.sealing_identity;
+  o.previous_sealing_identity = c.sealing.previous_local_sealing_identity;
+  o.platform = c.sealing.platform;
+  o.policy = c.sealing.policy;
+  o.rsa_bits = c.sealing.rsa_bits;
+  o.fail_on_unseal_error = c.sealing.on_failure == kv::SealingFailurePolicy::kFail;
+  o.virtual_machine_secret_path = c.sealing.virtual_machine_secret_path;
+  o.virtual_launch_json = c.sealing.virtual_launch_json;
+  const std::string prefix = "[node " + c.node_id + "] ";
+  o.log = [prefix](std::string_view line) { std::cerr << prefix << line << std::endl; };
+  return o;
+}
+
+// Loads the sealing plugin as configured: with local sealing, this node's
+// sealed recovery key, a platform-bound store key and both hooks; without,
+// the sealing hook only (as primary it keeps sealing for the other nodes).
+kv::Status LoadSealingPlugin(kv::node::NodeProcessOptions& options,
+                             std::unique_ptr<sealing::LocalSealing>& plugin) {
+  const auto& c = options.config;
+  auto sealing_options = SealingOptions(c);
+  if (!c.sealing.enable_local_sealing) {
+    return options.hooks->AddTransactionHook("local-sealing",
+                                             sealing::NewSealingOnlyHook(sealing_options.log));
+  }
+  auto created = sealing::LocalSealing::Create(std::move(sealing_options));
+  if (!created) return std::unexpected(created.error());
+  plugin = std::move(*created);
+  auto payload = plugin->NewJoinPayload();
+  if (!payload) return std::unexpected(payload.error());
+  options.join_payload = std::move(*payload);
+  options.store_key = [p = plugin.get()] { return p->DeriveStoreKey(); };
+  if (auto s = options.hooks->AddTransactionHook("local-sealing", plugin->transaction_hook()); !s) {
+    return s;
+  }
+  return options.hooks->AddRecoveryHook("local-sealing", plugin->recovery_hook());
+}
+
 }  // namespace
 
 int RunNodeCommand(std::span<const std::string_view> args) {
@@ -81,6 +122,12 @@ int RunNodeCommand(std::span<const std::string_view> args) {
       .log = nullptr,
       .stop = stop.flag(),
   };
+  std::unique_ptr<sealing::LocalSealing> plugin;
+  if (auto loaded = LoadSealingPlugin(options, plugin); !loaded) {
+    std::cerr << "[node " << options.config.node_id << "] local sealing: " << loaded.error().ToString()
+              << "\n";
+    return kExitFailure;
+  }
   auto ran = kv::node::RunNode(options);
   if (!ran) {
     std::cerr << "[node " << options.config.node_id << "] failed: " << ran.error().ToString() << "\n";

@@ -108,8 +108,15 @@ class Node {
     key_ = std::make_unique<crypto::RsaPrivateKey>(std::move(*key));
     // The store key lives in memory only: a restarted node rebuilds its store
     // from the ledger (recovery) or from its peers (join).
-    store_key_ = SecretBytes(32);
-    if (!random_.Fill(store_key_.mutable_bytes())) return MakeError(ErrorCode::kInternal, "no randomness");
+    if (o_.store_key) {
+      auto key = o_.store_key();
+      if (!key) return std::unexpected(key.error());
+      store_key_ = std::move(*key);
+    } else {
+      store_key_ = SecretBytes(32);
+      if (!random_.Fill(store_key_.mutable_bytes())) return MakeError(ErrorCode::kInternal, "no randomness");
+    }
+    join_payload_ = o_.join_payload;
     if (c_.insecure_test_secret_file) {
       Log("WARNING: INSECURE test mode: ledger secrets are written in plaintext to " +
           c_.insecure_test_secret_file->string());
@@ -188,6 +195,7 @@ class Node {
     self.set_status(pb::NodeInfo::TRUSTED);
     self.set_admitted_at_version(store_->applied_version() + 1);
     self.set_service_id(service_id);
+    self.set_join_payload(join_payload_.data(), join_payload_.size());
     return self;
   }
 

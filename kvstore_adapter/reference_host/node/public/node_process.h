@@ -25,6 +25,12 @@ struct NodeProcessOptions {
   // Plugins register their hooks here before the node starts (the insecure
   // test secret-file hook is added by the node when configured).
   HookRegistry* hooks = nullptr;
+  // What this node presents when it joins or starts a service, for plugins
+  // (the sealing plugin's sealed recovery key). Empty: nothing.
+  Bytes join_payload{};
+  // Derives the store encryption key (the sealing plugin binds it to the
+  // platform). Null: a random key held in memory only.
+  std::function<Result<SecretBytes>()> store_key{};
   // One line per event; never key material. Empty: stderr "[node ID] ...".
   std::function<void(std::string_view line)> log;
   // Set to stop the node (e.g. from a signal handler thread).

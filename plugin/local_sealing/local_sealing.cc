@@ -1,0 +1,114 @@
+#include "plugin/local_sealing/public/local_sealing.h"
+
+#include "plugin/crypto/public/hkdf.h"
+#include "plugin/local_sealing/sealing_hooks.h"
+#include "plugin/public/records.h"
+#include "plugin/public/recovery_key.h"
+#include "plugin/public/sealing_key.h"
+#include "snp/public/policy.h"
+#include "snp/public/provider_factory.h"
+#include "snp/public/virtual_launch.h"
+#include "snp/public/virtual_platform.h"
+
+namespace ledgerseal::sealing {
+namespace {
+
+constexpr std::string_view kStoreKeyInfo = "ledgerseal store key v1";
+
+kv::Status CheckOptions(const LocalSealingOptions& o) {
+  auto invalid = [](std::string what) { return kv::MakeError(kv::ErrorCode::kInvalidArgument, what); };
+  if (o.node_id.empty()) return invalid("local sealing: node_id is empty");
+  if (o.sealing_identity.empty()) return invalid("sealing.sealing_identity is required with local sealing");
+  if (o.rsa_bits != 2048 && o.rsa_bits != 3072 && o.rsa_bits != 4096) {
+    return invalid("sealing.rsa_bits: must be 2048, 3072 or 4096");
+  }
+  if (auto p = snp::ParsePolicy(o.policy); !p) return invalid("sealing.policy: " + p.error().message);
+  if (!o.provider && o.platform == snp::kVirtualPlatformName && o.virtual_machine_secret_path.empty()) {
+    return invalid("sealing.virtual_machine_secret_path is required on the virtual platform");
+  }
+  return {};
+}
+
+kv::Result<std::shared_ptr<const snp::DerivedKeyProvider>> OpenProvider(const LocalSealingOptions& o) {
+  snp::VirtualPlatformOptions virtual_options;
+  virtual_options.machine_secret_path = o.virtual_machine_secret_path;
+  if (!o.virtual_launch_json.empty()) {
+    auto launch = snp::ParseVirtualLaunchJson(o.virtual_launch_json);
+    if (!launch) {
+      return kv::MakeError(kv::ErrorCode::kInvalidArgument, "sealing.virtual_launch: " + launch.error().message);
+    }
+    virtual_options.launch = *launch;
+  }
+  auto provider = snp::MakeProvider(o.platform, virtual_options);
+  if (!provider) {
+    const bool bad_name = provider.error().code == snp::DerivedKeyErrorCode::kInvalidRequest;
+    return kv::MakeError(bad_name ? kv::ErrorCode::kInvalidArgument : kv::ErrorCode::kUnavailable,
+                         "sealing.platform '" + o.platform + "': " + provider.error().message);
+  }
+  return std::shared_ptr<const snp::DerivedKeyProvider>(std::move(*provider));
+}
+
+// The request new material is sealed with: the platform's committed TCB and
+// the configured policy's field-select bits.
+kv::Result<snp::DerivedKeyRequest> SealingRequest(const LocalSealingOptions& o) {
+  auto request = DefaultDerivedKeyRequest(*o.provider);
+  if (!request) return kv::MakeError(kv::ErrorCode::kUnavailable, request.error().ToString());
+  request->guest_field_select = *snp::ParsePolicy(o.policy);
+  return *request;
+}
+
+}  // namespace
+
+LocalSealing::LocalSealing(LocalSealingOptions options) : options_(std::move(options)) {
+  transaction_hook_ = std::make_shared<internal::SealingTransactionHook>(options_);
+  recovery_hook_ = std::make_shared<internal::LocalUnsealingHook>(&options_);
+}
+
+kv::Result<std::unique_ptr<LocalSealing>> LocalSealing::Create(LocalSealingOptions options) {
+  if (auto s = CheckOptions(options); !s) return std::unexpected(s.error());
+  if (!options.provider) {
+    auto provider = OpenProvider(options);
+    if (!provider) return std::unexpected(provider.error());
+    options.provider = std::move(*provider);
+  }
+  if (options.provider->platform_name() == snp::kVirtualPlatformName) {
+    internal::Log(options, std::string(snp::kInsecureBanner));
+  }
+  if (!options.random) options.random = std::make_shared<crypto::OpenSslRandomSource>();
+  return std::unique_ptr<LocalSealing>(new LocalSealing(std::move(options)));
+}
+
+std::shared_ptr<kv::TransactionHook> NewSealingOnlyHook(std::function<void(std::string_view)> log) {
+  LocalSealingOptions options;
+  options.log = std::move(log);
+  options.random = std::make_shared<crypto::OpenSslRandomSource>();
+  return std::make_shared<internal::SealingTransactionHook>(std::move(options));
+}
+
+kv::Result<kv::Bytes> LocalSealing::NewJoinPayload() const {
+  auto request = SealingRequest(options_);
+  if (!request) return std::unexpected(request.error());
+  auto sealed = SealRecoveryKey(*options_.provider, *options_.random, *request,
+                                options_.sealing_identity, options_.node_id, options_.rsa_bits);
+  if (!sealed) return kv::MakeError(kv::ErrorCode::kUnavailable, sealed.error().ToString());
+  auto bytes = SerializeRecord(*sealed);
+  if (!bytes) return kv::MakeError(kv::ErrorCode::kInternal, bytes.error().ToString());
+  return *bytes;
+}
+
+kv::Result<kv::SecretBytes> LocalSealing::DeriveStoreKey() const {
+  auto request = SealingRequest(options_);
+  if (!request) return std::unexpected(request.error());
+  auto key = DeriveSealingKey(*options_.provider,
+                              MakeDerivationParams(options_.provider->platform_name(), *request));
+  if (!key) return kv::MakeError(kv::ErrorCode::kUnavailable, key.error().ToString());
+  kv::Bytes info(kStoreKeyInfo.begin(), kStoreKeyInfo.end());
+  info.insert(info.end(), options_.node_id.begin(), options_.node_id.end());
+  kv::SecretBytes out(32);
+  if (!crypto::HkdfSha256(out.mutable_bytes(), key->key.bytes(), {}, info)) {
+    return kv::MakeError(kv::ErrorCode::kInternal, "deriving the store key failed");
+  }
+  return out;
+}
+
+}  // namespace ledgerseal::sealing

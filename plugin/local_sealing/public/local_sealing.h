@@ -1,0 +1,87 @@
+// The local-sealing plugin as a host loads it: a transaction hook that seals
+// the ledger secret for every trusted node in the same transaction as each
+// rotation or membership change, and a recovery hook that unseals it from
+// the ledger before replay (DESIGN.md §3-§6).
+#ifndef LEDGERSEAL_PLUGIN_LOCAL_SEALING_PUBLIC_LOCAL_SEALING_H_
+#define LEDGERSEAL_PLUGIN_LOCAL_SEALING_PUBLIC_LOCAL_SEALING_H_
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "kvstore_adapter/public/hooks.h"
+#include "kvstore_adapter/public/secret_bytes.h"
+#include "kvstore_adapter/public/status.h"
+#include "plugin/crypto/public/random_source.h"
+#include "snp/public/derived_key.h"
+
+namespace ledgerseal::sealing {
+
+inline constexpr std::string_view kSharesKey = "latest";       // sealing.shares
+inline constexpr std::string_view kLastRecoveryKey = "last";   // sealing.last_recovery
+
+struct LocalSealingOptions {
+  std::string node_id;
+  std::string sealing_identity;           // required to seal this node's key
+  std::string previous_sealing_identity;  // recovery: unseal as this (default: sealing_identity)
+  std::string platform = "virtual";       // "sev-guest" | "virtual"
+  std::string policy = "measurement+tcb"; // snp policy preset or raw:0x..
+  size_t rsa_bits = 3072;
+  // true: a failed unseal stops recovery. false (explicit fallback): the
+  // failure is logged and the next recovery hook may supply the secret.
+  bool fail_on_unseal_error = true;
+  // `virtual` platform only.
+  std::filesystem::path virtual_machine_secret_path;
+  std::string virtual_launch_json;  // empty: defaults
+  // Injected for tests; null: built from `platform` / OpenSSL.
+  std::shared_ptr<const snp::DerivedKeyProvider> provider;
+  std::shared_ptr<crypto::RandomSource> random;
+  // One line per event; never key material. Null: stderr.
+  std::function<void(std::string_view)> log;
+};
+
+// Thread safety: all methods may be called from any thread; the hooks follow
+// the adapter interface's threading rules.
+class LocalSealing {
+ public:
+  // Validates the options and opens the platform. Every misconfiguration is
+  // a kInvalidArgument naming the option; an unusable platform is
+  // kUnavailable (e.g. "sev-guest: /dev/sev-guest: no such device").
+  static kv::Result<std::unique_ptr<LocalSealing>> Create(LocalSealingOptions options);
+
+  // The hook to register on every node (sealing needs no platform: only the
+  // recipients' public keys). Shares live under key kSharesKey.
+  std::shared_ptr<kv::TransactionHook> transaction_hook() const { return transaction_hook_; }
+  // The hook to register on a node that recovers by local unsealing.
+  std::shared_ptr<kv::RecoveryHook> recovery_hook() const { return recovery_hook_; }
+
+  // A fresh recovery key sealed to this platform, serialised: the join
+  // payload this node presents (the primary records it in
+  // sealing.recovery_keys). Errors: kUnavailable (platform), kInternal.
+  kv::Result<kv::Bytes> NewJoinPayload() const;
+
+  // A 32-byte store encryption key derived from this platform's sealing key
+  // (HKDF-SHA256, info "ledgerseal store key v1" || node id), so private
+  // data at rest is bound to this hardware and measurement.
+  kv::Result<kv::SecretBytes> DeriveStoreKey() const;
+
+  const LocalSealingOptions& options() const { return options_; }
+
+ private:
+  explicit LocalSealing(LocalSealingOptions options);
+  LocalSealingOptions options_;
+  std::shared_ptr<kv::TransactionHook> transaction_hook_;
+  std::shared_ptr<kv::RecoveryHook> recovery_hook_;
+};
+
+// The transaction hook alone, for a node that does not seal its own
+// recovery key (local sealing disabled) but must, as primary, keep sealing
+// the secret for the nodes that do. Needs no platform.
+std::shared_ptr<kv::TransactionHook> NewSealingOnlyHook(std::function<void(std::string_view)> log);
+
+}  // namespace ledgerseal::sealing
+
+#endif  // LEDGERSEAL_PLUGIN_LOCAL_SEALING_PUBLIC_LOCAL_SEALING_H_

@@ -1,0 +1,55 @@
+// The two hooks of the local-sealing plugin (see public/local_sealing.h).
+#ifndef LEDGERSEAL_PLUGIN_LOCAL_SEALING_SEALING_HOOKS_H_
+#define LEDGERSEAL_PLUGIN_LOCAL_SEALING_SEALING_HOOKS_H_
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "kvstore_adapter/public/hooks.h"
+#include "plugin/local_sealing/public/local_sealing.h"
+#include "plugin/public/sealed_shares.h"
+
+namespace ledgerseal::sealing::internal {
+
+// On the primary: records joiners' recovery keys, and writes a new
+// sealing.shares record whenever the transaction rotates the secret or
+// changes the trusted nodes. Nodes without a recovery key are logged.
+class SealingTransactionHook final : public kv::TransactionHook {
+ public:
+  // Sealing needs only `options.random` and `options.log`.
+  explicit SealingTransactionHook(LocalSealingOptions options) : options_(std::move(options)) {}
+  kv::Status OnCommit(kv::Transaction& tx) override;
+
+ private:
+  kv::Status RecordJoiner(kv::Transaction& tx, const kv::NodeMember& joiner);
+  kv::Status Reseal(kv::Transaction& tx, const kv::CommitContext& ctx);
+  // A recipient prepared once per distinct recovery key record (parsing a
+  // public key costs ~0.1 ms; see BENCHMARKS.md).
+  kv::Result<PreparedRecipient> Prepare(const kv::NodeMember& member);
+
+  const LocalSealingOptions options_;
+  std::mutex mu_;
+  std::map<kv::Bytes, PreparedRecipient> prepared_;  // by serialised record
+};
+
+// On a recovering node: the newest sealing.shares record, found by reading
+// the ledger backwards, unsealed as the configured identity.
+class LocalUnsealingHook final : public kv::RecoveryHook {
+ public:
+  explicit LocalUnsealingHook(const LocalSealingOptions* options) : options_(options) {}
+  kv::Result<kv::RecoveredSecret> Unseal(const kv::RecoveryContext& ctx) override;
+  kv::Status OnRecovered(kv::Transaction& tx, const kv::RecoveredSecret& secret) override;
+
+ private:
+  kv::Result<kv::RecoveredSecret> Fail(kv::Error error) const;
+  const LocalSealingOptions* options_;
+  std::mutex mu_;
+  std::string identity_used_, previous_service_id_;
+};
+
+void Log(const LocalSealingOptions& options, const std::string& line);
+
+}  // namespace ledgerseal::sealing::internal
+
+#endif  // LEDGERSEAL_PLUGIN_LOCAL_SEALING_SEALING_HOOKS_H_

@@ -1,0 +1,89 @@
+#include <vector>
+
+#include "plugin/local_sealing/sealing_hooks.h"
+#include "plugin/public/records.h"
+#include "plugin/public/recovery_key.h"
+#include "plugin/public/sealing_format.h"
+
+namespace ledgerseal::sealing::internal {
+namespace {
+
+constexpr kv::Table kRecoveryKeys{kRecoveryKeysTable, kv::Domain::kPublic};
+constexpr kv::Table kShares{kSharesTable, kv::Domain::kPublic};
+
+kv::Error HookError(const SealingError& e) {
+  return {kv::ErrorCode::kInvalidArgument, e.ToString()};
+}
+
+}  // namespace
+
+kv::Status SealingTransactionHook::OnCommit(kv::Transaction& tx) {
+  const kv::CommitContext& ctx = tx.commit_context();
+  if (ctx.ledger_secret == nullptr) return {};  // the host exposes nothing to seal
+  if (ctx.joining_node && !ctx.joining_node->join_payload.empty()) {
+    if (auto s = RecordJoiner(tx, *ctx.joining_node); !s) return s;
+  }
+  if (!ctx.rotates_ledger_secret && !ctx.trusted_nodes_changed) return {};
+  return Reseal(tx, ctx);
+}
+
+// A joiner's record is checked before it enters the ledger, so a bad one is
+// refused at join time rather than discovered at the next rotation.
+kv::Status SealingTransactionHook::RecordJoiner(kv::Transaction& tx, const kv::NodeMember& joiner) {
+  auto record = ParseSealedRecoveryKey(joiner.join_payload);
+  if (!record) return std::unexpected(HookError(record.error()));
+  if (auto s = ValidateSealedRecoveryKey(*record); !s) return std::unexpected(HookError(s.error()));
+  if (record->sealing_identity() != joiner.sealing_identity || record->node_id() != joiner.node_id) {
+    return kv::MakeError(kv::ErrorCode::kInvalidArgument,
+                         "node '" + joiner.node_id + "' presented the recovery key of '" +
+                             record->sealing_identity() + "' / node '" + record->node_id() + "'");
+  }
+  return tx.Put(kRecoveryKeys, kv::AsBytes(joiner.sealing_identity), joiner.join_payload);
+}
+
+kv::Result<PreparedRecipient> SealingTransactionHook::Prepare(const kv::NodeMember& member) {
+  std::lock_guard lock(mu_);
+  if (auto it = prepared_.find(member.join_payload); it != prepared_.end()) return it->second;
+  auto record = ParseSealedRecoveryKey(member.join_payload);
+  if (!record) return std::unexpected(HookError(record.error()));
+  auto prepared = PreparedRecipient::Prepare({member.sealing_identity, member.node_id, *record});
+  if (!prepared) return std::unexpected(HookError(prepared.error()));
+  prepared_.emplace(member.join_payload, *prepared);
+  return *prepared;
+}
+
+kv::Status SealingTransactionHook::Reseal(kv::Transaction& tx, const kv::CommitContext& ctx) {
+  std::vector<PreparedRecipient> recipients;
+  std::string missing;
+  for (const kv::NodeMember& m : ctx.trusted_nodes) {
+    if (m.sealing_identity.empty() || m.join_payload.empty()) {
+      missing += (missing.empty() ? "" : ", ") + m.node_id;
+      continue;
+    }
+    auto prepared = Prepare(m);
+    if (!prepared) return std::unexpected(prepared.error());
+    recipients.push_back(std::move(*prepared));
+    // Genesis and recovered nodes present their key in their own record.
+    auto stored = tx.Get(kRecoveryKeys, kv::AsBytes(m.sealing_identity));
+    if (!stored) return std::unexpected(stored.error());
+    if (!*stored || **stored != m.join_payload) {
+      if (auto s = tx.Put(kRecoveryKeys, kv::AsBytes(m.sealing_identity), m.join_payload); !s) return s;
+    }
+  }
+  if (!missing.empty()) {
+    Log(options_, "WARNING: trusted nodes without a sealed recovery key cannot recover by local "
+                   "sealing: " + missing);
+  }
+  if (recipients.empty()) return {};
+  auto random = options_.random;
+  auto shares = SealShares(*random, ctx.service_id, ctx.ledger_secret_version, *ctx.ledger_secret,
+                           recipients);
+  if (!shares) return std::unexpected(HookError(shares.error()));
+  auto bytes = SerializeRecord(*shares);
+  if (!bytes) return std::unexpected(HookError(bytes.error()));
+  Log(options_, "sealed ledger secret " + std::to_string(ctx.ledger_secret_version) + " for " +
+                     std::to_string(recipients.size()) + " trusted node(s)");
+  return tx.Put(kShares, kv::AsBytes(kSharesKey), *bytes);
+}
+
+}  // namespace ledgerseal::sealing::internal

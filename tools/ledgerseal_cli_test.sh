@@ -23,10 +23,11 @@ grep -q "not built yet" <<<"$err" || fail "inspect must say what is not built"
 
 # A malformed node configuration is a usage error naming the problem.
 cfg="${TEST_TMPDIR:-/tmp}/bad.json"
-echo '{"node_id": "n1", "raft_adress": "x"}' > "$cfg"
+echo '{"node_id": "n1", "raft_address": "127.0.0.1:1", "rpc_address": "127.0.0.1:2",
+       "data_dir": "d", "sealing": {"enable_local_sealing": true, "rsa_bitz": 3072}}' > "$cfg"
 err=$("$bin" node --config "$cfg" 2>&1); code=$?
 [[ $code -eq 2 ]] || fail "a malformed config should exit 2, got $code"
-grep -q "raft_adress" <<<"$err" || fail "the error should name the unknown key: $err"
+grep -q "rsa_bitz" <<<"$err" || fail "the error should name the unknown key: $err"
 "$bin" node 2>/dev/null; [[ $? -eq 2 ]] || fail "node without --config should exit 2"
 "$bin" client --node 127.0.0.1:1 frobnicate 2>/dev/null; [[ $? -eq 2 ]] || fail "bad client command should exit 2"
 echo "PASS"

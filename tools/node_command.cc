@@ -110,7 +110,7 @@ int RunNodeCommand(std::span<const std::string_view> args) {
   if (!parsed) return kExitUsage;
   auto config = kv::LoadNodeConfig(parsed->config_path);
   if (!config) {
-    std::cerr << "ledgerseal node: " << parsed->config_path << ": " << config.error().ToString() << "\n";
+    std::cerr << "ledgerseal node: " << config.error().ToString() << "\n";
     return kExitUsage;
   }
   static StopOnSignal stop;  // lives until exit: its thread may still wait

@@ -8,7 +8,7 @@
 namespace ledgerseal::kv::ledger::internal {
 namespace {
 
-// Frame header field offsets (see docs/LEDGER_FILES.md).
+// Frame header field offsets (see docs/FORMAT.md §9).
 constexpr size_t kMagicOffset = 0;
 constexpr size_t kPayloadBytesOffset = 4;
 constexpr size_t kVersionOffset = 8;

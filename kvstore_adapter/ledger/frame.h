@@ -1,6 +1,6 @@
 // Encoding and decoding of the ledger file format's two structures, the chunk
 // header and the record frame: pure functions over byte spans, no I/O.
-// docs/LEDGER_FILES.md documents every byte; keep the two in step.
+// docs/FORMAT.md §9 documents every byte; keep the two in step.
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_LEDGER_FRAME_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_LEDGER_FRAME_H_
 

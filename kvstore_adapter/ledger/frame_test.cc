@@ -23,7 +23,7 @@ Bytes Frame(Version version, std::string_view payload) {
   return out;
 }
 
-// The documented layout (docs/LEDGER_FILES.md), byte by byte.
+// The documented layout (docs/FORMAT.md §9), byte by byte.
 TEST(FrameTest, FrameLayoutMatchesTheDocumentation) {
   const Bytes f = Frame(0x0102030405060708ull, "abc");
   ASSERT_EQ(f.size(), 24u + 3u + 12u);
@@ -55,7 +55,7 @@ TEST(FrameTest, ChunkHeaderLayoutMatchesTheDocumentation) {
   EXPECT_EQ(DecodeChunkHeader(h), 0x1122334455667788ull);
 }
 
-// The worked example of docs/LEDGER_FILES.md, computed with an independent
+// The worked example of docs/FORMAT.md §9, computed with an independent
 // (Python) CRC-32C: pins the format, so that a change to it cannot go unnoticed.
 TEST(FrameTest, GoldenBytesOfTheDocumentedExample) {
   const Bytes expected = {

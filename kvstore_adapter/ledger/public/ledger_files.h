@@ -1,7 +1,7 @@
 // The reference host's ledger files: every committed entry (an opaque,
 // already-encrypted byte string) with its version, appended to a directory of
 // chunk files. They are the durable, replayable record that recovery reads
-// (Raft's log is truncated after snapshots). Format: docs/LEDGER_FILES.md.
+// (Raft's log is truncated after snapshots). Format: docs/FORMAT.md §9.
 //
 // - Framed and checksummed (CRC-32C over each frame's header and payload), so
 //   a torn or damaged frame is never returned.

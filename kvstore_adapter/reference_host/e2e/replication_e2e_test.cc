@@ -3,6 +3,10 @@
 // its own end-to-end tests).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <set>
+#include <thread>
+
 #include "kvstore_adapter/reference_host/e2e/e2e_util.h"
 #include "kvstore_adapter/testing/dir_scan.h"
 
@@ -34,6 +38,21 @@ void StartThreeNodes(cluster::ProcessCluster& c) {
     auto applied = c.WaitApplied(trusted->version());
     ASSERT_TRUE(applied) << applied.error().ToString() << "\n" << c.LogTail(id);
   }
+}
+
+// Waits until `nodes` report the same applied version (entries may still be
+// in flight after the last acknowledgement, e.g. a retried request).
+::testing::AssertionResult WaitLevel(cluster::ProcessCluster& c, const std::vector<std::string>& nodes) {
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    std::set<uint64_t> versions;
+    for (const auto& n : nodes) {
+      auto status = c.Client(n).GetStatus();
+      if (status) versions.insert(status->applied_version());
+    }
+    if (versions.size() == 1) return ::testing::AssertionSuccess();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return ::testing::AssertionFailure() << "nodes did not level out";
 }
 
 std::string Value(int i) { return std::string(kMarker) + std::to_string(i); }
@@ -69,8 +88,9 @@ TEST(ReplicationE2E, LoadSurvivesLeaderKillWithTwoRotations) {
     auto verified = VerifyAcked(c, node, kTable, acked);
     EXPECT_TRUE(verified) << verified.error().ToString();
   }
-  // Same bytes for the committed range: the live nodes are level; the killed
-  // leader's ledger is a prefix of theirs.
+  // Same bytes for the committed range: once the live nodes are level their
+  // files are equal; the killed leader's ledger is a prefix of theirs.
+  ASSERT_TRUE(WaitLevel(c, live));
   const std::string a = LedgerBytes(c.data_dir(live[0])), b = LedgerBytes(c.data_dir(live[1]));
   EXPECT_EQ(a, b);
   const std::string dead = LedgerBytes(c.data_dir(killed));
@@ -109,6 +129,7 @@ TEST(ReplicationE2E, KillAllThenRecoverFromLedgerAndJoinANewNode) {
   ASSERT_TRUE(c.WaitApplied(acked.max_version));
   verified = VerifyAcked(c, "n4", kTable, acked);
   EXPECT_TRUE(verified) << verified.error().ToString();
+  ASSERT_TRUE(WaitLevel(c, {"n2", "n4"}));
   EXPECT_EQ(LedgerBytes(c.data_dir("n2")), LedgerBytes(c.data_dir("n4")));
   for (const char* node : {"n1", "n2", "n3", "n4"}) ExpectNoPlaintext(c, node);
 }

@@ -128,8 +128,10 @@ class Node {
     return {};
   }
 
-  Status OpenStore() {
-    auto store = Store::Open({.dir = store_dir_, .encryption_key = &store_key_});
+  Status OpenStore() { return OpenStoreAt(store_dir_); }
+
+  Status OpenStoreAt(const fs::path& dir) {
+    auto store = Store::Open({.dir = dir, .encryption_key = &store_key_});
     if (!store) return std::unexpected(store.error());
     store_ = std::move(*store);
     return {};
@@ -310,9 +312,29 @@ class Node {
     return {};
   }
 
+  // Replays into a scratch store first: a recovery that fails (wrong
+  // platform, tampered ledger) leaves the data directory exactly as it was.
   Status RecoverService() {
+    const fs::path scratch = c_.data_dir / "store.recovering";
+    std::error_code ec;
+    fs::remove_all(scratch, ec);  // a previous attempt's leftovers: never data
+    if (auto s = OpenStoreAt(scratch); !s) return s;
+    auto recovered = ReplayInto(scratch);
+    if (!recovered) {
+      store_.reset();
+      fs::remove_all(scratch, ec);
+      return std::unexpected(recovered.error());
+    }
+    store_.reset();
     if (auto s = MoveAsideBeforeRecovery(); !s) return s;
+    fs::rename(scratch, store_dir_, ec);
+    if (ec) return MakeError(ErrorCode::kIoError, "installing the recovered store: " + ec.message());
     if (auto s = OpenStore(); !s) return s;
+    if (auto s = OpenStateMachine(); !s) return s;
+    return StartRecoveredService(*recovered);
+  }
+
+  Result<RecoverResult> ReplayInto(const fs::path&) {
     RecoverOptions options;
     options.ledger_dir = ledger_dir_;
     options.store = store_.get();
@@ -325,6 +347,8 @@ class Node {
     options.progress_every = 5000;
     auto recovered = RecoverLedger(options, secrets_);
     if (!recovered) return std::unexpected(recovered.error());
+    // RecoverLedger checks everything it replays, but not where the ledger
+    // starts: a ledger that begins after a snapshot cannot rebuild the store.
     Log("recovered: secret " + std::to_string(recovered->outcome.secret.ledger_secret_version) +
         " from hook '" + recovered->outcome.hook_name + "' in " +
         std::to_string(static_cast<int>(recovered->time_to_secret_ms)) + " ms; replayed " +
@@ -336,8 +360,7 @@ class Node {
       const uint64_t latest = secrets_.latest_version();
       (void)WriteSecretFile(*c_.insecure_test_secret_file, latest, *secrets_.Get(latest));
     }
-    if (auto s = OpenStateMachine(); !s) return s;
-    return StartRecoveredService(*recovered);
+    return recovered;
   }
 
   Status StartRecoveredService(const RecoverResult& recovered) {

@@ -42,6 +42,12 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view,
       failed = MakeError(ErrorCode::kRecoveryFailed, "entry " + std::to_string(v) + ": " + header.error().message);
       return false;
     }
+    if (header->header.version != v) {
+      failed = MakeError(ErrorCode::kRecoveryFailed, "entry " + std::to_string(v) +
+                                                         " claims version " +
+                                                         std::to_string(header->header.version));
+      return false;
+    }
     auto secret = secrets.Get(header->header.ledger_secret_version);
     if (!secret) {
       failed = Failed("entry " + std::to_string(v) + " needs an unknown ledger secret", secret.error());
@@ -82,6 +88,14 @@ Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::Ledg
   if (!view) return Failed("opening the ledger in " + options.ledger_dir.string(), view.error());
   if ((*view)->last_version() == kNoVersion) {
     return MakeError(ErrorCode::kRecoveryFailed, "the ledger in " + options.ledger_dir.string() + " is empty");
+  }
+  if ((*view)->first_version() != 1) {
+    // The node installed a snapshot: its files cannot rebuild the store.
+    return MakeError(ErrorCode::kRecoveryFailed,
+                     "the ledger in " + options.ledger_dir.string() + " starts at version " +
+                         std::to_string((*view)->first_version()) +
+                         " (the node started from a snapshot); recover from a node whose ledger "
+                         "starts at version 1");
   }
   RecoverResult result;
   result.ledger_report = (*view)->recovery_report();

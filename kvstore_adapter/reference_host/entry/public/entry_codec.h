@@ -51,7 +51,7 @@ Result<Bytes> EncodeEntry(crypto::RandomSource& random, const EntryHeader& heade
                           const WriteSet& writes, const SecretBytes& secret);
 
 // Parses the public part only. Errors: kCorruption (does not parse, unknown
-// format version, or a public table holds a private-domain write).
+// format version, or malformed public writes; see docs/FORMAT.md §10).
 Result<PublicView> DecodePublic(ByteView entry);
 
 // Verifies the tag under `secret` and decrypts the private writes.

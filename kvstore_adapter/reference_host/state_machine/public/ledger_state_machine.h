@@ -42,7 +42,7 @@ struct StateMachineDeps {
   crypto::RandomSource* random = nullptr;  // snapshot IVs
   // Optional: called (on the applying thread) with every ledger secret this
   // node learns from a rotation entry, after it is added to `secrets`.
-  std::function<void(uint64_t version, const SecretBytes& secret)> on_secret_learned;
+  std::function<void(uint64_t version, const SecretBytes& secret)> on_secret_learned{};
 };
 
 // Not thread-safe: Raft calls it from its loop thread only. Reads of the
@@ -73,7 +73,7 @@ class LedgerStateMachine {
 
   // Installs a snapshot: a node behind the snapshot's version replaces its
   // store contents and continues its ledger after the snapshot's version
-  // (ledger files must then start at version + 1: see LEDGER_FILES.md). A
+  // (ledger files must then start at version + 1: see docs/FORMAT.md §9). A
   // snapshot at or below the applied version is ignored. Errors:
   // kCorruption (does not authenticate), kNotFound (unknown secret).
   Status Restore(ByteView snapshot);

@@ -73,7 +73,7 @@ v1::Response NodeService::Handle(const v1::Request& request) {
     case v1::Request::kJoin: response = Join(request.join()); break;
     case v1::Request::kTrust: response = SetStatus(request.trust().node_id(), false); break;
     case v1::Request::kRetire: response = SetStatus(request.retire().node_id(), true); break;
-    case v1::Request::kStatus: return Status();
+    case v1::Request::kStatus: return DescribeNode();
     case v1::Request::kFetchEntries: return FetchEntries(request.fetch_entries());
     case v1::Request::BODY_NOT_SET: return Invalid("empty request");
   }
@@ -238,27 +238,27 @@ v1::Response NodeService::Join(const v1::JoinRequest& join) {
   return response;
 }
 
-// Raft allows one configuration change at a time, so a join arriving while
-// another joiner is being caught up is retried until it gets its turn.
-void NodeService::AddVoter(uint64_t raft_id, const std::string& address, const std::string& node_id) {
+// Raft allows one configuration change at a time, so a change arriving
+// while another (e.g. a joiner being caught up) is in progress is retried
+// until it gets its turn.
+Status NodeService::ChangeConfiguration(const std::function<std::future<Status>()>& change) {
   constexpr int kAttempts = 120;
   constexpr auto kPause = std::chrono::milliseconds(250);
-  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
-    auto added = deps_.raft->AddVoter(raft_id, address).get();
-    if (added) {
-      deps_.log("node '" + node_id + "' is a raft voter");
-      return;
-    }
-    const bool busy = added.error().code == ErrorCode::kUnavailable;
+  for (int attempt = 1;; ++attempt) {
+    auto done = change().get();
+    if (done || done.error().code != ErrorCode::kUnavailable || attempt == kAttempts) return done;
     {
       std::lock_guard lock(mu_);
-      if (stopping_ || !busy || attempt == kAttempts) {
-        deps_.log("adding node '" + node_id + "' to raft failed: " + added.error().ToString());
-        return;
-      }
+      if (stopping_) return done;
     }
     std::this_thread::sleep_for(kPause);
   }
+}
+
+void NodeService::AddVoter(uint64_t raft_id, const std::string& address, const std::string& node_id) {
+  auto added = ChangeConfiguration([&] { return deps_.raft->AddVoter(raft_id, address); });
+  deps_.log(added ? "node '" + node_id + "' is a raft voter"
+                  : "adding node '" + node_id + "' to raft failed: " + added.error().ToString());
 }
 
 v1::Response NodeService::SetStatus(const std::string& node_id, bool retire) {
@@ -275,7 +275,7 @@ v1::Response NodeService::SetStatus(const std::string& node_id, bool retire) {
   if (!version) return Failure(version.error());
   if (retire) {
     // After the retirement committed, so the retired node applies it too.
-    auto removed = deps_.raft->Remove(info->raft_id()).get();
+    auto removed = ChangeConfiguration([&] { return deps_.raft->Remove(info->raft_id()); });
     if (!removed) {
       return Failure({removed.error().code, "node '" + node_id + "' is retired at version " +
                                                 std::to_string(*version) +
@@ -306,7 +306,7 @@ v1::Response NodeService::FetchEntries(const v1::FetchEntriesRequest& fetch) {
   return response;
 }
 
-v1::Response NodeService::Status() {
+v1::Response NodeService::DescribeNode() {
   v1::Response response;
   auto* out = response.mutable_status_response();
   out->set_node_id(deps_.host->node().node_id);

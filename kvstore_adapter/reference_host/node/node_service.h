@@ -7,6 +7,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <map>
 #include <mutex>
 #include <string>
@@ -49,11 +50,12 @@ class NodeService final : public rpc::RpcHandler {
   rpc::v1::Response Rotate();
   rpc::v1::Response Join(const rpc::v1::JoinRequest& join);
   rpc::v1::Response SetStatus(const std::string& node_id, bool retire);
-  rpc::v1::Response Status();
+  rpc::v1::Response DescribeNode();
   rpc::v1::Response FetchEntries(const rpc::v1::FetchEntriesRequest& fetch);
   rpc::v1::Response Failure(const Error& error);
   std::optional<std::string> LeaderRpcAddress();
   void AddVoter(uint64_t raft_id, const std::string& address, const std::string& node_id);
+  Status ChangeConfiguration(const std::function<std::future<Status>()>& change);
 
   // Retries of mutating requests (same request_id) get the first answer.
   std::optional<rpc::v1::Response> Remembered(const std::string& request_id);

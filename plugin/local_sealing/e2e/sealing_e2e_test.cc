@@ -1,0 +1,199 @@
+// Replay-based recovery by local sealing, end to end: real node processes on
+// the virtual SNP platform, SIGKILL, recovery with --recover.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "kvstore_adapter/public/types.h"
+#include "kvstore_adapter/reference_host/e2e/e2e_util.h"
+#include "kvstore_adapter/testing/dir_scan.h"
+#include "plugin/public/records.h"
+
+namespace ledgerseal::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr char kTable[] = "app.private";
+constexpr char kMarker[] = "SEALING-E2E-MARKER-";
+const std::string kMeasurementA(96, 'a'), kMeasurementB(96, 'b');
+
+// Per-node platform: its own machine secret file (its "chip") and launch.
+struct Platforms {
+  std::map<std::string, std::string> measurement;
+  std::map<std::string, std::string> committed_tcb;
+};
+
+cluster::ClusterOptions SealingOptions(Platforms* platforms) {
+  cluster::ClusterOptions o;
+  o.binary = LedgersealBinary();
+  o.root = TestRoot();
+  o.customize = [root = o.root, platforms](kv::NodeConfig& c) {
+    c.sealing.enable_local_sealing = true;
+    c.sealing.sealing_identity = "seal-" + c.node_id;
+    c.sealing.previous_local_sealing_identity = c.sealing.sealing_identity;
+    c.sealing.platform = "virtual";
+    c.sealing.rsa_bits = 2048;  // keeps the suite fast; sizes are covered by unit tests
+    c.sealing.virtual_machine_secret_path = root / c.node_id / "machine.secret";
+    auto m = platforms->measurement.try_emplace(c.node_id, kMeasurementA).first->second;
+    auto t = platforms->committed_tcb.try_emplace(c.node_id, "0x10").first->second;
+    c.sealing.virtual_launch_json = "{\"measurement\": \"" + m + "\", \"committed_tcb\": \"" + t + "\"}";
+  };
+  return o;
+}
+
+void StartNodes(cluster::ProcessCluster& c, std::initializer_list<const char*> ids) {
+  auto it = ids.begin();
+  ASSERT_TRUE(c.StartGenesis(*it)) << c.LogTail(*it);
+  for (++it; it != ids.end(); ++it) {
+    auto s = c.StartJoiner(*it, "n1");
+    ASSERT_TRUE(s) << s.error().ToString();
+    auto trusted = c.Client("n1").Trust(*it);
+    ASSERT_TRUE(trusted) << trusted.error().ToString();
+  }
+}
+
+void Write(cluster::ProcessCluster& c, Acked& acked, int from, int count) {
+  for (int i = from; i < from + count; ++i) {
+    auto s = PutWithFailover(c, kTable, "k" + std::to_string(i), kMarker + std::to_string(i), acked);
+    ASSERT_TRUE(s) << s.error().ToString();
+  }
+}
+
+// Every running node applied everything; then all die at once.
+void QuiesceAndKillAll(cluster::ProcessCluster& c, const Acked& acked) {
+  ASSERT_TRUE(c.WaitApplied(acked.max_version));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // trailing entries
+  c.KillAll();
+}
+
+// How the last recovery got its secret, and that every trusted node has a
+// sealed recovery key (the audit of scenario 8).
+void ExpectAudit(cluster::ProcessCluster& c, const std::string& node, uint64_t min_version) {
+  rpc::v1::GetRequest get;
+  get.set_table("sealing.last_recovery");
+  get.set_key("last");
+  get.set_min_version(min_version);
+  auto r = c.Client(node).Get(get);
+  ASSERT_TRUE(r && r->found()) << "no sealing.last_recovery on " << node;
+  auto record = sealing::ParseLastRecovery(kv::AsBytes(r->value()));
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->method(), sealing::v1::LOCAL_UNSEALING);
+  EXPECT_EQ(record->recovering_sealing_identity(), "seal-" + node);
+  get.set_table("sealing.recovery_keys");
+  get.set_key("seal-" + node);
+  auto key = c.Client(node).Get(get);
+  ASSERT_TRUE(key && key->found()) << node << " has no sealed recovery key in the new service";
+}
+
+std::string LedgerOf(const cluster::ProcessCluster& c, const std::string& node) {
+  return LedgerBytes(c.data_dir(node));
+}
+
+TEST(SealingE2E, RecoverFromEachNodeInTurnThenAChainOfRecoveries) {
+  Platforms platforms;
+  cluster::ProcessCluster c(SealingOptions(&platforms));
+  StartNodes(c, {"n1", "n2", "n3"});
+  Acked acked;
+  Write(c, acked, 0, 60);
+  ASSERT_TRUE(RotateWithFailover(c, acked));
+  Write(c, acked, 60, 60);
+  ASSERT_TRUE(RotateWithFailover(c, acked));
+  QuiesceAndKillAll(c, acked);
+
+  for (const char* node : {"n1", "n2", "n3"}) {
+    auto s = c.StartRecovery(node);
+    ASSERT_TRUE(s) << s.error().ToString();
+    auto verified = VerifyAcked(c, node, kTable, acked);
+    EXPECT_TRUE(verified) << node << ": " << verified.error().ToString();
+    ExpectAudit(c, node, acked.max_version + 1);
+    if (std::string(node) != "n3") c.Kill(node);
+  }
+  // n3 runs the recovered service: more work, another outage, recover again.
+  Write(c, acked, 120, 30);
+  QuiesceAndKillAll(c, acked);
+  auto again = c.StartRecovery("n3");
+  ASSERT_TRUE(again) << again.error().ToString();
+  auto verified = VerifyAcked(c, "n3", kTable, acked);
+  EXPECT_TRUE(verified) << verified.error().ToString();
+  for (const char* node : {"n1", "n2", "n3"}) {
+    EXPECT_EQ(kv::testing::FilesContaining(c.data_dir(node), kMarker), std::vector<std::string>());
+  }
+}
+
+TEST(SealingE2E, ARetiredNodeCannotUnsealLaterSharesANewlyTrustedNodeCan) {
+  Platforms platforms;
+  cluster::ProcessCluster c(SealingOptions(&platforms));
+  StartNodes(c, {"n1", "n2", "n3", "n4"});
+  Acked acked;
+  Write(c, acked, 0, 30);
+  auto retired = c.Client("n1").Retire("n3");
+  ASSERT_TRUE(retired) << retired.error().ToString();
+  ASSERT_TRUE(RotateWithFailover(c, acked));
+  Write(c, acked, 30, 30);
+  c.Kill("n3");
+  QuiesceAndKillAll(c, acked);
+
+  const std::string before = LedgerOf(c, "n3");
+  auto refused = c.StartRecovery("n3");
+  ASSERT_FALSE(refused) << "a retired node unsealed shares written after its retirement";
+  EXPECT_NE(refused.error().message.find("identity_not_found"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(LedgerOf(c, "n3"), before) << "a failed recovery must write nothing";
+
+  auto recovered = c.StartRecovery("n4");
+  ASSERT_TRUE(recovered) << recovered.error().ToString();
+  auto verified = VerifyAcked(c, "n4", kTable, acked);
+  EXPECT_TRUE(verified) << verified.error().ToString();
+}
+
+TEST(SealingE2E, WrongPlatformFailsTypedAndWritesNothingTcbUpgradeRecovers) {
+  Platforms platforms;
+  cluster::ProcessCluster c(SealingOptions(&platforms));
+  StartNodes(c, {"n1", "n2", "n3"});
+  Acked acked;
+  Write(c, acked, 0, 40);
+  ASSERT_TRUE(RotateWithFailover(c, acked));
+  QuiesceAndKillAll(c, acked);
+  const fs::path dir = c.data_dir("n1");
+  const std::string ledger_before = LedgerOf(c, "n1");
+  const auto files_before = kv::testing::CountFiles(dir);
+
+  auto expect_refused = [&](const char* what, const char* error_name) {
+    auto s = c.StartRecovery("n1");
+    ASSERT_FALSE(s) << what << ": recovered on the wrong platform";
+    EXPECT_NE(s.error().message.find(error_name), std::string::npos) << what << ": " << s.error().message;
+    EXPECT_EQ(LedgerOf(c, "n1"), ledger_before) << what;
+    EXPECT_EQ(kv::testing::CountFiles(dir), files_before) << what << ": the data directory changed";
+  };
+  // Another chip: a different per-machine secret.
+  const fs::path secret = c.node("n1").config.sealing.virtual_machine_secret_path;
+  fs::rename(secret, secret.string() + ".real");
+  expect_refused("another machine", "platform_mismatch");
+  fs::remove(secret);
+  fs::rename(secret.string() + ".real", secret);
+  // Another measurement (different code), then a TCB rollback.
+  platforms.measurement["n1"] = kMeasurementB;
+  expect_refused("another measurement", "platform_mismatch");
+  platforms.measurement["n1"] = kMeasurementA;
+  platforms.committed_tcb["n1"] = "0x8";
+  expect_refused("TCB rollback", "tcb_above_committed");
+
+  // A TCB upgrade: unsealing uses the stored TCB; the new service reseals
+  // at the new one, and a second outage recovers from that.
+  platforms.committed_tcb["n1"] = "0x20";
+  auto upgraded = c.StartRecovery("n1");
+  ASSERT_TRUE(upgraded) << upgraded.error().ToString();
+  EXPECT_TRUE(VerifyAcked(c, "n1", kTable, acked));
+  Write(c, acked, 40, 10);
+  QuiesceAndKillAll(c, acked);
+  auto again = c.StartRecovery("n1");
+  ASSERT_TRUE(again) << again.error().ToString();
+  EXPECT_TRUE(VerifyAcked(c, "n1", kTable, acked));
+}
+
+}  // namespace
+}  // namespace ledgerseal::e2e

@@ -21,7 +21,12 @@ void Log(const LocalSealingOptions& options, const std::string& line) {
 }
 
 kv::Result<kv::RecoveredSecret> LocalUnsealingHook::Fail(kv::Error error) const {
-  if (options_->fail_on_unseal_error) return std::unexpected(std::move(error));
+  if (options_->fail_on_unseal_error) {
+    // kNotFound would let the next hook run: under the `fail` policy nothing
+    // but local unsealing may supply the secret.
+    if (error.code == kv::ErrorCode::kNotFound) error.code = kv::ErrorCode::kRecoveryFailed;
+    return std::unexpected(std::move(error));
+  }
   Log(*options_, "local unsealing failed; falling back to the next recovery hook: " + error.ToString());
   return kv::MakeError(kv::ErrorCode::kNotFound, "local unsealing failed (fallback enabled)");
 }

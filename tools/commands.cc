@@ -17,9 +17,6 @@ int NotBuiltYet(std::string_view command, std::string_view arrives_with) {
   return kExitNotBuilt;
 }
 
-int RunInspect(std::span<const std::string_view>) {
-  return NotBuiltYet("inspect", "local sealing end to end");
-}
 int RunRecover(std::span<const std::string_view>) {
   return NotBuiltYet("recover", "local sealing end to end");
 }
@@ -65,7 +62,13 @@ constexpr std::array kCommands = {
             "Requests to a follower are redirected to the leader.\n",
             RunClientCommand},
     Command{"inspect", "show the sealing state of a node's ledger",
-            "usage: ledgerseal inspect NODE_DATA_DIR [--json]\n", RunInspect},
+            "usage: ledgerseal inspect NODE_DATA_DIR [--json]\n"
+            "\n"
+            "Reads the node's ledger files (public writes only: no secret, no platform) and\n"
+            "shows the rotations, the sealed-shares records, which sealing identities can\n"
+            "unseal the latest ledger secret, every sealed recovery key (platform, policy,\n"
+            "TCB), trusted nodes without one, and how the last recovery got its secret.\n",
+            RunInspectCommand},
     Command{"recover", "offline recovery of a ledger directory into a store",
             "usage: ledgerseal recover --config FILE\n", RunRecover},
 };

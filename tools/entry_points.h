@@ -12,6 +12,7 @@ namespace ledgerseal::tools {
 int RunNodeCommand(std::span<const std::string_view> args);
 int RunClientCommand(std::span<const std::string_view> args);
 int RunDemoCommand(std::span<const std::string_view> args);
+int RunInspectCommand(std::span<const std::string_view> args);
 
 }  // namespace ledgerseal::tools
 

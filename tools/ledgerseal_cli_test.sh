@@ -17,9 +17,12 @@ done
 
 "$bin" demo --nodes 0 2>/dev/null; [[ $? -eq 2 ]] || fail "demo --nodes 0 should exit 2"
 
-err=$("$bin" inspect 2>&1); code=$?
-[[ $code -eq 3 ]] || fail "inspect must say it is not built yet (exit 3), got $code"
-grep -q "not built yet" <<<"$err" || fail "inspect must say what is not built"
+"$bin" inspect 2>/dev/null; [[ $? -eq 2 ]] || fail "inspect without a directory should exit 2"
+err=$("$bin" inspect /nonexistent 2>&1); code=$?
+[[ $code -eq 1 ]] || fail "inspect of a missing ledger should exit 1, got $code"
+grep -q "no ledger" <<<"$err" || fail "inspect should say there is no ledger: $err"
+err=$("$bin" recover 2>&1); code=$?
+[[ $code -eq 3 ]] || fail "recover must say it is not built yet (exit 3), got $code"
 
 # A malformed node configuration is a usage error naming the problem.
 cfg="${TEST_TMPDIR:-/tmp}/bad.json"

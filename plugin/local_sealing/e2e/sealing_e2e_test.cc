@@ -1,6 +1,9 @@
 // Replay-based recovery by local sealing, end to end: real node processes on
 // the virtual SNP platform, SIGKILL, recovery with --recover.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
 
 #include <chrono>
 #include <fstream>
@@ -89,6 +92,18 @@ void ExpectAudit(cluster::ProcessCluster& c, const std::string& node, uint64_t m
   ASSERT_TRUE(key && key->found()) << node << " has no sealed recovery key in the new service";
 }
 
+// `ledgerseal inspect DIR --json`, parsed.
+nlohmann::json Inspect(const fs::path& data_dir) {
+  const std::string cmd = LedgersealBinary().string() + " inspect " + data_dir.string() + " --json";
+  std::string out;
+  if (FILE* p = ::popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof(buf), p)) > 0;) out.append(buf, n);
+    ::pclose(p);
+  }
+  return nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
+}
+
 std::string LedgerOf(const cluster::ProcessCluster& c, const std::string& node) {
   return LedgerBytes(c.data_dir(node));
 }
@@ -103,6 +118,14 @@ TEST(SealingE2E, RecoverFromEachNodeInTurnThenAChainOfRecoveries) {
   Write(c, acked, 60, 60);
   ASSERT_TRUE(RotateWithFailover(c, acked));
   QuiesceAndKillAll(c, acked);
+  // The audit, offline: three rotations (genesis + 2), every node can
+  // unseal the latest secret, no trusted node lacks a recovery key.
+  const auto audit = Inspect(c.data_dir("n1"));
+  ASSERT_FALSE(audit.is_discarded());
+  EXPECT_EQ(audit["rotations"].size(), 3u);
+  EXPECT_EQ(audit["can_unseal_latest"], nlohmann::json({"seal-n1", "seal-n2", "seal-n3"}));
+  EXPECT_TRUE(audit["trusted_without_recovery_key"].empty());
+  EXPECT_TRUE(audit["last_recovery"].is_null());
 
   for (const char* node : {"n1", "n2", "n3"}) {
     auto s = c.StartRecovery(node);
@@ -119,6 +142,11 @@ TEST(SealingE2E, RecoverFromEachNodeInTurnThenAChainOfRecoveries) {
   ASSERT_TRUE(again) << again.error().ToString();
   auto verified = VerifyAcked(c, "n3", kTable, acked);
   EXPECT_TRUE(verified) << verified.error().ToString();
+  c.Kill("n3");
+  const auto after = Inspect(c.data_dir("n3"));
+  EXPECT_EQ(after["last_recovery"]["method"], "local_unsealing");
+  EXPECT_EQ(after["last_recovery"]["recovering_identity"], "seal-n3");
+  EXPECT_EQ(after["can_unseal_latest"], nlohmann::json({"seal-n3"}));
   for (const char* node : {"n1", "n2", "n3"}) {
     EXPECT_EQ(kv::testing::FilesContaining(c.data_dir(node), kMarker), std::vector<std::string>());
   }

@@ -1,0 +1,243 @@
+#include "tools/audit/ledger_audit.h"
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+#include "kvstore_adapter/ledger/public/ledger_files.h"
+#include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
+#include "kvstore_adapter/reference_host/membership/public/membership.h"
+#include "kvstore_adapter/reference_host/proto/ledger.pb.h"
+#include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
+#include "plugin/local_sealing/public/local_sealing.h"
+#include "plugin/public/records.h"
+#include "plugin/public/sealing_format.h"
+#include "snp/public/policy.h"
+
+namespace ledgerseal::tools {
+namespace {
+
+namespace fs = std::filesystem;
+namespace pb = ::ledgerseal::ledger::v1;
+
+const kv::TableWrites* TableIn(const kv::WriteSet& writes, std::string_view table) {
+  auto it = writes.tables().find(table);
+  return it == writes.tables().end() ? nullptr : &it->second;
+}
+
+std::string Key(const kv::Bytes& key) { return std::string(kv::AsString(key)); }
+
+kv::Error Bad(uint64_t version, const std::string& what) {
+  return {kv::ErrorCode::kCorruption, "entry " + std::to_string(version) + ": " + what};
+}
+
+// Each Note* reads one table of one entry into the audit.
+class Auditor {
+ public:
+  explicit Auditor(LedgerAudit& audit) : a_(audit) {}
+
+  kv::Status Entry(uint64_t version, kv::ByteView bytes) {
+    auto view = kv::entry::DecodePublic(bytes);
+    if (!view) return std::unexpected(Bad(version, view.error().message));
+    a_.service_id = view->header.service_id;
+    const auto& w = view->public_writes;
+    for (auto step : {&Auditor::NoteRotation, &Auditor::NoteShares, &Auditor::NoteRecoveryKeys,
+                      &Auditor::NoteNodes, &Auditor::NoteLastRecovery}) {
+      if (auto s = (this->*step)(version, w); !s) return s;
+    }
+    return {};
+  }
+
+ private:
+  kv::Status NoteRotation(uint64_t version, const kv::WriteSet& w) {
+    const auto* t = TableIn(w, kv::secrets::kNodeSecretsTable.name);
+    if (t == nullptr) return {};
+    RotationInfo r{version, 0, {}};
+    for (const auto& [key, value] : t->writes) {
+      pb::NodeSecret record;
+      if (!value || !record.ParseFromArray(value->data(), static_cast<int>(value->size()))) {
+        return std::unexpected(Bad(version, "unparsable ledger secret record"));
+      }
+      r.ledger_secret_version = record.ledger_secret_version();
+      r.recipients.push_back(Key(key));
+    }
+    a_.rotations.push_back(std::move(r));
+    return {};
+  }
+
+  kv::Status NoteShares(uint64_t version, const kv::WriteSet& w) {
+    const auto* value = w.Find(sealing::kSharesTable, kv::AsBytes(sealing::kSharesKey));
+    if (value == nullptr || !value->has_value()) return {};
+    auto shares = sealing::ParseSealedShares(**value);
+    if (!shares) return std::unexpected(Bad(version, "sealing.shares: " + shares.error().ToString()));
+    SharesInfo info{version, shares->ledger_secret_version(), shares->service_id(), {}};
+    for (const auto& s : shares->shares()) info.identities.push_back(s.sealing_identity());
+    ++a_.shares_records;
+    a_.latest_shares = std::move(info);
+    return {};
+  }
+
+  kv::Status NoteRecoveryKeys(uint64_t version, const kv::WriteSet& w) {
+    const auto* t = TableIn(w, sealing::kRecoveryKeysTable);
+    if (t == nullptr) return {};
+    for (const auto& [key, value] : t->writes) {
+      if (!value) {
+        a_.recovery_keys.erase(Key(key));
+        continue;
+      }
+      auto record = sealing::ParseSealedRecoveryKey(*value);
+      if (!record) return std::unexpected(Bad(version, "sealing.recovery_keys: " + record.error().ToString()));
+      const auto& d = record->derivation();
+      a_.recovery_keys[Key(key)] = {version, record->node_id(), d.platform(),
+                                    snp::PolicyName(d.guest_field_select()), d.tcb_version()};
+    }
+    return {};
+  }
+
+  kv::Status NoteNodes(uint64_t version, const kv::WriteSet& w) {
+    const auto* t = TableIn(w, kv::membership::kNodesTable.name);
+    if (t == nullptr) return {};
+    for (const auto& [key, value] : t->writes) {
+      pb::NodeInfo info;
+      if (!value || !info.ParseFromArray(value->data(), static_cast<int>(value->size()))) {
+        return std::unexpected(Bad(version, "unparsable node record"));
+      }
+      a_.nodes[Key(key)] = {std::string(kv::membership::StatusName(info.status())), info.sealing_identity(), false};
+    }
+    return {};
+  }
+
+  kv::Status NoteLastRecovery(uint64_t version, const kv::WriteSet& w) {
+    const auto* value = w.Find(sealing::kLastRecoveryTable, kv::AsBytes(sealing::kLastRecoveryKey));
+    if (value == nullptr || !value->has_value()) return {};
+    auto r = sealing::ParseLastRecovery(**value);
+    if (!r) return std::unexpected(Bad(version, "sealing.last_recovery: " + r.error().ToString()));
+    a_.last_recovery = LastRecoveryInfo{
+        version,
+        r->method() == sealing::v1::LOCAL_UNSEALING ? "local_unsealing" : "recovery_shares_fallback",
+        r->recovered_at_version(), r->recovering_sealing_identity(), r->previous_service_id(),
+        r->ledger_secret_version()};
+    return {};
+  }
+
+  LedgerAudit& a_;
+};
+
+void Conclude(LedgerAudit& a) {
+  const uint64_t latest = a.rotations.empty() ? 0 : a.rotations.back().ledger_secret_version;
+  if (a.latest_shares && a.latest_shares->ledger_secret_version == latest) {
+    a.can_unseal_latest = a.latest_shares->identities;
+  } else if (latest != 0) {
+    a.warnings.push_back("no sealing.shares record covers the latest ledger secret (version " +
+                         std::to_string(latest) + "): local sealing cannot recover it");
+  }
+  for (auto& [id, node] : a.nodes) {
+    node.has_recovery_key = a.recovery_keys.contains(node.sealing_identity);
+    if (node.status == "trusted" && !node.has_recovery_key) a.trusted_without_recovery_key.push_back(id);
+  }
+  if (!a.trusted_without_recovery_key.empty()) {
+    a.warnings.push_back(std::to_string(a.trusted_without_recovery_key.size()) +
+                         " trusted node(s) have no sealed recovery key");
+  }
+}
+
+}  // namespace
+
+kv::Result<LedgerAudit> AuditLedger(const fs::path& data_dir) {
+  const fs::path dir = data_dir / "ledger";
+  if (!fs::is_directory(dir)) return kv::MakeError(kv::ErrorCode::kNotFound, "no ledger in " + dir.string());
+  auto view = kv::ledger::LedgerView::Open(dir);
+  if (!view) return std::unexpected(view.error());
+  LedgerAudit audit;
+  audit.first_version = (*view)->first_version();
+  audit.last_version = (*view)->last_version();
+  if (!(*view)->recovery_report().clean()) audit.torn_tail = (*view)->recovery_report().ToString();
+  if (audit.last_version == kv::kNoVersion) return audit;
+  Auditor auditor(audit);
+  kv::Status failed;
+  auto walked = (*view)->ForEach(audit.first_version, [&](kv::Version v, kv::ByteView bytes) {
+    audit.bytes += bytes.size();
+    failed = auditor.Entry(v, bytes);
+    return failed.has_value();
+  });
+  if (!walked) return std::unexpected(walked.error());
+  if (!failed) return std::unexpected(failed.error());
+  Conclude(audit);
+  return audit;
+}
+
+std::string AuditToJson(const LedgerAudit& a) {
+  using nlohmann::json;
+  json rotations = json::array(), keys = json::object(), nodes = json::object();
+  for (const auto& r : a.rotations) {
+    rotations.push_back({{"at_version", r.at_version}, {"ledger_secret_version", r.ledger_secret_version},
+                         {"recipients", r.recipients}});
+  }
+  for (const auto& [id, k] : a.recovery_keys) {
+    keys[id] = {{"at_version", k.at_version}, {"node_id", k.node_id}, {"platform", k.platform},
+                {"policy", k.policy}, {"tcb_version", k.tcb_version}};
+  }
+  for (const auto& [id, n] : a.nodes) {
+    nodes[id] = {{"status", n.status}, {"sealing_identity", n.sealing_identity},
+                 {"has_recovery_key", n.has_recovery_key}};
+  }
+  json doc = {{"first_version", a.first_version}, {"last_version", a.last_version},
+              {"bytes", a.bytes}, {"torn_tail", a.torn_tail}, {"service_id", a.service_id},
+              {"rotations", rotations}, {"shares_records", a.shares_records},
+              {"can_unseal_latest", a.can_unseal_latest}, {"recovery_keys", keys},
+              {"nodes", nodes}, {"trusted_without_recovery_key", a.trusted_without_recovery_key},
+              {"warnings", a.warnings}, {"latest_shares", nullptr}, {"last_recovery", nullptr}};
+  if (a.latest_shares) {
+    const auto& s = *a.latest_shares;
+    doc["latest_shares"] = {{"at_version", s.at_version}, {"ledger_secret_version", s.ledger_secret_version},
+                            {"service_id", s.service_id}, {"identities", s.identities}};
+  }
+  if (a.last_recovery) {
+    const auto& r = *a.last_recovery;
+    doc["last_recovery"] = {{"at_version", r.at_version}, {"method", r.method},
+                            {"recovered_at_version", r.recovered_at_version},
+                            {"recovering_identity", r.recovering_identity},
+                            {"previous_service_id", r.previous_service_id},
+                            {"ledger_secret_version", r.ledger_secret_version}};
+  }
+  return doc.dump(2);
+}
+
+std::string AuditToText(const LedgerAudit& a) {
+  std::ostringstream out;
+  out << "ledger           versions " << a.first_version << ".." << a.last_version << ", " << a.bytes
+      << " bytes of entries" << (a.torn_tail.empty() ? "" : "; torn tail: " + a.torn_tail) << "\n"
+      << "service          " << a.service_id << "\n"
+      << "rotations        " << a.rotations.size() << "\n";
+  for (const auto& r : a.rotations) {
+    out << "  secret " << r.ledger_secret_version << " at version " << r.at_version << " for "
+        << r.recipients.size() << " node(s)\n";
+  }
+  out << "sealed shares    " << a.shares_records << " record(s)";
+  if (a.latest_shares) {
+    out << "; newest at version " << a.latest_shares->at_version << " seals secret "
+        << a.latest_shares->ledger_secret_version;
+  }
+  out << "\ncan unseal latest";
+  for (const auto& id : a.can_unseal_latest) out << " " << id;
+  out << (a.can_unseal_latest.empty() ? " (nobody)" : "") << "\nrecovery keys\n";
+  for (const auto& [id, k] : a.recovery_keys) {
+    out << "  " << id << " (node " << k.node_id << "): " << k.platform << ", " << k.policy
+        << ", tcb 0x" << std::hex << k.tcb_version << std::dec << ", at version " << k.at_version << "\n";
+  }
+  out << "nodes\n";
+  for (const auto& [id, n] : a.nodes) {
+    out << "  " << id << ": " << n.status << (n.has_recovery_key ? "" : ", NO sealed recovery key") << "\n";
+  }
+  out << "last recovery    ";
+  if (a.last_recovery) {
+    out << a.last_recovery->method << " by " << a.last_recovery->recovering_identity << " from service "
+        << a.last_recovery->previous_service_id << " (record at version " << a.last_recovery->at_version << ")\n";
+  } else {
+    out << "none (never recovered)\n";
+  }
+  for (const auto& w : a.warnings) out << "WARNING: " << w << "\n";
+  return out.str();
+}
+
+}  // namespace ledgerseal::tools

@@ -1,0 +1,81 @@
+// An audit of a node's ledger files, as `ledgerseal inspect` shows it: the
+// rotations, who can unseal the latest secret, recovery keys, trusted nodes
+// without one, and how the last recovery got its secret. Reads public writes
+// only: it needs no secret and no platform.
+#ifndef LEDGERSEAL_TOOLS_AUDIT_LEDGER_AUDIT_H_
+#define LEDGERSEAL_TOOLS_AUDIT_LEDGER_AUDIT_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kvstore_adapter/public/status.h"
+
+namespace ledgerseal::tools {
+
+struct RotationInfo {
+  uint64_t at_version = 0;
+  uint64_t ledger_secret_version = 0;
+  std::vector<std::string> recipients;  // node ids given a copy
+};
+
+struct SharesInfo {
+  uint64_t at_version = 0;
+  uint64_t ledger_secret_version = 0;
+  std::string service_id;
+  std::vector<std::string> identities;  // sealing identities sealed for
+};
+
+struct RecoveryKeyInfo {
+  uint64_t at_version = 0;
+  std::string node_id;
+  std::string platform;
+  std::string policy;  // snp policy name of the field-select bits
+  uint64_t tcb_version = 0;
+};
+
+struct NodeAudit {
+  std::string status;  // pending | trusted | retired
+  std::string sealing_identity;
+  bool has_recovery_key = false;
+};
+
+struct LastRecoveryInfo {
+  uint64_t at_version = 0;
+  std::string method;  // local_unsealing | recovery_shares_fallback
+  uint64_t recovered_at_version = 0;
+  std::string recovering_identity;
+  std::string previous_service_id;
+  uint64_t ledger_secret_version = 0;
+};
+
+struct LedgerAudit {
+  uint64_t first_version = 0, last_version = 0, bytes = 0;
+  std::string torn_tail;  // empty when the files end cleanly
+  std::string service_id;
+  std::vector<RotationInfo> rotations;
+  uint64_t shares_records = 0;
+  std::optional<SharesInfo> latest_shares;
+  // Identities that can unseal the latest secret by local sealing (empty if
+  // the newest shares record is for an older secret).
+  std::vector<std::string> can_unseal_latest;
+  std::map<std::string, RecoveryKeyInfo> recovery_keys;  // by sealing identity
+  std::map<std::string, NodeAudit> nodes;                 // by node id
+  std::vector<std::string> trusted_without_recovery_key;
+  std::optional<LastRecoveryInfo> last_recovery;
+  std::vector<std::string> warnings;
+};
+
+// Reads `data_dir`/ledger forwards. Errors: kNotFound (no ledger there),
+// kCorruption (a frame or record does not parse; names the version).
+kv::Result<LedgerAudit> AuditLedger(const std::filesystem::path& data_dir);
+
+std::string AuditToText(const LedgerAudit& audit);
+std::string AuditToJson(const LedgerAudit& audit);
+
+}  // namespace ledgerseal::tools
+
+#endif  // LEDGERSEAL_TOOLS_AUDIT_LEDGER_AUDIT_H_

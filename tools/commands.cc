@@ -7,20 +7,6 @@
 namespace ledgerseal::tools {
 namespace {
 
-// Commands whose implementation lands with a later part of the project say so
-// plainly and exit non-zero, rather than pretending to work.
-int NotBuiltYet(std::string_view command, std::string_view arrives_with) {
-  std::cerr << "ledgerseal " << command << ": not built yet. It arrives with " << arrives_with
-            << ".\n"
-            << "What exists today: the replicated reference host (`ledgerseal node`, `ledgerseal\n"
-            << "client`) and the sealing library; run `bazel test //...` to exercise them.\n";
-  return kExitNotBuilt;
-}
-
-int RunRecover(std::span<const std::string_view>) {
-  return NotBuiltYet("recover", "local sealing end to end");
-}
-
 constexpr std::array kCommands = {
     Command{"demo", "run a 3-node service, kill every node, recover it by local sealing",
             "usage: ledgerseal demo [--nodes N] [--txs N] [--rotations N] [--dir DIR] [--keep]\n"
@@ -70,7 +56,15 @@ constexpr std::array kCommands = {
             "TCB), trusted nodes without one, and how the last recovery got its secret.\n",
             RunInspectCommand},
     Command{"recover", "offline recovery of a ledger directory into a store",
-            "usage: ledgerseal recover --config FILE\n", RunRecover},
+            "usage: ledgerseal recover --config FILE [--into DIR]\n"
+            "\n"
+            "Recovers the node's ledger (data_dir/ledger of the config) into a new store\n"
+            "in DIR (default data_dir/offline-recovery-N) without starting a service:\n"
+            "runs the recovery hooks (local unsealing as previous_local_sealing_identity),\n"
+            "unwinds the chain of ledger secrets and replays every entry, verifying each.\n"
+            "Reports the time to secret and the replay throughput. Writes nothing else;\n"
+            "on failure DIR is removed.\n",
+            RunRecoverCommand},
 };
 
 }  // namespace

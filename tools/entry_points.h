@@ -13,6 +13,7 @@ int RunNodeCommand(std::span<const std::string_view> args);
 int RunClientCommand(std::span<const std::string_view> args);
 int RunDemoCommand(std::span<const std::string_view> args);
 int RunInspectCommand(std::span<const std::string_view> args);
+int RunRecoverCommand(std::span<const std::string_view> args);
 
 }  // namespace ledgerseal::tools
 

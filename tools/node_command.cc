@@ -9,6 +9,7 @@
 
 #include "kvstore_adapter/reference_host/node/public/node_process.h"
 #include "plugin/local_sealing/public/local_sealing.h"
+#include "tools/sealing_options.h"
 #include "tools/command.h"
 #include "tools/entry_points.h"
 
@@ -62,22 +63,6 @@ class StopOnSignal {
   std::atomic<bool> stop_{false};
   std::thread waiter_;
 };
-
-sealing::LocalSealingOptions SealingOptions(const kv::NodeConfig& c) {
-  sealing::LocalSealingOptions o;
-  o.node_id = c.node_id;
-  o.sealing_identity = c.sealing.sealing_identity;
-  o.previous_sealing_identity = c.sealing.previous_local_sealing_identity;
-  o.platform = c.sealing.platform;
-  o.policy = c.sealing.policy;
-  o.rsa_bits = c.sealing.rsa_bits;
-  o.fail_on_unseal_error = c.sealing.on_failure == kv::SealingFailurePolicy::kFail;
-  o.virtual_machine_secret_path = c.sealing.virtual_machine_secret_path;
-  o.virtual_launch_json = c.sealing.virtual_launch_json;
-  const std::string prefix = "[node " + c.node_id + "] ";
-  o.log = [prefix](std::string_view line) { std::cerr << prefix << line << std::endl; };
-  return o;
-}
 
 // Loads the sealing plugin as configured: with local sealing, this node's
 // sealed recovery key, a platform-bound store key and both hooks; without,

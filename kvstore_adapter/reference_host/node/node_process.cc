@@ -128,10 +128,10 @@ class Node {
     return {};
   }
 
-  Status OpenStore() { return OpenStoreAt(store_dir_); }
+  Status OpenStore() { return OpenStoreAt(store_dir_, /*sync_writes=*/true); }
 
-  Status OpenStoreAt(const fs::path& dir) {
-    auto store = Store::Open({.dir = dir, .encryption_key = &store_key_});
+  Status OpenStoreAt(const fs::path& dir, bool sync_writes) {
+    auto store = Store::Open({.dir = dir, .encryption_key = &store_key_, .sync_writes = sync_writes});
     if (!store) return std::unexpected(store.error());
     store_ = std::move(*store);
     return {};
@@ -318,8 +318,13 @@ class Node {
     const fs::path scratch = c_.data_dir / "store.recovering";
     std::error_code ec;
     fs::remove_all(scratch, ec);  // a previous attempt's leftovers: never data
-    if (auto s = OpenStoreAt(scratch); !s) return s;
+    // Replay without a sync per entry: a crash mid-replay only means
+    // recovering again (the scratch store is discarded); one flush at the end.
+    if (auto s = OpenStoreAt(scratch, /*sync_writes=*/false); !s) return s;
     auto recovered = ReplayInto(scratch);
+    if (recovered) {
+      if (auto flushed = store_->Flush(); !flushed) recovered = std::unexpected(flushed.error());
+    }
     if (!recovered) {
       store_.reset();
       fs::remove_all(scratch, ec);

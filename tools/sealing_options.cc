@@ -1,0 +1,23 @@
+#include "tools/sealing_options.h"
+
+#include <iostream>
+
+namespace ledgerseal::tools {
+
+sealing::LocalSealingOptions SealingOptions(const kv::NodeConfig& c) {
+  sealing::LocalSealingOptions o;
+  o.node_id = c.node_id;
+  o.sealing_identity = c.sealing.sealing_identity;
+  o.previous_sealing_identity = c.sealing.previous_local_sealing_identity;
+  o.platform = c.sealing.platform;
+  o.policy = c.sealing.policy;
+  o.rsa_bits = c.sealing.rsa_bits;
+  o.fail_on_unseal_error = c.sealing.on_failure == kv::SealingFailurePolicy::kFail;
+  o.virtual_machine_secret_path = c.sealing.virtual_machine_secret_path;
+  o.virtual_launch_json = c.sealing.virtual_launch_json;
+  const std::string prefix = "[node " + c.node_id + "] ";
+  o.log = [prefix](std::string_view line) { std::cerr << prefix << line << std::endl; };
+  return o;
+}
+
+}  // namespace ledgerseal::tools

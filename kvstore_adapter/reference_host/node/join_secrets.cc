@@ -18,9 +18,8 @@ constexpr std::string_view kAad = "ledgerseal join secrets v1";
 
 // label || node id: a bundle for one joiner does not open as another's.
 Bytes Label(std::string_view node_id) {
-  Bytes label(kOaepLabel.begin(), kOaepLabel.end());
-  label.insert(label.end(), node_id.begin(), node_id.end());
-  return label;
+  const std::string label = std::string(kOaepLabel) + std::string(node_id);
+  return Bytes(label.begin(), label.end());
 }
 
 std::span<const uint8_t, 32> Key32(const SecretBytes& s) {

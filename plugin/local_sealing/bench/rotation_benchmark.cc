@@ -1,0 +1,130 @@
+// Rotation commit latency with and without local sealing, for 3 and 7 node
+// processes on loopback, next to the raw cost of the N RSA-OAEP encryptions
+// sealing adds, measured in the same run.
+//
+//   bazel run -c opt //plugin/local_sealing/bench:rotation_benchmark
+//
+// Each configuration starts a real service (`ledgerseal node` processes,
+// virtual platform, RSA-3072 recovery keys), then times Rotate RPCs to the
+// leader. Figures: BENCHMARKS.md.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <vector>
+
+#include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
+#include "plugin/crypto/public/rsa_key.h"
+#include "plugin/crypto/public/rsa_oaep.h"
+
+namespace ledgerseal::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+fs::path g_binary;
+std::map<std::string, std::vector<double>> g_samples_ms;  // per benchmark name
+
+fs::path Root() {
+  const char* dir = std::getenv("LEDGERSEAL_BENCH_DIR");
+  return (dir ? fs::path(dir) : fs::path("/tmp/ledgerseal-bench")) / "rotation";
+}
+
+std::unique_ptr<cluster::ProcessCluster> StartService(int nodes, bool sealing) {
+  cluster::ClusterOptions o;
+  o.binary = g_binary;
+  o.root = Root() / (std::to_string(nodes) + (sealing ? "-sealing" : "-plain"));
+  fs::remove_all(o.root);
+  o.customize = [sealing, root = o.root](kv::NodeConfig& c) {
+    if (!sealing) return;
+    c.sealing.enable_local_sealing = true;
+    c.sealing.sealing_identity = "seal-" + c.node_id;
+    c.sealing.platform = "virtual";
+    c.sealing.virtual_machine_secret_path = root / c.node_id / "machine.secret";
+  };
+  auto c = std::make_unique<cluster::ProcessCluster>(o);
+  if (!c->StartGenesis("n1")) return nullptr;
+  for (int i = 2; i <= nodes; ++i) {
+    const std::string id = "n" + std::to_string(i);
+    if (!c->StartJoiner(id, "n1") || !c->Client("n1").Trust(id)) return nullptr;
+  }
+  return c;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+void BM_Rotation(benchmark::State& state) {
+  const int nodes = static_cast<int>(state.range(0));
+  const bool sealing = state.range(1) != 0;
+  auto service = StartService(nodes, sealing);
+  if (!service) {
+    state.SkipWithError("the service did not start");
+    return;
+  }
+  auto& leader = service->Client("n1");
+  for (int i = 0; i < 3; ++i) (void)leader.Rotate();  // warm up
+  auto& samples = g_samples_ms[std::to_string(nodes) + (sealing ? "/sealing" : "/plain")];
+  for (auto _ : state) {
+    const auto start = Clock::now();
+    auto r = leader.Rotate();
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    if (!r) state.SkipWithError(r.error().ToString().c_str());
+    samples.push_back(ms);
+    state.SetIterationTime(ms / 1000);
+  }
+  state.SetLabel(std::to_string(nodes) + " nodes, sealing " + (sealing ? "on" : "off"));
+}
+
+// N RSA-OAEP-3072 encryptions of 32 bytes: what sealing adds per rotation.
+void BM_RawOaep(benchmark::State& state) {
+  auto key = crypto::RsaPrivateKey::Generate(3072);
+  auto pub = crypto::RsaPublicKey::FromDer(*key->PublicKeyDer());
+  const std::vector<uint8_t> wrapping_key(32, 1), label = {'l'};
+  auto& samples = g_samples_ms["oaep/" + std::to_string(state.range(0))];
+  for (auto _ : state) {
+    const auto start = Clock::now();
+    for (int i = 0; i < state.range(0); ++i) benchmark::DoNotOptimize(crypto::RsaOaepSha256Encrypt(*pub, wrapping_key, label));
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    samples.push_back(ms);
+    state.SetIterationTime(ms / 1000);
+  }
+}
+
+BENCHMARK(BM_Rotation)->Args({3, 0})->Args({3, 1})->Args({7, 0})->Args({7, 1})
+    ->Iterations(40)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RawOaep)->Arg(3)->Arg(7)->Iterations(200)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+void PrintSummary() {
+  std::printf("\n== rotation commit latency, median of %zu, ms ==\n", g_samples_ms["3/plain"].size());
+  std::printf("  %5s %10s %10s %8s %12s %14s\n", "nodes", "plain", "sealing", "ratio", "added", "N x OAEP raw");
+  for (int n : {3, 7}) {
+    const double plain = Median(g_samples_ms[std::to_string(n) + "/plain"]);
+    const double sealed = Median(g_samples_ms[std::to_string(n) + "/sealing"]);
+    const double oaep = Median(g_samples_ms["oaep/" + std::to_string(n)]);
+    std::printf("  %5d %10.2f %10.2f %7.2fx %12.2f %14.3f\n", n, plain, sealed,
+                plain > 0 ? sealed / plain : 0, sealed - plain, oaep);
+  }
+}
+
+}  // namespace
+}  // namespace ledgerseal::bench
+
+int main(int argc, char** argv) {
+  const char* runfiles = std::getenv("RUNFILES_DIR");
+  ledgerseal::bench::g_binary = (runfiles ? std::filesystem::path(runfiles)
+                                          : std::filesystem::path(std::string(argv[0]) + ".runfiles")) /
+                                "ledgerseal" / "tools" / "ledgerseal";
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  ledgerseal::bench::PrintSummary();
+  benchmark::Shutdown();
+  return 0;
+}

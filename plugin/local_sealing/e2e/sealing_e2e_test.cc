@@ -105,6 +105,18 @@ nlohmann::json Inspect(const fs::path& data_dir) {
   return nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
 }
 
+// Three nodes, `per_phase` transactions before and after each of two
+// rotations, then the outage.
+void ServeWithTwoRotationsThenKillAll(cluster::ProcessCluster& c, Acked& acked, int per_phase) {
+  StartNodes(c, {"n1", "n2", "n3"});
+  for (int phase = 0; phase < 2; ++phase) {
+    Write(c, acked, phase * per_phase, per_phase);
+    ASSERT_TRUE(RotateWithFailover(c, acked));
+  }
+  Write(c, acked, 2 * per_phase, per_phase);
+  QuiesceAndKillAll(c, acked);
+}
+
 std::string LedgerOf(const cluster::ProcessCluster& c, const std::string& node) {
   return LedgerBytes(c.data_dir(node));
 }
@@ -112,13 +124,8 @@ std::string LedgerOf(const cluster::ProcessCluster& c, const std::string& node) 
 TEST(SealingE2E, RecoverFromEachNodeInTurnThenAChainOfRecoveries) {
   Platforms platforms;
   cluster::ProcessCluster c(SealingOptions(&platforms));
-  StartNodes(c, {"n1", "n2", "n3"});
   Acked acked;
-  Write(c, acked, 0, 60);
-  ASSERT_TRUE(RotateWithFailover(c, acked));
-  Write(c, acked, 60, 60);
-  ASSERT_TRUE(RotateWithFailover(c, acked));
-  QuiesceAndKillAll(c, acked);
+  ServeWithTwoRotationsThenKillAll(c, acked, 60);
   // The audit, offline: three rotations (genesis + 2), every node can
   // unseal the latest secret, no trusted node lacks a recovery key.
   const auto audit = Inspect(c.data_dir("n1"));
@@ -137,7 +144,7 @@ TEST(SealingE2E, RecoverFromEachNodeInTurnThenAChainOfRecoveries) {
     if (std::string(node) != "n3") c.Kill(node);
   }
   // n3 runs the recovered service: more work, another outage, recover again.
-  Write(c, acked, 120, 30);
+  Write(c, acked, 180, 30);
   QuiesceAndKillAll(c, acked);
   auto again = c.StartRecovery("n3");
   ASSERT_TRUE(again) << again.error().ToString();
@@ -234,13 +241,8 @@ sealing::v1::NodeShare* ShareOf(sealing::v1::SealedShares& r, const std::string&
 TEST(SealingE2E, TamperedSealingRecordsFailLoudlyAndWriteNothing) {
   Platforms platforms;
   cluster::ProcessCluster c(SealingOptions(&platforms));
-  StartNodes(c, {"n1", "n2", "n3"});
   Acked acked;
-  Write(c, acked, 0, 20);
-  ASSERT_TRUE(RotateWithFailover(c, acked));
-  Write(c, acked, 20, 20);
-  ASSERT_TRUE(RotateWithFailover(c, acked));
-  QuiesceAndKillAll(c, acked);
+  ServeWithTwoRotationsThenKillAll(c, acked, 20);
   const fs::path ledger = c.data_dir("n1") / "ledger", pristine = c.data_dir("n1").parent_path() / "pristine";
   fs::copy(ledger, pristine);
   const auto older = SharesRecord(ledger, 1);

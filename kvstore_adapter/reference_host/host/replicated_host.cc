@@ -105,6 +105,66 @@ Status ReplicatedHost::PrepareRotation(SnapshotTransaction& tx,
   return tx.MergeWrites(rotation);
 }
 
+// The secret the entry is encrypted under (`current`; at genesis there is
+// none and the entry is under `fresh`), and the one in force after it.
+struct ReplicatedHost::CommitSecrets {
+  uint64_t current_version = 0;
+  std::optional<SecretBytes> current;
+  std::optional<SecretBytes> fresh;  // set when the commit rotates
+
+  uint64_t fresh_version() const { return current_version + 1; }
+  const SecretBytes& entry_secret() const { return current ? *current : *fresh; }
+  uint64_t entry_secret_version() const { return current ? current_version : fresh_version(); }
+  const SecretBytes& after() const { return fresh ? *fresh : *current; }
+  uint64_t after_version() const { return fresh ? fresh_version() : current_version; }
+};
+
+Result<ReplicatedHost::CommitSecrets> ReplicatedHost::PrepareSecrets(
+    SnapshotTransaction& tx, const std::vector<pb::NodeInfo>& nodes, bool rotate) {
+  CommitSecrets out;
+  out.current_version = deps_.secrets->latest_version();
+  if (out.current_version != 0) {
+    auto s = deps_.secrets->Get(out.current_version);
+    if (!s) return std::unexpected(s.error());
+    out.current = std::move(*s);
+  }
+  if (rotate) {
+    auto s = secrets::NewSecret(*deps_.random);
+    if (!s) return std::unexpected(s.error());
+    out.fresh = std::move(*s);
+    if (auto p = PrepareRotation(tx, nodes, out.fresh_version(), *out.fresh); !p) {
+      return std::unexpected(p.error());
+    }
+  }
+  if (!out.current && !out.fresh) {
+    return MakeError(ErrorCode::kNotFound, "no ledger secret: the service has not started");
+  }
+  return out;
+}
+
+void ReplicatedHost::FillContext(CommitContext& ctx, const std::vector<pb::NodeInfo>& nodes,
+                                 const CommitOptions& options, const CommitSecrets& secrets) const {
+  ctx.service_id = options.new_service_id.empty() ? service_id() : options.new_service_id;
+  ctx.ledger_secret = &secrets.after();
+  ctx.ledger_secret_version = secrets.after_version();
+  ctx.rotates_ledger_secret = options.rotate_secret;
+  ctx.trusted_nodes = membership::TrustedMembers(nodes);
+  ctx.trusted_nodes_changed = options.trusted_nodes_changed;
+  ctx.joining_node = options.joining_node;
+  ctx.recovery = options.recovered != nullptr;
+}
+
+Status ReplicatedHost::RunHooks(SnapshotTransaction& tx, const CommitOptions& options) {
+  if (auto s = hooks_->RunTransactionHooks(tx); !s) return s;
+  if (options.recovered) {
+    if (auto s = hooks_->RunOnRecovered(tx, *options.recovered); !s) return s;
+  }
+  if (tx.writes().empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "an empty transaction cannot commit");
+  }
+  return {};
+}
+
 Result<Version> ReplicatedHost::CommitWith(std::unique_ptr<Transaction> tx,
                                            const CommitOptions& options) {
   auto* own = dynamic_cast<SnapshotTransaction*>(tx.get());
@@ -121,62 +181,24 @@ Result<Version> ReplicatedHost::CommitWith(std::unique_ptr<Transaction> tx,
   }
   auto nodes = membership::ListNodes(*own);
   if (!nodes) return std::unexpected(nodes.error());
+  auto secrets = PrepareSecrets(*own, *nodes, options.rotate_secret);
+  if (!secrets) return std::unexpected(secrets.error());
+  FillContext(own->mutable_commit_context(), *nodes, options, *secrets);
+  if (auto s = RunHooks(*own, options); !s) return std::unexpected(s.error());
 
-  // The secret the entry is encrypted under, and the one in force after it.
-  const uint64_t current_version = deps_.secrets->latest_version();
-  std::optional<SecretBytes> current;
-  if (current_version != 0) {
-    auto s = deps_.secrets->Get(current_version);
-    if (!s) return std::unexpected(s.error());
-    current = std::move(*s);
-  }
-  std::optional<SecretBytes> fresh;
-  const uint64_t fresh_version = current_version + 1;
-  if (options.rotate_secret) {
-    auto s = secrets::NewSecret(*deps_.random);
-    if (!s) return std::unexpected(s.error());
-    fresh = std::move(*s);
-    if (auto p = PrepareRotation(*own, *nodes, fresh_version, *fresh); !p) {
-      return std::unexpected(p.error());
-    }
-  }
-  if (!current && !fresh) {
-    return MakeError(ErrorCode::kNotFound, "no ledger secret: the service has not started");
-  }
-
-  CommitContext& ctx = own->mutable_commit_context();
-  ctx.service_id = options.new_service_id.empty() ? service_id() : options.new_service_id;
-  ctx.ledger_secret = fresh ? &*fresh : &*current;
-  ctx.ledger_secret_version = fresh ? fresh_version : current_version;
-  ctx.rotates_ledger_secret = options.rotate_secret;
-  ctx.trusted_nodes = membership::TrustedMembers(*nodes);
-  ctx.trusted_nodes_changed = options.trusted_nodes_changed;
-  ctx.joining_node = options.joining_node;
-  ctx.recovery = options.recovered != nullptr;
-  if (auto s = hooks_->RunTransactionHooks(*own); !s) return std::unexpected(s.error());
-  if (options.recovered) {
-    if (auto s = hooks_->RunOnRecovered(*own, *options.recovered); !s) {
-      return std::unexpected(s.error());
-    }
-  }
-  if (own->writes().empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "an empty transaction cannot commit");
-  }
-
-  const SecretBytes& entry_secret = current ? *current : *fresh;
   entry::EntryHeader header;
   header.version = applied + 1;
-  header.ledger_secret_version = current ? current_version : fresh_version;
+  header.ledger_secret_version = secrets->entry_secret_version();
   header.flags = options.rotate_secret ? entry::kFlagRotation : 0;
-  header.service_id = ctx.service_id;
+  header.service_id = own->commit_context().service_id;
   {
     std::lock_guard lock(mu_);
     header.term = raft_->term();
   }
-  auto bytes = entry::EncodeEntry(*deps_.random, header, own->writes(), entry_secret);
+  auto bytes = entry::EncodeEntry(*deps_.random, header, own->writes(), secrets->entry_secret());
   if (!bytes) return std::unexpected(bytes.error());
   // Genesis: the state machine must know the secret the entry is under.
-  if (!current) deps_.secrets->Add(fresh_version, fresh->Clone());
+  if (!secrets->current) deps_.secrets->Add(secrets->fresh_version(), secrets->fresh->Clone());
   auto committed = Propose(std::move(*bytes), header.version);
   if (committed && !options.new_service_id.empty()) {
     std::lock_guard lock(mu_);

@@ -98,17 +98,24 @@ void NodeService::Remember(const std::string& request_id, const v1::Response& re
   }
 }
 
-std::optional<std::string> NodeService::LeaderRpcAddress() {
+// The record of the node Raft currently names leader (not retired).
+std::optional<pb::NodeInfo> NodeService::LeaderRecord() {
   const auto leader = deps_.raft->Leader();
   if (!leader) return std::nullopt;
   auto tx = deps_.host->BeginTransaction();
   if (!tx) return std::nullopt;
   auto nodes = membership::ListNodes(**tx);
   if (!nodes) return std::nullopt;
-  for (const auto& n : *nodes) {
-    if (n.raft_id() == leader->id && n.status() != pb::NodeInfo::RETIRED) return n.rpc_address();
+  for (auto& n : *nodes) {
+    if (n.raft_id() == leader->id && n.status() != pb::NodeInfo::RETIRED) return std::move(n);
   }
   return std::nullopt;
+}
+
+std::optional<std::string> NodeService::LeaderRpcAddress() {
+  auto leader = LeaderRecord();
+  if (!leader) return std::nullopt;
+  return leader->rpc_address();
 }
 
 v1::Response NodeService::Failure(const Error& error) {
@@ -316,17 +323,9 @@ v1::Response NodeService::DescribeNode() {
   out->set_applied_version(deps_.store->applied_version());
   out->set_ledger_secret_version(deps_.secrets->latest_version());
   out->set_service_id(deps_.host->service_id());
-  if (const auto leader = deps_.raft->Leader()) {
-    auto tx = deps_.host->BeginTransaction();
-    if (tx) {
-      if (auto nodes = membership::ListNodes(**tx)) {
-        for (const auto& n : *nodes) {
-          if (n.raft_id() != leader->id) continue;
-          out->set_leader_node_id(n.node_id());
-          out->set_leader_rpc_address(n.rpc_address());
-        }
-      }
-    }
+  if (const auto leader = LeaderRecord()) {
+    out->set_leader_node_id(leader->node_id());
+    out->set_leader_rpc_address(leader->rpc_address());
   }
   return response;
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kvstore_adapter/reference_host/host/public/replicated_host.h"
+#include "kvstore_adapter/reference_host/proto/ledger.pb.h"
 #include "kvstore_adapter/reference_host/raft/public/raft_node.h"
 #include "kvstore_adapter/reference_host/rpc/public/rpc_server.h"
 #include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
@@ -53,6 +54,7 @@ class NodeService final : public rpc::RpcHandler {
   rpc::v1::Response DescribeNode();
   rpc::v1::Response FetchEntries(const rpc::v1::FetchEntriesRequest& fetch);
   rpc::v1::Response Failure(const Error& error);
+  std::optional<::ledgerseal::ledger::v1::NodeInfo> LeaderRecord();
   std::optional<std::string> LeaderRpcAddress();
   void AddVoter(uint64_t raft_id, const std::string& address, const std::string& node_id);
   Status ChangeConfiguration(const std::function<std::future<Status>()>& change);

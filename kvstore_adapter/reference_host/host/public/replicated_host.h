@@ -83,7 +83,14 @@ class ReplicatedHost : public Host {
   void SetServiceId(std::string service_id);
 
  private:
+  struct CommitSecrets;
   Status CheckPrimary() const;
+  Result<CommitSecrets> PrepareSecrets(SnapshotTransaction& tx,
+                                       const std::vector<::ledgerseal::ledger::v1::NodeInfo>& nodes,
+                                       bool rotate);
+  void FillContext(CommitContext& ctx, const std::vector<::ledgerseal::ledger::v1::NodeInfo>& nodes,
+                   const CommitOptions& options, const CommitSecrets& secrets) const;
+  Status RunHooks(SnapshotTransaction& tx, const CommitOptions& options);
   Status PrepareRotation(SnapshotTransaction& tx, const std::vector<::ledgerseal::ledger::v1::NodeInfo>& nodes,
                          uint64_t new_version, const SecretBytes& new_secret);
   Result<const crypto::RsaPublicKey*> PublicKeyOf(const ::ledgerseal::ledger::v1::NodeInfo& node);

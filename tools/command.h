@@ -12,7 +12,6 @@ namespace ledgerseal::tools {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;       // the command ran and failed
 inline constexpr int kExitUsage = 2;         // bad arguments
-inline constexpr int kExitNotBuilt = 3;      // the command is not implemented yet
 
 struct Command {
   std::string_view name;

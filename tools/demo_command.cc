@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 #include <fstream>
 
 #include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
@@ -123,7 +122,6 @@ class Demo {
  private:
   int Fail(const std::string& what) {
     std::cerr << "\nledgerseal demo: FAILED: " << what << "\nlogs are in " << root_.string() << "\n";
-    failed_ = true;
     return kExitFailure;
   }
 
@@ -162,7 +160,7 @@ class Demo {
       w->set_key("account-" + std::to_string(i));
       w->set_value("balance-" + std::to_string(i * 7));
       auto r = client.Put(put);
-      if (!r) return Fail("transaction " + std::to_string(i) + ": " + r->DebugString() + r.error().ToString());
+      if (!r) return Fail("transaction " + std::to_string(i) + ": " + r.error().ToString());
       acked_[w->key()] = w->value();
       last_version_ = std::max<uint64_t>(last_version_, r->version());
     }
@@ -214,17 +212,12 @@ class Demo {
     return kExitOk;
   }
 
- public:
-  bool failed() const { return failed_; }
-
- private:
   DemoArgs a_;
   fs::path root_;
   std::unique_ptr<cluster::ProcessCluster> cluster_;
   std::map<std::string, std::string> acked_;
   uint64_t last_version_ = 0;
   std::string recovered_;
-  bool failed_ = false;
 };
 
 }  // namespace

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The tool's contract: --help lists every command, unknown commands and
-# unbuilt commands fail with distinct, explained exit codes.
+# The tool's contract: --help lists every command; unknown commands and bad
+# arguments exit 2, failures exit 1, each with an explanation.
 set -uo pipefail
 bin="tools/ledgerseal"
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -70,22 +70,18 @@ class StopOnSignal {
 kv::Status LoadSealingPlugin(kv::node::NodeProcessOptions& options,
                              std::unique_ptr<sealing::LocalSealing>& plugin) {
   const auto& c = options.config;
-  auto sealing_options = SealingOptions(c);
   if (!c.sealing.enable_local_sealing) {
     return options.hooks->AddTransactionHook("local-sealing",
-                                             sealing::NewSealingOnlyHook(sealing_options.log));
+                                             sealing::NewSealingOnlyHook(SealingOptions(c).log));
   }
-  auto created = sealing::LocalSealing::Create(std::move(sealing_options));
-  if (!created) return std::unexpected(created.error());
-  plugin = std::move(*created);
+  auto loaded = LoadLocalSealing(c, *options.hooks);
+  if (!loaded) return std::unexpected(loaded.error());
+  plugin = std::move(*loaded);
   auto payload = plugin->NewJoinPayload();
   if (!payload) return std::unexpected(payload.error());
   options.join_payload = std::move(*payload);
   options.store_key = [p = plugin.get()] { return p->DeriveStoreKey(); };
-  if (auto s = options.hooks->AddTransactionHook("local-sealing", plugin->transaction_hook()); !s) {
-    return s;
-  }
-  return options.hooks->AddRecoveryHook("local-sealing", plugin->recovery_hook());
+  return options.hooks->AddTransactionHook("local-sealing", plugin->transaction_hook());
 }
 
 }  // namespace

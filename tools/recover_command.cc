@@ -89,17 +89,14 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
     return kExitUsage;
   }
   kv::HookRegistry hooks;
-  std::unique_ptr<sealing::LocalSealing> plugin;
-  if (config->sealing.enable_local_sealing) {
-    auto created = sealing::LocalSealing::Create(SealingOptions(*config));
-    if (!created) {
-      std::cerr << "ledgerseal recover: local sealing: " << created.error().ToString() << "\n";
-      return kExitFailure;
-    }
-    plugin = std::move(*created);
-    (void)hooks.AddRecoveryHook("local-sealing", plugin->recovery_hook());
+  auto plugin = LoadLocalSealing(*config, hooks);
+  if (!plugin) {
+    std::cerr << "ledgerseal recover: local sealing: " << plugin.error().ToString() << "\n";
+    return kExitFailure;
   }
   if (config->insecure_test_secret_file) {
+    std::cerr << "ledgerseal recover: WARNING: INSECURE test secret file " << *config->insecure_test_secret_file
+              << " may supply the secret\n";
     (void)hooks.AddRecoveryHook("insecure-test-secret-file",
                                 std::make_shared<kv::FileSecretRecoveryHook>(*config->insecure_test_secret_file));
   }
@@ -108,7 +105,7 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
     std::cerr << "ledgerseal recover: " << into << " exists; give a new directory\n";
     return kExitUsage;
   }
-  auto key = StoreKey(plugin.get());
+  auto key = StoreKey(plugin->get());
   if (!key) {
     std::cerr << "ledgerseal recover: " << key.error().ToString() << "\n";
     return kExitFailure;

@@ -20,4 +20,15 @@ sealing::LocalSealingOptions SealingOptions(const kv::NodeConfig& c) {
   return o;
 }
 
+kv::Result<std::unique_ptr<sealing::LocalSealing>> LoadLocalSealing(const kv::NodeConfig& c,
+                                                                    kv::HookRegistry& hooks) {
+  if (!c.sealing.enable_local_sealing) return std::unique_ptr<sealing::LocalSealing>();
+  auto plugin = sealing::LocalSealing::Create(SealingOptions(c));
+  if (!plugin) return std::unexpected(plugin.error());
+  if (auto s = hooks.AddRecoveryHook("local-sealing", (*plugin)->recovery_hook()); !s) {
+    return std::unexpected(s.error());
+  }
+  return plugin;
+}
+
 }  // namespace ledgerseal::tools

@@ -34,7 +34,10 @@ struct CommitContext {
   uint64_t ledger_secret_version = 0;
   bool rotates_ledger_secret = false;
   // The trusted nodes once this transaction commits (its own membership
-  // changes applied), sorted by node id.
+  // changes applied), sorted by node id. A host may leave it empty unless
+  // the transaction rotates the secret, changes the trusted nodes, admits a
+  // node or starts a recovered service (the cases hooks act on), so that
+  // ordinary commits do not pay for reading the membership.
   std::vector<NodeMember> trusted_nodes;
   bool trusted_nodes_changed = false;  // trusted, retired or removed a node
   std::optional<NodeMember> joining_node;  // the node this transaction admits

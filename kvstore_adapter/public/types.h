@@ -40,6 +40,9 @@ inline ByteView AsBytes(std::string_view s) {
 inline Bytes ToBytes(std::string_view s) {
   return Bytes(s.begin(), s.end());
 }
+// Lowercase hex, two digits per byte. Pure.
+std::string ToHex(ByteView bytes);
+
 inline std::string_view AsString(ByteView b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }

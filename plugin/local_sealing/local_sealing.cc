@@ -1,6 +1,7 @@
 #include "plugin/local_sealing/public/local_sealing.h"
 
 #include "plugin/crypto/public/hkdf.h"
+#include "plugin/crypto/public/rsa_key.h"
 #include "plugin/local_sealing/sealing_hooks.h"
 #include "plugin/public/records.h"
 #include "plugin/public/recovery_key.h"
@@ -19,7 +20,7 @@ kv::Status CheckOptions(const LocalSealingOptions& o) {
   auto invalid = [](std::string what) { return kv::MakeError(kv::ErrorCode::kInvalidArgument, what); };
   if (o.node_id.empty()) return invalid("local sealing: node_id is empty");
   if (o.sealing_identity.empty()) return invalid("sealing.sealing_identity is required with local sealing");
-  if (o.rsa_bits != 2048 && o.rsa_bits != 3072 && o.rsa_bits != 4096) {
+  if (!crypto::IsSupportedRsaBits(o.rsa_bits)) {
     return invalid("sealing.rsa_bits: must be 2048, 3072 or 4096");
   }
   if (auto p = snp::ParsePolicy(o.policy); !p) return invalid("sealing.policy: " + p.error().message);

@@ -2,7 +2,6 @@
 
 #include "plugin/local_sealing/sealing_hooks.h"
 #include "plugin/public/records.h"
-#include "plugin/public/recovery_key.h"
 #include "plugin/public/sealing_format.h"
 
 namespace ledgerseal::sealing::internal {
@@ -28,16 +27,18 @@ kv::Status SealingTransactionHook::OnCommit(kv::Transaction& tx) {
 }
 
 // A joiner's record is checked before it enters the ledger, so a bad one is
-// refused at join time rather than discovered at the next rotation.
+// refused at join time rather than discovered at the next rotation. It is
+// prepared (its public key parsed) now, and the result kept for the reseal
+// that trusting the node triggers.
 kv::Status SealingTransactionHook::RecordJoiner(kv::Transaction& tx, const kv::NodeMember& joiner) {
   auto record = ParseSealedRecoveryKey(joiner.join_payload);
   if (!record) return std::unexpected(HookError(record.error()));
-  if (auto s = ValidateSealedRecoveryKey(*record); !s) return std::unexpected(HookError(s.error()));
   if (record->sealing_identity() != joiner.sealing_identity || record->node_id() != joiner.node_id) {
     return kv::MakeError(kv::ErrorCode::kInvalidArgument,
                          "node '" + joiner.node_id + "' presented the recovery key of '" +
                              record->sealing_identity() + "' / node '" + record->node_id() + "'");
   }
+  if (auto prepared = Prepare(joiner); !prepared) return std::unexpected(prepared.error());
   return tx.Put(kRecoveryKeys, kv::AsBytes(joiner.sealing_identity), joiner.join_payload);
 }
 

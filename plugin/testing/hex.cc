@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "kvstore_adapter/public/types.h"
+
 namespace ledgerseal::testing {
 namespace {
 
@@ -28,15 +30,6 @@ std::vector<uint8_t> FromHex(std::string_view hex) {
   return out;
 }
 
-std::string ToHex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0xf]);
-  }
-  return out;
-}
+std::string ToHex(std::span<const uint8_t> bytes) { return kv::ToHex(bytes); }
 
 }  // namespace ledgerseal::testing

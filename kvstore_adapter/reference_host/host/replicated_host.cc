@@ -81,23 +81,16 @@ Result<const crypto::RsaPublicKey*> ReplicatedHost::PublicKeyOf(const pb::NodeIn
 
 Status ReplicatedHost::PrepareRotation(SnapshotTransaction& tx,
                                        const std::vector<pb::NodeInfo>& nodes,
-                                       uint64_t new_version, const SecretBytes& new_secret) {
+                                       uint64_t new_version, const SecretBytes& new_secret,
+                                       std::optional<secrets::PreviousSecret> previous) {
   std::vector<secrets::SecretRecipient> recipients;
   for (const pb::NodeInfo* n : membership::SecretRecipients(nodes)) {
     auto key = PublicKeyOf(*n);
     if (!key) return std::unexpected(key.error());
     recipients.push_back({n->node_id(), *key});
   }
-  std::optional<SecretBytes> previous;
-  std::optional<secrets::PreviousSecret> link;
-  if (const uint64_t latest = deps_.secrets->latest_version(); latest != 0) {
-    auto secret = deps_.secrets->Get(latest);
-    if (!secret) return std::unexpected(secret.error());
-    previous = std::move(*secret);
-    link = secrets::PreviousSecret{latest, &*previous};
-  }
   WriteSet rotation;
-  if (auto s = secrets::WriteRotation(rotation, *deps_.random, new_version, new_secret, link,
+  if (auto s = secrets::WriteRotation(rotation, *deps_.random, new_version, new_secret, previous,
                                       recipients);
       !s) {
     return s;
@@ -132,7 +125,9 @@ Result<ReplicatedHost::CommitSecrets> ReplicatedHost::PrepareSecrets(
     auto s = secrets::NewSecret(*deps_.random);
     if (!s) return std::unexpected(s.error());
     out.fresh = std::move(*s);
-    if (auto p = PrepareRotation(tx, nodes, out.fresh_version(), *out.fresh); !p) {
+    std::optional<secrets::PreviousSecret> previous;
+    if (out.current) previous = secrets::PreviousSecret{out.current_version, &*out.current};
+    if (auto p = PrepareRotation(tx, nodes, out.fresh_version(), *out.fresh, previous); !p) {
       return std::unexpected(p.error());
     }
   }
@@ -179,7 +174,12 @@ Result<Version> ReplicatedHost::CommitWith(std::unique_ptr<Transaction> tx,
                                               " committed after the transaction began at " +
                                               std::to_string(own->read_version()));
   }
-  auto nodes = membership::ListNodes(*own);
+  // The node records matter only to rotations and membership changes; an
+  // ordinary commit does not read the nodes table.
+  const bool membership_matters = options.rotate_secret || options.trusted_nodes_changed ||
+                                  options.joining_node || options.recovered != nullptr;
+  auto nodes = membership_matters ? membership::ListNodes(*own)
+                                  : Result<std::vector<pb::NodeInfo>>(std::vector<pb::NodeInfo>());
   if (!nodes) return std::unexpected(nodes.error());
   auto secrets = PrepareSecrets(*own, *nodes, options.rotate_secret);
   if (!secrets) return std::unexpected(secrets.error());
@@ -198,7 +198,11 @@ Result<Version> ReplicatedHost::CommitWith(std::unique_ptr<Transaction> tx,
   auto bytes = entry::EncodeEntry(*deps_.random, header, own->writes(), secrets->entry_secret());
   if (!bytes) return std::unexpected(bytes.error());
   // Genesis: the state machine must know the secret the entry is under.
-  if (!secrets->current) deps_.secrets->Add(secrets->fresh_version(), secrets->fresh->Clone());
+  if (!secrets->current) {
+    if (auto added = deps_.secrets->Add(secrets->fresh_version(), secrets->fresh->Clone()); !added) {
+      return std::unexpected(added.error());
+    }
+  }
   auto committed = Propose(std::move(*bytes), header.version);
   if (committed && !options.new_service_id.empty()) {
     std::lock_guard lock(mu_);

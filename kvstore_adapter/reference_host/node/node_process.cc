@@ -30,16 +30,11 @@ double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-std::string RandomHex(crypto::RandomSource& random, size_t bytes) {
-  std::vector<uint8_t> raw(bytes);
-  if (!random.Fill(raw)) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : raw) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
+// A fresh service id: 16 random bytes in hex.
+Result<std::string> NewServiceId(crypto::RandomSource& random) {
+  std::vector<uint8_t> raw(16);
+  if (!random.Fill(raw)) return MakeError(ErrorCode::kInternal, "no randomness for a service id");
+  return ToHex(raw);
 }
 
 bool NonEmptyDir(const fs::path& p) {
@@ -148,6 +143,9 @@ class Node {
     auto sm = LedgerStateMachine::Open(std::move(deps));
     if (!sm) return std::unexpected(sm.error());
     sm_ = std::move(*sm);
+    if (const auto& report = sm_->ledger_recovery_report(); !report.clean()) {
+      Log("the ledger files ended in a torn entry, dropped: " + report.ToString());
+    }
     fsm_ = std::make_unique<LedgerFsm>(sm_.get());
     host_ = std::make_unique<ReplicatedHost>(
         ReplicatedHostDeps{.identity = {c_.node_id, c_.sealing.sealing_identity, ""},
@@ -206,7 +204,9 @@ class Node {
     if (auto s = OpenStateMachine(); !s) return s;
     if (auto s = StartRaft(1, /*bootstrap=*/true); !s) return s;
     if (auto s = WaitUntilPrimary(); !s) return s;
-    const std::string service_id = RandomHex(random_, 16);
+    auto new_id = NewServiceId(random_);
+    if (!new_id) return std::unexpected(new_id.error());
+    const std::string service_id = *new_id;
     auto tx = host_->BeginTransaction();
     if (!tx) return std::unexpected(tx.error());
     pb::ServiceInfo service;
@@ -280,7 +280,7 @@ class Node {
       if (c_.insecure_test_secret_file && s.version == secrets->back().version) {
         (void)WriteSecretFile(*c_.insecure_test_secret_file, s.version, s.secret);
       }
-      secrets_.Add(s.version, std::move(s.secret));
+      if (auto added = secrets_.Add(s.version, std::move(s.secret)); !added) return added;
     }
     host_->SetServiceId(joined->service_id());
     const auto start = Clock::now();
@@ -321,7 +321,7 @@ class Node {
     // Replay without a sync per entry: a crash mid-replay only means
     // recovering again (the scratch store is discarded); one flush at the end.
     if (auto s = OpenStoreAt(scratch, /*sync_writes=*/false); !s) return s;
-    auto recovered = ReplayInto(scratch);
+    auto recovered = ReplayIntoStore();
     if (recovered) {
       if (auto flushed = store_->Flush(); !flushed) recovered = std::unexpected(flushed.error());
     }
@@ -339,7 +339,8 @@ class Node {
     return StartRecoveredService(*recovered);
   }
 
-  Result<RecoverResult> ReplayInto(const fs::path&) {
+  // Recovery hooks, secret chain and verified replay into store_.
+  Result<RecoverResult> ReplayIntoStore() {
     RecoverOptions options;
     options.ledger_dir = ledger_dir_;
     options.store = store_.get();
@@ -352,8 +353,6 @@ class Node {
     options.progress_every = 5000;
     auto recovered = RecoverLedger(options, secrets_);
     if (!recovered) return std::unexpected(recovered.error());
-    // RecoverLedger checks everything it replays, but not where the ledger
-    // starts: a ledger that begins after a snapshot cannot rebuild the store.
     Log("recovered: secret " + std::to_string(recovered->outcome.secret.ledger_secret_version) +
         " from hook '" + recovered->outcome.hook_name + "' in " +
         std::to_string(static_cast<int>(recovered->time_to_secret_ms)) + " ms; replayed " +
@@ -378,7 +377,9 @@ class Node {
     if (auto s = StartRaft(*raft_id, /*bootstrap=*/true); !s) return s;
     if (auto s = WaitUntilPrimary(); !s) return s;
 
-    const std::string service_id = RandomHex(random_, 16);
+    auto new_id = NewServiceId(random_);
+    if (!new_id) return std::unexpected(new_id.error());
+    const std::string service_id = *new_id;
     auto tx = host_->BeginTransaction();
     if (!tx) return std::unexpected(tx.error());
     auto nodes = membership::ListNodes(**tx);

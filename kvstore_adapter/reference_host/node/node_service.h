@@ -18,7 +18,6 @@
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
 #include "kvstore_adapter/reference_host/raft/public/raft_node.h"
 #include "kvstore_adapter/reference_host/rpc/public/rpc_server.h"
-#include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
 
 namespace ledgerseal::kv::node {
 

@@ -21,13 +21,7 @@ int HexDigit(char c) {
 }  // namespace
 
 Status WriteSecretFile(const std::filesystem::path& path, uint64_t version, const SecretBytes& secret) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string line = std::to_string(version) + " ";
-  for (uint8_t b : secret.bytes()) {
-    line += kHex[b >> 4];
-    line += kHex[b & 0xf];
-  }
-  line += "\n";
+  std::string line = std::to_string(version) + " " + ToHex(secret.bytes()) + "\n";
   const auto tmp = path.string() + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   const bool ok = fd >= 0 && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&

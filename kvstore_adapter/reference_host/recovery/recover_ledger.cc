@@ -115,7 +115,10 @@ Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::Ledg
   });
   if (!outcome) return std::unexpected(outcome.error());
   result.time_to_secret_ms = MsSince(start);
-  secrets.Add(outcome->secret.ledger_secret_version, outcome->secret.secret.Clone());
+  if (auto added = secrets.Add(outcome->secret.ledger_secret_version, outcome->secret.secret.Clone());
+      !added) {
+    return Failed("hook '" + outcome->hook_name + "' returned an unusable secret", added.error());
+  }
 
   const auto replay_start = Clock::now();
   auto links = CollectChainLinks(**view);

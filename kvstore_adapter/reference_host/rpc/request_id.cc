@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/rpc/address.h"
 
 namespace ledgerseal::rpc {
@@ -22,14 +23,7 @@ kv::Result<std::string> NewRequestId() {
       return kv::MakeError(kv::ErrorCode::kInternal, "getrandom: " + ErrnoText(errno));
     }
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  id.reserve(2 * bytes.size());
-  for (uint8_t byte : bytes) {
-    id.push_back(kHex[byte >> 4]);
-    id.push_back(kHex[byte & 0xf]);
-  }
-  return id;
+  return kv::ToHex(bytes);
 }
 
 }  // namespace ledgerseal::rpc

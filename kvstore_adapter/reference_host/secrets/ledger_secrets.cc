@@ -167,9 +167,18 @@ std::map<uint64_t, Bytes> ChainLinksIn(const WriteSet& public_writes) {
   return out;
 }
 
-void LedgerSecrets::Add(uint64_t version, SecretBytes secret) {
+Status LedgerSecrets::Add(uint64_t version, SecretBytes secret) {
+  // Checked here, once, for every source (rotations, joins, recovery hooks
+  // of any plugin): readers take 32-byte views of what is stored.
+  if (secret.size() != kSecretBytes || version == 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "a ledger secret is " + std::to_string(kSecretBytes) +
+                         " bytes with a version > 0 (got " + std::to_string(secret.size()) +
+                         " bytes, version " + std::to_string(version) + ")");
+  }
   std::lock_guard lock(mu_);
   secrets_.insert_or_assign(version, std::move(secret));
+  return {};
 }
 
 Result<SecretBytes> LedgerSecrets::Get(uint64_t version) const {

@@ -4,7 +4,6 @@
 
 #include <array>
 #include <cassert>
-#include <set>
 
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
 #include "plugin/crypto/public/aes_gcm.h"
@@ -130,7 +129,9 @@ Result<ApplyOutcome> LedgerStateMachine::Apply(ByteView bytes) {
     if (!own) return std::unexpected(own.error());
     if (*own) {
       if (deps_.on_secret_learned) deps_.on_secret_learned((*own)->version, (*own)->secret);
-      deps_.secrets->Add((*own)->version, std::move((*own)->secret));
+      if (auto added = deps_.secrets->Add((*own)->version, std::move((*own)->secret)); !added) {
+        return std::unexpected(added.error());
+      }
     }
   }
   // The ledger files first: they are the durable record; a crash before the

@@ -92,7 +92,8 @@ class ReplicatedHost : public Host {
                    const CommitOptions& options, const CommitSecrets& secrets) const;
   Status RunHooks(SnapshotTransaction& tx, const CommitOptions& options);
   Status PrepareRotation(SnapshotTransaction& tx, const std::vector<::ledgerseal::ledger::v1::NodeInfo>& nodes,
-                         uint64_t new_version, const SecretBytes& new_secret);
+                         uint64_t new_version, const SecretBytes& new_secret,
+                         std::optional<secrets::PreviousSecret> previous);
   Result<const crypto::RsaPublicKey*> PublicKeyOf(const ::ledgerseal::ledger::v1::NodeInfo& node);
   Result<Version> Propose(Bytes entry, Version version);
 

@@ -64,8 +64,9 @@ std::map<uint64_t, Bytes> ChainLinksIn(const WriteSet& public_writes);
 // called concurrently.
 class LedgerSecrets {
  public:
-  // Adds (or replaces) a secret. Precondition: secret.size() == 32.
-  void Add(uint64_t version, SecretBytes secret);
+  // Adds (or replaces) a secret. Errors: kInvalidArgument unless the secret
+  // is kSecretBytes long and version > 0 (nothing is stored then).
+  Status Add(uint64_t version, SecretBytes secret);
 
   // A copy of the secret of `version`. Errors: kNotFound.
   Result<SecretBytes> Get(uint64_t version) const;

@@ -111,39 +111,58 @@ Result<PublicView> DecodePublic(ByteView bytes) {
   return ParsePublic(entry->public_part());
 }
 
-Result<DecodedEntry> DecodeAndVerify(ByteView bytes, const SecretBytes& secret) {
+namespace {
+
+// Verifies and decrypts an entry already parsed into `entry` and `view`.
+Result<DecodedEntry> OpenParsed(const pb::Entry& entry, PublicView view, const SecretBytes& secret) {
   if (secret.size() != kLedgerSecretBytes) {
     return MakeError(ErrorCode::kInvalidArgument, "a ledger secret is 32 bytes");
   }
-  auto entry = ParseEntry(bytes);
-  if (!entry) return std::unexpected(entry.error());
-  auto view = ParsePublic(entry->public_part());
-  if (!view) return std::unexpected(view.error());
 
   WipedString plaintext;
-  plaintext.bytes.assign(entry->private_ciphertext().size(), '\0');
+  plaintext.bytes.assign(entry.private_ciphertext().size(), '\0');
   const auto iv = std::span<const uint8_t, crypto::kAesGcmIvBytes>(
-      reinterpret_cast<const uint8_t*>(entry->iv().data()), crypto::kAesGcmIvBytes);
+      reinterpret_cast<const uint8_t*>(entry.iv().data()), crypto::kAesGcmIvBytes);
   const auto tag = std::span<const uint8_t, crypto::kAesGcmTagBytes>(
-      reinterpret_cast<const uint8_t*>(entry->tag().data()), crypto::kAesGcmTagBytes);
+      reinterpret_cast<const uint8_t*>(entry.tag().data()), crypto::kAesGcmTagBytes);
   auto opened = crypto::Aes256GcmOpen(
       std::span(reinterpret_cast<uint8_t*>(plaintext.bytes.data()), plaintext.bytes.size()),
-      KeyOf(secret), iv, AsBytes(entry->private_ciphertext()), tag, AsBytes(entry->public_part()));
+      KeyOf(secret), iv, AsBytes(entry.private_ciphertext()), tag, AsBytes(entry.public_part()));
   if (!opened) {
     return MakeError(ErrorCode::kCorruption,
-                     "entry at version " + std::to_string(view->header.version) +
+                     "entry at version " + std::to_string(view.header.version) +
                          " does not authenticate under ledger secret " +
-                         std::to_string(view->header.ledger_secret_version));
+                         std::to_string(view.header.ledger_secret_version));
   }
   pb::WriteSet priv;
   if (!priv.ParseFromString(plaintext.bytes)) {
     return MakeError(ErrorCode::kCorruption, "private writes of version " +
-                                                 std::to_string(view->header.version) +
+                                                 std::to_string(view.header.version) +
                                                  " do not parse");
   }
-  DecodedEntry out{std::move(view->header), std::move(view->public_writes)};
+  DecodedEntry out{std::move(view.header), std::move(view.public_writes)};
   if (auto s = FromProto(out.writes, priv, Domain::kPrivate); !s) return std::unexpected(s.error());
   return out;
+}
+
+}  // namespace
+
+Result<DecodedEntry> DecodeAndVerify(ByteView bytes, const SecretBytes& secret) {
+  auto entry = ParseEntry(bytes);
+  if (!entry) return std::unexpected(entry.error());
+  auto view = ParsePublic(entry->public_part());
+  if (!view) return std::unexpected(view.error());
+  return OpenParsed(*entry, std::move(*view), secret);
+}
+
+Result<DecodedEntry> DecodeAndVerifyWith(ByteView bytes, const SecretLookup& secret_of) {
+  auto entry = ParseEntry(bytes);
+  if (!entry) return std::unexpected(entry.error());
+  auto view = ParsePublic(entry->public_part());
+  if (!view) return std::unexpected(view.error());
+  auto secret = secret_of(view->header.ledger_secret_version);
+  if (!secret) return std::unexpected(secret.error());
+  return OpenParsed(*entry, std::move(*view), *secret);
 }
 
 }  // namespace ledgerseal::kv::entry

@@ -37,25 +37,19 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view,
   const uint64_t total = view.last_version() - view.first_version() + 1;
   Status failed;
   auto walked = view.ForEach(view.first_version(), [&](Version v, ByteView bytes) {
-    auto header = entry::DecodePublic(bytes);
-    if (!header) {
-      failed = MakeError(ErrorCode::kRecoveryFailed, "entry " + std::to_string(v) + ": " + header.error().message);
+    auto decoded =
+        entry::DecodeAndVerifyWith(bytes, [&](uint64_t s) { return secrets.Get(s); });
+    if (!decoded) {
+      const bool unknown = decoded.error().code == ErrorCode::kNotFound;
+      failed = Failed("entry " + std::to_string(v) +
+                          (unknown ? " needs an unknown ledger secret" : " failed verification"),
+                      decoded.error());
       return false;
     }
-    if (header->header.version != v) {
+    if (decoded->header.version != v) {
       failed = MakeError(ErrorCode::kRecoveryFailed, "entry " + std::to_string(v) +
                                                          " claims version " +
-                                                         std::to_string(header->header.version));
-      return false;
-    }
-    auto secret = secrets.Get(header->header.ledger_secret_version);
-    if (!secret) {
-      failed = Failed("entry " + std::to_string(v) + " needs an unknown ledger secret", secret.error());
-      return false;
-    }
-    auto decoded = entry::DecodeAndVerify(bytes, *secret);
-    if (!decoded) {
-      failed = Failed("entry " + std::to_string(v) + " failed verification", decoded.error());
+                                                         std::to_string(decoded->header.version));
       return false;
     }
     if (auto applied = options.store->Apply(v, decoded->writes); !applied || !*applied) {

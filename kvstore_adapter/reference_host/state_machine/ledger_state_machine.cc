@@ -108,11 +108,7 @@ Status LedgerStateMachine::CatchUpStore() {
 }
 
 Result<entry::DecodedEntry> LedgerStateMachine::Verify(ByteView bytes) const {
-  auto pub = entry::DecodePublic(bytes);
-  if (!pub) return std::unexpected(pub.error());
-  auto secret = deps_.secrets->Get(pub->header.ledger_secret_version);
-  if (!secret) return std::unexpected(secret.error());
-  return entry::DecodeAndVerify(bytes, *secret);
+  return entry::DecodeAndVerifyWith(bytes, [this](uint64_t v) { return deps_.secrets->Get(v); });
 }
 
 Result<ApplyOutcome> LedgerStateMachine::Apply(ByteView bytes) {

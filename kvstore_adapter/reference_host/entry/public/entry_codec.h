@@ -4,6 +4,7 @@
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_ENTRY_PUBLIC_ENTRY_CODEC_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_ENTRY_PUBLIC_ENTRY_CODEC_H_
 
+#include <functional>
 #include <string>
 
 #include "kvstore_adapter/public/secret_bytes.h"
@@ -58,6 +59,14 @@ Result<PublicView> DecodePublic(ByteView entry);
 // Errors: kCorruption naming the entry's version when the tag fails (wrong
 // secret, or any byte of the entry changed) or the bytes do not parse.
 Result<DecodedEntry> DecodeAndVerify(ByteView entry, const SecretBytes& secret);
+
+// Returns the secret of a ledger secret version; kNotFound when unknown.
+using SecretLookup = std::function<Result<SecretBytes>(uint64_t ledger_secret_version)>;
+
+// DecodeAndVerify under the secret the entry's header names, parsing the
+// entry once. Errors: those of `secret_of` (e.g. kNotFound), then those of
+// DecodeAndVerify.
+Result<DecodedEntry> DecodeAndVerifyWith(ByteView entry, const SecretLookup& secret_of);
 
 }  // namespace ledgerseal::kv::entry
 

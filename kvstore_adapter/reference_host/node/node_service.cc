@@ -281,7 +281,9 @@ v1::Response NodeService::SetStatus(const std::string& node_id, bool retire) {
   auto version = deps_.host->CommitWith(std::move(*tx), {.trusted_nodes_changed = true});
   if (!version) return Failure(version.error());
   if (retire) {
-    // After the retirement committed, so the retired node applies it too.
+    // Only after the retirement committed. The retired node usually applies
+    // it too, but need not: it stops hearing from the leader once the
+    // removal is appended, possibly before it learns the commit index.
     auto removed = ChangeConfiguration([&] { return deps_.raft->Remove(info->raft_id()); });
     if (!removed) {
       return Failure({removed.error().code, "node '" + node_id + "' is retired at version " +

@@ -34,4 +34,10 @@ bool operator==(const SecretBytes& a, const SecretBytes& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.bytes_.data(), b.bytes_.data(), a.size()) == 0;
 }
 
+WipedString::~WipedString() {
+  // Bytes between size() and capacity() may hold an earlier, longer value.
+  bytes.resize(bytes.capacity());
+  OPENSSL_cleanse(bytes.data(), bytes.size());
+}
+
 }  // namespace ledgerseal::kv

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace ledgerseal::kv {
@@ -37,6 +38,20 @@ class SecretBytes {
  private:
   void Wipe();
   std::vector<uint8_t> bytes_;
+};
+
+// Serialised plaintext that protobuf wants as a std::string (private write
+// sets, lists of secrets): wiped, to its whole capacity, when it goes out of
+// scope. Neither copyable nor movable, so no unwiped copy is left behind.
+class WipedString {
+ public:
+  WipedString() = default;
+  explicit WipedString(std::string bytes) : bytes(std::move(bytes)) {}
+  WipedString(const WipedString&) = delete;
+  WipedString& operator=(const WipedString&) = delete;
+  ~WipedString();
+
+  std::string bytes;
 };
 
 }  // namespace ledgerseal::kv

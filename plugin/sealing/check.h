@@ -4,12 +4,6 @@
 #ifndef LEDGERSEAL_PLUGIN_SEALING_CHECK_H_
 #define LEDGERSEAL_PLUGIN_SEALING_CHECK_H_
 
-#include <cstddef>
-#include <cstdint>
-#include <span>
-
-#include "kvstore_adapter/public/secret_bytes.h"
-
 namespace ledgerseal::sealing::internal {
 
 [[noreturn]] void CheckFailed(const char* condition, const char* file, int line);
@@ -19,18 +13,6 @@ namespace ledgerseal::sealing::internal {
     if (!(condition))                                                               \
       ::ledgerseal::sealing::internal::CheckFailed(#condition, __FILE__, __LINE__); \
   } while (false)
-
-// A fixed-extent view of `bytes`, whose size must be N (checked).
-template <size_t N>
-std::span<const uint8_t, N> FixedView(std::span<const uint8_t> bytes) {
-  LEDGERSEAL_CHECK(bytes.size() == N);
-  return std::span<const uint8_t, N>(bytes.data(), N);
-}
-
-template <size_t N>
-std::span<const uint8_t, N> FixedView(const kv::SecretBytes& bytes) {
-  return FixedView<N>(bytes.bytes());
-}
 
 }  // namespace ledgerseal::sealing::internal
 

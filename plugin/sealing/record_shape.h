@@ -1,11 +1,14 @@
-// Internal: structural checks of stored records that need no key — sizes,
-// versions, presence — shared by the unseal paths and the validators.
+// Internal: the shape of stored records — structural checks that need no
+// key (sizes, versions, presence), shared by the unseal paths and the
+// validators, and the conversion of a sealed box into its stored form.
 #ifndef LEDGERSEAL_PLUGIN_SEALING_RECORD_SHAPE_H_
 #define LEDGERSEAL_PLUGIN_SEALING_RECORD_SHAPE_H_
 
 #include <cstddef>
 #include <string_view>
+#include <utility>
 
+#include "plugin/crypto/public/aead_box.h"
 #include "plugin/proto/sealing.pb.h"
 #include "plugin/public/sealing_error.h"
 
@@ -27,6 +30,15 @@ SealingStatus CheckAeadBlobShape(std::string_view what, const v1::AeadBlob& blob
 // reported by the tag check as kTampered, not as a parse failure).
 // Errors: kUnknownFormatVersion, kUnknownDerivationVersion, kMalformed.
 SealingStatus CheckRecoveryKeyShape(const v1::SealedRecoveryKey& sealed);
+
+// The stored form of a sealed box; takes its fields.
+inline v1::AeadBlob ToAeadBlob(crypto::AeadBox box) {
+  v1::AeadBlob blob;
+  blob.set_iv(std::move(box.iv));
+  blob.set_ciphertext(std::move(box.ciphertext));
+  blob.set_tag(std::move(box.tag));
+  return blob;
+}
 
 }  // namespace ledgerseal::sealing::internal
 

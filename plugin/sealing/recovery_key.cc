@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
+#include "plugin/crypto/public/aead_box.h"
 #include "plugin/crypto/public/aes_gcm.h"
 #include "plugin/public/sealing_format.h"
 #include "plugin/public/sealing_key.h"
@@ -19,8 +20,8 @@
 namespace ledgerseal::sealing {
 namespace {
 
-using internal::FixedView;
 using internal::Quote;
+using internal::ToAeadBlob;
 
 std::string HexNumber(uint64_t value) {
   char buffer[2 + 16 + 1];
@@ -55,20 +56,9 @@ SealingStatus CheckSealArguments(std::string_view sealing_identity, std::string_
 SealingResult<v1::AeadBlob> SealPrivateKey(crypto::RandomSource& random, const SealingKey& key,
                                            const kv::SecretBytes& pkcs8_der,
                                            std::span<const uint8_t> aad) {
-  std::array<uint8_t, crypto::kAesGcmIvBytes> iv{};
-  if (auto s = random.Fill(iv); !s) return CryptoFailure("drawing the IV", s.error());
-  std::vector<uint8_t> ciphertext(pkcs8_der.size());
-  std::array<uint8_t, crypto::kAesGcmTagBytes> tag{};
-  if (auto s = crypto::Aes256GcmSeal(ciphertext, tag, FixedView<kSealingKeyBytes>(key.key), iv,
-                                     pkcs8_der.bytes(), aad);
-      !s) {
-    return CryptoFailure("sealing the private key", s.error());
-  }
-  v1::AeadBlob blob;
-  blob.set_iv(iv.data(), iv.size());
-  blob.set_ciphertext(ciphertext.data(), ciphertext.size());
-  blob.set_tag(tag.data(), tag.size());
-  return blob;
+  auto box = crypto::SealAeadBox(random, key.key.bytes(), pkcs8_der.bytes(), aad);
+  if (!box) return CryptoFailure("sealing the private key", box.error());
+  return ToAeadBlob(std::move(*box));
 }
 
 std::vector<uint8_t> AadOf(const v1::SealedRecoveryKey& sealed) {
@@ -83,10 +73,9 @@ SealingResult<kv::SecretBytes> OpenPrivateKey(const v1::SealedRecoveryKey& seale
                                               const SealingKey& key, const std::string& who) {
   const v1::AeadBlob& blob = sealed.sealed_private_key();
   kv::SecretBytes pkcs8_der(blob.ciphertext().size());
-  auto opened = crypto::Aes256GcmOpen(
-      pkcs8_der.mutable_bytes(), FixedView<kSealingKeyBytes>(key.key),
-      FixedView<crypto::kAesGcmIvBytes>(kv::AsBytes(blob.iv())), kv::AsBytes(blob.ciphertext()),
-      FixedView<crypto::kAesGcmTagBytes>(kv::AsBytes(blob.tag())), AadOf(sealed));
+  auto opened = crypto::OpenAeadBox(pkcs8_der.mutable_bytes(), key.key.bytes(), kv::AsBytes(blob.iv()),
+                                    kv::AsBytes(blob.ciphertext()), kv::AsBytes(blob.tag()),
+                                    AadOf(sealed));
   if (opened) return pkcs8_der;
   if (opened.error().code == crypto::CryptoErrorCode::kAuthenticationFailed) {
     return MakeSealingError(SealingErrorCode::kTampered,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
+#include "plugin/crypto/public/aead_box.h"
 #include "plugin/crypto/public/aes_gcm.h"
 #include "plugin/crypto/public/rsa_key.h"
 #include "plugin/crypto/public/rsa_oaep.h"
@@ -20,8 +21,8 @@
 namespace ledgerseal::sealing {
 namespace {
 
-using internal::FixedView;
 using internal::Quote;
+using internal::ToAeadBlob;
 
 std::unexpected<SealingError> CryptoFailure(const std::string& what,
                                             const crypto::CryptoError& error) {
@@ -86,21 +87,10 @@ SealingResult<v1::AeadBlob> WrapLedgerSecret(crypto::RandomSource& random,
                                              const kv::SecretBytes& ledger_secret,
                                              std::string_view service_id,
                                              uint64_t ledger_secret_version) {
-  std::array<uint8_t, crypto::kAesGcmIvBytes> iv{};
-  if (auto s = random.Fill(iv); !s) return CryptoFailure("drawing the IV", s.error());
-  std::vector<uint8_t> ciphertext(ledger_secret.size());
-  std::array<uint8_t, crypto::kAesGcmTagBytes> tag{};
-  if (auto s = crypto::Aes256GcmSeal(
-          ciphertext, tag, FixedView<kWrappingKeyBytes>(wrapping_key), iv, ledger_secret.bytes(),
-          internal::WrappedLedgerSecretAad(service_id, ledger_secret_version));
-      !s) {
-    return CryptoFailure("wrapping the ledger secret", s.error());
-  }
-  v1::AeadBlob blob;
-  blob.set_iv(iv.data(), iv.size());
-  blob.set_ciphertext(ciphertext.data(), ciphertext.size());
-  blob.set_tag(tag.data(), tag.size());
-  return blob;
+  auto box = crypto::SealAeadBox(random, wrapping_key.bytes(), ledger_secret.bytes(),
+                                 internal::WrappedLedgerSecretAad(service_id, ledger_secret_version));
+  if (!box) return CryptoFailure("wrapping the ledger secret", box.error());
+  return ToAeadBlob(std::move(*box));
 }
 
 SealingResult<v1::NodeShare> MakeShare(const ShareRecipient& r,
@@ -239,10 +229,9 @@ SealingResult<kv::SecretBytes> UnwrapLedgerSecret(const v1::SealedShares& shares
                                                   const kv::SecretBytes& wrapping_key) {
   const v1::AeadBlob& blob = shares.wrapped_ledger_secret();
   kv::SecretBytes secret(blob.ciphertext().size());
-  auto opened = crypto::Aes256GcmOpen(
-      secret.mutable_bytes(), FixedView<kWrappingKeyBytes>(wrapping_key),
-      FixedView<crypto::kAesGcmIvBytes>(kv::AsBytes(blob.iv())), kv::AsBytes(blob.ciphertext()),
-      FixedView<crypto::kAesGcmTagBytes>(kv::AsBytes(blob.tag())),
+  auto opened = crypto::OpenAeadBox(
+      secret.mutable_bytes(), wrapping_key.bytes(), kv::AsBytes(blob.iv()), kv::AsBytes(blob.ciphertext()),
+      kv::AsBytes(blob.tag()),
       internal::WrappedLedgerSecretAad(shares.service_id(), shares.ledger_secret_version()));
   if (opened) return secret;
   if (opened.error().code == crypto::CryptoErrorCode::kAuthenticationFailed) {

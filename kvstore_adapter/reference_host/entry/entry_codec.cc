@@ -1,34 +1,16 @@
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
 
-#include <openssl/crypto.h>
-
-#include <array>
-#include <cassert>
+#include <string>
 
 #include "kvstore_adapter/reference_host/entry/write_set_codec.h"
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
+#include "plugin/crypto/public/aead_box.h"
 #include "plugin/crypto/public/aes_gcm.h"
 
 namespace ledgerseal::kv::entry {
 
 namespace pb = ::ledgerseal::ledger::v1;
 namespace {
-
-using Iv = std::array<uint8_t, crypto::kAesGcmIvBytes>;
-using Tag = std::array<uint8_t, crypto::kAesGcmTagBytes>;
-
-// Wipes a serialised private write set when it goes out of scope.
-struct WipedString {
-  std::string bytes;
-  ~WipedString() {
-    if (!bytes.empty()) OPENSSL_cleanse(bytes.data(), bytes.size());
-  }
-};
-
-std::span<const uint8_t, kLedgerSecretBytes> KeyOf(const SecretBytes& secret) {
-  assert(secret.size() == kLedgerSecretBytes);
-  return std::span<const uint8_t, kLedgerSecretBytes>(secret.bytes().data(), kLedgerSecretBytes);
-}
 
 std::string SerializePublic(const EntryHeader& header, const WriteSet& writes) {
   pb::EntryPublic pub;
@@ -90,17 +72,12 @@ Result<Bytes> EncodeEntry(crypto::RandomSource& random, const EntryHeader& heade
     ToProto(priv, writes, Domain::kPrivate);
     plaintext.bytes = priv.SerializeAsString();
   }
-  Iv iv{};
-  Tag tag{};
-  if (auto r = random.Fill(iv); !r) return MakeError(ErrorCode::kInternal, "no IV: " + r.error().message);
-  std::string ciphertext(plaintext.bytes.size(), '\0');
-  auto sealed = crypto::Aes256GcmSeal(
-      std::span(reinterpret_cast<uint8_t*>(ciphertext.data()), ciphertext.size()), tag,
-      KeyOf(secret), iv, AsBytes(plaintext.bytes), AsBytes(entry.public_part()));
-  if (!sealed) return MakeError(ErrorCode::kInternal, "entry encryption failed: " + sealed.error().message);
-  entry.set_iv(iv.data(), iv.size());
-  entry.set_private_ciphertext(std::move(ciphertext));
-  entry.set_tag(tag.data(), tag.size());
+  auto box = crypto::SealAeadBox(random, secret.bytes(), AsBytes(plaintext.bytes),
+                                 AsBytes(entry.public_part()));
+  if (!box) return MakeError(ErrorCode::kInternal, "entry encryption failed: " + box.error().message);
+  entry.set_iv(std::move(box->iv));
+  entry.set_private_ciphertext(std::move(box->ciphertext));
+  entry.set_tag(std::move(box->tag));
   const std::string out = entry.SerializeAsString();
   return Bytes(out.begin(), out.end());
 }
@@ -121,13 +98,9 @@ Result<DecodedEntry> OpenParsed(const pb::Entry& entry, PublicView view, const S
 
   WipedString plaintext;
   plaintext.bytes.assign(entry.private_ciphertext().size(), '\0');
-  const auto iv = std::span<const uint8_t, crypto::kAesGcmIvBytes>(
-      reinterpret_cast<const uint8_t*>(entry.iv().data()), crypto::kAesGcmIvBytes);
-  const auto tag = std::span<const uint8_t, crypto::kAesGcmTagBytes>(
-      reinterpret_cast<const uint8_t*>(entry.tag().data()), crypto::kAesGcmTagBytes);
-  auto opened = crypto::Aes256GcmOpen(
-      std::span(reinterpret_cast<uint8_t*>(plaintext.bytes.data()), plaintext.bytes.size()),
-      KeyOf(secret), iv, AsBytes(entry.private_ciphertext()), tag, AsBytes(entry.public_part()));
+  auto opened = crypto::OpenAeadBox(crypto::MutableBytesOf(plaintext.bytes), secret.bytes(),
+                                    AsBytes(entry.iv()), AsBytes(entry.private_ciphertext()),
+                                    AsBytes(entry.tag()), AsBytes(entry.public_part()));
   if (!opened) {
     return MakeError(ErrorCode::kCorruption,
                      "entry at version " + std::to_string(view.header.version) +

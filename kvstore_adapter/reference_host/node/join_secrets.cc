@@ -2,9 +2,8 @@
 
 #include <openssl/crypto.h>
 
-#include <array>
-
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
+#include "plugin/crypto/public/aead_box.h"
 #include "plugin/crypto/public/aes_gcm.h"
 #include "plugin/crypto/public/rsa_oaep.h"
 
@@ -21,16 +20,6 @@ Bytes Label(std::string_view node_id) {
   const std::string label = std::string(kOaepLabel) + std::string(node_id);
   return Bytes(label.begin(), label.end());
 }
-
-std::span<const uint8_t, 32> Key32(const SecretBytes& s) {
-  return std::span<const uint8_t, 32>(s.bytes().data(), 32);
-}
-
-// Wipes a protobuf's serialised plaintext when it goes out of scope.
-struct WipedString {
-  std::string bytes;
-  ~WipedString() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
-};
 
 }  // namespace
 
@@ -49,22 +38,20 @@ Result<Bytes> EncryptJoinSecrets(crypto::RandomSource& random, const crypto::Rsa
   WipedString plaintext{list.SerializeAsString()};
   for (auto& e : *list.mutable_secrets()) OPENSSL_cleanse(e.mutable_secret()->data(), e.secret().size());
 
-  SecretBytes key(32);
-  std::array<uint8_t, crypto::kAesGcmIvBytes> iv{};
-  std::array<uint8_t, crypto::kAesGcmTagBytes> tag{};
-  Bytes ciphertext(plaintext.bytes.size());
-  if (!random.Fill(key.mutable_bytes()) || !random.Fill(iv) ||
-      !crypto::Aes256GcmSeal(ciphertext, tag, Key32(key), iv, AsBytes(plaintext.bytes), AsBytes(kAad))) {
-    return MakeError(ErrorCode::kInternal, "encrypting the join secrets failed");
+  SecretBytes key(crypto::kAes256KeyBytes);
+  if (auto s = random.Fill(key.mutable_bytes()); !s) {
+    return MakeError(ErrorCode::kInternal, "no join key: " + s.error().message);
   }
+  auto box = crypto::SealAeadBox(random, key.bytes(), AsBytes(plaintext.bytes), AsBytes(kAad));
+  if (!box) return MakeError(ErrorCode::kInternal, "encrypting the join secrets failed: " + box.error().message);
   auto wrapped = crypto::RsaOaepSha256Encrypt(joiner_key, key.bytes(), Label(joiner_node_id));
   if (!wrapped) return MakeError(ErrorCode::kInternal, "encrypting the join key failed: " + wrapped.error().ToString());
   pb::EncryptedForNode out;
   out.set_format_version(kFormatVersion);
   out.set_encrypted_key(wrapped->data(), wrapped->size());
-  out.set_iv(iv.data(), iv.size());
-  out.set_ciphertext(ciphertext.data(), ciphertext.size());
-  out.set_tag(tag.data(), tag.size());
+  out.set_iv(std::move(box->iv));
+  out.set_ciphertext(std::move(box->ciphertext));
+  out.set_tag(std::move(box->tag));
   return ToBytes(out.SerializeAsString());
 }
 
@@ -82,14 +69,9 @@ Result<std::vector<secrets::VersionedSecret>> DecryptJoinSecrets(const crypto::R
     return MakeError(ErrorCode::kCorruption, "the join secrets are not for this node");
   }
   WipedString plaintext{std::string(in.ciphertext().size(), '\0')};
-  auto opened = crypto::Aes256GcmOpen(
-      std::span(reinterpret_cast<uint8_t*>(plaintext.bytes.data()), plaintext.bytes.size()),
-      Key32(*aes_key), std::span<const uint8_t, crypto::kAesGcmIvBytes>(
-                           reinterpret_cast<const uint8_t*>(in.iv().data()), crypto::kAesGcmIvBytes),
-      AsBytes(in.ciphertext()),
-      std::span<const uint8_t, crypto::kAesGcmTagBytes>(
-          reinterpret_cast<const uint8_t*>(in.tag().data()), crypto::kAesGcmTagBytes),
-      AsBytes(kAad));
+  auto opened = crypto::OpenAeadBox(crypto::MutableBytesOf(plaintext.bytes), aes_key->bytes(),
+                                    AsBytes(in.iv()), AsBytes(in.ciphertext()), AsBytes(in.tag()),
+                                    AsBytes(kAad));
   pb::JoinSecrets list;
   if (!opened || !list.ParseFromString(plaintext.bytes)) {
     return MakeError(ErrorCode::kCorruption, "the join secrets do not authenticate");

@@ -1,8 +1,7 @@
 #include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
 
-#include <array>
-
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
+#include "plugin/crypto/public/aead_box.h"
 #include "plugin/crypto/public/aes_gcm.h"
 #include "plugin/crypto/public/rsa_oaep.h"
 
@@ -42,10 +41,6 @@ Bytes ChainAad(uint64_t version, uint64_t previous_version) {
   return aad;
 }
 
-std::span<const uint8_t, kSecretBytes> KeyOf(const SecretBytes& s) {
-  return std::span<const uint8_t, kSecretBytes>(s.bytes().data(), kSecretBytes);
-}
-
 Status WriteNodeSecret(WriteSet& writes, uint64_t version, const SecretBytes& secret,
                        const SecretRecipient& r) {
   if (r.encryption_key == nullptr || r.node_id.empty()) {
@@ -67,21 +62,16 @@ Status WriteChainLink(WriteSet& writes, crypto::RandomSource& random, uint64_t v
       previous.version >= version) {
     return MakeError(ErrorCode::kInvalidArgument, "the previous secret must be older and 32 bytes");
   }
-  std::array<uint8_t, crypto::kAesGcmIvBytes> iv{};
-  std::array<uint8_t, crypto::kAesGcmTagBytes> tag{};
-  std::array<uint8_t, kSecretBytes> ct{};
-  if (!random.Fill(iv)) return MakeError(ErrorCode::kInternal, "no randomness for a chain IV");
-  if (!crypto::Aes256GcmSeal(ct, tag, KeyOf(secret), iv, previous.secret->bytes(),
-                             ChainAad(version, previous.version))) {
-    return MakeError(ErrorCode::kInternal, "chain link encryption failed");
-  }
+  auto box = crypto::SealAeadBox(random, secret.bytes(), previous.secret->bytes(),
+                                 ChainAad(version, previous.version));
+  if (!box) return MakeError(ErrorCode::kInternal, "chain link encryption failed: " + box.error().message);
   pb::ChainLink link;
   link.set_format_version(kFormatVersion);
   link.set_ledger_secret_version(version);
   link.set_previous_version(previous.version);
-  link.set_iv(iv.data(), iv.size());
-  link.set_ciphertext(ct.data(), ct.size());
-  link.set_tag(tag.data(), tag.size());
+  link.set_iv(std::move(box->iv));
+  link.set_ciphertext(std::move(box->ciphertext));
+  link.set_tag(std::move(box->tag));
   return writes.Put(kSecretChainTable, VersionKey(version), AsBytes(link.SerializeAsString()));
 }
 
@@ -95,14 +85,9 @@ Result<VersionedSecret> OpenLink(ByteView bytes, uint64_t version, const SecretB
     return MakeError(ErrorCode::kCorruption, "malformed chain link for secret " + std::to_string(version));
   }
   SecretBytes previous(kSecretBytes);
-  auto opened = crypto::Aes256GcmOpen(
-      previous.mutable_bytes(), KeyOf(newer),
-      std::span<const uint8_t, crypto::kAesGcmIvBytes>(
-          reinterpret_cast<const uint8_t*>(link.iv().data()), crypto::kAesGcmIvBytes),
-      AsBytes(link.ciphertext()),
-      std::span<const uint8_t, crypto::kAesGcmTagBytes>(
-          reinterpret_cast<const uint8_t*>(link.tag().data()), crypto::kAesGcmTagBytes),
-      ChainAad(version, link.previous_version()));
+  auto opened = crypto::OpenAeadBox(previous.mutable_bytes(), newer.bytes(), AsBytes(link.iv()),
+                                    AsBytes(link.ciphertext()), AsBytes(link.tag()),
+                                    ChainAad(version, link.previous_version()));
   if (!opened) {
     return MakeError(ErrorCode::kCorruption,
                      "chain link of secret " + std::to_string(version) + " does not authenticate");

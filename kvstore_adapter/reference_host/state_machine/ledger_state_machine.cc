@@ -2,11 +2,10 @@
 
 #include <openssl/crypto.h>
 
-#include <array>
 #include <cassert>
 
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
-#include "plugin/crypto/public/aes_gcm.h"
+#include "plugin/crypto/public/aead_box.h"
 
 namespace ledgerseal::kv {
 
@@ -24,24 +23,35 @@ Bytes SnapshotAad(Version version, uint64_t secret_version) {
   return aad;
 }
 
-std::span<const uint8_t, 32> Key32(const SecretBytes& s) {
-  assert(s.size() == 32);
-  return std::span<const uint8_t, 32>(s.bytes().data(), 32);
-}
-
-// Every live key of every table of `snapshot`, as a WriteSet.
-Result<WriteSet> ImageOf(const Store& store, const StoreSnapshot& snapshot) {
-  WriteSet image;
+// The store's image at `snapshot`: every live key of every table, the
+// tables of each domain apart. Tables without keys are left out.
+Result<pb::StoreImage> ImageOf(const Store& store, const StoreSnapshot& snapshot) {
+  pb::StoreImage image;
+  image.set_version(snapshot.version());
   for (const auto& [name, domain] : store.tables()) {
-    Status inner;
+    auto* tables = domain == Domain::kPublic ? image.mutable_public_tables() : image.mutable_private_tables();
+    auto* table = tables->add_tables();
+    table->set_table(name);
     auto scanned = snapshot.ForEach(name, [&](ByteView k, ByteView v) {
-      inner = image.Put(Table{name, domain}, k, v);
-      return inner.has_value();
+      auto* w = table->add_writes();
+      w->set_key(k.data(), k.size());
+      w->set_value(v.data(), v.size());
+      return true;
     });
     if (!scanned) return std::unexpected(scanned.error());
-    if (!inner) return std::unexpected(inner.error());
+    if (table->writes().empty()) tables->mutable_tables()->RemoveLast();
   }
   return image;
+}
+
+// Overwrites the private keys and values an image holds in memory.
+void WipePrivate(pb::StoreImage& image) {
+  for (auto& table : *image.mutable_private_tables()->mutable_tables()) {
+    for (auto& w : *table.mutable_writes()) {
+      OPENSSL_cleanse(w.mutable_key()->data(), w.key().size());
+      OPENSSL_cleanse(w.mutable_value()->data(), w.value().size());
+    }
+  }
 }
 
 }  // namespace
@@ -143,68 +153,52 @@ Result<Bytes> LedgerStateMachine::Snapshot() {
   auto snapshot = deps_.store->Snapshot();
   auto image = ImageOf(*deps_.store, *snapshot);
   if (!image) return std::unexpected(image.error());
-  pb::StoreImage proto;
-  proto.set_version(snapshot->version());
-  for (const auto& [name, t] : image->tables()) {
-    auto* out = t.domain == Domain::kPublic ? proto.mutable_public_tables() : proto.mutable_private_tables();
-    auto* table = out->add_tables();
-    table->set_table(name);
-    for (const auto& [k, v] : t.writes) {
-      auto* w = table->add_writes();
-      w->set_key(k.data(), k.size());
-      w->set_value(v->data(), v->size());
-    }
-  }
-  std::string plaintext = proto.SerializeAsString();
+  WipedString plaintext{image->SerializeAsString()};
+  WipePrivate(*image);
   const uint64_t secret_version = deps_.secrets->latest_version();
   auto secret = deps_.secrets->Get(secret_version);
   if (!secret) return std::unexpected(secret.error());
-  std::array<uint8_t, crypto::kAesGcmIvBytes> iv{};
-  std::array<uint8_t, crypto::kAesGcmTagBytes> tag{};
-  std::string ciphertext(plaintext.size(), '\0');
-  const bool ok = deps_.random->Fill(iv).has_value() &&
-                  crypto::Aes256GcmSeal(
-                      std::span(reinterpret_cast<uint8_t*>(ciphertext.data()), ciphertext.size()),
-                      tag, Key32(*secret), iv, AsBytes(plaintext),
-                      SnapshotAad(snapshot->version(), secret_version))
-                      .has_value();
-  OPENSSL_cleanse(plaintext.data(), plaintext.size());
-  if (!ok) return MakeError(ErrorCode::kInternal, "snapshot encryption failed");
+  auto box = crypto::SealAeadBox(*deps_.random, secret->bytes(), AsBytes(plaintext.bytes),
+                                 SnapshotAad(snapshot->version(), secret_version));
+  if (!box) return MakeError(ErrorCode::kInternal, "snapshot encryption failed: " + box.error().message);
   pb::EncryptedSnapshot out;
   out.set_format_version(kSnapshotFormatVersion);
   out.set_version(snapshot->version());
   out.set_ledger_secret_version(secret_version);
-  out.set_iv(iv.data(), iv.size());
-  out.set_ciphertext(std::move(ciphertext));
-  out.set_tag(tag.data(), tag.size());
+  out.set_iv(std::move(box->iv));
+  out.set_ciphertext(std::move(box->ciphertext));
+  out.set_tag(std::move(box->tag));
   const std::string bytes = out.SerializeAsString();
   return Bytes(bytes.begin(), bytes.end());
 }
 
 namespace {
 
-Result<Bytes> DecryptSnapshot(const pb::EncryptedSnapshot& in,
-                              const secrets::LedgerSecrets& secrets) {
-  auto secret = secrets.Get(in.ledger_secret_version());
-  if (!secret) return std::unexpected(secret.error());
-  if (in.format_version() != kSnapshotFormatVersion || in.iv().size() != crypto::kAesGcmIvBytes ||
-      in.tag().size() != crypto::kAesGcmTagBytes) {
+// Parses the image an encrypted snapshot holds. The decrypted bytes are
+// wiped before returning; the caller wipes the image's private part.
+Result<pb::StoreImage> DecryptSnapshot(const pb::EncryptedSnapshot& in,
+                                       const secrets::LedgerSecrets& secrets) {
+  if (in.format_version() != kSnapshotFormatVersion) {
     return MakeError(ErrorCode::kCorruption, "malformed snapshot");
   }
-  Bytes plaintext(in.ciphertext().size());
-  auto opened = crypto::Aes256GcmOpen(
-      plaintext, Key32(*secret),
-      std::span<const uint8_t, crypto::kAesGcmIvBytes>(
-          reinterpret_cast<const uint8_t*>(in.iv().data()), crypto::kAesGcmIvBytes),
-      AsBytes(in.ciphertext()),
-      std::span<const uint8_t, crypto::kAesGcmTagBytes>(
-          reinterpret_cast<const uint8_t*>(in.tag().data()), crypto::kAesGcmTagBytes),
-      SnapshotAad(in.version(), in.ledger_secret_version()));
+  auto secret = secrets.Get(in.ledger_secret_version());
+  if (!secret) return std::unexpected(secret.error());
+  WipedString plaintext{std::string(in.ciphertext().size(), '\0')};
+  auto opened = crypto::OpenAeadBox(crypto::MutableBytesOf(plaintext.bytes), secret->bytes(),
+                                    AsBytes(in.iv()), AsBytes(in.ciphertext()), AsBytes(in.tag()),
+                                    SnapshotAad(in.version(), in.ledger_secret_version()));
+  if (!opened && opened.error().code == crypto::CryptoErrorCode::kInvalidArgument) {
+    return MakeError(ErrorCode::kCorruption, "malformed snapshot: " + opened.error().message);
+  }
   if (!opened) {
     return MakeError(ErrorCode::kCorruption,
                      "snapshot at version " + std::to_string(in.version()) + " does not authenticate");
   }
-  return plaintext;
+  pb::StoreImage image;
+  if (!image.ParseFromString(plaintext.bytes) || image.version() != in.version()) {
+    return MakeError(ErrorCode::kCorruption, "snapshot image does not parse or match its version");
+  }
+  return image;
 }
 
 // The writes that turn the store's current contents into `image`.
@@ -242,15 +236,10 @@ Status LedgerStateMachine::Restore(ByteView bytes) {
   }
   const Version version = in.version();
   if (version <= applied_version()) return {};  // nothing newer in it
-  auto plaintext = DecryptSnapshot(in, *deps_.secrets);
-  if (!plaintext) return std::unexpected(plaintext.error());
-  pb::StoreImage image;
-  const bool parsed = image.ParseFromArray(plaintext->data(), static_cast<int>(plaintext->size()));
-  OPENSSL_cleanse(plaintext->data(), plaintext->size());
-  if (!parsed || image.version() != version) {
-    return MakeError(ErrorCode::kCorruption, "snapshot image does not parse or match its version");
-  }
-  auto ws = WritesToInstall(*deps_.store, image);
+  auto image = DecryptSnapshot(in, *deps_.secrets);
+  if (!image) return std::unexpected(image.error());
+  auto ws = WritesToInstall(*deps_.store, *image);
+  WipePrivate(*image);
   if (!ws) return std::unexpected(ws.error());
   if (auto applied = deps_.store->Apply(version, *ws); !applied) return std::unexpected(applied.error());
   // The ledger cannot have a gap: keep the old files aside and start anew

@@ -94,7 +94,10 @@ int Status(rpc::RpcClient& client) {
             << "leader          " << (r->is_leader() ? "this node" : r->leader_node_id()) << "\n"
             << "term            " << r->term() << "\n"
             << "applied version " << r->applied_version() << "\n"
-            << "ledger secret   version " << r->ledger_secret_version() << "\n";
+            << "ledger secret   version " << r->ledger_secret_version() << "\n"
+            << "raft voters    ";
+  for (uint64_t id : r->voter_raft_ids()) std::cout << " " << id;
+  std::cout << "\n";
   return kExitOk;
 }
 

@@ -325,6 +325,7 @@ v1::Response NodeService::DescribeNode() {
   out->set_applied_version(deps_.store->applied_version());
   out->set_ledger_secret_version(deps_.secrets->latest_version());
   out->set_service_id(deps_.host->service_id());
+  for (uint64_t id : deps_.raft->Voters()) out->add_voter_raft_ids(id);
   if (const auto leader = LeaderRecord()) {
     out->set_leader_node_id(leader->node_id());
     out->set_leader_rpc_address(leader->rpc_address());

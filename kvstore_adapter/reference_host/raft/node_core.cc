@@ -1,5 +1,6 @@
 #include "kvstore_adapter/reference_host/raft/node_core.h"
 
+#include <algorithm>
 #include <cassert>
 #include <filesystem>
 #include <system_error>
@@ -156,6 +157,7 @@ void NodeCore::PublishView() {
   const char* leader_address = nullptr;
   if (!shutting_down_) raft_leader(&raft_, &leader_id, &leader_address);
   PublishLeader(leader_id, leader_address);
+  PublishVoters();
   if (state != published_state_) {
     Log(std::string("now ") + StateName(state) + " at term " + std::to_string(term));
     published_state_ = state;
@@ -173,6 +175,28 @@ void NodeCore::PublishLeader(RaftId leader_id, const char* leader_address) {
   }
   Log(leader ? "leader is n" + std::to_string(leader->id) + " at " + leader->address
              : std::string("no known leader"));
+}
+
+// The voters of the configuration this node knows (the latest appended,
+// committed or not, as raft itself uses it).
+void NodeCore::PublishVoters() {
+  std::vector<RaftId> voters;
+  if (raft_initialized_ && !shutting_down_) {
+    for (unsigned i = 0; i < raft_.configuration.n; ++i) {
+      const struct raft_server& s = raft_.configuration.servers[i];
+      if (s.role == RAFT_VOTER) voters.push_back(s.id);
+    }
+  }
+  std::sort(voters.begin(), voters.end());
+  if (voters == published_voters_) return;
+  published_voters_ = voters;
+  std::string names;
+  for (RaftId id : voters) names += (names.empty() ? "n" : ", n") + std::to_string(id);
+  {
+    std::lock_guard lock(view_->mu);
+    view_->voters = std::move(voters);
+  }
+  if (!names.empty()) Log("voters: " + names);
 }
 
 // raft 0.15 appends no entry when a leader is elected, so entries committed

@@ -67,6 +67,7 @@ class NodeCore {
   void OnFatal(const kv::Error& error);
   void PublishView();
   void PublishLeader(RaftId leader_id, const char* leader_address);
+  void PublishVoters();
   void MaybeIssueLeaderBarrier();
   void OnLeaderBarrier(RaftTerm term, const kv::Status& status);
   void Log(const std::string& line) const;
@@ -100,6 +101,7 @@ class NodeCore {
   // Last published state, for logging transitions.
   int published_state_ = RAFT_UNAVAILABLE;
   RaftId published_leader_ = 0;
+  std::vector<RaftId> published_voters_;
 };
 
 }  // namespace ledgerseal::replication

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include "kvstore_adapter/public/status.h"
 #include "kvstore_adapter/reference_host/raft/public/raft_node.h"
@@ -21,6 +22,7 @@ struct NodeView {
 
   mutable std::mutex mu;
   std::optional<LeaderInfo> leader;  // guarded by mu
+  std::vector<RaftId> voters;        // guarded by mu; ascending
   std::optional<kv::Error> fatal;    // guarded by mu
 
   // Raises last_applied to `index` (never lowers it).

@@ -194,6 +194,10 @@ std::optional<LeaderInfo> RaftNode::Leader() const {
   std::lock_guard lock(impl_->view().mu);
   return impl_->view().leader;
 }
+std::vector<RaftId> RaftNode::Voters() const {
+  std::lock_guard lock(impl_->view().mu);
+  return impl_->view().voters;
+}
 bool RaftNode::IsLeader() const { return impl_->view().is_leader.load(); }
 bool RaftNode::ready_for_reads() const { return impl_->view().ready_for_reads.load(); }
 RaftTerm RaftNode::term() const { return impl_->view().term.load(); }

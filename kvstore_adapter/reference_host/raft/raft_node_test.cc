@@ -175,6 +175,8 @@ TEST(RaftNodeTest, AddsAndRemovesAVoter) {
   auto added_status = Await(added, 20s);
   ASSERT_TRUE(added_status.has_value());
   ASSERT_TRUE(*added_status) << added_status->error().ToString();
+  // The published voters lag raft by up to one loop iteration.
+  EXPECT_TRUE(WaitUntil([&] { return c.node(leader)->Voters() == std::vector<RaftId>{1, 2, 3, 4}; }, 5s));
   auto second = ProposeMany(c.node(leader), "b", 10);
   EXPECT_EQ(ExpectAllApplied(second).size(), 10u);
   ExpectSameCommands(c, {1, 2, 3, 4}, 30);
@@ -191,6 +193,7 @@ TEST(RaftNodeTest, AddsAndRemovesAVoter) {
   auto removed_status = Await(removed);
   ASSERT_TRUE(removed_status.has_value());
   ASSERT_TRUE(*removed_status) << removed_status->error().ToString();
+  EXPECT_TRUE(WaitUntil([&] { return c.node(leader)->Voters() == std::vector<RaftId>{1, 2, 3}; }, 5s));
   auto third = ProposeMany(c.node(leader), "c", 5);
   EXPECT_EQ(ExpectAllApplied(third).size(), 5u);
   ExpectSameCommands(c, {1, 2, 3}, 35);

@@ -121,6 +121,9 @@ class RaftNode {
   // a Propose/Barrier future resolves, so it covers that request.
   // Thread safety: any thread; never block on the loop.
   std::optional<LeaderInfo> Leader() const;  // nullopt: no known leader
+  // The voters (ascending ids) of the latest configuration this node knows.
+  // A joiner appears once its catch-up finished and it was promoted.
+  std::vector<RaftId> Voters() const;
   bool IsLeader() const;
   // True once this node is leader AND a barrier issued in its current term
   // has been applied here, i.e. it has applied every entry committed before

@@ -32,7 +32,7 @@ class RpcClient::Impl {
       : home_address_(std::move(address)), options_(options), target_address_(home_address_) {}
 
   const std::string& home_address() const { return home_address_; }
-  kv::Result<v1::Response> Call(const v1::Request& request);
+  kv::Result<v1::Response> Call(v1::Request request);
 
  private:
   kv::Result<v1::Response> CallLocked(const v1::Request& request, Deadline deadline);
@@ -54,7 +54,7 @@ class RpcClient::Impl {
   std::string connected_address_;  // guarded by mu_: what fd_ is connected to
 };
 
-kv::Result<v1::Response> RpcClient::Impl::Call(const v1::Request& request) {
+kv::Result<v1::Response> RpcClient::Impl::Call(v1::Request request) {
   if (options_.connect_timeout_ms < 1 || options_.request_timeout_ms < 1 ||
       options_.max_redirects < 0 || options_.max_message_bytes < 1) {
     return kv::MakeError(kv::ErrorCode::kInvalidArgument,
@@ -68,9 +68,8 @@ kv::Result<v1::Response> RpcClient::Impl::Call(const v1::Request& request) {
   }
   auto id = NewRequestId();
   if (!id) return std::unexpected(id.error());
-  v1::Request with_id = request;
-  with_id.set_request_id(std::move(*id));
-  return CallLocked(with_id, deadline);
+  request.set_request_id(std::move(*id));
+  return CallLocked(request, deadline);
 }
 
 kv::Result<v1::Response> RpcClient::Impl::CallLocked(const v1::Request& request,
@@ -203,50 +202,50 @@ RpcClient::~RpcClient() = default;
 
 const std::string& RpcClient::address() const { return impl_->home_address(); }
 
-kv::Result<v1::Response> RpcClient::Call(const v1::Request& request) {
-  return impl_->Call(request);
+kv::Result<v1::Response> RpcClient::Call(v1::Request request) {
+  return impl_->Call(std::move(request));
 }
 
 kv::Result<v1::PutResponse> RpcClient::Put(v1::PutRequest body) {
   v1::Request request;
   *request.mutable_put() = std::move(body);
-  return ExtractBody(Call(request), v1::Response::kPut, &v1::Response::mutable_put);
+  return ExtractBody(Call(std::move(request)), v1::Response::kPut, &v1::Response::mutable_put);
 }
 
 kv::Result<v1::GetResponse> RpcClient::Get(v1::GetRequest body) {
   v1::Request request;
   *request.mutable_get() = std::move(body);
-  return ExtractBody(Call(request), v1::Response::kGet, &v1::Response::mutable_get);
+  return ExtractBody(Call(std::move(request)), v1::Response::kGet, &v1::Response::mutable_get);
 }
 
 kv::Result<v1::RotateResponse> RpcClient::Rotate() {
   v1::Request request;
   request.mutable_rotate();
-  return ExtractBody(Call(request), v1::Response::kRotate, &v1::Response::mutable_rotate);
+  return ExtractBody(Call(std::move(request)), v1::Response::kRotate, &v1::Response::mutable_rotate);
 }
 
 kv::Result<v1::JoinResponse> RpcClient::Join(v1::JoinRequest body) {
   v1::Request request;
   *request.mutable_join() = std::move(body);
-  return ExtractBody(Call(request), v1::Response::kJoin, &v1::Response::mutable_join);
+  return ExtractBody(Call(std::move(request)), v1::Response::kJoin, &v1::Response::mutable_join);
 }
 
 kv::Result<v1::MembershipResponse> RpcClient::Trust(std::string node_id) {
   v1::Request request;
   request.mutable_trust()->set_node_id(std::move(node_id));
-  return ExtractBody(Call(request), v1::Response::kMembership, &v1::Response::mutable_membership);
+  return ExtractBody(Call(std::move(request)), v1::Response::kMembership, &v1::Response::mutable_membership);
 }
 
 kv::Result<v1::MembershipResponse> RpcClient::Retire(std::string node_id) {
   v1::Request request;
   request.mutable_retire()->set_node_id(std::move(node_id));
-  return ExtractBody(Call(request), v1::Response::kMembership, &v1::Response::mutable_membership);
+  return ExtractBody(Call(std::move(request)), v1::Response::kMembership, &v1::Response::mutable_membership);
 }
 
 kv::Result<v1::StatusResponse> RpcClient::GetStatus() {
   v1::Request request;
   request.mutable_status();
-  return ExtractBody(Call(request), v1::Response::kStatusResponse,
+  return ExtractBody(Call(std::move(request)), v1::Response::kStatusResponse,
                      &v1::Response::mutable_status_response);
 }
 
@@ -255,7 +254,7 @@ kv::Result<v1::FetchEntriesResponse> RpcClient::FetchEntries(uint64_t from_versi
   v1::Request request;
   request.mutable_fetch_entries()->set_from_version(from_version);
   request.mutable_fetch_entries()->set_max_bytes(max_bytes);
-  return ExtractBody(Call(request), v1::Response::kFetchEntries,
+  return ExtractBody(Call(std::move(request)), v1::Response::kFetchEntries,
                      &v1::Response::mutable_fetch_entries);
 }
 

@@ -49,7 +49,7 @@ class RpcClient {
   //   for a malformed address or a request above max_message_bytes.
   // A response with a non-OK status is NOT an error here: it is returned
   // as-is (see ToStatus in status_convert.h).
-  kv::Result<v1::Response> Call(const v1::Request& request);
+  kv::Result<v1::Response> Call(v1::Request request);
 
   // Call with the matching body, the response's status turned into an error,
   // and its body extracted. A reply with another body is kInternal.

@@ -180,7 +180,9 @@ void NodeCore::PublishLeader(RaftId leader_id, const char* leader_address) {
 // The voters of the configuration this node knows (the latest appended,
 // committed or not, as raft itself uses it).
 void NodeCore::PublishVoters() {
-  std::vector<RaftId> voters;
+  // Runs after every loop iteration: reuse one buffer, publish on change.
+  std::vector<RaftId>& voters = scratch_voters_;
+  voters.clear();
   if (raft_initialized_ && !shutting_down_) {
     for (unsigned i = 0; i < raft_.configuration.n; ++i) {
       const struct raft_server& s = raft_.configuration.servers[i];
@@ -194,7 +196,7 @@ void NodeCore::PublishVoters() {
   for (RaftId id : voters) names += (names.empty() ? "n" : ", n") + std::to_string(id);
   {
     std::lock_guard lock(view_->mu);
-    view_->voters = std::move(voters);
+    view_->voters = voters;
   }
   if (!names.empty()) Log("voters: " + names);
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kvstore_adapter/public/status.h"
 #include "kvstore_adapter/public/types.h"
@@ -102,6 +103,7 @@ class NodeCore {
   int published_state_ = RAFT_UNAVAILABLE;
   RaftId published_leader_ = 0;
   std::vector<RaftId> published_voters_;
+  std::vector<RaftId> scratch_voters_;  // PublishVoters' buffer
 };
 
 }  // namespace ledgerseal::replication

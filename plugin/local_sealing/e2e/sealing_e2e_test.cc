@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -192,6 +193,46 @@ TEST(SealingE2E, ARetiredNodeCannotUnsealLaterSharesANewlyTrustedNodeCan) {
   ASSERT_TRUE(recovered) << recovered.error().ToString();
   auto verified = VerifyAcked(c, "n4", kTable, acked);
   EXPECT_TRUE(verified) << verified.error().ToString();
+}
+
+// Scenario 7 with real processes: the same secret sealed again at every
+// trust, one rotation request delivered twice (a client retry after a lost
+// reply), and a joiner that receives the same entries twice (its ledger
+// copy, then Raft). None of it breaks replay: the joiner's ledger recovers.
+TEST(SealingE2E, DuplicateSealingRecordsDoNotBreakReplay) {
+  Platforms platforms;
+  cluster::ProcessCluster c(SealingOptions(&platforms));
+  StartNodes(c, {"n1", "n2", "n3"});
+  Acked acked;
+  Write(c, acked, 0, 20);
+  rpc::v1::Request rotate;
+  rotate.set_request_id("5eed5eed5eed5eed5eed5eed5eed5eed");
+  rotate.mutable_rotate();
+  auto first = c.Client("n1").Call(rotate);
+  auto retried = c.Client("n1").Call(rotate);
+  ASSERT_TRUE(first && retried);
+  ASSERT_EQ(first->status().code(), rpc::v1::ResponseStatus::OK) << first->status().message();
+  ASSERT_EQ(retried->status().code(), rpc::v1::ResponseStatus::OK) << retried->status().message();
+  EXPECT_EQ(retried->rotate().version(), first->rotate().version()) << "the retry rotated again";
+  acked.max_version = std::max(acked.max_version, first->rotate().version());
+  auto joined = c.StartJoiner("n4", "n1");
+  ASSERT_TRUE(joined) << joined.error().ToString();
+  auto trusted = c.Client("n1").Trust("n4");
+  ASSERT_TRUE(trusted) << trusted.error().ToString();
+  Write(c, acked, 20, 20);
+  QuiesceAndKillAll(c, acked);
+
+  const auto audit = Inspect(c.data_dir("n4"));
+  ASSERT_FALSE(audit.is_discarded());
+  EXPECT_EQ(audit["rotations"].size(), 2u) << "genesis and the one rotation";
+  // Genesis, trust n2, trust n3, the rotation, trust n4: five records, two
+  // secret versions.
+  EXPECT_EQ(audit["shares_records"], 5u);
+  auto recovered = c.StartRecovery("n4");
+  ASSERT_TRUE(recovered) << recovered.error().ToString();
+  auto verified = VerifyAcked(c, "n4", kTable, acked);
+  EXPECT_TRUE(verified) << verified.error().ToString();
+  ExpectAudit(c, "n4", acked.max_version + 1);
 }
 
 TEST(SealingE2E, WrongPlatformFailsTypedAndWritesNothingTcbUpgradeRecovers) {

@@ -3,9 +3,11 @@
 // its own end-to-end tests).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "kvstore_adapter/reference_host/e2e/e2e_util.h"
 #include "kvstore_adapter/testing/dir_scan.h"
@@ -154,6 +156,42 @@ TEST(ReplicationE2E, ANodeDoesNotRestartAsItselfAndSaysWhy) {
   auto again = c.StartGenesis("n1");
   ASSERT_FALSE(again);
   EXPECT_NE(again.error().message.find("--recover"), std::string::npos) << again.error().message;
+}
+
+// Retiring waits for the retired node to apply its retirement, but not for
+// a node that is gone: a dead node is retired at once, and the service goes
+// on with the other two voters.
+TEST(ReplicationE2E, RetiringADeadNodeDoesNotWaitForIt) {
+  cluster::ProcessCluster c(Options());
+  StartThreeNodes(c);
+  auto n3 = c.Client("n3").GetStatus();
+  ASSERT_TRUE(n3);
+  c.Kill("n3");
+  const auto start = std::chrono::steady_clock::now();
+  auto retired = c.Client("n1").Retire("n3");
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(retired) << retired.error().ToString();
+  EXPECT_LT(elapsed, std::chrono::seconds(3)) << "waited for a node that is down";
+  auto put = c.Client("n2").Put([] {
+    rpc::v1::PutRequest put;
+    auto* w = put.add_writes();
+    w->set_table(kTable);
+    w->set_key("after-retire");
+    w->set_value("v");
+    return put;
+  }());
+  ASSERT_TRUE(put) << put.error().ToString();
+  // The published voters lag Raft by up to one loop iteration.
+  std::vector<uint64_t> voters;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto status = c.Client("n1").GetStatus();
+    ASSERT_TRUE(status);
+    voters.assign(status->voter_raft_ids().begin(), status->voter_raft_ids().end());
+    if (voters.size() == 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(voters.size(), 2u);
+  EXPECT_EQ(std::count(voters.begin(), voters.end(), n3->raft_id()), 0);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "kvstore_adapter/ledger/public/ledger_files.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/node/join_secrets.h"
+#include "kvstore_adapter/reference_host/rpc/public/rpc_client.h"
 #include "kvstore_adapter/reference_host/rpc/public/status_convert.h"
 
 namespace ledgerseal::kv::node {
@@ -281,9 +282,9 @@ v1::Response NodeService::SetStatus(const std::string& node_id, bool retire) {
   auto version = deps_.host->CommitWith(std::move(*tx), {.trusted_nodes_changed = true});
   if (!version) return Failure(version.error());
   if (retire) {
-    // Only after the retirement committed. The retired node usually applies
-    // it too, but need not: it stops hearing from the leader once the
-    // removal is appended, possibly before it learns the commit index.
+    // Raft stops replicating to a removed node as soon as the removal is
+    // appended, so first give it the chance to apply its retirement.
+    AwaitApplied(*info, *version);
     auto removed = ChangeConfiguration([&] { return deps_.raft->Remove(info->raft_id()); });
     if (!removed) {
       return Failure({removed.error().code, "node '" + node_id + "' is retired at version " +
@@ -294,6 +295,34 @@ v1::Response NodeService::SetStatus(const std::string& node_id, bool retire) {
   v1::Response response;
   response.mutable_membership()->set_version(*version);
   return response;
+}
+
+// Bounded: a node that is unreachable, or still behind after the budget, is
+// removed anyway (its ledger then ends before its retirement; see
+// docs/REFERENCE_HOST.md).
+void NodeService::AwaitApplied(const pb::NodeInfo& node, Version version) {
+  constexpr auto kBudget = std::chrono::seconds(5);
+  constexpr auto kPause = std::chrono::milliseconds(20);
+  rpc::RpcClient client(node.rpc_address(), {.connect_timeout_ms = 200, .request_timeout_ms = 1000,
+                                             .max_redirects = 0});
+  const auto deadline = std::chrono::steady_clock::now() + kBudget;
+  std::string why = "still behind after " + std::to_string(kBudget.count()) + " s";
+  for (;;) {
+    auto status = client.GetStatus();
+    if (status && status->applied_version() >= version) {
+      deps_.log("node '" + node.node_id() + "' applied its retirement (version " +
+                std::to_string(version) + ")");
+      return;
+    }
+    if (!status) {
+      why = "unreachable: " + status.error().message;
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(kPause);
+  }
+  deps_.log("node '" + node.node_id() + "' did not confirm its retirement at version " +
+            std::to_string(version) + " (" + why + "); removing it from raft anyway");
 }
 
 v1::Response NodeService::FetchEntries(const v1::FetchEntriesRequest& fetch) {

@@ -56,6 +56,8 @@ class NodeService final : public rpc::RpcHandler {
   std::optional<::ledgerseal::ledger::v1::NodeInfo> LeaderRecord();
   std::optional<std::string> LeaderRpcAddress();
   void AddVoter(uint64_t raft_id, const std::string& address, const std::string& node_id);
+  // Waits (at most 5 s) until `node` reports it applied `version`; logs the outcome.
+  void AwaitApplied(const ::ledgerseal::ledger::v1::NodeInfo& node, Version version);
   Status ChangeConfiguration(const std::function<std::future<Status>()>& change);
 
   // Retries of mutating requests (same request_id) get the first answer.

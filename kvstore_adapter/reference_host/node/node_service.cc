@@ -1,6 +1,8 @@
 #include "kvstore_adapter/reference_host/node/node_service.h"
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 #include "kvstore_adapter/ledger/public/ledger_files.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
@@ -14,7 +16,6 @@ namespace {
 namespace pb = ::ledgerseal::ledger::v1;
 namespace v1 = ::ledgerseal::rpc::v1;
 
-constexpr size_t kRememberedRequestIds = 4096;
 constexpr int kCommitAttempts = 5;  // kAborted (lost a version race) is retried
 
 v1::Response Invalid(std::string message) {
@@ -62,41 +63,23 @@ void NodeService::Stop() {
 }
 
 v1::Response NodeService::Handle(const v1::Request& request) {
-  const std::string& id = request.request_id();
-  if (!id.empty()) {
-    if (auto seen = Remembered(id)) return *seen;
-  }
-  v1::Response response;
+  if (request.request_id().empty() || !rpc::IsMutatingRequest(request)) return Execute(request);
+  return dedup_.Run(request.request_id(), [&] { return Execute(request); });
+}
+
+v1::Response NodeService::Execute(const v1::Request& request) {
   switch (request.body_case()) {
-    case v1::Request::kPut: response = Put(request.put()); break;
+    case v1::Request::kPut: return Put(request.put());
     case v1::Request::kGet: return Get(request.get());
-    case v1::Request::kRotate: response = Rotate(); break;
-    case v1::Request::kJoin: response = Join(request.join()); break;
-    case v1::Request::kTrust: response = SetStatus(request.trust().node_id(), false); break;
-    case v1::Request::kRetire: response = SetStatus(request.retire().node_id(), true); break;
+    case v1::Request::kRotate: return Rotate();
+    case v1::Request::kJoin: return Join(request.join());
+    case v1::Request::kTrust: return SetStatus(request.trust().node_id(), false);
+    case v1::Request::kRetire: return SetStatus(request.retire().node_id(), true);
     case v1::Request::kStatus: return DescribeNode();
     case v1::Request::kFetchEntries: return FetchEntries(request.fetch_entries());
-    case v1::Request::BODY_NOT_SET: return Invalid("empty request");
+    case v1::Request::BODY_NOT_SET: break;
   }
-  if (!id.empty() && response.status().code() == v1::ResponseStatus::OK) Remember(id, response);
-  return response;
-}
-
-std::optional<v1::Response> NodeService::Remembered(const std::string& request_id) {
-  std::lock_guard lock(mu_);
-  auto it = answered_.find(request_id);
-  if (it == answered_.end()) return std::nullopt;
-  return it->second;
-}
-
-void NodeService::Remember(const std::string& request_id, const v1::Response& response) {
-  std::lock_guard lock(mu_);
-  if (!answered_.emplace(request_id, response).second) return;
-  answered_order_.push_back(request_id);
-  if (answered_order_.size() > kRememberedRequestIds) {
-    answered_.erase(answered_order_.front());
-    answered_order_.pop_front();
-  }
+  return Invalid("empty request");
 }
 
 // The record of the node Raft currently names leader (not retired).
@@ -297,28 +280,36 @@ v1::Response NodeService::SetStatus(const std::string& node_id, bool retire) {
   return response;
 }
 
-// Bounded: a node that is unreachable, or still behind after the budget, is
-// removed anyway (its ledger then ends before its retirement; see
-// docs/REFERENCE_HOST.md).
+// Bounded: a node that refuses connections (it is down), or has not
+// confirmed within the budget, is removed anyway (its ledger then ends before
+// its retirement; see docs/REFERENCE_HOST.md). A slow or lost reply is only
+// a reason to ask again.
 void NodeService::AwaitApplied(const pb::NodeInfo& node, Version version) {
   constexpr auto kBudget = std::chrono::seconds(5);
   constexpr auto kPause = std::chrono::milliseconds(20);
-  rpc::RpcClient client(node.rpc_address(), {.connect_timeout_ms = 200, .request_timeout_ms = 1000,
+  const std::string refused = std::strerror(ECONNREFUSED);
+  rpc::RpcClient client(node.rpc_address(), {.connect_timeout_ms = 500, .request_timeout_ms = 1000,
                                              .max_redirects = 0});
   const auto deadline = std::chrono::steady_clock::now() + kBudget;
-  std::string why = "still behind after " + std::to_string(kBudget.count()) + " s";
-  for (;;) {
+  std::string why = "no confirmation within " + std::to_string(kBudget.count()) + " s";
+  while (std::chrono::steady_clock::now() < deadline) {
     auto status = client.GetStatus();
     if (status && status->applied_version() >= version) {
       deps_.log("node '" + node.node_id() + "' applied its retirement (version " +
                 std::to_string(version) + ")");
       return;
     }
-    if (!status) {
-      why = "unreachable: " + status.error().message;
+    if (!status && status.error().message.find(refused) != std::string::npos) {
+      why = "it is down: " + status.error().message;
       break;
     }
-    if (std::chrono::steady_clock::now() >= deadline) break;
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) {
+        why = "this node is stopping";
+        break;
+      }
+    }
     std::this_thread::sleep_for(kPause);
   }
   deps_.log("node '" + node.node_id() + "' did not confirm its retirement at version " +

@@ -4,11 +4,9 @@
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_NODE_SERVICE_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_NODE_SERVICE_H_
 
-#include <deque>
 #include <filesystem>
 #include <functional>
 #include <future>
-#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -16,6 +14,7 @@
 
 #include "kvstore_adapter/reference_host/host/public/replicated_host.h"
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
+#include "kvstore_adapter/reference_host/node/request_dedup.h"
 #include "kvstore_adapter/reference_host/raft/public/raft_node.h"
 #include "kvstore_adapter/reference_host/rpc/public/rpc_server.h"
 
@@ -39,12 +38,15 @@ class NodeService final : public rpc::RpcHandler {
   // Joins the background membership workers.
   ~NodeService() override;
 
+  // Mutating requests with a request id run at most once per id (among the
+  // last 4096 ids): a retry gets the first answer, see RequestDedup.
   rpc::v1::Response Handle(const rpc::v1::Request& request) override;
 
   // Waits for background membership changes (AddVoter after a join).
   void Stop();
 
  private:
+  rpc::v1::Response Execute(const rpc::v1::Request& request);
   rpc::v1::Response Put(const rpc::v1::PutRequest& put);
   rpc::v1::Response Get(const rpc::v1::GetRequest& get);
   rpc::v1::Response Rotate();
@@ -60,14 +62,9 @@ class NodeService final : public rpc::RpcHandler {
   void AwaitApplied(const ::ledgerseal::ledger::v1::NodeInfo& node, Version version);
   Status ChangeConfiguration(const std::function<std::future<Status>()>& change);
 
-  // Retries of mutating requests (same request_id) get the first answer.
-  std::optional<rpc::v1::Response> Remembered(const std::string& request_id);
-  void Remember(const std::string& request_id, const rpc::v1::Response& response);
-
   NodeServiceDeps deps_;
   std::mutex mu_;
-  std::map<std::string, rpc::v1::Response> answered_;
-  std::deque<std::string> answered_order_;
+  RequestDedup dedup_{4096};
   std::vector<std::thread> workers_;
   bool stopping_ = false;
 };

@@ -178,25 +178,28 @@ void NodeCore::PublishLeader(RaftId leader_id, const char* leader_address) {
 }
 
 // The voters of the configuration this node knows (the latest appended,
-// committed or not, as raft itself uses it).
+// committed or not, as raft itself uses it). Runs after every loop
+// iteration, so it rebuilds the list only when raft's configuration indexes
+// moved (append, commit, rollback or snapshot all move one of them).
 void NodeCore::PublishVoters() {
-  // Runs after every loop iteration: reuse one buffer, publish on change.
-  std::vector<RaftId>& voters = scratch_voters_;
-  voters.clear();
+  std::optional<ConfigurationKey> key;
   if (raft_initialized_ && !shutting_down_) {
-    for (unsigned i = 0; i < raft_.configuration.n; ++i) {
-      const struct raft_server& s = raft_.configuration.servers[i];
-      if (s.role == RAFT_VOTER) voters.push_back(s.id);
-    }
+    key = ConfigurationKey{raft_.configuration_index, raft_.configuration_uncommitted_index};
+  }
+  if (key == published_configuration_) return;
+  published_configuration_ = key;
+  std::vector<RaftId> voters;
+  for (unsigned i = 0; key && i < raft_.configuration.n; ++i) {
+    const struct raft_server& s = raft_.configuration.servers[i];
+    if (s.role == RAFT_VOTER) voters.push_back(s.id);
   }
   std::sort(voters.begin(), voters.end());
-  if (voters == published_voters_) return;
-  published_voters_ = voters;
   std::string names;
   for (RaftId id : voters) names += (names.empty() ? "n" : ", n") + std::to_string(id);
   {
     std::lock_guard lock(view_->mu);
-    view_->voters = voters;
+    if (view_->voters == voters) return;
+    view_->voters = std::move(voters);
   }
   if (!names.empty()) Log("voters: " + names);
 }

@@ -1,0 +1,81 @@
+#include "kvstore_adapter/reference_host/node/request_dedup.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+
+namespace ledgerseal::kv::node {
+namespace {
+
+namespace v1 = ::ledgerseal::rpc::v1;
+using namespace std::chrono_literals;
+
+v1::Response Answer(uint64_t version, v1::ResponseStatus::Code code = v1::ResponseStatus::OK) {
+  v1::Response r;
+  r.mutable_status()->set_code(code);
+  r.mutable_rotate()->set_version(version);
+  return r;
+}
+
+TEST(RequestDedupTest, ARetryGetsTheFirstAnswerWithoutRunningAgain) {
+  RequestDedup dedup(8);
+  int runs = 0;
+  auto execute = [&] { return Answer(++runs); };
+  EXPECT_EQ(dedup.Run("id", execute).rotate().version(), 1u);
+  EXPECT_EQ(dedup.Run("id", execute).rotate().version(), 1u);
+  EXPECT_EQ(dedup.Run("other", execute).rotate().version(), 2u);
+  EXPECT_EQ(runs, 2);
+}
+
+TEST(RequestDedupTest, ARetryWhileTheFirstRunsWaitsForItsAnswer) {
+  RequestDedup dedup(8);
+  std::promise<void> started, release;
+  auto first = std::async(std::launch::async, [&] {
+    return dedup.Run("id", [&] {
+      started.set_value();
+      release.get_future().wait();
+      return Answer(7);
+    });
+  });
+  started.get_future().wait();
+  std::atomic<int> retry_runs{0};
+  auto retry = std::async(std::launch::async, [&] {
+    return dedup.Run("id", [&] {
+      ++retry_runs;
+      return Answer(8);
+    });
+  });
+  EXPECT_EQ(retry.wait_for(100ms), std::future_status::timeout) << "the retry did not wait";
+  release.set_value();
+  EXPECT_EQ(first.get().rotate().version(), 7u);
+  EXPECT_EQ(retry.get().rotate().version(), 7u);
+  EXPECT_EQ(retry_runs.load(), 0);
+}
+
+TEST(RequestDedupTest, AFailedAnswerIsNotRemembered) {
+  RequestDedup dedup(8);
+  int runs = 0;
+  auto execute = [&] {
+    ++runs;
+    return Answer(runs, runs == 1 ? v1::ResponseStatus::UNAVAILABLE : v1::ResponseStatus::OK);
+  };
+  EXPECT_EQ(dedup.Run("id", execute).status().code(), v1::ResponseStatus::UNAVAILABLE);
+  EXPECT_EQ(dedup.Run("id", execute).status().code(), v1::ResponseStatus::OK);
+  EXPECT_EQ(dedup.Run("id", execute).rotate().version(), 2u);
+  EXPECT_EQ(runs, 2);
+}
+
+TEST(RequestDedupTest, RemembersOnlyTheLastCapacityIds) {
+  RequestDedup dedup(2);
+  int runs = 0;
+  auto execute = [&] { return Answer(++runs); };
+  for (const char* id : {"a", "b", "c"}) dedup.Run(id, execute);
+  EXPECT_EQ(dedup.Run("c", execute).rotate().version(), 3u);
+  EXPECT_EQ(dedup.Run("a", execute).rotate().version(), 4u) << "the oldest id is forgotten";
+  EXPECT_EQ(runs, 4);
+}
+
+}  // namespace
+}  // namespace ledgerseal::kv::node

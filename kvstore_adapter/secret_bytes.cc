@@ -34,10 +34,11 @@ bool operator==(const SecretBytes& a, const SecretBytes& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.bytes_.data(), b.bytes_.data(), a.size()) == 0;
 }
 
-WipedString::~WipedString() {
-  // Bytes between size() and capacity() may hold an earlier, longer value.
-  bytes.resize(bytes.capacity());
-  OPENSSL_cleanse(bytes.data(), bytes.size());
+void WipeString(std::string& s) {
+  s.resize(s.capacity());
+  OPENSSL_cleanse(s.data(), s.size());
 }
+
+WipedString::WipedString(std::string&& bytes) : bytes_(std::move(bytes)) { WipeString(bytes); }
 
 }  // namespace ledgerseal::kv

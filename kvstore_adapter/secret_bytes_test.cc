@@ -28,24 +28,34 @@ TEST(SecretBytesTest, CloneIsIndependentAndEqual) {
   EXPECT_FALSE(a == SecretBytes(std::vector<uint8_t>{9}));
 }
 
-}  // namespace
-}  // namespace ledgerseal::kv
-
-namespace ledgerseal::kv {
-namespace {
+// What a shorter value leaves behind in the buffer is wiped too.
+TEST(WipeStringTest, WipesTheWholeCapacity) {
+  std::string s(80, 'x');
+  s = "short";
+  const size_t capacity = s.capacity();
+  ASSERT_GE(capacity, 80u);
+  WipeString(s);
+  EXPECT_EQ(s, std::string(capacity, '\0'));
+}
 
 // A short string lives inside the object (small-string optimisation), so the
 // object's own storage shows whether the destructor wiped it.
 TEST(WipedStringTest, DestructionWipesTheBytes) {
-  const std::string secret = "pt-0123456789";
   alignas(WipedString) unsigned char storage[sizeof(WipedString)];
-  auto* wiped = new (storage) WipedString(secret);
-  ASSERT_NE(std::string_view(reinterpret_cast<char*>(storage), sizeof(storage)).find(secret),
-            std::string_view::npos)
+  auto* wiped = new (storage) WipedString(std::string("pt-0123456789"));
+  const std::string_view raw(reinterpret_cast<char*>(storage), sizeof(storage));
+  ASSERT_NE(raw.find("pt-0123456789"), std::string_view::npos)
       << "the string is not stored inline; this test needs the small-string optimisation";
   wiped->~WipedString();
-  EXPECT_EQ(std::string_view(reinterpret_cast<char*>(storage), sizeof(storage)).find(secret),
-            std::string_view::npos);
+  EXPECT_EQ(raw.find("pt-0123456789"), std::string_view::npos);
+}
+
+// Moving a short string copies its characters: the argument is wiped.
+TEST(WipedStringTest, TakingAStringWipesTheArgument) {
+  std::string plaintext = "pt-0123456789";
+  const WipedString wiped(std::move(plaintext));
+  EXPECT_EQ(wiped.str(), "pt-0123456789");
+  EXPECT_EQ(plaintext, std::string(plaintext.capacity(), '\0'));  // NOLINT(bugprone-use-after-move)
 }
 
 }  // namespace

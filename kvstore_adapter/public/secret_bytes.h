@@ -40,18 +40,33 @@ class SecretBytes {
   std::vector<uint8_t> bytes_;
 };
 
+// Overwrites all of `s`'s buffer, to its capacity: bytes between size() and
+// capacity() may hold an earlier, longer value. Afterwards `s` holds
+// capacity() zero bytes.
+void WipeString(std::string& s);
+
 // Serialised plaintext that protobuf wants as a std::string (private write
 // sets, lists of secrets): wiped, to its whole capacity, when it goes out of
 // scope. Neither copyable nor movable, so no unwiped copy is left behind.
 class WipedString {
  public:
-  WipedString() = default;
-  explicit WipedString(std::string bytes) : bytes(std::move(bytes)) {}
+  // `size` zero bytes, to be filled through mutable_span().
+  explicit WipedString(size_t size) : bytes_(size, '\0') {}
+  // Takes `bytes`, and wipes what the move leaves in the argument (a short
+  // string's characters stay in its inline buffer).
+  explicit WipedString(std::string&& bytes);
   WipedString(const WipedString&) = delete;
   WipedString& operator=(const WipedString&) = delete;
-  ~WipedString();
+  ~WipedString() { WipeString(bytes_); }
 
-  std::string bytes;
+  const std::string& str() const { return bytes_; }
+  std::span<const uint8_t> span() const {
+    return {reinterpret_cast<const uint8_t*>(bytes_.data()), bytes_.size()};
+  }
+  std::span<uint8_t> mutable_span() { return {reinterpret_cast<uint8_t*>(bytes_.data()), bytes_.size()}; }
+
+ private:
+  std::string bytes_;
 };
 
 }  // namespace ledgerseal::kv

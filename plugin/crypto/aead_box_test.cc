@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "kvstore_adapter/public/types.h"
 #include "plugin/crypto/public/aes_gcm.h"
 #include "plugin/testing/deterministic_random.h"
 
@@ -37,7 +38,7 @@ class AeadBoxTest : public ::testing::Test {
   }
   CryptoStatus Open(const AeadBox& box, std::vector<uint8_t>& out) {
     out.assign(box.ciphertext.size(), 0xff);
-    return OpenAeadBox(out, kKey, BytesOf(box.iv), BytesOf(box.ciphertext), BytesOf(box.tag), kAad);
+    return OpenAeadBox(out, kKey, kv::AsBytes(box.iv), kv::AsBytes(box.ciphertext), kv::AsBytes(box.tag), kAad);
   }
   std::unique_ptr<testing::DeterministicRandomSource> random_;
 };

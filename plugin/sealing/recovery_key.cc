@@ -2,14 +2,12 @@
 
 #include <openssl/crypto.h>
 
-#include <array>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
 #include "plugin/crypto/public/aead_box.h"
-#include "plugin/crypto/public/aes_gcm.h"
 #include "plugin/public/sealing_format.h"
 #include "plugin/public/sealing_key.h"
 #include "plugin/sealing/check.h"

@@ -1,14 +1,12 @@
 #include "plugin/public/sealed_shares.h"
 
 #include <algorithm>
-#include <array>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
 #include "plugin/crypto/public/aead_box.h"
-#include "plugin/crypto/public/aes_gcm.h"
 #include "plugin/crypto/public/rsa_key.h"
 #include "plugin/crypto/public/rsa_oaep.h"
 #include "plugin/public/recovery_key.h"

@@ -9,7 +9,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <fstream>
@@ -88,8 +87,7 @@ kv::Status ProcessCluster::StartGenesis(const std::string& node_id) {
   return Launch(node_id, std::nullopt, false);
 }
 kv::Status ProcessCluster::StartJoiner(const std::string& node_id, const std::string& via) {
-  if (auto s = Launch(node_id, via, false); !s) return s;
-  return WaitVoter(node_id);
+  return Launch(node_id, via, false);
 }
 kv::Status ProcessCluster::StartRecovery(const std::string& node_id) {
   return Launch(node_id, std::nullopt, true);
@@ -216,22 +214,6 @@ kv::Status ProcessCluster::WaitApplied(uint64_t version, uint32_t timeout_ms) {
     }
   }
   return {};
-}
-
-kv::Status ProcessCluster::WaitVoter(const std::string& node_id, uint32_t timeout_ms) {
-  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-  for (;;) {
-    auto status = Client(node_id).GetStatus();
-    if (status) {
-      const auto& voters = status->voter_raft_ids();
-      if (std::find(voters.begin(), voters.end(), status->raft_id()) != voters.end()) return {};
-    }
-    if (Clock::now() > deadline) {
-      return kv::MakeError(kv::ErrorCode::kUnavailable,
-                           node_id + " did not become a Raft voter in time:\n" + LogTail(node_id));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
 }
 
 std::string ProcessCluster::LogTail(const std::string& node_id, size_t lines) const {

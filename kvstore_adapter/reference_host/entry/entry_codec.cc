@@ -66,14 +66,10 @@ Result<Bytes> EncodeEntry(crypto::RandomSource& random, const EntryHeader& heade
   pb::Entry entry;
   entry.set_public_part(SerializePublic(header, writes));
 
-  WipedString plaintext;
-  {
-    pb::WriteSet priv;
-    ToProto(priv, writes, Domain::kPrivate);
-    plaintext.bytes = priv.SerializeAsString();
-  }
-  auto box = crypto::SealAeadBox(random, secret.bytes(), AsBytes(plaintext.bytes),
-                                 AsBytes(entry.public_part()));
+  pb::WriteSet priv;
+  ToProto(priv, writes, Domain::kPrivate);
+  const WipedString plaintext(priv.SerializeAsString());
+  auto box = crypto::SealAeadBox(random, secret.bytes(), plaintext.span(), AsBytes(entry.public_part()));
   if (!box) return MakeError(ErrorCode::kInternal, "entry encryption failed: " + box.error().message);
   entry.set_iv(std::move(box->iv));
   entry.set_private_ciphertext(std::move(box->ciphertext));
@@ -96,9 +92,8 @@ Result<DecodedEntry> OpenParsed(const pb::Entry& entry, PublicView view, const S
     return MakeError(ErrorCode::kInvalidArgument, "a ledger secret is 32 bytes");
   }
 
-  WipedString plaintext;
-  plaintext.bytes.assign(entry.private_ciphertext().size(), '\0');
-  auto opened = crypto::OpenAeadBox(crypto::MutableBytesOf(plaintext.bytes), secret.bytes(),
+  WipedString plaintext(entry.private_ciphertext().size());
+  auto opened = crypto::OpenAeadBox(plaintext.mutable_span(), secret.bytes(),
                                     AsBytes(entry.iv()), AsBytes(entry.private_ciphertext()),
                                     AsBytes(entry.tag()), AsBytes(entry.public_part()));
   if (!opened) {
@@ -108,7 +103,7 @@ Result<DecodedEntry> OpenParsed(const pb::Entry& entry, PublicView view, const S
                          std::to_string(view.header.ledger_secret_version));
   }
   pb::WriteSet priv;
-  if (!priv.ParseFromString(plaintext.bytes)) {
+  if (!priv.ParseFromString(plaintext.str())) {
     return MakeError(ErrorCode::kCorruption, "private writes of version " +
                                                  std::to_string(view.header.version) +
                                                  " do not parse");

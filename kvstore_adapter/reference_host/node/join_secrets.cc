@@ -35,14 +35,14 @@ Result<Bytes> EncryptJoinSecrets(crypto::RandomSource& random, const crypto::Rsa
     entry->set_secret(secret->bytes().data(), secret->size());
   }
   if (list.secrets().empty()) return MakeError(ErrorCode::kNotFound, "no ledger secret to hand over");
-  WipedString plaintext{list.SerializeAsString()};
+  const WipedString plaintext(list.SerializeAsString());
   for (auto& e : *list.mutable_secrets()) OPENSSL_cleanse(e.mutable_secret()->data(), e.secret().size());
 
   SecretBytes key(crypto::kAes256KeyBytes);
   if (auto s = random.Fill(key.mutable_bytes()); !s) {
     return MakeError(ErrorCode::kInternal, "no join key: " + s.error().message);
   }
-  auto box = crypto::SealAeadBox(random, key.bytes(), AsBytes(plaintext.bytes), AsBytes(kAad));
+  auto box = crypto::SealAeadBox(random, key.bytes(), plaintext.span(), AsBytes(kAad));
   if (!box) return MakeError(ErrorCode::kInternal, "encrypting the join secrets failed: " + box.error().message);
   auto wrapped = crypto::RsaOaepSha256Encrypt(joiner_key, key.bytes(), Label(joiner_node_id));
   if (!wrapped) return MakeError(ErrorCode::kInternal, "encrypting the join key failed: " + wrapped.error().ToString());
@@ -68,12 +68,12 @@ Result<std::vector<secrets::VersionedSecret>> DecryptJoinSecrets(const crypto::R
   if (!aes_key || aes_key->size() != 32) {
     return MakeError(ErrorCode::kCorruption, "the join secrets are not for this node");
   }
-  WipedString plaintext{std::string(in.ciphertext().size(), '\0')};
-  auto opened = crypto::OpenAeadBox(crypto::MutableBytesOf(plaintext.bytes), aes_key->bytes(),
+  WipedString plaintext(in.ciphertext().size());
+  auto opened = crypto::OpenAeadBox(plaintext.mutable_span(), aes_key->bytes(),
                                     AsBytes(in.iv()), AsBytes(in.ciphertext()), AsBytes(in.tag()),
                                     AsBytes(kAad));
   pb::JoinSecrets list;
-  if (!opened || !list.ParseFromString(plaintext.bytes)) {
+  if (!opened || !list.ParseFromString(plaintext.str())) {
     return MakeError(ErrorCode::kCorruption, "the join secrets do not authenticate");
   }
   std::vector<secrets::VersionedSecret> out;

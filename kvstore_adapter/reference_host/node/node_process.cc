@@ -1,5 +1,6 @@
 #include "kvstore_adapter/reference_host/node/public/node_process.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -289,6 +290,27 @@ class Node {
         std::to_string(static_cast<int>(MsSince(start))) + " ms");
     if (auto s = StartRaft(joined->raft_id(), /*bootstrap=*/false); !s) return s;
     Log("joined service " + joined->service_id() + " as raft id " + std::to_string(joined->raft_id()));
+    return WaitUntilVoter(joined->raft_id());
+  }
+
+  // A joiner takes part in commits only once the leader promoted it (after
+  // a catch-up round), so it reports ready only then. The leader retries the
+  // promotion for 30 s; this waits a little longer.
+  Status WaitUntilVoter(uint64_t raft_id) {
+    constexpr auto kBudget = std::chrono::seconds(45);
+    const auto start = Clock::now();
+    for (;;) {
+      const auto voters = raft_->Voters();
+      if (std::find(voters.begin(), voters.end(), raft_id) != voters.end()) break;
+      if (auto fatal = raft_->fatal_error()) return std::unexpected(*fatal);
+      if (o_.stop->load()) return MakeError(ErrorCode::kUnavailable, "stopped before becoming a raft voter");
+      if (Clock::now() - start > kBudget) {
+        return MakeError(ErrorCode::kUnavailable, "the leader did not make this node a raft voter within " +
+                                                      std::to_string(kBudget.count()) + " s");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    Log("a raft voter " + std::to_string(static_cast<int>(MsSince(start))) + " ms after joining");
     return {};
   }
 

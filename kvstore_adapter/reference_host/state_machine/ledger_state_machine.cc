@@ -150,15 +150,15 @@ Result<ApplyOutcome> LedgerStateMachine::Apply(ByteView bytes) {
 }
 
 Result<Bytes> LedgerStateMachine::Snapshot() {
-  auto snapshot = deps_.store->Snapshot();
-  auto image = ImageOf(*deps_.store, *snapshot);
-  if (!image) return std::unexpected(image.error());
-  WipedString plaintext{image->SerializeAsString()};
-  WipePrivate(*image);
   const uint64_t secret_version = deps_.secrets->latest_version();
   auto secret = deps_.secrets->Get(secret_version);
   if (!secret) return std::unexpected(secret.error());
-  auto box = crypto::SealAeadBox(*deps_.random, secret->bytes(), AsBytes(plaintext.bytes),
+  auto snapshot = deps_.store->Snapshot();
+  auto image = ImageOf(*deps_.store, *snapshot);
+  if (!image) return std::unexpected(image.error());
+  const WipedString plaintext(image->SerializeAsString());
+  WipePrivate(*image);
+  auto box = crypto::SealAeadBox(*deps_.random, secret->bytes(), plaintext.span(),
                                  SnapshotAad(snapshot->version(), secret_version));
   if (!box) return MakeError(ErrorCode::kInternal, "snapshot encryption failed: " + box.error().message);
   pb::EncryptedSnapshot out;
@@ -175,7 +175,7 @@ Result<Bytes> LedgerStateMachine::Snapshot() {
 namespace {
 
 // Parses the image an encrypted snapshot holds. The decrypted bytes are
-// wiped before returning; the caller wipes the image's private part.
+// wiped before returning; the caller wipes the returned image's private part.
 Result<pb::StoreImage> DecryptSnapshot(const pb::EncryptedSnapshot& in,
                                        const secrets::LedgerSecrets& secrets) {
   if (in.format_version() != kSnapshotFormatVersion) {
@@ -183,8 +183,8 @@ Result<pb::StoreImage> DecryptSnapshot(const pb::EncryptedSnapshot& in,
   }
   auto secret = secrets.Get(in.ledger_secret_version());
   if (!secret) return std::unexpected(secret.error());
-  WipedString plaintext{std::string(in.ciphertext().size(), '\0')};
-  auto opened = crypto::OpenAeadBox(crypto::MutableBytesOf(plaintext.bytes), secret->bytes(),
+  WipedString plaintext(in.ciphertext().size());
+  auto opened = crypto::OpenAeadBox(plaintext.mutable_span(), secret->bytes(),
                                     AsBytes(in.iv()), AsBytes(in.ciphertext()), AsBytes(in.tag()),
                                     SnapshotAad(in.version(), in.ledger_secret_version()));
   if (!opened && opened.error().code == crypto::CryptoErrorCode::kInvalidArgument) {
@@ -195,7 +195,8 @@ Result<pb::StoreImage> DecryptSnapshot(const pb::EncryptedSnapshot& in,
                      "snapshot at version " + std::to_string(in.version()) + " does not authenticate");
   }
   pb::StoreImage image;
-  if (!image.ParseFromString(plaintext.bytes) || image.version() != in.version()) {
+  if (!image.ParseFromString(plaintext.str()) || image.version() != in.version()) {
+    WipePrivate(image);
     return MakeError(ErrorCode::kCorruption, "snapshot image does not parse or match its version");
   }
   return image;

@@ -34,22 +34,14 @@ CryptoResult<AeadBox> SealAeadBox(RandomSource& random, std::span<const uint8_t>
 // Opens a box whose fields come from untrusted bytes into `plaintext`.
 //
 // Preconditions: plaintext.size() == ciphertext.size().
-// Errors: kInvalidArgument if key, IV or tag have the wrong size (a
-// malformed record: callers report it as such); kAuthenticationFailed if
-// the tag does not verify; otherwise those of Aes256GcmOpen. On any error
-// `plaintext` is wiped.
+// Errors: kInvalidArgument if key, IV or tag have the wrong size (callers
+// that check a record's shape first never see it; for the others it means
+// a malformed record); kAuthenticationFailed if the tag does not verify;
+// otherwise those of Aes256GcmOpen. On any error `plaintext` is wiped.
 // Thread safety: reentrant.
 CryptoStatus OpenAeadBox(std::span<uint8_t> plaintext, std::span<const uint8_t> key,
                          std::span<const uint8_t> iv, std::span<const uint8_t> ciphertext,
                          std::span<const uint8_t> tag, std::span<const uint8_t> aad);
-
-// Views a std::string's bytes (protobuf `bytes` fields) as a span.
-inline std::span<const uint8_t> BytesOf(const std::string& s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-inline std::span<uint8_t> MutableBytesOf(std::string& s) {
-  return {reinterpret_cast<uint8_t*>(s.data()), s.size()};
-}
 
 }  // namespace ledgerseal::crypto
 

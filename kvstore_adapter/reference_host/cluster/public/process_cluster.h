@@ -51,9 +51,9 @@ class ProcessCluster {
   // Starts a new service with `node_id` as genesis node, or a node joining
   // through `via` (a running node), or node `node_id` recovering from its
   // existing data directory (new ports; --recover). Returns once the node
-  // logged "ready" — a joiner once it is also a Raft voter (it takes part
-  // in commits from then on). Errors: kUnavailable with the tail of the
-  // node's log when it exits or is not ready in time; kIoError (fork, files).
+  // logged "ready" (a joiner does once it is a Raft voter). Errors:
+  // kUnavailable with the tail of the node's log when it exits or is not
+  // ready in time; kIoError (fork, files).
   kv::Status StartGenesis(const std::string& node_id);
   kv::Status StartJoiner(const std::string& node_id, const std::string& via);
   kv::Status StartRecovery(const std::string& node_id);
@@ -70,8 +70,6 @@ class ProcessCluster {
   kv::Result<std::string> LeaderId();
   // Waits until every running node applied at least `version`.
   kv::Status WaitApplied(uint64_t version, uint32_t timeout_ms = 30'000);
-  // Waits until `node_id` counts itself among the Raft voters.
-  kv::Status WaitVoter(const std::string& node_id, uint32_t timeout_ms = 30'000);
 
   const NodeProcess& node(const std::string& node_id) const { return nodes_.at(node_id); }
   std::vector<std::string> running() const;

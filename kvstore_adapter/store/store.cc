@@ -301,6 +301,10 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   db_options.env = env.get();
   db_options.create_if_missing = options.create_if_missing;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // RocksDB reserves ~70 MB per store up front (write-ahead log and manifest
+  // fallocate). A node keeps small stores, and tests and the demo start many
+  // nodes: allocate as data arrives instead.
+  db_options.allow_fallocate = false;
 
   auto names = ExistingColumnFamilies(db_options, options, *provider);
   if (!names) return std::unexpected(names.error());

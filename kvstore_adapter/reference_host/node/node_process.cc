@@ -294,8 +294,9 @@ class Node {
   }
 
   // A joiner takes part in commits only once the leader promoted it (after
-  // a catch-up round), so it reports ready only then. The leader retries the
-  // promotion for 30 s; this waits a little longer.
+  // a catch-up round), so it reports ready only then. The promotion is the
+  // admitting leader's background work: a leader change during it drops it,
+  // and this node then gives up after the budget, saying so.
   Status WaitUntilVoter(uint64_t raft_id) {
     constexpr auto kBudget = std::chrono::seconds(45);
     const auto start = Clock::now();
@@ -305,8 +306,10 @@ class Node {
       if (auto fatal = raft_->fatal_error()) return std::unexpected(*fatal);
       if (o_.stop->load()) return MakeError(ErrorCode::kUnavailable, "stopped before becoming a raft voter");
       if (Clock::now() - start > kBudget) {
-        return MakeError(ErrorCode::kUnavailable, "the leader did not make this node a raft voter within " +
-                                                      std::to_string(kBudget.count()) + " s");
+        return MakeError(ErrorCode::kUnavailable,
+                         "the leader did not make this node a raft voter within " + std::to_string(kBudget.count()) +
+                             " s (a leader change during the join drops the promotion; see the leader's log, "
+                             "then join again with an empty data directory)");
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -458,6 +461,9 @@ class Node {
   }
 
   void Shutdown() {
+    // First tell the service, so handlers in progress (a retire waiting for
+    // the retired node) give up before the RPC server waits for them.
+    if (service_) service_->BeginStop();
     if (rpc_) rpc_->Stop();
     if (service_) service_->Stop();
     if (raft_) raft_->Stop();

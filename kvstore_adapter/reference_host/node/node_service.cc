@@ -2,7 +2,7 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
+#include <system_error>
 
 #include "kvstore_adapter/ledger/public/ledger_files.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
@@ -52,11 +52,16 @@ Status CheckClientWrite(const v1::Write& w, const std::vector<std::pair<std::str
 
 NodeService::~NodeService() { Stop(); }
 
+void NodeService::BeginStop() {
+  std::lock_guard lock(mu_);
+  stopping_ = true;
+}
+
 void NodeService::Stop() {
+  BeginStop();
   std::vector<std::thread> workers;
   {
     std::lock_guard lock(mu_);
-    stopping_ = true;
     workers.swap(workers_);
   }
   for (auto& t : workers) t.join();
@@ -287,7 +292,7 @@ v1::Response NodeService::SetStatus(const std::string& node_id, bool retire) {
 void NodeService::AwaitApplied(const pb::NodeInfo& node, Version version) {
   constexpr auto kBudget = std::chrono::seconds(5);
   constexpr auto kPause = std::chrono::milliseconds(20);
-  const std::string refused = std::strerror(ECONNREFUSED);
+  const std::string refused = std::error_code(ECONNREFUSED, std::generic_category()).message();
   rpc::RpcClient client(node.rpc_address(), {.connect_timeout_ms = 500, .request_timeout_ms = 1000,
                                              .max_redirects = 0});
   const auto deadline = std::chrono::steady_clock::now() + kBudget;

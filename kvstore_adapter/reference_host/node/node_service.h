@@ -38,11 +38,18 @@ class NodeService final : public rpc::RpcHandler {
   // Joins the background membership workers.
   ~NodeService() override;
 
-  // Mutating requests with a request id run at most once per id (among the
-  // last 4096 ids): a retry gets the first answer, see RequestDedup.
+  // A mutating request whose id was answered OK (among the last 4096 ids)
+  // is not run again on this node, and a copy arriving while the first runs
+  // waits for its answer (RequestDedup). An id whose first attempt failed —
+  // also kUnavailable, which may or may not have committed — can run again.
   rpc::v1::Response Handle(const rpc::v1::Request& request) override;
 
-  // Waits for background membership changes (AddVoter after a join).
+  // Makes waits inside handlers and background membership changes give up
+  // at their next check. Call before stopping the RPC server, which waits
+  // for handlers in progress. Idempotent.
+  void BeginStop();
+  // BeginStop, then waits for background membership changes (AddVoter
+  // after a join).
   void Stop();
 
  private:
@@ -58,7 +65,9 @@ class NodeService final : public rpc::RpcHandler {
   std::optional<::ledgerseal::ledger::v1::NodeInfo> LeaderRecord();
   std::optional<std::string> LeaderRpcAddress();
   void AddVoter(uint64_t raft_id, const std::string& address, const std::string& node_id);
-  // Waits (at most 5 s) until `node` reports it applied `version`; logs the outcome.
+  // Waits until `node` reports it applied `version`: at most about 6 s (a
+  // 5 s budget plus one status call), at once given up if the node refuses
+  // connections or this service is stopping. Logs the outcome.
   void AwaitApplied(const ::ledgerseal::ledger::v1::NodeInfo& node, Version version);
   Status ChangeConfiguration(const std::function<std::future<Status>()>& change);
 

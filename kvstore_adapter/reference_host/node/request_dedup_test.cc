@@ -5,6 +5,8 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <stdexcept>
+#include <thread>
 
 namespace ledgerseal::kv::node {
 namespace {
@@ -47,11 +49,40 @@ TEST(RequestDedupTest, ARetryWhileTheFirstRunsWaitsForItsAnswer) {
       return Answer(8);
     });
   });
-  EXPECT_EQ(retry.wait_for(100ms), std::future_status::timeout) << "the retry did not wait";
+  for (int i = 0; i < 500 && dedup.waiting_for_testing() == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(dedup.waiting_for_testing(), 1u) << "the retry did not wait for the first call";
+  EXPECT_EQ(retry_runs.load(), 0);
   release.set_value();
   EXPECT_EQ(first.get().rotate().version(), 7u);
   EXPECT_EQ(retry.get().rotate().version(), 7u);
   EXPECT_EQ(retry_runs.load(), 0);
+}
+
+TEST(RequestDedupTest, AWaiterGetsTheFirstCallsFailureAndALaterRetryRunsAgain) {
+  RequestDedup dedup(8);
+  std::promise<void> started, release;
+  auto first = std::async(std::launch::async, [&] {
+    return dedup.Run("id", [&] {
+      started.set_value();
+      release.get_future().wait();
+      return Answer(1, v1::ResponseStatus::UNAVAILABLE);
+    });
+  });
+  started.get_future().wait();
+  auto waiter = std::async(std::launch::async, [&] { return dedup.Run("id", [] { return Answer(2); }); });
+  for (int i = 0; i < 500 && dedup.waiting_for_testing() == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(dedup.waiting_for_testing(), 1u);
+  release.set_value();
+  EXPECT_EQ(first.get().status().code(), v1::ResponseStatus::UNAVAILABLE);
+  EXPECT_EQ(waiter.get().status().code(), v1::ResponseStatus::UNAVAILABLE);
+  EXPECT_EQ(dedup.Run("id", [] { return Answer(3); }).rotate().version(), 3u);
+}
+
+TEST(RequestDedupTest, AThrowingRunLeavesNoIdInFlight) {
+  RequestDedup dedup(8);
+  EXPECT_THROW(dedup.Run("id", []() -> v1::Response { throw std::runtime_error("boom"); }),
+               std::runtime_error);
+  EXPECT_EQ(dedup.Run("id", [] { return Answer(4); }).rotate().version(), 4u);
 }
 
 TEST(RequestDedupTest, AFailedAnswerIsNotRemembered) {

@@ -179,27 +179,33 @@ void NodeCore::PublishLeader(RaftId leader_id, const char* leader_address) {
 
 // The voters of the configuration this node knows (the latest appended,
 // committed or not, as raft itself uses it). Runs after every loop
-// iteration, so it rebuilds the list only when raft's configuration indexes
-// moved (append, commit, rollback or snapshot all move one of them).
+// iteration, so it compares in place (no allocation; a configuration holds a
+// handful of servers) and rebuilds the list only when it changed. (Raft's
+// configuration indexes are not a safe change key: restoring a snapshot can
+// replace the configuration without moving the uncommitted index.)
 void NodeCore::PublishVoters() {
-  std::optional<ConfigurationKey> key;
-  if (raft_initialized_ && !shutting_down_) {
-    key = ConfigurationKey{raft_.configuration_index, raft_.configuration_uncommitted_index};
+  const bool live = raft_initialized_ && !shutting_down_;
+  const unsigned servers = live ? raft_.configuration.n : 0;
+  auto is_voter = [&](unsigned i) { return raft_.configuration.servers[i].role == RAFT_VOTER; };
+  size_t voter_count = 0;
+  bool same = true;
+  for (unsigned i = 0; i < servers && same; ++i) {
+    if (!is_voter(i)) continue;
+    ++voter_count;
+    same = std::binary_search(published_voters_.begin(), published_voters_.end(),
+                              raft_.configuration.servers[i].id);
   }
-  if (key == published_configuration_) return;
-  published_configuration_ = key;
-  std::vector<RaftId> voters;
-  for (unsigned i = 0; key && i < raft_.configuration.n; ++i) {
-    const struct raft_server& s = raft_.configuration.servers[i];
-    if (s.role == RAFT_VOTER) voters.push_back(s.id);
+  if (same && voter_count == published_voters_.size()) return;
+  published_voters_.clear();
+  for (unsigned i = 0; i < servers; ++i) {
+    if (is_voter(i)) published_voters_.push_back(raft_.configuration.servers[i].id);
   }
-  std::sort(voters.begin(), voters.end());
+  std::sort(published_voters_.begin(), published_voters_.end());
   std::string names;
-  for (RaftId id : voters) names += (names.empty() ? "n" : ", n") + std::to_string(id);
+  for (RaftId id : published_voters_) names += (names.empty() ? "n" : ", n") + std::to_string(id);
   {
     std::lock_guard lock(view_->mu);
-    if (view_->voters == voters) return;
-    view_->voters = std::move(voters);
+    view_->voters = published_voters_;
   }
   if (!names.empty()) Log("voters: " + names);
 }

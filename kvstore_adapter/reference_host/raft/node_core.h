@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "kvstore_adapter/public/status.h"
@@ -103,10 +102,7 @@ class NodeCore {
   // Last published state, for logging transitions.
   int published_state_ = RAFT_UNAVAILABLE;
   RaftId published_leader_ = 0;
-  // raft's (configuration_index, configuration_uncommitted_index) when the
-  // voters were last published; nullopt before start and after shutdown.
-  using ConfigurationKey = std::pair<raft_index, raft_index>;
-  std::optional<ConfigurationKey> published_configuration_;
+  std::vector<RaftId> published_voters_;  // ascending; as in view_->voters
 };
 
 }  // namespace ledgerseal::replication

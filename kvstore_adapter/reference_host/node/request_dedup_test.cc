@@ -31,17 +31,45 @@ TEST(RequestDedupTest, ARetryGetsTheFirstAnswerWithoutRunningAgain) {
   EXPECT_EQ(runs, 2);
 }
 
+// A first call for "id" that runs until Release(), so that a retry can be
+// started while it runs.
+class HeldFirstCall {
+ public:
+  HeldFirstCall(RequestDedup& dedup, v1::Response answer) : dedup_(dedup) {
+    result_ = std::async(std::launch::async, [this, answer] {
+      return dedup_.Run("id", [&] {
+        started_.set_value();
+        release_.get_future().wait();
+        return answer;
+      });
+    });
+    started_.get_future().wait();
+  }
+  // A failed assertion must not leave the first call blocked forever.
+  ~HeldFirstCall() {
+    if (!released_) release_.set_value();
+  }
+  // True once a call waits for this one (bounded wait).
+  bool AwaitWaiter() {
+    for (int i = 0; i < 500 && dedup_.waiting_for_testing() == 0; ++i) std::this_thread::sleep_for(10ms);
+    return dedup_.waiting_for_testing() == 1;
+  }
+  v1::Response Release() {
+    released_ = true;
+    release_.set_value();
+    return result_.get();
+  }
+
+ private:
+  RequestDedup& dedup_;
+  std::promise<void> started_, release_;
+  std::future<v1::Response> result_;
+  bool released_ = false;
+};
+
 TEST(RequestDedupTest, ARetryWhileTheFirstRunsWaitsForItsAnswer) {
   RequestDedup dedup(8);
-  std::promise<void> started, release;
-  auto first = std::async(std::launch::async, [&] {
-    return dedup.Run("id", [&] {
-      started.set_value();
-      release.get_future().wait();
-      return Answer(7);
-    });
-  });
-  started.get_future().wait();
+  HeldFirstCall first(dedup, Answer(7));
   std::atomic<int> retry_runs{0};
   auto retry = std::async(std::launch::async, [&] {
     return dedup.Run("id", [&] {
@@ -49,31 +77,19 @@ TEST(RequestDedupTest, ARetryWhileTheFirstRunsWaitsForItsAnswer) {
       return Answer(8);
     });
   });
-  for (int i = 0; i < 500 && dedup.waiting_for_testing() == 0; ++i) std::this_thread::sleep_for(10ms);
-  ASSERT_EQ(dedup.waiting_for_testing(), 1u) << "the retry did not wait for the first call";
+  ASSERT_TRUE(first.AwaitWaiter()) << "the retry did not wait for the first call";
   EXPECT_EQ(retry_runs.load(), 0);
-  release.set_value();
-  EXPECT_EQ(first.get().rotate().version(), 7u);
+  EXPECT_EQ(first.Release().rotate().version(), 7u);
   EXPECT_EQ(retry.get().rotate().version(), 7u);
   EXPECT_EQ(retry_runs.load(), 0);
 }
 
 TEST(RequestDedupTest, AWaiterGetsTheFirstCallsFailureAndALaterRetryRunsAgain) {
   RequestDedup dedup(8);
-  std::promise<void> started, release;
-  auto first = std::async(std::launch::async, [&] {
-    return dedup.Run("id", [&] {
-      started.set_value();
-      release.get_future().wait();
-      return Answer(1, v1::ResponseStatus::UNAVAILABLE);
-    });
-  });
-  started.get_future().wait();
+  HeldFirstCall first(dedup, Answer(1, v1::ResponseStatus::UNAVAILABLE));
   auto waiter = std::async(std::launch::async, [&] { return dedup.Run("id", [] { return Answer(2); }); });
-  for (int i = 0; i < 500 && dedup.waiting_for_testing() == 0; ++i) std::this_thread::sleep_for(10ms);
-  ASSERT_EQ(dedup.waiting_for_testing(), 1u);
-  release.set_value();
-  EXPECT_EQ(first.get().status().code(), v1::ResponseStatus::UNAVAILABLE);
+  ASSERT_TRUE(first.AwaitWaiter());
+  EXPECT_EQ(first.Release().status().code(), v1::ResponseStatus::UNAVAILABLE);
   EXPECT_EQ(waiter.get().status().code(), v1::ResponseStatus::UNAVAILABLE);
   EXPECT_EQ(dedup.Run("id", [] { return Answer(3); }).rotate().version(), 3u);
 }

@@ -3,10 +3,10 @@
 #include <charconv>
 #include <limits>
 
+#include "kvstore_adapter/public/types.h"
+
 namespace ledgerseal::vectors {
 namespace {
-
-constexpr char kDigits[] = "0123456789abcdef";
 
 int LowerNibble(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -24,15 +24,7 @@ Result<const Json*> Member(const Json& object, std::string_view key) {
 
 }  // namespace
 
-std::string Hex(std::span<const uint8_t> bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0xf]);
-  }
-  return out;
-}
+std::string Hex(std::span<const uint8_t> bytes) { return kv::ToHex(bytes); }
 
 std::string U64Hex(uint64_t value) {
   char buffer[16];

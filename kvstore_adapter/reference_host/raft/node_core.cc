@@ -173,7 +173,9 @@ void NodeCore::PublishLeader(RaftId leader_id, const char* leader_address) {
     std::lock_guard lock(view_->mu);
     view_->leader = leader;
   }
-  Log(leader ? "leader is n" + std::to_string(leader->id) + " at " + leader->address
+  // Raft ids, not node names: a recovered node starts a new configuration
+  // under a new raft id, so "n<id>" would name the wrong node.
+  Log(leader ? "leader is raft id " + std::to_string(leader->id) + " at " + leader->address
              : std::string("no known leader"));
 }
 
@@ -202,12 +204,12 @@ void NodeCore::PublishVoters() {
   }
   std::sort(published_voters_.begin(), published_voters_.end());
   std::string names;
-  for (RaftId id : published_voters_) names += (names.empty() ? "n" : ", n") + std::to_string(id);
+  for (RaftId id : published_voters_) names += (names.empty() ? "" : ", ") + std::to_string(id);
   {
     std::lock_guard lock(view_->mu);
     view_->voters = published_voters_;
   }
-  if (!names.empty()) Log("voters: " + names);
+  if (!names.empty()) Log("voters (raft ids): " + names);
 }
 
 // raft 0.15 appends no entry when a leader is elected, so entries committed

@@ -72,13 +72,19 @@ class Step {
 
 std::string NodeId(int i) { return "n" + std::to_string(i); }
 
-// Lines of the node's log that tell the recovery's story.
-void ShowRecoveryLog(const fs::path& log) {
+// The node's log size in bytes (0 when it does not exist yet).
+std::uintmax_t LogSize(const fs::path& log) {
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(log, ec);
+  return ec ? 0 : size;
+}
+
+// The lines that tell the recovery's story, among those the recovery run
+// appended to the node's log after `offset_bytes` (the log's size before it).
+void ShowRecoveryLog(const fs::path& log, std::uintmax_t offset_bytes) {
   std::ifstream in(log);
-  bool recovering = false;
+  in.seekg(static_cast<std::streamoff>(offset_bytes));
   for (std::string line; std::getline(in, line);) {
-    if (line.find("kept the previous") != std::string::npos) recovering = true;
-    if (!recovering) continue;
     for (const char* key : {"unsealed", "replay:", "recovered:", "sealed ledger", "started service"}) {
       if (line.find(key) != std::string::npos) {
         std::cout << "   | " << line << "\n";
@@ -186,8 +192,11 @@ class Demo {
   int Recover() {
     recovered_ = NodeId(a_.nodes >= 2 ? 2 : 1);
     Step step("4. restart " + recovered_ + " on the same (virtual) chip with --recover");
-    if (auto s = cluster_->StartRecovery(recovered_); !s) return Fail(s.error().ToString());
-    ShowRecoveryLog(cluster_->node(recovered_).log_path);
+    const fs::path log = cluster_->node(recovered_).log_path;
+    const std::uintmax_t log_before_bytes = LogSize(log);
+    const auto recovered = cluster_->StartRecovery(recovered_);
+    ShowRecoveryLog(log, log_before_bytes);
+    if (!recovered) return Fail(recovered.error().ToString());
     step.Done(recovered_ + " unsealed the ledger secret locally, replayed and verified the ledger, "
               "and started a new service");
     return kExitOk;

@@ -231,8 +231,10 @@ std::string AuditToText(const LedgerAudit& a) {
   }
   out << "last recovery    ";
   if (a.last_recovery) {
-    out << a.last_recovery->method << " by " << a.last_recovery->recovering_identity << " from service "
-        << a.last_recovery->previous_service_id << " (record at version " << a.last_recovery->at_version << ")\n";
+    const LastRecoveryInfo& r = *a.last_recovery;
+    out << r.method << " by " << r.recovering_identity << " at version " << r.at_version << ": secret "
+        << r.ledger_secret_version << " from the record at version " << r.recovered_at_version
+        << " of service " << r.previous_service_id << "\n";
   } else {
     out << "none (never recovered)\n";
   }

@@ -1,8 +1,6 @@
 #include "kvstore_adapter/reference_host/node/node_service.h"
 
-#include <cerrno>
 #include <chrono>
-#include <system_error>
 
 #include "kvstore_adapter/ledger/public/ledger_files.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
@@ -292,7 +290,6 @@ v1::Response NodeService::SetStatus(const std::string& node_id, bool retire) {
 void NodeService::AwaitApplied(const pb::NodeInfo& node, Version version) {
   constexpr auto kBudget = std::chrono::seconds(5);
   constexpr auto kPause = std::chrono::milliseconds(20);
-  const std::string refused = std::error_code(ECONNREFUSED, std::generic_category()).message();
   rpc::RpcClient client(node.rpc_address(), {.connect_timeout_ms = 500, .request_timeout_ms = 1000,
                                              .max_redirects = 0});
   const auto deadline = std::chrono::steady_clock::now() + kBudget;
@@ -304,7 +301,7 @@ void NodeService::AwaitApplied(const pb::NodeInfo& node, Version version) {
                 std::to_string(version) + ")");
       return;
     }
-    if (!status && status.error().message.find(refused) != std::string::npos) {
+    if (!status && rpc::IsConnectionRefused(status.error())) {
       why = "it is down: " + status.error().message;
       break;
     }

@@ -1,9 +1,11 @@
 #include "kvstore_adapter/reference_host/rpc/public/rpc_client.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <mutex>
 #include <utility>
 
+#include "kvstore_adapter/reference_host/rpc/address.h"
 #include "kvstore_adapter/reference_host/rpc/message_io.h"
 #include "kvstore_adapter/reference_host/rpc/public/status_convert.h"
 #include "kvstore_adapter/reference_host/rpc/request_id.h"
@@ -271,6 +273,12 @@ bool IsMutatingRequest(const v1::Request& request) {
     case v1::Request::BODY_NOT_SET: return false;
   }
   return false;
+}
+
+bool IsConnectionRefused(const kv::Error& error) {
+  // Transport errors carry the errno text (tcp.cc, framing.cc).
+  static const std::string refused = ErrnoText(ECONNREFUSED);
+  return error.code == kv::ErrorCode::kUnavailable && error.message.find(refused) != std::string::npos;
 }
 
 }  // namespace ledgerseal::rpc

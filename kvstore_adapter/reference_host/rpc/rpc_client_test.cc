@@ -214,6 +214,12 @@ TEST(RpcClient, WrapperRejectsAMismatchedBody) {
   EXPECT_EQ(put.error().message, "the node answered with body status_response, expected put");
 }
 
+TEST(RpcClient, OnlyARefusedConnectionCountsAsRefused) {
+  EXPECT_TRUE(IsConnectionRefused({kv::ErrorCode::kUnavailable, "connecting to h:1: Connection refused"}));
+  EXPECT_FALSE(IsConnectionRefused({kv::ErrorCode::kUnavailable, "connecting to h:1: timed out after 5 ms"}));
+  EXPECT_FALSE(IsConnectionRefused({kv::ErrorCode::kInternal, "Connection refused"}));
+}
+
 TEST(RpcClient, InvalidOptionsAreRefused) {
   RpcClient client("127.0.0.1:1", {.request_timeout_ms = 0});
   auto status = client.GetStatus();
@@ -371,6 +377,7 @@ TEST(RpcClient, ReconnectsAfterTheServerRestartsOnTheSamePort) {
   EXPECT_NE(down.error().message.find(address), std::string::npos) << down.error().message;
   EXPECT_NE(down.error().message.find("Connection refused"), std::string::npos)
       << down.error().message;
+  EXPECT_TRUE(IsConnectionRefused(down.error())) << down.error().message;
   MemoryHandler third("n3");
   server = MustStart(&third, address);
   ASSERT_NE(server, nullptr);

@@ -71,6 +71,11 @@ class RpcClient {
 // request_id). Pure.
 bool IsMutatingRequest(const v1::Request& request);
 
+// True if `error` (from Call) says the node refused the connection: nothing
+// listens at its address, so it is down (unlike a timeout, which may be a
+// slow node). Pure.
+bool IsConnectionRefused(const kv::Error& error);
+
 }  // namespace ledgerseal::rpc
 
 #endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RPC_PUBLIC_RPC_CLIENT_H_

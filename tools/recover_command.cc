@@ -97,8 +97,12 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
   if (config->insecure_test_secret_file) {
     std::cerr << "ledgerseal recover: WARNING: INSECURE test secret file " << *config->insecure_test_secret_file
               << " may supply the secret\n";
-    (void)hooks.AddRecoveryHook("insecure-test-secret-file",
-                                std::make_shared<kv::FileSecretRecoveryHook>(*config->insecure_test_secret_file));
+    auto added = hooks.AddRecoveryHook(
+        "insecure-test-secret-file", std::make_shared<kv::FileSecretRecoveryHook>(*config->insecure_test_secret_file));
+    if (!added) {
+      std::cerr << "ledgerseal recover: " << added.error().ToString() << "\n";
+      return kExitFailure;
+    }
   }
   const fs::path into = parsed->into.empty() ? DefaultTarget(config->data_dir) : parsed->into;
   if (fs::exists(into)) {

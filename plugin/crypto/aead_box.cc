@@ -18,8 +18,9 @@ CryptoResult<AeadBox> SealAeadBox(RandomSource& random, std::span<const uint8_t>
   if (auto s = random.Fill(iv); !s) return std::unexpected(s.error());
   AeadBox box;
   box.ciphertext.assign(plaintext.size(), '\0');
-  auto sealed = Aes256GcmSeal(std::span(reinterpret_cast<uint8_t*>(box.ciphertext.data()), box.ciphertext.size()), tag, key.first<kAes256KeyBytes>(), iv,
-                              plaintext, aad);
+  const std::span<uint8_t> ciphertext(reinterpret_cast<uint8_t*>(box.ciphertext.data()),
+                                      box.ciphertext.size());
+  auto sealed = Aes256GcmSeal(ciphertext, tag, key.first<kAes256KeyBytes>(), iv, plaintext, aad);
   if (!sealed) return std::unexpected(sealed.error());
   box.iv.assign(iv.begin(), iv.end());
   box.tag.assign(tag.begin(), tag.end());

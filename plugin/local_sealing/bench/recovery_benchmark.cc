@@ -145,8 +145,8 @@ void BM_RawLoad(benchmark::State& state) {
     (void)kv::RecoverLedger(options, secrets);
   }
   (void)(*view)->ForEach(1, [&](kv::Version, kv::ByteView bytes) {
-    auto pub = kv::entry::DecodePublic(bytes);
-    decoded.push_back(kv::entry::DecodeAndVerify(bytes, *secrets.Get(pub->header.ledger_secret_version))->writes);
+    auto entry = kv::entry::DecodeAndVerifyWith(bytes, [&](uint64_t v) { return secrets.Get(v); });
+    decoded.push_back(std::move(entry->writes));
     return true;
   });
   const auto key = StoreKey();

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "kvstore_adapter/ledger/public/ledger_files.h"
+#include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
 #include "plugin/local_sealing/public/local_sealing.h"
 #include "plugin/public/sealing_format.h"
@@ -92,22 +93,19 @@ kv::Status EditSharesRecord(const fs::path& dir,
 }
 
 std::optional<sealing::v1::SealedShares> SharesRecord(const fs::path& dir, int n) {
-  std::optional<sealing::v1::SealedShares> found;
-  int seen = 0;
   auto entries = ReadAll(dir);
   if (!entries) return std::nullopt;
-  for (size_t i = entries->bytes.size(); i-- > 0 && !found;) {
-    std::string copy = entries->bytes[i];
-    EditPublicWrites(copy, [&](pb::WriteSet& writes) {
-      auto* w = FindWrite(writes, sealing::kSharesTable, sealing::kSharesKey);
-      if (w != nullptr && seen++ == n) {
-        found.emplace();
-        found->ParseFromString(w->value());
-      }
-      return false;
-    });
+  int seen = 0;
+  for (size_t i = entries->bytes.size(); i-- > 0;) {
+    auto view = kv::entry::DecodePublic(kv::AsBytes(entries->bytes[i]));
+    if (!view) return std::nullopt;
+    const auto* value = view->public_writes.Find(sealing::kSharesTable, kv::AsBytes(sealing::kSharesKey));
+    if (value == nullptr || !value->has_value() || seen++ != n) continue;
+    sealing::v1::SealedShares record;
+    if (!record.ParseFromArray((*value)->data(), static_cast<int>((*value)->size()))) return std::nullopt;
+    return record;
   }
-  return found;
+  return std::nullopt;
 }
 
 kv::Status FlipRecoveryKeyRecord(const fs::path& dir, const std::string& identity) {

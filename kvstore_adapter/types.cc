@@ -13,15 +13,4 @@ bool IsValidTableName(std::string_view name) {
   return true;
 }
 
-std::string ToHex(ByteView bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0xf]);
-  }
-  return out;
-}
-
 }  // namespace ledgerseal::kv

@@ -21,7 +21,7 @@ std::string_view ErrorCodeName(DerivedKeyErrorCode code) {
   return "unknown";
 }
 
-std::expected<void, DerivedKeyError> ValidateRequest(const DerivedKeyRequest& request) {
+base::Expected<void, DerivedKeyError> ValidateRequest(const DerivedKeyRequest& request) {
   if ((request.guest_field_select & ~kAllFieldSelectBits) != 0) {
     return Fail(DerivedKeyErrorCode::kInvalidRequest,
                 "guest_field_select " + HexNumber(request.guest_field_select) +

@@ -11,7 +11,7 @@
 
 namespace ledgerseal::snp {
 
-// `return Fail(code, "...")` from any function returning std::expected<T, DerivedKeyError>.
+// `return Fail(code, "...")` from any function returning base::Expected<T, DerivedKeyError>.
 inline std::unexpected<DerivedKeyError> Fail(DerivedKeyErrorCode code, std::string message) {
   return std::unexpected(DerivedKeyError{code, std::move(message)});
 }

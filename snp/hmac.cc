@@ -26,7 +26,7 @@ std::unexpected<DerivedKeyError> OpenSslFailure(const char* step) {
               std::string("HMAC: OpenSSL ") + step + " failed");
 }
 
-std::expected<void, DerivedKeyError> Compute(std::span<uint8_t> out, HmacDigest digest,
+base::Expected<void, DerivedKeyError> Compute(std::span<uint8_t> out, HmacDigest digest,
                                              std::span<const uint8_t> key,
                                              std::span<const uint8_t> message) {
   const size_t digest_size = digest == HmacDigest::kSha256 ? 32 : 64;
@@ -59,7 +59,7 @@ std::expected<void, DerivedKeyError> Compute(std::span<uint8_t> out, HmacDigest 
 
 }  // namespace
 
-std::expected<void, DerivedKeyError> Hmac(std::span<uint8_t> out, HmacDigest digest,
+base::Expected<void, DerivedKeyError> Hmac(std::span<uint8_t> out, HmacDigest digest,
                                           std::span<const uint8_t> key,
                                           std::span<const uint8_t> message) {
   auto result = Compute(out, digest, key, message);

@@ -16,7 +16,7 @@ enum class HmacDigest { kSha256, kSha512 };
 // digest size (32 or 64 bytes). Intermediate state is freed by OpenSSL
 // (EVP_MAC_CTX_free cleanses it). Errors: kPlatformStateError if OpenSSL
 // fails or `out` has the wrong size; `out` is then zeroed. Thread-safe.
-std::expected<void, DerivedKeyError> Hmac(std::span<uint8_t> out, HmacDigest digest,
+base::Expected<void, DerivedKeyError> Hmac(std::span<uint8_t> out, HmacDigest digest,
                                           std::span<const uint8_t> key,
                                           std::span<const uint8_t> message);
 

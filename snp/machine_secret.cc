@@ -48,7 +48,7 @@ std::string ModeText(mode_t mode) {
   return text;
 }
 
-std::expected<void, DerivedKeyError> ReadSecret(std::span<uint8_t, kMachineSecretSize> out, int fd,
+base::Expected<void, DerivedKeyError> ReadSecret(std::span<uint8_t, kMachineSecretSize> out, int fd,
                                                 const std::filesystem::path& path) {
   struct stat info {};
   if (::fstat(fd, &info) != 0) return StateError(path, "cannot stat: " + ErrnoText(errno));
@@ -74,7 +74,7 @@ std::expected<void, DerivedKeyError> ReadSecret(std::span<uint8_t, kMachineSecre
   return {};
 }
 
-std::expected<void, DerivedKeyError> WriteAll(int fd, std::span<const uint8_t> bytes,
+base::Expected<void, DerivedKeyError> WriteAll(int fd, std::span<const uint8_t> bytes,
                                               const std::filesystem::path& path) {
   size_t done = 0;
   while (done < bytes.size()) {
@@ -86,7 +86,7 @@ std::expected<void, DerivedKeyError> WriteAll(int fd, std::span<const uint8_t> b
   return {};
 }
 
-std::expected<std::filesystem::path, DerivedKeyError> UniqueTempPath(
+base::Expected<std::filesystem::path, DerivedKeyError> UniqueTempPath(
     const std::filesystem::path& path) {
   std::array<uint8_t, 8> nonce{};
   if (RAND_bytes(nonce.data(), nonce.size()) != 1) {
@@ -98,7 +98,7 @@ std::expected<std::filesystem::path, DerivedKeyError> UniqueTempPath(
 }
 
 // Writes a fresh random secret to a private temporary file.
-std::expected<void, DerivedKeyError> WriteFreshSecretFile(const std::filesystem::path& temp_path,
+base::Expected<void, DerivedKeyError> WriteFreshSecretFile(const std::filesystem::path& temp_path,
                                                           const std::filesystem::path& path) {
   const ScopedFd fd(::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
                            kSecretFileMode));
@@ -112,7 +112,7 @@ std::expected<void, DerivedKeyError> WriteFreshSecretFile(const std::filesystem:
   std::array<uint8_t, kMachineSecretSize> secret{};
   const bool random_ok = RAND_priv_bytes(secret.data(), secret.size()) == 1;
   auto written = random_ok ? WriteAll(fd.get(), secret, path)
-                           : std::expected<void, DerivedKeyError>(
+                           : base::Expected<void, DerivedKeyError>(
                                  StateError(path, "RAND_priv_bytes failed"));
   OPENSSL_cleanse(secret.data(), secret.size());
   if (!written) return written;
@@ -122,7 +122,7 @@ std::expected<void, DerivedKeyError> WriteFreshSecretFile(const std::filesystem:
 
 // Creates `path` holding a fresh secret unless it already exists (then
 // leaves it alone: someone else won the race, and their secret stands).
-std::expected<void, DerivedKeyError> CreateSecretFileIfAbsent(const std::filesystem::path& path) {
+base::Expected<void, DerivedKeyError> CreateSecretFileIfAbsent(const std::filesystem::path& path) {
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) return StateError(path, "cannot create its directory: " + ec.message());
@@ -142,7 +142,7 @@ std::expected<void, DerivedKeyError> CreateSecretFileIfAbsent(const std::filesys
 
 }  // namespace
 
-std::expected<void, DerivedKeyError> LoadOrCreateMachineSecret(
+base::Expected<void, DerivedKeyError> LoadOrCreateMachineSecret(
     std::span<uint8_t, kMachineSecretSize> out, const std::filesystem::path& path) {
   std::ranges::fill(out, uint8_t{0});
   if (path.empty()) {

@@ -27,7 +27,7 @@ inline constexpr size_t kMachineSecretSize = 32;
 // file, is accessible by group or others, is not exactly 32 bytes, or cannot
 // be created or read. On error `out` is zeroed. Safe to call concurrently,
 // also from several processes.
-std::expected<void, DerivedKeyError> LoadOrCreateMachineSecret(
+base::Expected<void, DerivedKeyError> LoadOrCreateMachineSecret(
     std::span<uint8_t, kMachineSecretSize> out, const std::filesystem::path& path);
 
 }  // namespace ledgerseal::snp

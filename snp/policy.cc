@@ -29,7 +29,7 @@ std::unexpected<DerivedKeyError> PolicyError(std::string_view text, const std::s
               "policy \"" + std::string(text) + "\" " + why + "; " + ValidChoices());
 }
 
-std::expected<uint64_t, DerivedKeyError> ParseRawBits(std::string_view text) {
+base::Expected<uint64_t, DerivedKeyError> ParseRawBits(std::string_view text) {
   std::string_view digits = text.substr(kRawPolicyPrefix.size());
   int base = 10;
   if (digits.starts_with("0x") || digits.starts_with("0X")) {
@@ -56,7 +56,7 @@ std::expected<uint64_t, DerivedKeyError> ParseRawBits(std::string_view text) {
 
 std::span<const PolicyPreset> PolicyPresets() { return kPresets; }
 
-std::expected<uint64_t, DerivedKeyError> ParsePolicy(std::string_view text) {
+base::Expected<uint64_t, DerivedKeyError> ParsePolicy(std::string_view text) {
   for (const auto& preset : kPresets) {
     if (text == preset.name) return preset.field_select;
   }

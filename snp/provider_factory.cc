@@ -9,15 +9,15 @@ namespace {
 
 // Widens expected<unique_ptr<Derived>> to expected<unique_ptr<DerivedKeyProvider>>.
 template <typename Provider>
-std::expected<std::unique_ptr<DerivedKeyProvider>, DerivedKeyError> Widen(
-    std::expected<std::unique_ptr<Provider>, DerivedKeyError> opened) {
+base::Expected<std::unique_ptr<DerivedKeyProvider>, DerivedKeyError> Widen(
+    base::Expected<std::unique_ptr<Provider>, DerivedKeyError> opened) {
   if (!opened) return std::unexpected(std::move(opened.error()));
   return std::unique_ptr<DerivedKeyProvider>(std::move(*opened));
 }
 
 }  // namespace
 
-std::expected<std::unique_ptr<DerivedKeyProvider>, DerivedKeyError> MakeProvider(
+base::Expected<std::unique_ptr<DerivedKeyProvider>, DerivedKeyError> MakeProvider(
     std::string_view platform, const VirtualPlatformOptions& virtual_options,
     const SevGuestOptions& sev_guest_options) {
   if (platform == kSevGuestPlatformName) return Widen(SevGuestProvider::Open(sev_guest_options));

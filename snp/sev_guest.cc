@@ -46,7 +46,7 @@ std::string OpenFailureMessage(const std::string& path, int errno_value) {
 
 }  // namespace
 
-std::expected<std::unique_ptr<GuestDevice>, DerivedKeyError> OpenGuestDevice(std::string_view path) {
+base::Expected<std::unique_ptr<GuestDevice>, DerivedKeyError> OpenGuestDevice(std::string_view path) {
   const std::string path_string(path);
   const int fd = ::open(path_string.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) {
@@ -55,7 +55,7 @@ std::expected<std::unique_ptr<GuestDevice>, DerivedKeyError> OpenGuestDevice(std
   return std::make_unique<FileGuestDevice>(fd);
 }
 
-std::expected<std::unique_ptr<SevGuestProvider>, DerivedKeyError> SevGuestProvider::Open(
+base::Expected<std::unique_ptr<SevGuestProvider>, DerivedKeyError> SevGuestProvider::Open(
     const SevGuestOptions& options) {
   if (options.report_vmpl > kMaxVmpl) {
     return Fail(DerivedKeyErrorCode::kInvalidRequest,
@@ -69,14 +69,14 @@ std::expected<std::unique_ptr<SevGuestProvider>, DerivedKeyError> SevGuestProvid
 SevGuestProvider::SevGuestProvider(std::unique_ptr<GuestDevice> device, uint32_t report_vmpl)
     : device_(std::move(device)), report_vmpl_(report_vmpl) {}
 
-std::expected<DerivedKey, DerivedKeyError> SevGuestProvider::GetDerivedKey(
+base::Expected<DerivedKey, DerivedKeyError> SevGuestProvider::GetDerivedKey(
     const DerivedKeyRequest& request) const {
   // Per-call buffer (not a member): concurrent calls must not share it.
   std::array<uint8_t, sev_guest_protocol::kKeyResponseSize> response{};
   return sev_guest_protocol::RequestDerivedKey(response, *device_, request);
 }
 
-std::expected<uint64_t, DerivedKeyError> SevGuestProvider::CommittedTcb() const {
+base::Expected<uint64_t, DerivedKeyError> SevGuestProvider::CommittedTcb() const {
   return sev_guest_protocol::RequestCommittedTcb(*device_, report_vmpl_);
 }
 

@@ -109,7 +109,7 @@ snp_derived_key_req EncodeKeyRequest(const DerivedKeyRequest& request) {
   return encoded;
 }
 
-std::expected<DerivedKey, DerivedKeyError> ParseKeyResponse(
+base::Expected<DerivedKey, DerivedKeyError> ParseKeyResponse(
     std::span<const uint8_t, kKeyResponseSize> response) {
   const auto status = LoadLittleEndian<uint32_t>(response, kKeyResponseStatusOffset);
   if (status != 0) {
@@ -127,7 +127,7 @@ std::expected<DerivedKey, DerivedKeyError> ParseKeyResponse(
   return DerivedKey(key);
 }
 
-std::expected<uint64_t, DerivedKeyError> ParseCommittedTcb(std::span<const uint8_t> response) {
+base::Expected<uint64_t, DerivedKeyError> ParseCommittedTcb(std::span<const uint8_t> response) {
   if (response.size() < kReportResponseReportOffset + kReportMinSize) {
     return Fail(DerivedKeyErrorCode::kMalformedResponse,
                 "SNP_GET_REPORT: response buffer of " + std::to_string(response.size()) +
@@ -157,7 +157,7 @@ std::expected<uint64_t, DerivedKeyError> ParseCommittedTcb(std::span<const uint8
   return LoadLittleEndian<uint64_t>(report, kReportCommittedTcbOffset);
 }
 
-std::expected<void, DerivedKeyError> CheckIoctlOutcome(std::string_view what, int errno_value,
+base::Expected<void, DerivedKeyError> CheckIoctlOutcome(std::string_view what, int errno_value,
                                                       uint64_t exitinfo2) {
   const auto fw_error = static_cast<uint32_t>(exitinfo2 & 0xffffffffu);
   const auto vmm_error = static_cast<uint32_t>(exitinfo2 >> SNP_GUEST_VMM_ERR_SHIFT);
@@ -182,7 +182,7 @@ std::expected<void, DerivedKeyError> CheckIoctlOutcome(std::string_view what, in
               name + ": ioctl failed: " + ErrnoText(errno_value) + hint + "; " + codes);
 }
 
-std::expected<DerivedKey, DerivedKeyError> RequestDerivedKey(
+base::Expected<DerivedKey, DerivedKeyError> RequestDerivedKey(
     std::span<uint8_t, kKeyResponseSize> response_scratch, const GuestDevice& device,
     const DerivedKeyRequest& request) {
   const ScopedCleanse wipe_response(response_scratch);
@@ -199,7 +199,7 @@ std::expected<DerivedKey, DerivedKeyError> RequestDerivedKey(
   return ParseKeyResponse(response_scratch);
 }
 
-std::expected<uint64_t, DerivedKeyError> RequestCommittedTcb(const GuestDevice& device,
+base::Expected<uint64_t, DerivedKeyError> RequestCommittedTcb(const GuestDevice& device,
                                                              uint32_t report_vmpl) {
   snp_report_req encoded{};
   encoded.vmpl = report_vmpl;

@@ -47,13 +47,13 @@ snp_derived_key_req EncodeKeyRequest(const DerivedKeyRequest& request);
 // Decodes MSG_KEY_RSP. Does not wipe `response` (the caller does).
 // Errors: kFirmwareError for a non-zero STATUS; kMalformedResponse when the
 // status says success but the key field is all zero (nothing was written).
-std::expected<DerivedKey, DerivedKeyError> ParseKeyResponse(
+base::Expected<DerivedKey, DerivedKeyError> ParseKeyResponse(
     std::span<const uint8_t, kKeyResponseSize> response);
 
 // COMMITTED_TCB from a MSG_REPORT_RSP held in `response` (the whole
 // snp_report_resp buffer). Errors: kFirmwareError (STATUS), kMalformedResponse
 // (REPORT_SIZE below kReportMinSize or beyond the buffer, report version < 2).
-std::expected<uint64_t, DerivedKeyError> ParseCommittedTcb(std::span<const uint8_t> response);
+base::Expected<uint64_t, DerivedKeyError> ParseCommittedTcb(std::span<const uint8_t> response);
 
 // Classifies the outcome of a guest-request ioctl named `what`:
 // errno_value == 0 with exitinfo2 == 0 → success; errno_value != 0 with a
@@ -61,20 +61,20 @@ std::expected<uint64_t, DerivedKeyError> ParseCommittedTcb(std::span<const uint8
 // errno_value != 0 → kIoctlFailed (with vmm_error from exitinfo2[63:32]);
 // errno_value == 0 with a firmware error → kMalformedResponse. Every message
 // carries errno, fw_error and vmm_error.
-std::expected<void, DerivedKeyError> CheckIoctlOutcome(std::string_view what, int errno_value,
+base::Expected<void, DerivedKeyError> CheckIoctlOutcome(std::string_view what, int errno_value,
                                                       uint64_t exitinfo2);
 
 // One SNP_GET_DERIVED_KEY exchange with `response_scratch` as the driver's
 // response buffer. `response_scratch` is wiped (OPENSSL_cleanse) before
 // returning on every path. Errors: ValidateRequest, CheckIoctlOutcome,
 // ParseKeyResponse.
-std::expected<DerivedKey, DerivedKeyError> RequestDerivedKey(
+base::Expected<DerivedKey, DerivedKeyError> RequestDerivedKey(
     std::span<uint8_t, kKeyResponseSize> response_scratch, const GuestDevice& device,
     const DerivedKeyRequest& request);
 
 // One SNP_GET_REPORT exchange (zero user data, VMPL `report_vmpl`), returning
 // the report's COMMITTED_TCB. Errors: CheckIoctlOutcome, ParseCommittedTcb.
-std::expected<uint64_t, DerivedKeyError> RequestCommittedTcb(const GuestDevice& device,
+base::Expected<uint64_t, DerivedKeyError> RequestCommittedTcb(const GuestDevice& device,
                                                              uint32_t report_vmpl);
 
 }  // namespace ledgerseal::snp::sev_guest_protocol

@@ -99,7 +99,7 @@ TEST(EncodeKeyRequestTest, EveryFieldLandsAtItsAbiOffset) {
 // ------------------------------------------------------- RequestDerivedKey
 
 struct Exchange {
-  std::expected<DerivedKey, DerivedKeyError> result;
+  base::Expected<DerivedKey, DerivedKeyError> result;
   std::array<uint8_t, proto::kKeyResponseSize> scratch_after{};
   int calls = 0;
 };

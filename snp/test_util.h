@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "base/hex.h"
+#include "base/testing/test_dir.h"
+
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -12,26 +15,9 @@
 
 namespace ledgerseal::snp::testing {
 
-// A fresh, empty directory for the running test, under $TEST_TMPDIR.
-inline std::filesystem::path TestDir() {
-  const char* root = std::getenv("TEST_TMPDIR");
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir = std::filesystem::path(root ? root : "/tmp") /
-                              (std::string(info->test_suite_name()) + "." + info->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-inline std::string Hex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (uint8_t b : bytes) {
-    hex.push_back(kDigits[b >> 4]);
-    hex.push_back(kDigits[b & 0xf]);
-  }
-  return hex;
-}
+// The project's test-directory helper and hex codec.
+using ::ledgerseal::testing::TestDir;
+inline std::string Hex(std::span<const uint8_t> bytes) { return base::ToHex(bytes); }
 
 }  // namespace ledgerseal::snp::testing
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <span>
 
+#include "base/hex.h"
 #include "snp/error_util.h"
 
 namespace ledgerseal::snp {
@@ -26,26 +27,8 @@ std::unexpected<DerivedKeyError> FieldError(std::string_view key, const std::str
               "virtual launch JSON: \"" + std::string(key) + "\" " + what);
 }
 
-std::string ToHex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (uint8_t b : bytes) {
-    hex.push_back(kDigits[b >> 4]);
-    hex.push_back(kDigits[b & 0xf]);
-  }
-  return hex;
-}
-
-int HexDigitValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 template <size_t N>
-std::expected<std::array<uint8_t, N>, DerivedKeyError> ParseHexBytes(std::string_view key,
+base::Expected<std::array<uint8_t, N>, DerivedKeyError> ParseHexBytes(std::string_view key,
                                                                      const json& value) {
   if (!value.is_string()) return FieldError(key, "must be a hex string");
   const auto& text = value.get_ref<const std::string&>();
@@ -54,20 +37,17 @@ std::expected<std::array<uint8_t, N>, DerivedKeyError> ParseHexBytes(std::string
                                std::to_string(N) + " bytes), got " +
                                std::to_string(text.size()) + " characters");
   }
+  const auto decoded = base::FromHex(text);
+  if (!decoded) return FieldError(key, "contains a non-hex character");
   std::array<uint8_t, N> bytes{};
-  for (size_t i = 0; i < N; ++i) {
-    const int high = HexDigitValue(text[2 * i]);
-    const int low = HexDigitValue(text[2 * i + 1]);
-    if (high < 0 || low < 0) return FieldError(key, "contains a non-hex character");
-    bytes[i] = static_cast<uint8_t>(high << 4 | low);
-  }
+  std::copy(decoded->begin(), decoded->end(), bytes.begin());
   return bytes;
 }
 
 // A JSON number, or a "0x..." string: u64 values such as TCB versions are
 // conventionally written in hex, and exceed what some JSON tools keep exact.
 template <typename T>
-std::expected<T, DerivedKeyError> ParseUnsigned(std::string_view key, const json& value,
+base::Expected<T, DerivedKeyError> ParseUnsigned(std::string_view key, const json& value,
                                                 bool allow_hex_string) {
   uint64_t parsed = 0;
   if (value.is_number_unsigned()) {
@@ -93,13 +73,13 @@ std::expected<T, DerivedKeyError> ParseUnsigned(std::string_view key, const json
 
 // Assigns the parsed value to `out`, or returns the error.
 template <typename T>
-std::expected<void, DerivedKeyError> Assign(T& out, std::expected<T, DerivedKeyError> parsed) {
+base::Expected<void, DerivedKeyError> Assign(T& out, base::Expected<T, DerivedKeyError> parsed) {
   if (!parsed) return std::unexpected(std::move(parsed.error()));
   out = std::move(*parsed);
   return {};
 }
 
-std::expected<void, DerivedKeyError> ParseField(VirtualLaunch& out, std::string_view key,
+base::Expected<void, DerivedKeyError> ParseField(VirtualLaunch& out, std::string_view key,
                                                 const json& value) {
   if (key == kMeasurement) return Assign(out.measurement, ParseHexBytes<48>(key, value));
   if (key == kGuestPolicy) return Assign(out.guest_policy, ParseUnsigned<uint64_t>(key, value, true));
@@ -122,7 +102,7 @@ std::expected<void, DerivedKeyError> ParseField(VirtualLaunch& out, std::string_
                          "image_id, guest_svn, committed_tcb, vmpl, chip_id)");
 }
 
-std::expected<VirtualLaunch, DerivedKeyError> ParseObject(const json& document) {
+base::Expected<VirtualLaunch, DerivedKeyError> ParseObject(const json& document) {
   if (!document.is_object()) {
     return Fail(DerivedKeyErrorCode::kPlatformStateError,
                 "virtual launch JSON: the document must be a JSON object");
@@ -136,7 +116,7 @@ std::expected<VirtualLaunch, DerivedKeyError> ParseObject(const json& document) 
 
 }  // namespace
 
-std::expected<VirtualLaunch, DerivedKeyError> ParseVirtualLaunchJson(std::string_view json_text) {
+base::Expected<VirtualLaunch, DerivedKeyError> ParseVirtualLaunchJson(std::string_view json_text) {
   // nlohmann throws on type misuse; nothing may escape this public API.
   try {
     const json document = json::parse(json_text, /*cb=*/nullptr, /*allow_exceptions=*/false);
@@ -153,14 +133,14 @@ std::expected<VirtualLaunch, DerivedKeyError> ParseVirtualLaunchJson(std::string
 
 std::string VirtualLaunchToJson(const VirtualLaunch& launch) {
   json document = json::object();
-  document[kMeasurement] = ToHex(launch.measurement);
+  document[kMeasurement] = base::ToHex(launch.measurement);
   document[kGuestPolicy] = HexNumber(launch.guest_policy);
-  document[kFamilyId] = ToHex(launch.family_id);
-  document[kImageId] = ToHex(launch.image_id);
+  document[kFamilyId] = base::ToHex(launch.family_id);
+  document[kImageId] = base::ToHex(launch.image_id);
   document[kGuestSvn] = launch.guest_svn;
   document[kCommittedTcb] = HexNumber(launch.committed_tcb);
   document[kVmpl] = launch.vmpl;
-  if (launch.chip_id) document[kChipId] = ToHex(*launch.chip_id);
+  if (launch.chip_id) document[kChipId] = base::ToHex(*launch.chip_id);
   return document.dump(2);
 }
 

@@ -57,7 +57,7 @@ std::vector<uint8_t> EncodeDerivationInput(const DerivedKeyRequest& request,
 }
 
 // The rules the firmware applies to MSG_KEY_REQ beyond ValidateRequest.
-std::expected<void, DerivedKeyError> CheckAgainstLaunch(const DerivedKeyRequest& request,
+base::Expected<void, DerivedKeyError> CheckAgainstLaunch(const DerivedKeyRequest& request,
                                                         const VirtualLaunch& launch) {
   if (auto valid = ValidateRequest(request); !valid) return valid;
   if (request.vmpl < launch.vmpl) {
@@ -81,7 +81,7 @@ std::expected<void, DerivedKeyError> CheckAgainstLaunch(const DerivedKeyRequest&
 
 }  // namespace
 
-std::expected<std::unique_ptr<VirtualProvider>, DerivedKeyError> VirtualProvider::Open(
+base::Expected<std::unique_ptr<VirtualProvider>, DerivedKeyError> VirtualProvider::Open(
     const VirtualPlatformOptions& options) {
   std::array<uint8_t, kMachineSecretSize> secret{};
   auto loaded = LoadOrCreateMachineSecret(secret, options.machine_secret_path);
@@ -91,7 +91,7 @@ std::expected<std::unique_ptr<VirtualProvider>, DerivedKeyError> VirtualProvider
   return provider;
 }
 
-std::expected<std::unique_ptr<VirtualProvider>, DerivedKeyError> VirtualProvider::FromSecret(
+base::Expected<std::unique_ptr<VirtualProvider>, DerivedKeyError> VirtualProvider::FromSecret(
     std::span<const uint8_t, kMachineSecretSize> machine_secret, const VirtualLaunch& launch) {
   if (launch.vmpl > kMaxVmpl) {
     return Fail(DerivedKeyErrorCode::kPlatformStateError,
@@ -118,7 +118,7 @@ VirtualProvider::~VirtualProvider() {
   OPENSSL_cleanse(machine_secret_.data(), machine_secret_.size());
 }
 
-std::expected<DerivedKey, DerivedKeyError> VirtualProvider::GetDerivedKey(
+base::Expected<DerivedKey, DerivedKeyError> VirtualProvider::GetDerivedKey(
     const DerivedKeyRequest& request) const {
   if (auto allowed = CheckAgainstLaunch(request, launch_); !allowed) {
     return std::unexpected(std::move(allowed.error()));
@@ -132,7 +132,7 @@ std::expected<DerivedKey, DerivedKeyError> VirtualProvider::GetDerivedKey(
   return key;
 }
 
-std::expected<uint64_t, DerivedKeyError> VirtualProvider::CommittedTcb() const {
+base::Expected<uint64_t, DerivedKeyError> VirtualProvider::CommittedTcb() const {
   return launch_.committed_tcb;
 }
 

@@ -10,7 +10,7 @@
 #include "kvstore_adapter/reference_host/recovery/public/file_secret_hook.h"
 #include "kvstore_adapter/reference_host/recovery/public/recover_ledger.h"
 #include "kvstore_adapter/store/public/store.h"
-#include "plugin/crypto/public/random_source.h"
+#include "crypto/public/random_source.h"
 #include "tools/command.h"
 #include "tools/entry_points.h"
 #include "tools/sealing_options.h"

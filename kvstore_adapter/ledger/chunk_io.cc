@@ -3,7 +3,7 @@
 #include <fcntl.h>
 
 #include <algorithm>
-#include <cassert>
+#include "base/check.h"
 #include <string>
 
 #include "kvstore_adapter/ledger/frame.h"
@@ -74,7 +74,7 @@ Result<ChunkReader> ChunkReader::Open(const ChunkFile& chunk, std::optional<uint
 }
 
 Result<ByteView> ChunkReader::ReadAt(uint64_t offset_bytes, uint64_t length_bytes) {
-  assert(offset_bytes + length_bytes <= end_bytes_);
+  LEDGERSEAL_CHECK(offset_bytes + length_bytes <= end_bytes_);
   const bool buffered = offset_bytes >= buffer_offset_bytes_ &&
                         offset_bytes + length_bytes <= buffer_offset_bytes_ + buffer_.size();
   if (!buffered) {
@@ -91,7 +91,7 @@ Result<ByteView> ChunkReader::ReadAt(uint64_t offset_bytes, uint64_t length_byte
 }
 
 Result<uint64_t> ChunkReader::FrameBytesAt(uint64_t offset_bytes, Version expected_version) {
-  assert(offset_bytes >= kChunkHeaderBytes);
+  LEDGERSEAL_CHECK(offset_bytes >= kChunkHeaderBytes);
   if (offset_bytes + kFrameHeaderBytes > end_bytes_) {
     return std::unexpected(CorruptionAt(chunk_.path, offset_bytes, expected_version,
                                         "frame header runs past the chunk's end at " + std::to_string(end_bytes_)));
@@ -122,7 +122,7 @@ Result<FrameAt> ChunkReader::ReadFrameAt(uint64_t offset_bytes, Version expected
   auto frame = DecodeFrame(*bytes);
   if (!frame) return std::unexpected(CorruptionAt(chunk_.path, offset_bytes, expected_version, DefectText(frame.error())));
   // FrameBytesAt checked the header's version; DecodeFrame re-read the same bytes.
-  assert(frame->version == expected_version);
+  LEDGERSEAL_CHECK(frame->version == expected_version);
   return FrameAt{.version = frame->version,
                  .payload = frame->payload,
                  .offset_bytes = offset_bytes,
@@ -130,7 +130,7 @@ Result<FrameAt> ChunkReader::ReadFrameAt(uint64_t offset_bytes, Version expected
 }
 
 Result<FrameAt> ChunkReader::ReadFrameEndingAt(uint64_t end_offset_bytes, Version expected_version) {
-  assert(end_offset_bytes <= end_bytes_);
+  LEDGERSEAL_CHECK(end_offset_bytes <= end_bytes_);
   if (end_offset_bytes < kChunkHeaderBytes + kFrameOverheadBytes) {
     return std::unexpected(CorruptionAt(chunk_.path, end_offset_bytes, expected_version,
                                         "no room for a frame between the chunk header and this offset"));

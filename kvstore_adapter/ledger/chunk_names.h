@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv::ledger::internal {

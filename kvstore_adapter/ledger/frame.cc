@@ -1,6 +1,6 @@
 #include "kvstore_adapter/ledger/frame.h"
 
-#include <cassert>
+#include "base/check.h"
 #include <cstring>
 
 #include "kvstore_adapter/ledger/crc32c.h"
@@ -71,7 +71,7 @@ std::string_view DefectName(Defect defect) {
 }
 
 void AppendChunkHeader(Version first_version, Bytes& out) {
-  assert(first_version != kNoVersion);
+  LEDGERSEAL_CHECK(first_version != kNoVersion);
   const size_t start = out.size();
   out.resize(start + kChunkHeaderBytes, 0);
   uint8_t* p = out.data() + start;
@@ -81,7 +81,7 @@ void AppendChunkHeader(Version first_version, Bytes& out) {
   PutU64(p + kChunkFirstVersionOffset, first_version);
   PutU32(p + kChunkReserved2Offset, 0);
   PutU32(p + kChunkCrcOffset, Crc32c(ByteView(p, kChunkCrcOffset)));
-  assert(DecodeChunkHeader(ByteView(p, kChunkHeaderBytes)) == first_version);
+  LEDGERSEAL_CHECK(DecodeChunkHeader(ByteView(p, kChunkHeaderBytes)) == first_version);
 }
 
 Decoded<Version> DecodeChunkHeader(ByteView bytes) {
@@ -103,8 +103,8 @@ Decoded<Version> DecodeChunkHeader(ByteView bytes) {
 }
 
 void AppendFrame(Version version, ByteView payload, Bytes& out) {
-  assert(version != kNoVersion);
-  assert(payload.size() <= kMaxPayloadBytes);
+  LEDGERSEAL_CHECK(version != kNoVersion);
+  LEDGERSEAL_CHECK(payload.size() <= kMaxPayloadBytes);
   const auto payload_bytes = static_cast<uint32_t>(payload.size());
   const size_t start = out.size();
   out.resize(start + FrameBytes(payload.size()), 0);

@@ -47,7 +47,7 @@ enum class Defect {
 std::string_view DefectName(Defect defect);
 
 template <typename T>
-using Decoded = std::expected<T, Defect>;
+using Decoded = base::Expected<T, Defect>;
 
 struct FrameHeader {
   uint32_t payload_bytes = 0;

@@ -5,7 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <cassert>
+#include "base/check.h"
 #include <cerrno>
 #include <system_error>
 
@@ -132,12 +132,12 @@ struct LedgerWriter::Impl {
 };
 
 void LedgerWriter::Impl::CheckInvariants() const {
-  assert(next_version >= 1);
-  assert((first_version == kNoVersion) == (last_version == kNoVersion));
-  assert(last_version == kNoVersion || next_version == last_version + 1);
-  assert(last_version == kNoVersion || current.has_value());
-  assert(!current || current->size_bytes >= internal::kChunkHeaderBytes + internal::kFrameOverheadBytes);
-  assert(synced_version <= last_version);
+  LEDGERSEAL_CHECK(next_version >= 1);
+  LEDGERSEAL_CHECK((first_version == kNoVersion) == (last_version == kNoVersion));
+  LEDGERSEAL_CHECK(last_version == kNoVersion || next_version == last_version + 1);
+  LEDGERSEAL_CHECK(last_version == kNoVersion || current.has_value());
+  LEDGERSEAL_CHECK(!current || current->size_bytes >= internal::kChunkHeaderBytes + internal::kFrameOverheadBytes);
+  LEDGERSEAL_CHECK(synced_version <= last_version);
 }
 
 Status LedgerWriter::Impl::SyncCurrent() {
@@ -249,7 +249,7 @@ Status LedgerWriter::Append(Version version, ByteView payload) {
   w.buffer.clear();
   if (new_chunk) internal::AppendChunkHeader(version, w.buffer);
   internal::AppendFrame(version, payload, w.buffer);
-  assert(w.buffer.size() == internal::FrameBytes(payload.size()) + (new_chunk ? internal::kChunkHeaderBytes : 0));
+  LEDGERSEAL_CHECK(w.buffer.size() == internal::FrameBytes(payload.size()) + (new_chunk ? internal::kChunkHeaderBytes : 0));
 
   const Status written = new_chunk ? w.StartChunk(version) : w.WriteToCurrent();
   if (w.buffer.capacity() > kKeptBufferBytes) Bytes().swap(w.buffer);

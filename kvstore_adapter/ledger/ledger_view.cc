@@ -1,6 +1,6 @@
 // LedgerView and BackwardIterator.
 #include <algorithm>
-#include <cassert>
+#include "base/check.h"
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -54,10 +54,10 @@ struct LedgerView::Impl {
   }
   // The chunk that holds `version` (in [first_version, last_version]), by its name.
   size_t ChunkFor(Version version) const {
-    assert(!empty() && version >= first_version && version <= last_version);
+    LEDGERSEAL_CHECK(!empty() && version >= first_version && version <= last_version);
     const auto it = std::upper_bound(chunks.begin(), chunks.end(), version,
                                      [](Version v, const ChunkFile& c) { return v < c.first_version; });
-    assert(it != chunks.begin());
+    LEDGERSEAL_CHECK(it != chunks.begin());
     return static_cast<size_t>(it - chunks.begin()) - 1;
   }
 
@@ -93,7 +93,7 @@ Result<std::shared_ptr<const ChunkIndex>> LedgerView::Impl::BuildIndex(size_t k)
     offset += *frame_bytes;
     ++version;
   }
-  assert(offset == reader->end_bytes());
+  LEDGERSEAL_CHECK(offset == reader->end_bytes());
   if (version != EndVersionOf(k)) return std::unexpected(ChunkEndMismatch(k, version));
   return std::shared_ptr<const ChunkIndex>(std::move(index));
 }
@@ -133,7 +133,7 @@ Result<std::unique_ptr<LedgerView>> LedgerView::Open(const std::filesystem::path
   if (!impl->chunks.empty()) {
     impl->first_version = impl->chunks.front().first_version;
     impl->last_version = impl->report.last_good_version;
-    assert(impl->last_version >= impl->chunks.back().first_version);
+    LEDGERSEAL_CHECK(impl->last_version >= impl->chunks.back().first_version);
   }
   return std::unique_ptr<LedgerView>(new LedgerView(std::move(impl)));
 }
@@ -156,7 +156,7 @@ Result<Entry> LedgerView::Get(Version version) const {
   auto index = v.IndexOf(k);
   if (!index) return std::unexpected(index.error());
   const uint64_t position = version - v.chunks[k].first_version;
-  assert(position < (*index)->size());
+  LEDGERSEAL_CHECK(position < (*index)->size());
   auto reader = v.OpenChunk(k, 0);
   if (!reader) return std::unexpected(reader.error());
   auto frame = reader->ReadFrameAt((**index)[position], version);
@@ -194,7 +194,7 @@ Status LedgerView::ForEach(Version from_version, const std::function<bool(Versio
     if (version != v.EndVersionOf(k)) return std::unexpected(v.ChunkEndMismatch(k, version));
     offset = internal::kChunkHeaderBytes;
   }
-  assert(version == v.last_version + 1);
+  LEDGERSEAL_CHECK(version == v.last_version + 1);
   return {};
 }
 
@@ -234,7 +234,7 @@ Result<std::optional<Entry>> BackwardIterator::Impl::Previous() {
                                            "chunk's frames start at version " + std::to_string(next_version + 1) +
                                                ", its name says " + std::to_string(file.first_version)));
       }
-      assert(chunk > 0);  // chunk 0 starts at first_version, handled above
+      LEDGERSEAL_CHECK(chunk > 0);  // chunk 0 starts at first_version, handled above
       --chunk;
       reader.reset();
       continue;
@@ -246,7 +246,7 @@ Result<std::optional<Entry>> BackwardIterator::Impl::Previous() {
     }
     auto frame = reader->ReadFrameEndingAt(end_offset_bytes, next_version);
     if (!frame) return Fail(frame.error());
-    assert(frame->offset_bytes + frame->frame_bytes == end_offset_bytes);
+    LEDGERSEAL_CHECK(frame->offset_bytes + frame->frame_bytes == end_offset_bytes);
     end_offset_bytes = frame->offset_bytes;
     --next_version;
     return Entry{.version = frame->version, .payload = Bytes(frame->payload.begin(), frame->payload.end())};

@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cassert>
+#include "base/check.h"
 #include <cerrno>
 #include <cstring>
 
@@ -58,7 +58,7 @@ Result<UniqueFd> OpenFile(const std::filesystem::path& path, int flags, int mode
 Result<uint64_t> FileSize(int fd, const std::filesystem::path& path) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return std::unexpected(ErrnoError(ErrorCode::kIoError, "fstat", path, errno));
-  assert(st.st_size >= 0);
+  LEDGERSEAL_CHECK(st.st_size >= 0);
   return static_cast<uint64_t>(st.st_size);
 }
 

@@ -8,7 +8,7 @@
 #include <span>
 #include <string_view>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv::ledger::internal {

@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 
-#include <cassert>
+#include "base/check.h"
 #include <string>
 
 #include "kvstore_adapter/ledger/frame.h"
@@ -192,14 +192,14 @@ Result<TailScan> ScanTail(std::vector<ChunkFile> chunks, ReadCounters* counters)
     if (!tail) return std::unexpected(tail.error());
     if (tail->dropped) scan.report.dropped.push_back(*tail->dropped);
     if (tail->last_version != kNoVersion) {
-      assert(tail->last_version >= chunks.back().first_version);
-      assert(tail->good_end_bytes >= kChunkHeaderBytes + kFrameOverheadBytes);
+      LEDGERSEAL_CHECK(tail->last_version >= chunks.back().first_version);
+      LEDGERSEAL_CHECK(tail->good_end_bytes >= kChunkHeaderBytes + kFrameOverheadBytes);
       scan.last_chunk_end_bytes = tail->good_end_bytes;
       scan.report.last_good_version = tail->last_version;
       scan.chunks = std::move(chunks);
       return scan;
     }
-    assert(tail->dropped && tail->dropped->file_removed);
+    LEDGERSEAL_CHECK(tail->dropped && tail->dropped->file_removed);
     chunks.pop_back();
   }
   return scan;

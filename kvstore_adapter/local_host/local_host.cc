@@ -1,6 +1,6 @@
 #include "kvstore_adapter/local_host/public/local_host.h"
 
-#include <cassert>
+#include "base/check.h"
 
 #include "kvstore_adapter/host_support/public/snapshot_transaction.h"
 
@@ -8,7 +8,7 @@ namespace ledgerseal::kv {
 
 LocalHost::LocalHost(NodeIdentity node, std::unique_ptr<Store> store)
     : node_(std::move(node)), store_(std::move(store)) {
-  assert(store_ != nullptr);
+  LEDGERSEAL_CHECK(store_ != nullptr);
 }
 
 Status LocalHost::RegisterTransactionHook(std::string name, std::shared_ptr<TransactionHook> hook) {
@@ -44,7 +44,7 @@ Result<Version> LocalHost::Commit(std::unique_ptr<Transaction> tx) {
   const Version version = applied + 1;
   auto applied_now = store_->Apply(version, own->writes());
   if (!applied_now) return std::unexpected(applied_now.error());
-  assert(*applied_now && store_->applied_version() == version);
+  LEDGERSEAL_CHECK(*applied_now && store_->applied_version() == version);
   return version;
 }
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "kvstore_adapter/public/secret_bytes.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv {

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "kvstore_adapter/public/ledger_reader.h"
-#include "kvstore_adapter/public/secret_bytes.h"
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/transaction.h"
 #include "kvstore_adapter/public/types.h"
 

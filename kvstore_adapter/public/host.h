@@ -6,7 +6,7 @@
 #include <string>
 
 #include "kvstore_adapter/public/hooks.h"
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/transaction.h"
 
 namespace ledgerseal::kv {

@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/write_set.h"
 

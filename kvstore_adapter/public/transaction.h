@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "kvstore_adapter/public/commit_context.h"
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/write_set.h"
 

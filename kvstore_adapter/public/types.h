@@ -2,16 +2,33 @@
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_PUBLIC_TYPES_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_PUBLIC_TYPES_H_
 
+#include <cstddef>
 #include <cstdint>
-#include <span>
-#include <string>
 #include <string_view>
-#include <vector>
+
+#include "base/bytes.h"
+#include "base/hex.h"
+#include "base/result.h"
+#include "base/secret_bytes.h"
 
 namespace ledgerseal::kv {
 
-using Bytes = std::vector<uint8_t>;
-using ByteView = std::span<const uint8_t>;
+// The project's base vocabulary (base/), named here as the interface uses it.
+using base::AsBytes;
+using base::AsString;
+using base::Bytes;
+using base::ByteView;
+using base::Error;
+using base::ErrorCode;
+using base::ErrorCodeName;
+using base::MakeError;
+using base::Result;
+using base::SecretBytes;
+using base::Status;
+using base::ToBytes;
+using base::ToHex;
+using base::WipedString;
+using base::WipeString;
 
 // Sequence number of a committed transaction. Versions start at 1 and grow by
 // one per committed transaction; 0 means "nothing committed yet".
@@ -33,19 +50,6 @@ struct Table {
 
 // Table names: 1..128 bytes of [a-z0-9_.:-]. Returns false otherwise.
 bool IsValidTableName(std::string_view name);
-
-inline ByteView AsBytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-inline Bytes ToBytes(std::string_view s) {
-  return Bytes(s.begin(), s.end());
-}
-// Lowercase hex, two digits per byte. Pure.
-std::string ToHex(ByteView bytes);
-
-inline std::string_view AsString(ByteView b) {
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
 
 }  // namespace ledgerseal::kv
 

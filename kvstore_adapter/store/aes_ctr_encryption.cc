@@ -6,7 +6,7 @@
 #include <openssl/rand.h>
 
 #include <array>
-#include <cassert>
+#include "base/check.h"
 #include <cstring>
 #include <string_view>
 
@@ -129,7 +129,7 @@ class AesCtrStream : public rocksdb::BlockAccessCipherStream {
 }  // namespace
 
 AesCtrEncryptionProvider::AesCtrEncryptionProvider(const SecretBytes& key) : key_(key.Clone()) {
-  assert(key_.size() == kStoreKeyBytes);
+  LEDGERSEAL_CHECK(key_.size() == kStoreKeyBytes);
 }
 
 rocksdb::Status AesCtrEncryptionProvider::CreateNewPrefix(const std::string& /*fname*/,

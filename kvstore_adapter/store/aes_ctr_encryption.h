@@ -23,7 +23,7 @@
 #include <atomic>
 #include <memory>
 
-#include "kvstore_adapter/public/secret_bytes.h"
+#include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv::store_internal {
 

@@ -1,4 +1,4 @@
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/store/aes_ctr_encryption.h"
 #include "kvstore_adapter/store/public/store.h"
 

@@ -6,14 +6,14 @@
 #include <cstdio>
 
 #include "kvstore_adapter/public/types.h"
-#include "plugin/crypto/public/random_source.h"
+#include "crypto/public/random_source.h"
 #include "plugin/public/recovery_key.h"
 #include "plugin/public/sealing_key.h"
 
 namespace ledgerseal::bench {
 namespace {
 
-using Result = std::expected<void, std::string>;
+using Result = base::Expected<void, std::string>;
 
 Bytes ToBytes(std::string_view bytes) { return {bytes.begin(), bytes.end()}; }
 
@@ -23,7 +23,7 @@ std::string NodeName(const char* prefix, size_t index) {
   return name;
 }
 
-std::expected<std::unique_ptr<snp::VirtualProvider>, std::string> NewMachine() {
+base::Expected<std::unique_ptr<snp::VirtualProvider>, std::string> NewMachine() {
   std::array<uint8_t, snp::VirtualProvider::kMachineSecretSize> secret{};
   if (RAND_bytes(secret.data(), static_cast<int>(secret.size())) != 1) {
     return std::unexpected("RAND_bytes failed");
@@ -33,7 +33,7 @@ std::expected<std::unique_ptr<snp::VirtualProvider>, std::string> NewMachine() {
   return std::move(*provider);
 }
 
-std::expected<sealing::v1::SealedRecoveryKey, std::string> SealKey(
+base::Expected<sealing::v1::SealedRecoveryKey, std::string> SealKey(
     const snp::VirtualProvider& provider, const std::string& identity, const std::string& node_id) {
   crypto::OpenSslRandomSource random;
   auto request = sealing::DefaultDerivedKeyRequest(provider);
@@ -73,8 +73,8 @@ void CopyShare(const sealing::v1::SealedShares& record, RawUnsealInput& in) {
 
 }  // namespace
 
-std::expected<const BenchFixture*, std::string> BenchFixture::Get() {
-  using Built = std::expected<const BenchFixture*, std::string>;
+base::Expected<const BenchFixture*, std::string> BenchFixture::Get() {
+  using Built = base::Expected<const BenchFixture*, std::string>;
   static const Built built = []() -> Built {
     auto* fixture = new BenchFixture;  // lives for the process
     if (auto s = fixture->Build(); !s) {

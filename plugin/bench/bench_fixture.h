@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "kvstore_adapter/public/secret_bytes.h"
+#include "kvstore_adapter/public/types.h"
 #include "plugin/bench/raw_openssl.h"
 #include "plugin/proto/sealing.pb.h"
 #include "plugin/public/sealed_shares.h"
@@ -31,7 +31,7 @@ class BenchFixture {
  public:
   // Built on first use (kMaxNodes RSA-3072 key generations: seconds).
   // Errors: sealing or parsing failed. Thread-safe.
-  static std::expected<const BenchFixture*, std::string> Get();
+  static base::Expected<const BenchFixture*, std::string> Get();
 
   // Production inputs: the first `count` recipients, sorted by identity.
   std::span<const sealing::ShareRecipient> recipients(size_t count) const {
@@ -56,9 +56,9 @@ class BenchFixture {
 
  private:
   BenchFixture() = default;
-  std::expected<void, std::string> Build();
-  std::expected<void, std::string> AddNode(size_t index);
-  std::expected<void, std::string> BuildUnsealInputs();
+  base::Expected<void, std::string> Build();
+  base::Expected<void, std::string> AddNode(size_t index);
+  base::Expected<void, std::string> BuildUnsealInputs();
 
   std::vector<std::unique_ptr<snp::VirtualProvider>> providers_;
   std::vector<sealing::ShareRecipient> recipients_;

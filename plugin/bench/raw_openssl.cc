@@ -30,7 +30,7 @@ struct PkeyCtxFree {
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
 
 // A context for one OAEP operation on `key` with `label`.
-std::expected<PkeyCtxPtr, std::string> OaepContext(EVP_PKEY* key, bool encrypt,
+base::Expected<PkeyCtxPtr, std::string> OaepContext(EVP_PKEY* key, bool encrypt,
                                                    std::span<const uint8_t> label) {
   PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
   if (!ctx) return Failed("EVP_PKEY_CTX_new_from_pkey");
@@ -49,7 +49,7 @@ std::expected<PkeyCtxPtr, std::string> OaepContext(EVP_PKEY* key, bool encrypt,
   return ctx;
 }
 
-std::expected<EvpPkeyPtr, std::string> Decode(std::span<const uint8_t> der, const char* structure,
+base::Expected<EvpPkeyPtr, std::string> Decode(std::span<const uint8_t> der, const char* structure,
                                               int selection) {
   EVP_PKEY* key = nullptr;
   OSSL_DECODER_CTX* ctx =
@@ -88,7 +88,7 @@ Status EncryptToRecipient(const RawRecipient& r, std::span<const uint8_t> wrappi
   return {};
 }
 
-std::expected<EvpPkeyPtr, std::string> OpenPrivateKey(const RawCrypto& crypto,
+base::Expected<EvpPkeyPtr, std::string> OpenPrivateKey(const RawCrypto& crypto,
                                                       const RawUnsealInput& in) {
   std::array<uint8_t, 32> sealing_key{};
   if (auto s = crypto.Hkdf(in.derived_key, kSealingKeyInfo, sealing_key); !s) {
@@ -111,7 +111,7 @@ std::expected<EvpPkeyPtr, std::string> OpenPrivateKey(const RawCrypto& crypto,
 
 }  // namespace
 
-std::expected<RawCrypto, std::string> RawCrypto::Create() {
+base::Expected<RawCrypto, std::string> RawCrypto::Create() {
   RawCrypto crypto;
   crypto.gcm_.reset(EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr), CipherFree{});
   crypto.hkdf_.reset(EVP_KDF_fetch(nullptr, "HKDF", nullptr), KdfFree{});
@@ -171,7 +171,7 @@ Status RawCrypto::Hkdf(std::span<const uint8_t> ikm, std::string_view info,
   return {};
 }
 
-std::expected<Bytes, std::string> OaepEncrypt(EVP_PKEY* key, std::span<const uint8_t> label,
+base::Expected<Bytes, std::string> OaepEncrypt(EVP_PKEY* key, std::span<const uint8_t> label,
                                               std::span<const uint8_t> message) {
   auto ctx = OaepContext(key, /*encrypt=*/true, label);
   if (!ctx) return std::unexpected(ctx.error());
@@ -184,7 +184,7 @@ std::expected<Bytes, std::string> OaepEncrypt(EVP_PKEY* key, std::span<const uin
   return out;
 }
 
-std::expected<Bytes, std::string> OaepDecrypt(EVP_PKEY* key, std::span<const uint8_t> label,
+base::Expected<Bytes, std::string> OaepDecrypt(EVP_PKEY* key, std::span<const uint8_t> label,
                                               std::span<const uint8_t> ciphertext) {
   auto ctx = OaepContext(key, /*encrypt=*/false, label);
   if (!ctx) return std::unexpected(ctx.error());
@@ -197,15 +197,15 @@ std::expected<Bytes, std::string> OaepDecrypt(EVP_PKEY* key, std::span<const uin
   return out;
 }
 
-std::expected<EvpPkeyPtr, std::string> ParsePublicKeyDer(std::span<const uint8_t> der) {
+base::Expected<EvpPkeyPtr, std::string> ParsePublicKeyDer(std::span<const uint8_t> der) {
   return Decode(der, "SubjectPublicKeyInfo", EVP_PKEY_PUBLIC_KEY);
 }
 
-std::expected<EvpPkeyPtr, std::string> ParsePkcs8Der(std::span<const uint8_t> der) {
+base::Expected<EvpPkeyPtr, std::string> ParsePkcs8Der(std::span<const uint8_t> der) {
   return Decode(der, "PrivateKeyInfo", EVP_PKEY_KEYPAIR);
 }
 
-std::expected<RawSealed, std::string> RawSeal(const RawCrypto& crypto,
+base::Expected<RawSealed, std::string> RawSeal(const RawCrypto& crypto,
                                               std::span<const RawRecipient> recipients,
                                               std::string_view service_id, uint64_t version,
                                               std::span<const uint8_t> ledger_secret,
@@ -224,7 +224,7 @@ std::expected<RawSealed, std::string> RawSeal(const RawCrypto& crypto,
   return out;
 }
 
-std::expected<Bytes, std::string> RawUnseal(const RawCrypto& crypto, const RawUnsealInput& in) {
+base::Expected<Bytes, std::string> RawUnseal(const RawCrypto& crypto, const RawUnsealInput& in) {
   auto private_key = OpenPrivateKey(crypto, in);
   if (!private_key) return std::unexpected(private_key.error());
   const auto label =

@@ -19,10 +19,12 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
+
 namespace ledgerseal::bench {
 
 using Bytes = std::vector<uint8_t>;
-using Status = std::expected<void, std::string>;  // error: the failed EVP step
+using Status = base::Expected<void, std::string>;  // error: the failed EVP step
 
 struct EvpPkeyFree {
   void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
@@ -33,7 +35,7 @@ using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
 class RawCrypto {
  public:
   // Errors: a fetch failed.
-  static std::expected<RawCrypto, std::string> Create();
+  static base::Expected<RawCrypto, std::string> Create();
 
   // AES-256-GCM; out has in's size; tag is 16 bytes.
   Status GcmSeal(std::span<const uint8_t> key, std::span<const uint8_t> iv,
@@ -57,15 +59,15 @@ class RawCrypto {
 };
 
 // RSA-OAEP (SHA-256, MGF1-SHA-256, label), one EVP_PKEY_CTX per call.
-std::expected<Bytes, std::string> OaepEncrypt(EVP_PKEY* key, std::span<const uint8_t> label,
+base::Expected<Bytes, std::string> OaepEncrypt(EVP_PKEY* key, std::span<const uint8_t> label,
                                               std::span<const uint8_t> message);
-std::expected<Bytes, std::string> OaepDecrypt(EVP_PKEY* key, std::span<const uint8_t> label,
+base::Expected<Bytes, std::string> OaepDecrypt(EVP_PKEY* key, std::span<const uint8_t> label,
                                               std::span<const uint8_t> ciphertext);
 
 // DER SubjectPublicKeyInfo / PKCS#8 PrivateKeyInfo -> EVP_PKEY
 // (OSSL_DECODER, OpenSSL 3's EVP decoding API).
-std::expected<EvpPkeyPtr, std::string> ParsePublicKeyDer(std::span<const uint8_t> der);
-std::expected<EvpPkeyPtr, std::string> ParsePkcs8Der(std::span<const uint8_t> der);
+base::Expected<EvpPkeyPtr, std::string> ParsePublicKeyDer(std::span<const uint8_t> der);
+base::Expected<EvpPkeyPtr, std::string> ParsePkcs8Der(std::span<const uint8_t> der);
 
 // --- the two operations ----------------------------------------------------
 
@@ -87,7 +89,7 @@ struct RawSealed {
 // AES-GCM wrap of `ledger_secret` under AAD_ls, one RSA-OAEP encryption of
 // the wrapping key per recipient under its L_wk. With `parse_der`, each
 // recipient's key is parsed from DER first (the plugin's input is DER).
-std::expected<RawSealed, std::string> RawSeal(const RawCrypto& crypto,
+base::Expected<RawSealed, std::string> RawSeal(const RawCrypto& crypto,
                                               std::span<const RawRecipient> recipients,
                                               std::string_view service_id, uint64_t version,
                                               std::span<const uint8_t> ledger_secret,
@@ -110,7 +112,7 @@ struct RawUnsealInput {
 
 // HKDF -> AES-GCM open of the PKCS#8 key -> PKCS#8 parse -> RSA-OAEP decrypt
 // -> AES-GCM open of the ledger secret. Returns the 32-byte secret.
-std::expected<Bytes, std::string> RawUnseal(const RawCrypto& crypto, const RawUnsealInput& input);
+base::Expected<Bytes, std::string> RawUnseal(const RawCrypto& crypto, const RawUnsealInput& input);
 
 }  // namespace ledgerseal::bench
 

@@ -6,7 +6,7 @@
 #include "plugin/bench/bench_fixture.h"
 #include "plugin/bench/fixture_or_skip.h"
 #include "plugin/bench/raw_openssl.h"
-#include "plugin/crypto/public/random_source.h"
+#include "crypto/public/random_source.h"
 #include "plugin/public/sealed_shares.h"
 
 namespace ledgerseal::bench {

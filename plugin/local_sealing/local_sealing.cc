@@ -1,7 +1,7 @@
 #include "plugin/local_sealing/public/local_sealing.h"
 
-#include "plugin/crypto/public/hkdf.h"
-#include "plugin/crypto/public/rsa_key.h"
+#include "crypto/public/hkdf.h"
+#include "crypto/public/rsa_key.h"
 #include "plugin/local_sealing/sealing_hooks.h"
 #include "plugin/public/records.h"
 #include "plugin/public/recovery_key.h"

@@ -10,7 +10,7 @@
 #include "plugin/public/records.h"
 #include "plugin/public/sealed_shares.h"
 #include "plugin/public/sealing_format.h"
-#include "plugin/testing/hex.h"
+#include "base/testing/hex.h"
 #include "plugin/testing/sealed_nodes.h"
 #include "plugin/testing/sealing_test_util.h"
 

@@ -7,8 +7,8 @@
 #include <cstddef>
 #include <string_view>
 
-#include "plugin/crypto/public/random_source.h"
-#include "plugin/crypto/public/rsa_key.h"
+#include "crypto/public/random_source.h"
+#include "crypto/public/rsa_key.h"
 #include "plugin/proto/sealing.pb.h"
 #include "plugin/public/sealing_error.h"
 #include "snp/public/derived_key.h"

@@ -12,9 +12,9 @@
 #include <string>
 #include <string_view>
 
-#include "kvstore_adapter/public/secret_bytes.h"
-#include "plugin/crypto/public/random_source.h"
-#include "plugin/crypto/public/rsa_key.h"
+#include "kvstore_adapter/public/types.h"
+#include "crypto/public/random_source.h"
+#include "crypto/public/rsa_key.h"
 #include "plugin/proto/sealing.pb.h"
 #include "plugin/public/sealing_error.h"
 #include "snp/public/derived_key.h"

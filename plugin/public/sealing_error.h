@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::sealing {
 
@@ -41,7 +41,7 @@ struct SealingError {
 };
 
 template <typename T>
-using SealingResult = std::expected<T, SealingError>;
+using SealingResult = base::Expected<T, SealingError>;
 using SealingStatus = SealingResult<void>;
 
 inline std::unexpected<SealingError> MakeSealingError(SealingErrorCode code, std::string message) {

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "kvstore_adapter/public/secret_bytes.h"
+#include "kvstore_adapter/public/types.h"
 #include "plugin/proto/sealing.pb.h"
 #include "plugin/public/sealing_error.h"
 #include "plugin/public/sealing_format.h"

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "plugin/testing/hex.h"
+#include "base/testing/hex.h"
 
 namespace ledgerseal::sealing::internal {
 namespace {

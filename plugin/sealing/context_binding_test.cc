@@ -8,7 +8,7 @@
 #include <array>
 
 #include "kvstore_adapter/public/types.h"
-#include "plugin/testing/hex.h"
+#include "base/testing/hex.h"
 
 namespace ledgerseal::sealing::internal {
 namespace {

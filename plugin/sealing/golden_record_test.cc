@@ -9,7 +9,7 @@
 #include "plugin/public/records.h"
 #include "plugin/public/recovery_key.h"
 #include "plugin/public/sealed_shares.h"
-#include "plugin/testing/hex.h"
+#include "base/testing/hex.h"
 #include "plugin/testing/sealing_test_util.h"
 
 namespace ledgerseal::sealing {

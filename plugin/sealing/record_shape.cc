@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "plugin/crypto/public/aes_gcm.h"
+#include "crypto/public/aes_gcm.h"
 #include "plugin/public/sealing_format.h"
 #include "plugin/public/sealing_key.h"
 #include "plugin/sealing/names.h"

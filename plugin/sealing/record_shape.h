@@ -8,7 +8,7 @@
 #include <string_view>
 #include <utility>
 
-#include "plugin/crypto/public/aead_box.h"
+#include "crypto/public/aead_box.h"
 #include "plugin/proto/sealing.pb.h"
 #include "plugin/public/sealing_error.h"
 

@@ -5,7 +5,7 @@
 
 #include "kvstore_adapter/public/types.h"
 #include "plugin/public/sealing_format.h"
-#include "plugin/testing/hex.h"
+#include "base/testing/hex.h"
 
 namespace ledgerseal::sealing {
 namespace {

@@ -7,10 +7,10 @@
 #include <memory>
 
 #include "kvstore_adapter/public/types.h"
-#include "plugin/crypto/public/aes_gcm.h"
+#include "crypto/public/aes_gcm.h"
 #include "plugin/public/sealing_format.h"
 #include "plugin/public/sealing_key.h"
-#include "plugin/testing/hex.h"
+#include "base/testing/hex.h"
 #include "plugin/testing/sealing_test_util.h"
 
 namespace ledgerseal::sealing {

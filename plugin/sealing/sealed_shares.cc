@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
-#include "plugin/crypto/public/aead_box.h"
-#include "plugin/crypto/public/rsa_key.h"
-#include "plugin/crypto/public/rsa_oaep.h"
+#include "crypto/public/aead_box.h"
+#include "crypto/public/rsa_key.h"
+#include "crypto/public/rsa_oaep.h"
 #include "plugin/public/recovery_key.h"
 #include "plugin/public/sealing_format.h"
-#include "plugin/sealing/check.h"
+#include "base/check.h"
 #include "plugin/sealing/context_binding.h"
 #include "plugin/sealing/names.h"
 #include "plugin/sealing/record_shape.h"

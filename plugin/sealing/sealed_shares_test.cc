@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
-#include "plugin/crypto/public/rsa_key.h"
+#include "crypto/public/rsa_key.h"
 #include "plugin/public/sealing_format.h"
-#include "plugin/testing/hex.h"
+#include "base/testing/hex.h"
 #include "plugin/testing/sealed_nodes.h"
 #include "plugin/testing/sealing_test_util.h"
 

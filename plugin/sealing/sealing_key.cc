@@ -3,7 +3,7 @@
 #include <string>
 
 #include "kvstore_adapter/public/types.h"
-#include "plugin/crypto/public/hkdf.h"
+#include "crypto/public/hkdf.h"
 #include "plugin/sealing/names.h"
 
 namespace ledgerseal::sealing {

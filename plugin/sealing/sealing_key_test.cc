@@ -5,8 +5,8 @@
 #include <array>
 
 #include "kvstore_adapter/public/types.h"
-#include "plugin/crypto/public/hkdf.h"
-#include "plugin/testing/hex.h"
+#include "crypto/public/hkdf.h"
+#include "base/testing/hex.h"
 #include "plugin/testing/sealing_test_util.h"
 
 namespace ledgerseal::sealing {

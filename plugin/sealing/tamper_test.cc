@@ -11,11 +11,11 @@
 #include <string>
 
 #include "kvstore_adapter/public/types.h"
-#include "plugin/crypto/public/rsa_key.h"
+#include "crypto/public/rsa_key.h"
 #include "plugin/public/records.h"
 #include "plugin/public/recovery_key.h"
 #include "plugin/public/sealed_shares.h"
-#include "plugin/testing/hex.h"
+#include "base/testing/hex.h"
 #include "plugin/testing/sealed_nodes.h"
 #include "plugin/testing/sealing_test_util.h"
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
-#include "plugin/crypto/public/hkdf.h"
+#include "crypto/public/hkdf.h"
 
 namespace ledgerseal::testing {
 namespace {
@@ -21,7 +21,7 @@ std::unexpected<snp::DerivedKeyError> Fail(snp::DerivedKeyErrorCode code, std::s
 
 }  // namespace
 
-std::expected<snp::DerivedKey, snp::DerivedKeyError> FakeDerivedKeyProvider::GetDerivedKey(
+base::Expected<snp::DerivedKey, snp::DerivedKeyError> FakeDerivedKeyProvider::GetDerivedKey(
     const snp::DerivedKeyRequest& request) const {
   calls_.fetch_add(1);
   if (fail_with_) return Fail(*fail_with_, "fake provider told to fail");
@@ -46,7 +46,7 @@ std::expected<snp::DerivedKey, snp::DerivedKeyError> FakeDerivedKeyProvider::Get
   return derived;
 }
 
-std::expected<uint64_t, snp::DerivedKeyError> FakeDerivedKeyProvider::CommittedTcb() const {
+base::Expected<uint64_t, snp::DerivedKeyError> FakeDerivedKeyProvider::CommittedTcb() const {
   if (fail_with_) return Fail(*fail_with_, "fake provider told to fail");
   return committed_tcb_;
 }

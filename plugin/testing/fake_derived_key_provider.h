@@ -28,10 +28,10 @@ class FakeDerivedKeyProvider final : public snp::DerivedKeyProvider {
   // key = HKDF-SHA256(ikm = machine seed, salt = "",
   //                   info = "fake derived key" || root_key || field_select ||
   //                          vmpl || guest_svn || tcb_version (big-endian))
-  std::expected<snp::DerivedKey, snp::DerivedKeyError> GetDerivedKey(
+  base::Expected<snp::DerivedKey, snp::DerivedKeyError> GetDerivedKey(
       const snp::DerivedKeyRequest& request) const override;
   std::string_view platform_name() const override { return platform_name_; }
-  std::expected<uint64_t, snp::DerivedKeyError> CommittedTcb() const override;
+  base::Expected<uint64_t, snp::DerivedKeyError> CommittedTcb() const override;
 
   // Every later call fails with `code` (std::nullopt: succeed again).
   void FailWith(std::optional<snp::DerivedKeyErrorCode> code) { fail_with_ = code; }

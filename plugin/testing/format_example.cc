@@ -11,7 +11,7 @@
 #include "plugin/public/recovery_key.h"
 #include "plugin/public/sealed_shares.h"
 #include "plugin/public/sealing_key.h"
-#include "plugin/testing/hex.h"
+#include "base/testing/hex.h"
 #include "plugin/testing/sealed_nodes.h"
 #include "plugin/testing/sealing_test_util.h"
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "kvstore_adapter/public/secret_bytes.h"
+#include "kvstore_adapter/public/types.h"
 #include "plugin/proto/sealing.pb.h"
-#include "plugin/testing/deterministic_random.h"
+#include "crypto/testing/deterministic_random.h"
 #include "plugin/testing/fake_derived_key_provider.h"
 
 namespace ledgerseal::testing {

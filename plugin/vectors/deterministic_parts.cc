@@ -8,7 +8,7 @@
 
 #include "kvstore_adapter/public/types.h"
 #include "plugin/public/sealing_key.h"
-#include "plugin/testing/deterministic_random.h"
+#include "crypto/testing/deterministic_random.h"
 #include "snp/public/policy.h"
 
 namespace ledgerseal::vectors {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "plugin/crypto/public/random_source.h"
+#include "crypto/public/random_source.h"
 #include "plugin/vectors/case_spec.h"
 #include "plugin/vectors/result.h"
 #include "snp/public/virtual_launch.h"

@@ -2,9 +2,9 @@
 
 #include <vector>
 
-#include "kvstore_adapter/public/secret_bytes.h"
 #include "kvstore_adapter/public/types.h"
-#include "plugin/crypto/public/rsa_oaep.h"
+#include "kvstore_adapter/public/types.h"
+#include "crypto/public/rsa_oaep.h"
 #include "plugin/public/recovery_key.h"
 #include "plugin/public/sealed_shares.h"
 #include "plugin/vectors/case_json.h"

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "plugin/crypto/public/aes_gcm.h"
-#include "plugin/crypto/public/hkdf.h"
-#include "plugin/crypto/public/rsa_key.h"
-#include "plugin/crypto/public/rsa_oaep.h"
+#include "crypto/public/aes_gcm.h"
+#include "crypto/public/hkdf.h"
+#include "crypto/public/rsa_key.h"
+#include "crypto/public/rsa_oaep.h"
 #include "plugin/vectors/case_spec.h"
 #include "plugin/vectors/format_layout.h"
 #include "plugin/vectors/pem.h"

@@ -29,7 +29,7 @@ struct PemParts {
 
 }  // namespace
 
-std::expected<std::string, std::string> DerToPem(std::string_view label,
+base::Expected<std::string, std::string> DerToPem(std::string_view label,
                                                  std::span<const uint8_t> der) {
   BioPtr bio(BIO_new(BIO_s_mem()));
   const std::string name(label);
@@ -45,7 +45,7 @@ std::expected<std::string, std::string> DerToPem(std::string_view label,
   return pem;
 }
 
-std::expected<std::vector<uint8_t>, std::string> PemToDer(std::string_view label,
+base::Expected<std::vector<uint8_t>, std::string> PemToDer(std::string_view label,
                                                           std::string_view pem) {
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio) return std::unexpected("PEM: BIO_new_mem_buf failed");

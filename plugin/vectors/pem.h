@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
+
 namespace ledgerseal::vectors {
 
 inline constexpr std::string_view kPrivateKeyPemLabel = "PRIVATE KEY";
@@ -19,12 +21,12 @@ inline constexpr std::string_view kPublicKeyPemLabel = "PUBLIC KEY";
 
 // "-----BEGIN <label>-----\n" base64(der) in 64-column lines "-----END ...".
 // Errors: a message naming the OpenSSL step. Thread-safe.
-std::expected<std::string, std::string> DerToPem(std::string_view label,
+base::Expected<std::string, std::string> DerToPem(std::string_view label,
                                                  std::span<const uint8_t> der);
 
 // The DER inside `pem`, which must hold exactly one block labelled `label`.
 // Errors: a message (not PEM, other label, trailing data). Thread-safe.
-std::expected<std::vector<uint8_t>, std::string> PemToDer(std::string_view label,
+base::Expected<std::vector<uint8_t>, std::string> PemToDer(std::string_view label,
                                                           std::string_view pem);
 
 }  // namespace ledgerseal::vectors

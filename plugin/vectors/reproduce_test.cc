@@ -4,7 +4,7 @@
 #include <array>
 
 #include "kvstore_adapter/public/types.h"
-#include "plugin/crypto/public/aes_gcm.h"
+#include "crypto/public/aes_gcm.h"
 #include "plugin/vectors/deterministic_parts.h"
 #include "plugin/vectors/json_hex.h"
 #include "plugin/vectors/pem.h"

@@ -5,10 +5,12 @@
 #include <expected>
 #include <string>
 
+#include "base/result.h"
+
 namespace ledgerseal::vectors {
 
 template <typename T>
-using Result = std::expected<T, std::string>;
+using Result = base::Expected<T, std::string>;
 
 inline std::unexpected<std::string> Fail(std::string message) {
   return std::unexpected(std::move(message));

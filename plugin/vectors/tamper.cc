@@ -1,6 +1,6 @@
 #include "plugin/vectors/tamper.h"
 
-#include "plugin/crypto/public/rsa_key.h"
+#include "crypto/public/rsa_key.h"
 
 namespace ledgerseal::vectors {
 namespace {

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.h"
+
 namespace ledgerseal::snp {
 
 // GUEST_FIELD_SELECT bits of MSG_KEY_REQ (SEV-SNP ABI spec, table "Key
@@ -72,7 +74,7 @@ struct DerivedKeyError {
 // root key. Platform-specific rules (TCB at or below committed, guest SVN at
 // or below the launch SVN, ...) are left to the provider.
 // Errors: kInvalidRequest naming the offending field. Thread-safe.
-std::expected<void, DerivedKeyError> ValidateRequest(const DerivedKeyRequest& request);
+base::Expected<void, DerivedKeyError> ValidateRequest(const DerivedKeyRequest& request);
 
 // 32 bytes of key material; wiped (OPENSSL_cleanse) when destroyed, and the
 // source is wiped when moved from. Move-only so that copies of the key are
@@ -110,7 +112,7 @@ class DerivedKeyProvider {
   // Errors: kInvalidRequest (see ValidateRequest, plus guest SVN above the
   // launch SVN), kTcbAboveCommitted, and platform-specific codes (device,
   // ioctl, firmware, malformed response, platform state).
-  virtual std::expected<DerivedKey, DerivedKeyError> GetDerivedKey(
+  virtual base::Expected<DerivedKey, DerivedKeyError> GetDerivedKey(
       const DerivedKeyRequest& request) const = 0;
 
   // Short platform name stored with sealed data ("sev-guest", "virtual").
@@ -121,7 +123,7 @@ class DerivedKeyProvider {
   // of new requests. May change at runtime (a firmware update is committed),
   // so callers should not cache it across requests they intend to repeat:
   // store the tcb_version actually used instead.
-  virtual std::expected<uint64_t, DerivedKeyError> CommittedTcb() const = 0;
+  virtual base::Expected<uint64_t, DerivedKeyError> CommittedTcb() const = 0;
 };
 
 }  // namespace ledgerseal::snp

@@ -40,7 +40,7 @@ std::span<const PolicyPreset> PolicyPresets();
 // Errors: kInvalidRequest, naming the valid presets and the raw syntax, for
 // an unknown name, a malformed number, bits above 0x3f, or a raw policy
 // that does not bind the code. Thread-safe.
-std::expected<uint64_t, DerivedKeyError> ParsePolicy(std::string_view text);
+base::Expected<uint64_t, DerivedKeyError> ParsePolicy(std::string_view text);
 
 // Display name of `field_select`: the preset name when one matches exactly,
 // otherwise "raw:0x.." (which ParsePolicy reads back when the bits are

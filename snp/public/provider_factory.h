@@ -25,7 +25,7 @@ inline constexpr std::array<std::string_view, 2> kPlatformNames = {kSevGuestPlat
 // The options of the platform not chosen are ignored.
 // Errors: kInvalidRequest listing kPlatformNames for an unknown name; those
 // of the chosen platform's Open. Thread-safe.
-std::expected<std::unique_ptr<DerivedKeyProvider>, DerivedKeyError> MakeProvider(
+base::Expected<std::unique_ptr<DerivedKeyProvider>, DerivedKeyError> MakeProvider(
     std::string_view platform, const VirtualPlatformOptions& virtual_options,
     const SevGuestOptions& sev_guest_options = {});
 

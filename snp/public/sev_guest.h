@@ -45,7 +45,7 @@ class GuestDevice {
 // Errors: kDeviceUnavailable — absent (this machine is not an SEV-SNP guest),
 // permission denied, or any other open failure; the message says which and
 // suggests the `virtual` platform when the device is absent.
-std::expected<std::unique_ptr<GuestDevice>, DerivedKeyError> OpenGuestDevice(
+base::Expected<std::unique_ptr<GuestDevice>, DerivedKeyError> OpenGuestDevice(
     std::string_view path = kSevGuestDevicePath);
 
 struct SevGuestOptions {
@@ -64,7 +64,7 @@ class SevGuestProvider final : public DerivedKeyProvider {
  public:
   // Opens options.device_path. Errors: as OpenGuestDevice; kInvalidRequest
   // if options.report_vmpl > kMaxVmpl.
-  static std::expected<std::unique_ptr<SevGuestProvider>, DerivedKeyError> Open(
+  static base::Expected<std::unique_ptr<SevGuestProvider>, DerivedKeyError> Open(
       const SevGuestOptions& options = {});
 
   // Takes ownership of an already open device (tests pass a fake).
@@ -76,7 +76,7 @@ class SevGuestProvider final : public DerivedKeyProvider {
   // ioctl, or a non-zero MSG_KEY_RSP status); kMalformedResponse (success
   // reported but the response is inconsistent). The firmware itself enforces
   // TCB and SVN limits and reports them as kFirmwareError (INVALID_PARAM).
-  std::expected<DerivedKey, DerivedKeyError> GetDerivedKey(
+  base::Expected<DerivedKey, DerivedKeyError> GetDerivedKey(
       const DerivedKeyRequest& request) const override;
 
   std::string_view platform_name() const override { return kSevGuestPlatformName; }
@@ -84,7 +84,7 @@ class SevGuestProvider final : public DerivedKeyProvider {
   // COMMITTED_TCB of a fresh attestation report (SNP_GET_REPORT).
   // Errors: kIoctlFailed, kFirmwareError, kMalformedResponse (short report,
   // or a report version older than 2, which has no COMMITTED_TCB).
-  std::expected<uint64_t, DerivedKeyError> CommittedTcb() const override;
+  base::Expected<uint64_t, DerivedKeyError> CommittedTcb() const override;
 
  private:
   std::unique_ptr<GuestDevice> device_;

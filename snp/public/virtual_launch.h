@@ -40,7 +40,7 @@ struct VirtualLaunch {
 //    "family_id": "00…(32)", "image_id": "00…(32)", "guest_svn": 2,
 //    "committed_tcb": "0xdb18000000000004", "vmpl": 0, "chip_id": "…(128)"}
 // Errors: kPlatformStateError naming the key and what is wrong. Thread-safe.
-std::expected<VirtualLaunch, DerivedKeyError> ParseVirtualLaunchJson(std::string_view json_text);
+base::Expected<VirtualLaunch, DerivedKeyError> ParseVirtualLaunchJson(std::string_view json_text);
 
 // The JSON object ParseVirtualLaunchJson reads back to an equal VirtualLaunch
 // (u64 fields as "0x..." strings; chip_id omitted when absent). Thread-safe.

@@ -48,12 +48,12 @@ class VirtualProvider final : public DerivedKeyProvider {
   // Errors: kPlatformStateError — empty path; the file is not a regular
   // file, is accessible by group/others, is not exactly 32 bytes, or cannot
   // be created or read (the message names the path); launch.vmpl > 3.
-  static std::expected<std::unique_ptr<VirtualProvider>, DerivedKeyError> Open(
+  static base::Expected<std::unique_ptr<VirtualProvider>, DerivedKeyError> Open(
       const VirtualPlatformOptions& options);
 
   // Uses `machine_secret` directly (copied; the caller wipes its buffer).
   // Errors: kPlatformStateError for launch.vmpl > 3 or an OpenSSL failure.
-  static std::expected<std::unique_ptr<VirtualProvider>, DerivedKeyError> FromSecret(
+  static base::Expected<std::unique_ptr<VirtualProvider>, DerivedKeyError> FromSecret(
       std::span<const uint8_t, kMachineSecretSize> machine_secret, const VirtualLaunch& launch);
 
   VirtualProvider(const VirtualProvider&) = delete;
@@ -72,13 +72,13 @@ class VirtualProvider final : public DerivedKeyProvider {
   // the launch guest SVN; kTcbAboveCommitted when kFieldTcbVersion is
   // selected and tcb_version > launch().committed_tcb; kPlatformStateError
   // if OpenSSL fails.
-  std::expected<DerivedKey, DerivedKeyError> GetDerivedKey(
+  base::Expected<DerivedKey, DerivedKeyError> GetDerivedKey(
       const DerivedKeyRequest& request) const override;
 
   std::string_view platform_name() const override { return kVirtualPlatformName; }
 
   // launch().committed_tcb; never fails.
-  std::expected<uint64_t, DerivedKeyError> CommittedTcb() const override;
+  base::Expected<uint64_t, DerivedKeyError> CommittedTcb() const override;
 
  private:
   VirtualProvider(std::span<const uint8_t, kMachineSecretSize> machine_secret,

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "kvstore_adapter/public/hooks.h"
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv {
 

@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv::ledger {

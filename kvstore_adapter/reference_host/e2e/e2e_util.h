@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
 
 namespace ledgerseal::e2e {

@@ -4,8 +4,8 @@
 
 #include "kvstore_adapter/reference_host/entry/write_set_codec.h"
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
-#include "plugin/crypto/public/aead_box.h"
-#include "plugin/crypto/public/aes_gcm.h"
+#include "crypto/public/aead_box.h"
+#include "crypto/public/aes_gcm.h"
 
 namespace ledgerseal::kv::entry {
 

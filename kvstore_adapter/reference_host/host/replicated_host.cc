@@ -1,6 +1,6 @@
 #include "kvstore_adapter/reference_host/host/public/replicated_host.h"
 
-#include <cassert>
+#include "base/check.h"
 #include <chrono>
 
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
@@ -13,7 +13,7 @@ namespace pb = ::ledgerseal::ledger::v1;
 
 ReplicatedHost::ReplicatedHost(ReplicatedHostDeps deps, HookRegistry* hooks)
     : deps_(std::move(deps)), hooks_(hooks) {
-  assert(deps_.store && deps_.secrets && deps_.random && hooks_);
+  LEDGERSEAL_CHECK(deps_.store && deps_.secrets && deps_.random && hooks_);
 }
 
 void ReplicatedHost::AttachRaft(replication::RaftNode* raft) {
@@ -232,7 +232,7 @@ Result<Version> ReplicatedHost::Propose(Bytes entry, Version version) {
     return MakeError(ErrorCode::kAborted, "version " + std::to_string(version) +
                                               " was taken by another proposal; retry");
   }
-  assert(outcome->version == version);
+  LEDGERSEAL_CHECK(outcome->version == version);
   return version;
 }
 

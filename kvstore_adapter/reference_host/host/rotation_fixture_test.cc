@@ -33,7 +33,7 @@ extern "C" {
 #include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
 #include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
 #include "kvstore_adapter/store/public/store.h"
-#include "plugin/testing/deterministic_random.h"
+#include "crypto/testing/deterministic_random.h"
 
 namespace ledgerseal::kv {
 namespace {
@@ -150,7 +150,7 @@ class RotationFixture : public ::testing::Test {
     s->key = keys_[i].get();
     s->public_key = std::make_unique<crypto::RsaPublicKey>(
         *crypto::RsaPublicKey::FromDer(*s->key->PublicKeyDer()));
-    s->secrets.Add(1, secret1_.Clone());  // secret 1 is known out of band
+    ASSERT_TRUE(s->secrets.Add(1, secret1_.Clone()));  // secret 1 is known out of band
     auto opened = s->Open();
     ASSERT_TRUE(opened) << opened.error().ToString();
     ASSERT_EQ(raft_fixture_grow(&f_, s->adapter->fsm()), 0);

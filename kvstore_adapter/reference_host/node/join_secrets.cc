@@ -3,9 +3,9 @@
 #include <openssl/crypto.h>
 
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
-#include "plugin/crypto/public/aead_box.h"
-#include "plugin/crypto/public/aes_gcm.h"
-#include "plugin/crypto/public/rsa_oaep.h"
+#include "crypto/public/aead_box.h"
+#include "crypto/public/aes_gcm.h"
+#include "crypto/public/rsa_oaep.h"
 
 namespace ledgerseal::kv::node {
 namespace {

@@ -6,10 +6,10 @@
 #include <string_view>
 #include <vector>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
-#include "plugin/crypto/public/random_source.h"
-#include "plugin/crypto/public/rsa_key.h"
+#include "crypto/public/random_source.h"
+#include "crypto/public/rsa_key.h"
 
 namespace ledgerseal::kv::node {
 

@@ -1,6 +1,6 @@
 #include "kvstore_adapter/reference_host/node/request_dedup.h"
 
-#include <cassert>
+#include "base/check.h"
 #include <exception>
 #include <utility>
 
@@ -8,7 +8,7 @@ namespace ledgerseal::kv::node {
 
 rpc::v1::Response RequestDedup::Run(const std::string& request_id,
                                     const std::function<rpc::v1::Response()>& execute) {
-  assert(capacity_ > 0);
+  LEDGERSEAL_CHECK(capacity_ > 0);
   std::promise<rpc::v1::Response> promise;
   {
     std::unique_lock lock(mu_);

@@ -13,7 +13,7 @@
 
 #include <cstdint>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/raft/raft_c.h"
 

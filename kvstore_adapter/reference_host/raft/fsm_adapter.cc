@@ -2,7 +2,7 @@
 
 #include "kvstore_adapter/reference_host/raft/command_frame.h"
 
-#include <cassert>
+#include "base/check.h"
 #include <cstdint>
 #include <string>
 
@@ -18,7 +18,7 @@ kv::ByteView View(const struct raft_buffer& buf) {
 }  // namespace
 
 FsmAdapter::FsmAdapter(StateMachine* state_machine) : state_machine_(state_machine) {
-  assert(state_machine_ != nullptr);
+  LEDGERSEAL_CHECK(state_machine_ != nullptr);
   fsm_.version = 2;
   fsm_.data = this;
   fsm_.apply = &FsmAdapter::ApplyThunk;
@@ -109,7 +109,7 @@ int FsmAdapter::SnapshotFinalize(struct raft_buffer* bufs[], unsigned* n_bufs) {
       return 0;
     }
   }
-  assert(false && "snapshot_finalize for a snapshot this adapter did not take");
+  LEDGERSEAL_CHECK(false && "snapshot_finalize for a snapshot this adapter did not take");
   return RAFT_INVALID;
 }
 
@@ -132,7 +132,7 @@ int FsmAdapter::Restore(struct raft_buffer* buf) {
 }
 
 void FsmAdapter::Latch(kv::Error error) {
-  assert(!fatal_);
+  LEDGERSEAL_CHECK(!fatal_);
   fatal_ = std::move(error);
   if (on_fatal_) on_fatal_(*fatal_);
 }

@@ -9,7 +9,7 @@
 #include <list>
 #include <optional>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/raft/public/state_machine.h"
 #include "kvstore_adapter/reference_host/raft/raft_c.h"

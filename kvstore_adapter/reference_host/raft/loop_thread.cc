@@ -3,7 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
-#include <cassert>
+#include "base/check.h"
 #include <utility>
 
 namespace ledgerseal::replication {
@@ -83,7 +83,7 @@ void LoopThread::OnAsync(uv_async_t* handle) {
 // Runs the tasks queued so far; tasks queued meanwhile wait for the next
 // wake-up (uv_async_send during this call schedules one).
 void LoopThread::RunQueued() {
-  assert(IsCurrent());
+  LEDGERSEAL_CHECK(IsCurrent());
   std::vector<Task> batch;
   {
     std::lock_guard lock(mu_);
@@ -93,7 +93,7 @@ void LoopThread::RunQueued() {
 }
 
 void LoopThread::CloseQueue() {
-  assert(IsCurrent());
+  LEDGERSEAL_CHECK(IsCurrent());
   std::vector<Task> rest;
   {
     std::lock_guard lock(mu_);
@@ -106,7 +106,7 @@ void LoopThread::CloseQueue() {
 }
 
 void LoopThread::Join() {
-  assert(!IsCurrent() && "joining the loop thread from itself");
+  LEDGERSEAL_CHECK(!IsCurrent() && "joining the loop thread from itself");
   std::lock_guard lock(join_mu_);
   if (thread_.joinable()) thread_.join();
 }

@@ -13,7 +13,7 @@
 
 #include <uv.h>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/raft/public/raft_node.h"
 
 namespace ledgerseal::replication {

@@ -1,7 +1,7 @@
 #include "kvstore_adapter/reference_host/raft/node_core.h"
 
 #include <algorithm>
-#include <cassert>
+#include "base/check.h"
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -41,7 +41,7 @@ void NodeCore::Log(const std::string& line) const {
 
 kv::Status NodeCore::Init(LoopThread* loop) {
   loop_ = loop;
-  assert(loop_->IsCurrent());
+  LEDGERSEAL_CHECK(loop_->IsCurrent());
   kv::Status status = InitRaft();
   if (status) status = Bootstrap();
   if (status) {
@@ -144,7 +144,7 @@ void NodeCore::OnCheck(uv_check_t* handle) {
 }
 
 void NodeCore::PublishView() {
-  assert(loop_->IsCurrent());
+  LEDGERSEAL_CHECK(loop_->IsCurrent());
   const int state = shutting_down_ ? RAFT_UNAVAILABLE : raft_state(&raft_);
   const RaftTerm term = raft_.current_term;
   const bool leader = state == RAFT_LEADER;
@@ -267,7 +267,7 @@ void NodeCore::OnFatal(const kv::Error& error) {
 }
 
 void NodeCore::BeginShutdown(kv::Error reason) {
-  assert(loop_->IsCurrent());
+  LEDGERSEAL_CHECK(loop_->IsCurrent());
   if (shutting_down_) return;
   Log("stopping");
   shutdown_reason_ = reason;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/raft/fsm_adapter.h"
 #include "kvstore_adapter/reference_host/raft/loop_thread.h"

@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/raft/public/raft_node.h"
 
 namespace ledgerseal::replication {

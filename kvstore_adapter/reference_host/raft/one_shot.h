@@ -3,11 +3,11 @@
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RAFT_ONE_SHOT_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RAFT_ONE_SHOT_H_
 
-#include <cassert>
+#include "base/check.h"
 #include <future>
 #include <utility>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::replication {
 
@@ -33,9 +33,9 @@ class OneShot {
   // The future; call once, before the OneShot is moved away.
   std::future<T> future() { return promise_.get_future(); }
 
-  // Resolves the future. Later calls are ignored (asserted in debug builds).
+  // Resolves the future. Later calls are ignored (checked in every build).
   void Resolve(T value) {
-    assert(armed_ && "OneShot resolved twice");
+    LEDGERSEAL_CHECK(armed_ && "OneShot resolved twice");
     if (!armed_) return;
     armed_ = false;
     promise_.set_value(std::move(value));

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::replication {
 

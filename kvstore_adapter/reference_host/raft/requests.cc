@@ -1,6 +1,6 @@
 #include "kvstore_adapter/reference_host/raft/requests.h"
 
-#include <cassert>
+#include "base/check.h"
 #include <utility>
 #include <vector>
 
@@ -70,7 +70,7 @@ struct RequestRegistry::TransferRequest final : Request {
 };
 
 RequestRegistry::RequestRegistry(struct raft* raft, FsmAdapter* fsm) : raft_(raft), fsm_(fsm) {
-  assert(raft_ != nullptr && fsm_ != nullptr);
+  LEDGERSEAL_CHECK(raft_ != nullptr && fsm_ != nullptr);
 }
 
 RequestRegistry::~RequestRegistry() {
@@ -88,7 +88,7 @@ template <typename T>
 T* RequestRegistry::Adopt(std::unique_ptr<T> request) {
   T* raw = request.get();
   const bool inserted = live_.emplace(raw, std::move(request)).second;
-  assert(inserted);
+  LEDGERSEAL_CHECK(inserted);
   (void)inserted;
   return raw;
 }
@@ -96,7 +96,7 @@ T* RequestRegistry::Adopt(std::unique_ptr<T> request) {
 template <typename T>
 std::unique_ptr<T> RequestRegistry::Release(T* request) {
   auto it = live_.find(request);
-  assert(it != live_.end() && "raft called back a request it does not own");
+  LEDGERSEAL_CHECK(it != live_.end() && "raft called back a request it does not own");
   std::unique_ptr<Request> owned = std::move(it->second);
   live_.erase(it);
   return std::unique_ptr<T>(static_cast<T*>(owned.release()));

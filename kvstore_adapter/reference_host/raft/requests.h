@@ -12,7 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/raft/fsm_adapter.h"
 #include "kvstore_adapter/reference_host/raft/public/raft_node.h"

@@ -4,7 +4,7 @@
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RAFT_THREAD_CHECKER_H_
 
 #include <atomic>
-#include <cassert>
+#include "base/check.h"
 #include <thread>
 
 namespace ledgerseal::replication {
@@ -20,7 +20,7 @@ class ThreadChecker {
     return expected == self;
   }
   // Debug-build check of CalledOnValidThread.
-  void Check() { assert(CalledOnValidThread() && "used from a second thread"); }
+  void Check() { LEDGERSEAL_CHECK(CalledOnValidThread() && "used from a second thread"); }
 
  private:
   std::atomic<std::thread::id> owner_{};

@@ -1,6 +1,6 @@
 #include "kvstore_adapter/reference_host/recovery/public/recover_ledger.h"
 
-#include <cassert>
+#include "base/check.h"
 #include <chrono>
 
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
@@ -73,7 +73,7 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view,
 }  // namespace
 
 Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::LedgerSecrets& secrets) {
-  assert(options.store != nullptr && options.hooks != nullptr);
+  LEDGERSEAL_CHECK(options.store != nullptr && options.hooks != nullptr);
   if (options.store->applied_version() != kNoVersion) {
     return MakeError(ErrorCode::kRecoveryFailed, "recovery needs a fresh store");
   }
@@ -124,7 +124,7 @@ Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::Ledg
   result.replay_ms = MsSince(replay_start);
   // The entry that carried the sealed material, and every later one, were
   // authenticated by the replay (which verifies every entry).
-  assert(outcome->secret.found_at_version <= result.replayed_to);
+  LEDGERSEAL_CHECK(outcome->secret.found_at_version <= result.replayed_to);
   result.outcome = std::move(*outcome);
   return result;
 }

@@ -36,7 +36,7 @@ class RecoverLedgerTest : public ::testing::Test {
     std::vector<SecretBytes> chain;
     chain.push_back(*secrets::NewSecret(random_));
     secrets::LedgerSecrets known;
-    known.Add(1, chain[0].Clone());
+    ASSERT_TRUE(known.Add(1, chain[0].Clone()));
     StateMachineDeps deps{"n0", key_.get(), {}, store->get(), &known, &random_};
     deps.ledger_options.dir = ledger_dir();
     deps.ledger_options.max_chunk_bytes = 4096;  // several chunks
@@ -128,7 +128,7 @@ TEST_F(RecoverLedgerTest, AWrongSecretFailsAndNamesWhatFailed) {
 
 TEST_F(RecoverLedgerTest, AnOlderSecretCannotReplayLaterEntries) {
   secrets::LedgerSecrets probe;
-  probe.Add(3, latest_.Clone());
+  ASSERT_TRUE(probe.Add(3, latest_.Clone()));
   // Recover secret 2 only: entries under secret 3 cannot be verified.
   auto links = [&] {
     auto view = ledger::LedgerView::Open(ledger_dir());

@@ -12,7 +12,7 @@
 #include <span>
 #include <string>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/rpc/socket_io.h"
 
@@ -62,7 +62,7 @@ struct FrameError {
 };
 
 template <typename T>
-using FrameResult = std::expected<T, FrameError>;
+using FrameResult = base::Expected<T, FrameError>;
 
 // Reads one frame's payload from `fd` before `deadline`. The buffer grows with
 // the bytes actually received (at most 1 MiB ahead), so a peer announcing a

@@ -40,7 +40,7 @@ class RpcClient::Impl {
   kv::Result<v1::Response> CallLocked(const v1::Request& request, Deadline deadline);
   kv::Result<v1::Response> Exchange(const std::string& target, const v1::Request& request,
                                     Deadline deadline);
-  std::expected<v1::Response, ExchangeError> ExchangeOnce(const std::string& target,
+  base::Expected<v1::Response, ExchangeError> ExchangeOnce(const std::string& target,
                                                           const v1::Request& request,
                                                           Deadline deadline);
   kv::Status EnsureConnected(const std::string& target, Deadline deadline);
@@ -114,7 +114,7 @@ kv::Result<v1::Response> RpcClient::Impl::Exchange(const std::string& target,
   return std::unexpected(retried.error().error);
 }
 
-std::expected<v1::Response, ExchangeError> RpcClient::Impl::ExchangeOnce(const std::string& target,
+base::Expected<v1::Response, ExchangeError> RpcClient::Impl::ExchangeOnce(const std::string& target,
                                                                          const v1::Request& request,
                                                                          Deadline deadline) {
   if (auto connected = EnsureConnected(target, deadline); !connected) {

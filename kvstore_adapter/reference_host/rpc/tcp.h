@@ -7,7 +7,7 @@
 #include <optional>
 #include <string_view>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/rpc/socket_io.h"
 #include "kvstore_adapter/reference_host/rpc/unique_fd.h"
 

@@ -1,9 +1,9 @@
 #include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
 
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
-#include "plugin/crypto/public/aead_box.h"
-#include "plugin/crypto/public/aes_gcm.h"
-#include "plugin/crypto/public/rsa_oaep.h"
+#include "crypto/public/aead_box.h"
+#include "crypto/public/aes_gcm.h"
+#include "crypto/public/rsa_oaep.h"
 
 namespace ledgerseal::kv::secrets {
 
@@ -203,7 +203,11 @@ Status LedgerSecrets::UnwindChain(uint64_t from_version, const std::map<uint64_t
     if (!previous) return std::unexpected(previous.error());
     version = previous->version;
     secret = previous->secret.Clone();
-    Add(version, std::move(previous->secret));
+    // A chain link that decrypts to a secret of the wrong size is corrupt.
+    if (auto added = Add(version, std::move(previous->secret)); !added) {
+      return MakeError(ErrorCode::kCorruption, "secret chain link for secret " + std::to_string(version) +
+                                                   ": " + added.error().message);
+    }
   }
   return MakeError(ErrorCode::kCorruption, "secret chain longer than the supported bound");
 }

@@ -62,7 +62,7 @@ TEST_F(LedgerSecretsTest, TheLatestSecretUnlocksTheWholeChain) {
   ASSERT_EQ(links.size(), 4u);  // the first secret has no predecessor
 
   LedgerSecrets known;
-  known.Add(5, secrets[4].Clone());
+  ASSERT_TRUE(known.Add(5, secrets[4].Clone()));
   ASSERT_TRUE(known.UnwindChain(5, links));
   for (uint64_t v = 1; v <= 5; ++v) {
     auto s = known.Get(v);
@@ -80,7 +80,7 @@ TEST_F(LedgerSecretsTest, AMissingOrTamperedLinkStopsTheWalk) {
   auto missing = links;
   missing.erase(3);
   LedgerSecrets a;
-  a.Add(4, secrets[3].Clone());
+  ASSERT_TRUE(a.Add(4, secrets[3].Clone()));
   auto r = a.UnwindChain(4, missing);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
@@ -89,7 +89,7 @@ TEST_F(LedgerSecretsTest, AMissingOrTamperedLinkStopsTheWalk) {
     auto tampered = links;
     tampered[3][i] ^= 0x01;
     LedgerSecrets b;
-    b.Add(4, secrets[3].Clone());
+    ASSERT_TRUE(b.Add(4, secrets[3].Clone()));
     auto t = b.UnwindChain(4, tampered);
     ASSERT_FALSE(t) << "byte " << i;
     EXPECT_EQ(t.error().code, ErrorCode::kCorruption);

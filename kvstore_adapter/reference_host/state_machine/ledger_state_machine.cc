@@ -2,10 +2,10 @@
 
 #include <openssl/crypto.h>
 
-#include <cassert>
+#include "base/check.h"
 
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
-#include "plugin/crypto/public/aead_box.h"
+#include "crypto/public/aead_box.h"
 
 namespace ledgerseal::kv {
 
@@ -77,7 +77,7 @@ LedgerStateMachine::LedgerStateMachine(StateMachineDeps deps,
     : deps_(std::move(deps)), ledger_(std::move(ledger)) {}
 
 Result<std::unique_ptr<LedgerStateMachine>> LedgerStateMachine::Open(StateMachineDeps deps) {
-  assert(deps.node_key && deps.store && deps.secrets && deps.random);
+  LEDGERSEAL_CHECK(deps.node_key && deps.store && deps.secrets && deps.random);
   auto writer = ledger::LedgerWriter::Open(deps.ledger_options);
   if (!writer) return std::unexpected(writer.error());
   std::unique_ptr<LedgerStateMachine> sm(new LedgerStateMachine(std::move(deps), std::move(*writer)));
@@ -145,7 +145,7 @@ Result<ApplyOutcome> LedgerStateMachine::Apply(ByteView bytes) {
   if (auto s = ledger_->Append(version, bytes); !s) return std::unexpected(s.error());
   auto stored = deps_.store->Apply(version, decoded->writes);
   if (!stored) return std::unexpected(stored.error());
-  assert(applied_version() == version && deps_.store->applied_version() == version);
+  LEDGERSEAL_CHECK(applied_version() == version && deps_.store->applied_version() == version);
   return ApplyOutcome{ApplyResult::kApplied, version, version};
 }
 
@@ -255,7 +255,7 @@ Status LedgerStateMachine::Restore(ByteView bytes) {
   auto writer = ledger::LedgerWriter::Open(options);
   if (!writer) return std::unexpected(writer.error());
   ledger_ = std::move(*writer);
-  assert(applied_version() == version);
+  LEDGERSEAL_CHECK(applied_version() == version);
   return {};
 }
 

@@ -84,7 +84,7 @@ class StateMachineTest : public ::testing::Test {
     secret1_ = *secrets::NewSecret(random_);
     // Secret 1 reaches nodes out of band (genesis creates it; joiners get it
     // in the join response).
-    for (auto& n : nodes_) n->secrets.Add(1, secret1_.Clone());
+    for (auto& n : nodes_) ASSERT_TRUE(n->secrets.Add(1, secret1_.Clone()));
     for (auto& n : nodes_) ASSERT_TRUE(n->Open());
   }
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "kvstore_adapter/public/secret_bytes.h"
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/write_set.h"
 

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
-#include "plugin/crypto/public/rsa_key.h"
-#include "plugin/crypto/public/rsa_oaep.h"
+#include "crypto/public/rsa_key.h"
+#include "crypto/public/rsa_oaep.h"
 
 namespace ledgerseal::bench {
 namespace {

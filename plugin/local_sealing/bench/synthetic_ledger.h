@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "plugin/proto/sealing.pb.h"
 #include "snp/public/virtual_platform.h"
 

@@ -7,7 +7,7 @@
 #include <functional>
 #include <optional>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "plugin/proto/sealing.pb.h"
 
 namespace ledgerseal::e2e {

@@ -13,9 +13,9 @@
 #include <string_view>
 
 #include "kvstore_adapter/public/hooks.h"
-#include "kvstore_adapter/public/secret_bytes.h"
-#include "kvstore_adapter/public/status.h"
-#include "plugin/crypto/public/random_source.h"
+#include "kvstore_adapter/public/types.h"
+#include "kvstore_adapter/public/types.h"
+#include "crypto/public/random_source.h"
 #include "snp/public/derived_key.h"
 
 namespace ledgerseal::sealing {

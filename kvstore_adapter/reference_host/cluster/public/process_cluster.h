@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/node/public/node_config.h"
 #include "kvstore_adapter/reference_host/rpc/public/rpc_client.h"
 

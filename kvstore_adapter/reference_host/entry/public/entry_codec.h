@@ -7,11 +7,11 @@
 #include <functional>
 #include <string>
 
-#include "kvstore_adapter/public/secret_bytes.h"
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/write_set.h"
-#include "plugin/crypto/public/random_source.h"
+#include "crypto/public/random_source.h"
 
 namespace ledgerseal::kv::entry {
 

@@ -17,8 +17,8 @@
 #include "kvstore_adapter/reference_host/raft/public/raft_node.h"
 #include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
 #include "kvstore_adapter/store/public/store.h"
-#include "plugin/crypto/public/random_source.h"
-#include "plugin/crypto/public/rsa_key.h"
+#include "crypto/public/random_source.h"
+#include "crypto/public/rsa_key.h"
 
 namespace ledgerseal::kv {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "kvstore_adapter/public/commit_context.h"
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/transaction.h"
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
 

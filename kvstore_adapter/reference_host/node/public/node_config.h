@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "kvstore_adapter/host_support/public/hook_registry.h"
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/node/public/node_config.h"
 
 namespace ledgerseal::kv::node {

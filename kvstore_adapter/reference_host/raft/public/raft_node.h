@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/raft/public/state_machine.h"
 

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/rpc/proto/rpc.pb.h"
 
 namespace ledgerseal::rpc {

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/rpc/proto/rpc.pb.h"
 
 namespace ledgerseal::rpc {

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/rpc/proto/rpc.pb.h"
 
 namespace ledgerseal::rpc {

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "kvstore_adapter/public/secret_bytes.h"
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/write_set.h"
-#include "plugin/crypto/public/random_source.h"
-#include "plugin/crypto/public/rsa_key.h"
+#include "crypto/public/random_source.h"
+#include "crypto/public/rsa_key.h"
 
 namespace ledgerseal::kv::secrets {
 

@@ -8,11 +8,11 @@
 
 #include "kvstore_adapter/ledger/public/ledger_files.h"
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
-#include "kvstore_adapter/public/status.h"
+#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
 #include "kvstore_adapter/store/public/store.h"
-#include "plugin/crypto/public/random_source.h"
-#include "plugin/crypto/public/rsa_key.h"
+#include "crypto/public/random_source.h"
+#include "crypto/public/rsa_key.h"
 
 namespace ledgerseal::kv {
 

@@ -13,7 +13,6 @@
 #include "kvstore_adapter/ledger/chunk_names.h"
 #include "kvstore_adapter/ledger/posix_file.h"
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv::ledger::internal {
 

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv::ledger::internal {
 

@@ -6,10 +6,7 @@
 
 namespace ledgerseal::kv {
 
-LocalHost::LocalHost(NodeIdentity node, std::unique_ptr<Store> store)
-    : node_(std::move(node)), store_(std::move(store)) {
-  LEDGERSEAL_CHECK(store_ != nullptr);
-}
+LocalHost::LocalHost(NodeIdentity node) : node_(std::move(node)) {}
 
 Status LocalHost::RegisterTransactionHook(std::string name, std::shared_ptr<TransactionHook> hook) {
   return hooks_.AddTransactionHook(std::move(name), std::move(hook));
@@ -20,7 +17,7 @@ Status LocalHost::RegisterRecoveryHook(std::string name, std::shared_ptr<Recover
 }
 
 Result<std::unique_ptr<Transaction>> LocalHost::BeginTransaction() {
-  return std::make_unique<SnapshotTransaction>(this, store_->Snapshot());
+  return std::make_unique<SnapshotTransaction>(this, state_.Snapshot());
 }
 
 Result<Version> LocalHost::Commit(std::unique_ptr<Transaction> tx) {
@@ -29,7 +26,7 @@ Result<Version> LocalHost::Commit(std::unique_ptr<Transaction> tx) {
     return MakeError(ErrorCode::kInvalidArgument, "the transaction was not begun on this host");
   }
   std::lock_guard lock(commit_mu_);
-  const Version applied = store_->applied_version();
+  const Version applied = state_.version();
   if (own->read_version() != applied) {
     return MakeError(ErrorCode::kAborted, "conflict: version " + std::to_string(applied) +
                                               " committed after the transaction began at " +
@@ -42,9 +39,7 @@ Result<Version> LocalHost::Commit(std::unique_ptr<Transaction> tx) {
     return MakeError(ErrorCode::kInvalidArgument, "an empty transaction cannot commit");
   }
   const Version version = applied + 1;
-  auto applied_now = store_->Apply(version, own->writes());
-  if (!applied_now) return std::unexpected(applied_now.error());
-  LEDGERSEAL_CHECK(*applied_now && store_->applied_version() == version);
+  state_.Apply(version, own->writes());
   return version;
 }
 

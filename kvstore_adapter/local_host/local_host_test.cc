@@ -38,12 +38,7 @@ class TracingHook : public TransactionHook {
 class LocalHostTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto dir = std::filesystem::path(std::getenv("TEST_TMPDIR")) /
-                     ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir);
-    auto store = Store::Open(StoreOptions{.dir = dir, .encryption_key = &key_});
-    ASSERT_TRUE(store) << store.error().ToString();
-    host_ = std::make_unique<LocalHost>(NodeIdentity{"n1", "seal-1", "svc"}, std::move(*store));
+    host_ = std::make_unique<LocalHost>(NodeIdentity{"n1", "seal-1", "svc"});
   }
 
   Result<Version> CommitValue(std::string_view key, std::string_view value) {
@@ -53,7 +48,6 @@ class LocalHostTest : public ::testing::Test {
     return host_->Commit(std::move(*tx));
   }
 
-  SecretBytes key_{std::vector<uint8_t>(32, 3)};
   std::unique_ptr<LocalHost> host_;
 };
 
@@ -65,9 +59,9 @@ TEST_F(LocalHostTest, HooksRunInOrderSeeEarlierWritesAndCommitAtomically) {
   ASSERT_TRUE(v) << v.error().ToString();
   EXPECT_EQ(*v, 1u);
   EXPECT_EQ(trace, (std::vector<std::string>{"a()", "b(a,)"}));
-  EXPECT_EQ(host_->store().Get("audit.log", AsBytes("b")),
+  EXPECT_EQ(host_->state().Snapshot()->Get("audit.log", AsBytes("b")),
             Result<std::optional<Bytes>>(ToBytes("ran")));
-  EXPECT_EQ(host_->store().Get("app.data", AsBytes("k")),
+  EXPECT_EQ(host_->state().Snapshot()->Get("app.data", AsBytes("k")),
             Result<std::optional<Bytes>>(ToBytes("v")));
 }
 
@@ -83,8 +77,8 @@ TEST_F(LocalHostTest, AFailingHookStopsTheCommitAndTheErrorReachesTheCaller) {
   EXPECT_NE(v.error().message.find("veto says no"), std::string::npos);
   EXPECT_EQ(trace, (std::vector<std::string>{"a()", "veto(a,)"}));  // c never ran
   // Nothing of the transaction, nor of hook a's write, committed.
-  EXPECT_EQ(host_->store().applied_version(), kNoVersion);
-  EXPECT_EQ(host_->store().Get("audit.log", AsBytes("a")),
+  EXPECT_EQ(host_->state().version(), kNoVersion);
+  EXPECT_EQ(host_->state().Snapshot()->Get("audit.log", AsBytes("a")),
             Result<std::optional<Bytes>>(std::nullopt));
 }
 
@@ -97,7 +91,7 @@ TEST_F(LocalHostTest, ConflictingTransactionIsAbortedNotLost) {
   auto late = host_->Commit(std::move(*second));
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, ErrorCode::kAborted);
-  EXPECT_EQ(host_->store().Get("app.data", AsBytes("k")),
+  EXPECT_EQ(host_->state().Snapshot()->Get("app.data", AsBytes("k")),
             Result<std::optional<Bytes>>(ToBytes("1")));
 }
 

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv {
 

@@ -7,9 +7,7 @@
 
 #include "kvstore_adapter/public/ledger_reader.h"
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/transaction.h"
-#include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv {
 

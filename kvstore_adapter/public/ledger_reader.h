@@ -5,7 +5,6 @@
 #include <optional>
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/write_set.h"
 
 namespace ledgerseal::kv {

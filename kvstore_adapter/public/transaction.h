@@ -7,7 +7,6 @@
 
 #include "kvstore_adapter/public/commit_context.h"
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/write_set.h"
 
 namespace ledgerseal::kv {

@@ -7,7 +7,6 @@
 #include <string>
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv {
 

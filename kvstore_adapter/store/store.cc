@@ -96,7 +96,7 @@ Result<std::optional<Bytes>> ReadKey(rocksdb::DB& db, const rocksdb::ReadOptions
   return std::optional<Bytes>(Bytes(value.begin(), value.end()));
 }
 
-class RocksSnapshot : public StoreSnapshot {
+class RocksSnapshot : public StateSnapshot {
  public:
   // The version is read from the snapshot itself, so it always matches the
   // data the snapshot shows.
@@ -206,7 +206,7 @@ class RocksStore : public Store {
     return true;
   }
 
-  std::unique_ptr<StoreSnapshot> Snapshot() const override {
+  std::unique_ptr<StateSnapshot> Snapshot() const override {
     return std::make_unique<RocksSnapshot>(db_.get(), &tables_);
   }
 

@@ -25,7 +25,7 @@ constexpr char kService[] = "svc";
 const kv::Table kShares{kSharesTable, kv::Domain::kPublic};
 
 // A store snapshot with nothing in it: transactions start empty.
-class EmptySnapshot final : public kv::StoreSnapshot {
+class EmptySnapshot final : public kv::StateSnapshot {
  public:
   kv::Version version() const override { return 0; }
   kv::Result<std::optional<kv::Bytes>> Get(std::string_view, kv::ByteView) const override {

@@ -3,7 +3,6 @@
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 #include "crypto/public/rsa_oaep.h"
 #include "plugin/public/recovery_key.h"
 #include "plugin/public/sealed_shares.h"

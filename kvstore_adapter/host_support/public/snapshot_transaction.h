@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "kvstore_adapter/public/transaction.h"
-#include "kvstore_adapter/store/public/store.h"
+#include "kvstore_adapter/host_support/public/state_snapshot.h"
 
 namespace ledgerseal::kv {
 
@@ -14,7 +14,7 @@ namespace ledgerseal::kv {
 // Thread safety: none (one transaction, one thread).
 class SnapshotTransaction : public Transaction {
  public:
-  SnapshotTransaction(const void* owner, std::unique_ptr<StoreSnapshot> snapshot)
+  SnapshotTransaction(const void* owner, std::unique_ptr<StateSnapshot> snapshot)
       : owner_(owner), snapshot_(std::move(snapshot)) {}
 
   Result<std::optional<Bytes>> Get(const Table& table, ByteView key) override;
@@ -35,7 +35,7 @@ class SnapshotTransaction : public Transaction {
 
  private:
   const void* owner_;
-  std::unique_ptr<StoreSnapshot> snapshot_;
+  std::unique_ptr<StateSnapshot> snapshot_;
   WriteSet writes_;
   CommitContext context_;
 };

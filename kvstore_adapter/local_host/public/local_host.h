@@ -12,14 +12,13 @@
 
 #include "kvstore_adapter/host_support/public/hook_registry.h"
 #include "kvstore_adapter/public/host.h"
-#include "kvstore_adapter/store/public/store.h"
+#include "kvstore_adapter/host_support/public/memory_state.h"
 
 namespace ledgerseal::kv {
 
 class LocalHost : public Host {
  public:
-  // Takes ownership of `store`. Precondition: store != nullptr.
-  LocalHost(NodeIdentity node, std::unique_ptr<Store> store);
+  explicit LocalHost(NodeIdentity node);
 
   const NodeIdentity& node() const override { return node_; }
   Status RegisterTransactionHook(std::string name, std::shared_ptr<TransactionHook> hook) override;
@@ -31,11 +30,12 @@ class LocalHost : public Host {
   // update is lost. Errors: as Host::Commit, plus kAborted for that conflict.
   Result<Version> Commit(std::unique_ptr<Transaction> tx) override;
 
-  const Store& store() const { return *store_; }
+  // The committed state (tests and tools read it).
+  const MemoryState& state() const { return state_; }
 
  private:
   NodeIdentity node_;
-  std::unique_ptr<Store> store_;
+  MemoryState state_;
   HookRegistry hooks_;
   std::mutex commit_mu_;
 };

@@ -14,7 +14,6 @@
 #include <cstdint>
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/raft/raft_c.h"
 
 namespace ledgerseal::replication {

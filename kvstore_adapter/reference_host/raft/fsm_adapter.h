@@ -10,7 +10,6 @@
 #include <optional>
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/raft/public/state_machine.h"
 #include "kvstore_adapter/reference_host/raft/raft_c.h"
 #include "kvstore_adapter/reference_host/raft/thread_checker.h"

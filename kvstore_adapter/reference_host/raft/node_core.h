@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/raft/fsm_adapter.h"
 #include "kvstore_adapter/reference_host/raft/loop_thread.h"
 #include "kvstore_adapter/reference_host/raft/node_view.h"

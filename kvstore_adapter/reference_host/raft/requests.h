@@ -13,7 +13,6 @@
 #include <unordered_map>
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/raft/fsm_adapter.h"
 #include "kvstore_adapter/reference_host/raft/public/raft_node.h"
 #include "kvstore_adapter/reference_host/raft/raft_c.h"

@@ -13,7 +13,6 @@
 #include <string>
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/rpc/socket_io.h"
 
 namespace ledgerseal::rpc {

@@ -25,7 +25,7 @@ Bytes SnapshotAad(Version version, uint64_t secret_version) {
 
 // The store's image at `snapshot`: every live key of every table, the
 // tables of each domain apart. Tables without keys are left out.
-Result<pb::StoreImage> ImageOf(const Store& store, const StoreSnapshot& snapshot) {
+Result<pb::StoreImage> ImageOf(const Store& store, const StateSnapshot& snapshot) {
   pb::StoreImage image;
   image.set_version(snapshot.version());
   for (const auto& [name, domain] : store.tables()) {

@@ -11,8 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
+#include "kvstore_adapter/host_support/public/state_snapshot.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/write_set.h"
 
@@ -28,20 +27,6 @@ struct StoreOptions {
   // need durability against power loss (a killed process loses nothing
   // either way: the WAL write reaches the OS before Apply returns).
   bool sync_writes = true;
-};
-
-// A consistent, read-only view of the store as of one applied version.
-// Thread safety: const methods may be called concurrently.
-class StoreSnapshot {
- public:
-  virtual ~StoreSnapshot() = default;
-  virtual Version version() const = 0;
-  // Errors: kIoError, kCorruption.
-  virtual Result<std::optional<Bytes>> Get(std::string_view table, ByteView key) const = 0;
-  // Visits live keys of `table` in key order until `visit` returns false.
-  // A table never written is empty (not an error).
-  virtual Status ForEach(std::string_view table,
-                         const std::function<bool(ByteView, ByteView)>& visit) const = 0;
 };
 
 class Store {
@@ -70,9 +55,9 @@ class Store {
   virtual Result<bool> Apply(Version version, const WriteSet& writes) = 0;
 
   // A snapshot at the current applied version.
-  virtual std::unique_ptr<StoreSnapshot> Snapshot() const = 0;
+  virtual std::unique_ptr<StateSnapshot> Snapshot() const = 0;
 
-  // Reads the latest applied state. Same semantics as StoreSnapshot.
+  // Reads the latest applied state. Same semantics as StateSnapshot.
   virtual Result<std::optional<Bytes>> Get(std::string_view table, ByteView key) const = 0;
 
   // Flushes memtables to SST files (the WAL already makes applied versions

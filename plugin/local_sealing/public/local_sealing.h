@@ -14,7 +14,6 @@
 
 #include "kvstore_adapter/public/hooks.h"
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 #include "crypto/public/random_source.h"
 #include "snp/public/derived_key.h"
 

@@ -8,8 +8,6 @@
 #include <string>
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/write_set.h"
 #include "crypto/public/random_source.h"
 

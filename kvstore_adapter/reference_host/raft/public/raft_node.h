@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/raft/public/state_machine.h"
 
 namespace ledgerseal::replication {

@@ -4,7 +4,6 @@
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RAFT_PUBLIC_STATE_MACHINE_H_
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::replication {
 

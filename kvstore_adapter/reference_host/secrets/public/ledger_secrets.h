@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/write_set.h"
 #include "crypto/public/random_source.h"
 #include "crypto/public/rsa_key.h"

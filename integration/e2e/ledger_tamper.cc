@@ -1,4 +1,4 @@
-#include "plugin/local_sealing/e2e/ledger_tamper.h"
+#include "integration/e2e/ledger_tamper.h"
 
 #include <vector>
 

@@ -14,9 +14,10 @@
 #include <thread>
 
 #include "kvstore_adapter/public/types.h"
-#include "kvstore_adapter/reference_host/e2e/e2e_util.h"
+#include "base/testing/test_dir.h"
+#include "integration/e2e/e2e_util.h"
 #include "kvstore_adapter/testing/dir_scan.h"
-#include "plugin/local_sealing/e2e/ledger_tamper.h"
+#include "integration/e2e/ledger_tamper.h"
 #include "plugin/public/records.h"
 
 namespace ledgerseal::e2e {
@@ -36,7 +37,7 @@ struct Platforms {
 cluster::ClusterOptions SealingOptions(Platforms* platforms) {
   cluster::ClusterOptions o;
   o.binary = LedgersealBinary();
-  o.root = TestRoot();
+  o.root = ::ledgerseal::testing::TestDir();
   o.customize = [root = o.root, platforms](kv::NodeConfig& c) {
     c.sealing.enable_local_sealing = true;
     c.sealing.sealing_identity = "seal-" + c.node_id;

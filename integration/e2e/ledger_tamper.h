@@ -1,7 +1,7 @@
 // TEST ONLY: rewrites entries of a node's ledger files, with valid frames and
 // checksums, so that tampering reaches the layers above the file format.
-#ifndef LEDGERSEAL_PLUGIN_LOCAL_SEALING_E2E_LEDGER_TAMPER_H_
-#define LEDGERSEAL_PLUGIN_LOCAL_SEALING_E2E_LEDGER_TAMPER_H_
+#ifndef LEDGERSEAL_INTEGRATION_E2E_LEDGER_TAMPER_H_
+#define LEDGERSEAL_INTEGRATION_E2E_LEDGER_TAMPER_H_
 
 #include <filesystem>
 #include <functional>
@@ -28,4 +28,4 @@ kv::Status FlipRecoveryKeyRecord(const std::filesystem::path& ledger_dir, const 
 
 }  // namespace ledgerseal::e2e
 
-#endif  // LEDGERSEAL_PLUGIN_LOCAL_SEALING_E2E_LEDGER_TAMPER_H_
+#endif  // LEDGERSEAL_INTEGRATION_E2E_LEDGER_TAMPER_H_

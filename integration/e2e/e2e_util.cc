@@ -1,4 +1,4 @@
-#include "kvstore_adapter/reference_host/e2e/e2e_util.h"
+#include "integration/e2e/e2e_util.h"
 
 #include <algorithm>
 #include <chrono>
@@ -39,14 +39,6 @@ kv::Result<T> WithFailover(cluster::ProcessCluster& cluster, uint32_t timeout_ms
 
 fs::path LedgersealBinary() {
   return fs::path(std::getenv("TEST_SRCDIR")) / "ledgerseal" / "tools" / "ledgerseal";
-}
-
-fs::path TestRoot() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path root = fs::path(std::getenv("TEST_TMPDIR")) / info->test_suite_name() / info->name();
-  fs::remove_all(root);
-  fs::create_directories(root);
-  return root;
 }
 
 kv::Status PutWithFailover(cluster::ProcessCluster& cluster, const std::string& table,

@@ -1,8 +1,8 @@
 // A node's ledger of a chosen size, generated directly (no Raft): filler
 // transactions with 1 KiB private values, a genesis and a later rotation,
 // each with a sealed-shares record for one node on a `virtual` platform.
-#ifndef LEDGERSEAL_PLUGIN_LOCAL_SEALING_BENCH_SYNTHETIC_LEDGER_H_
-#define LEDGERSEAL_PLUGIN_LOCAL_SEALING_BENCH_SYNTHETIC_LEDGER_H_
+#ifndef LEDGERSEAL_INTEGRATION_BENCH_SYNTHETIC_LEDGER_H_
+#define LEDGERSEAL_INTEGRATION_BENCH_SYNTHETIC_LEDGER_H_
 
 #include <cstdint>
 #include <filesystem>
@@ -33,4 +33,4 @@ kv::Result<SyntheticLedger> MakeSyntheticLedger(const std::filesystem::path& roo
 
 }  // namespace ledgerseal::bench
 
-#endif  // LEDGERSEAL_PLUGIN_LOCAL_SEALING_BENCH_SYNTHETIC_LEDGER_H_
+#endif  // LEDGERSEAL_INTEGRATION_BENCH_SYNTHETIC_LEDGER_H_

@@ -2,7 +2,7 @@
 // processes on loopback, next to the raw cost of the N RSA-OAEP encryptions
 // sealing adds, measured in the same run.
 //
-//   bazel run -c opt //plugin/local_sealing/bench:rotation_benchmark
+//   bazel run -c opt //integration/bench:rotation_benchmark
 //
 // Each configuration starts a real service (`ledgerseal node` processes,
 // virtual platform, RSA-3072 recovery keys), then times Rotate RPCs to the

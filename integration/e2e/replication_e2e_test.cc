@@ -9,7 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include "kvstore_adapter/reference_host/e2e/e2e_util.h"
+#include "base/testing/test_dir.h"
+#include "integration/e2e/e2e_util.h"
 #include "kvstore_adapter/testing/dir_scan.h"
 
 namespace ledgerseal::e2e {
@@ -21,7 +22,7 @@ constexpr char kMarker[] = "E2E-PRIVATE-MARKER-";
 cluster::ClusterOptions Options() {
   cluster::ClusterOptions o;
   o.binary = LedgersealBinary();
-  o.root = TestRoot();
+  o.root = ::ledgerseal::testing::TestDir();
   o.insecure_test_secret_files = true;
   o.raft.election_timeout_ms = 1000;
   o.raft.heartbeat_timeout_ms = 100;

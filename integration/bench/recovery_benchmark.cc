@@ -4,7 +4,7 @@
 //  - replay throughput (verify + decrypt + apply) against a raw load of the
 //    same decoded key/values into the same store.
 //
-//   bazel run -c opt //plugin/local_sealing/bench:recovery_benchmark
+//   bazel run -c opt //integration/bench:recovery_benchmark
 //
 // Ledgers are generated once under $LEDGERSEAL_BENCH_DIR (default
 // /tmp/ledgerseal-bench, ~1.2 GB) and reused. Figures: BENCHMARKS.md.
@@ -21,7 +21,7 @@
 #include "kvstore_adapter/reference_host/recovery/public/ledger_file_reader.h"
 #include "kvstore_adapter/reference_host/recovery/public/recover_ledger.h"
 #include "kvstore_adapter/store/public/store.h"
-#include "plugin/local_sealing/bench/synthetic_ledger.h"
+#include "integration/bench/synthetic_ledger.h"
 #include "plugin/local_sealing/public/local_sealing.h"
 #include "plugin/public/sealed_shares.h"
 

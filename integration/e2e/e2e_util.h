@@ -1,6 +1,6 @@
 // Shared pieces of the reference host's end-to-end tests.
-#ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_E2E_E2E_UTIL_H_
-#define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_E2E_E2E_UTIL_H_
+#ifndef LEDGERSEAL_INTEGRATION_E2E_E2E_UTIL_H_
+#define LEDGERSEAL_INTEGRATION_E2E_E2E_UTIL_H_
 
 #include <filesystem>
 #include <map>
@@ -14,9 +14,6 @@ namespace ledgerseal::e2e {
 
 // The `ledgerseal` binary from the test's runfiles.
 std::filesystem::path LedgersealBinary();
-
-// A fresh directory under $TEST_TMPDIR named after the running test.
-std::filesystem::path TestRoot();
 
 // Every acknowledged write: key -> value, and the newest acked version.
 struct Acked {
@@ -44,4 +41,4 @@ std::string LedgerBytes(const std::filesystem::path& data_dir);
 
 }  // namespace ledgerseal::e2e
 
-#endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_E2E_E2E_UTIL_H_
+#endif  // LEDGERSEAL_INTEGRATION_E2E_E2E_UTIL_H_

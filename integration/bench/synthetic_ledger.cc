@@ -1,4 +1,4 @@
-#include "plugin/local_sealing/bench/synthetic_ledger.h"
+#include "integration/bench/synthetic_ledger.h"
 
 #include <fstream>
 

@@ -69,19 +69,15 @@ class StopOnSignal {
 // the sealing hook only (as primary it keeps sealing for the other nodes).
 kv::Status LoadSealingPlugin(kv::node::NodeProcessOptions& options,
                              std::unique_ptr<sealing::LocalSealing>& plugin) {
-  const auto& c = options.config;
-  if (!c.sealing.enable_local_sealing) {
-    return options.hooks->AddTransactionHook("local-sealing",
-                                             sealing::NewSealingOnlyHook(SealingOptions(c).log));
-  }
-  auto loaded = LoadLocalSealing(c, *options.hooks);
+  auto loaded = LoadLocalSealing(options.config, *options.hooks);
   if (!loaded) return std::unexpected(loaded.error());
   plugin = std::move(*loaded);
+  if (!plugin) return {};  // local sealing off: the sealing-only hook is registered
   auto payload = plugin->NewJoinPayload();
   if (!payload) return std::unexpected(payload.error());
   options.join_payload = std::move(*payload);
   options.store_key = [p = plugin.get()] { return p->DeriveStoreKey(); };
-  return options.hooks->AddTransactionHook("local-sealing", plugin->transaction_hook());
+  return {};
 }
 
 }  // namespace

@@ -97,7 +97,7 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
   if (config->insecure_test_secret_file) {
     std::cerr << "ledgerseal recover: WARNING: INSECURE test secret file " << *config->insecure_test_secret_file
               << " may supply the secret\n";
-    auto added = hooks.AddRecoveryHook(
+    auto added = hooks.RegisterRecoveryHook(
         "insecure-test-secret-file", std::make_shared<kv::FileSecretRecoveryHook>(*config->insecure_test_secret_file));
     if (!added) {
       std::cerr << "ledgerseal recover: " << added.error().ToString() << "\n";

@@ -21,13 +21,14 @@ sealing::LocalSealingOptions SealingOptions(const kv::NodeConfig& c) {
 }
 
 kv::Result<std::unique_ptr<sealing::LocalSealing>> LoadLocalSealing(const kv::NodeConfig& c,
-                                                                    kv::HookRegistry& hooks) {
-  if (!c.sealing.enable_local_sealing) return std::unique_ptr<sealing::LocalSealing>();
+                                                                    kv::HookRegistrar& hooks) {
+  if (!c.sealing.enable_local_sealing) {
+    if (auto s = sealing::RegisterSealingOnly(hooks, SealingOptions(c).log); !s) return std::unexpected(s.error());
+    return std::unique_ptr<sealing::LocalSealing>();
+  }
   auto plugin = sealing::LocalSealing::Create(SealingOptions(c));
   if (!plugin) return std::unexpected(plugin.error());
-  if (auto s = hooks.AddRecoveryHook("local-sealing", (*plugin)->recovery_hook()); !s) {
-    return std::unexpected(s.error());
-  }
+  if (auto s = (*plugin)->RegisterWith(hooks); !s) return std::unexpected(s.error());
   return plugin;
 }
 

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "kvstore_adapter/host_support/public/hook_registry.h"
+#include "kvstore_adapter/public/host.h"
 #include "kvstore_adapter/reference_host/node/public/node_config.h"
 #include "plugin/local_sealing/public/local_sealing.h"
 
@@ -14,12 +14,13 @@ namespace ledgerseal::tools {
 // Log lines go to stderr prefixed "[node ID] ".
 sealing::LocalSealingOptions SealingOptions(const kv::NodeConfig& c);
 
-// With local sealing enabled in `c`: creates the plugin and registers its
-// recovery hook in `hooks` (the node and offline recovery unseal alike).
-// Returns nullptr when local sealing is off. Errors: those of
-// LocalSealing::Create and HookRegistry::AddRecoveryHook.
+// Loads the sealing plugin as `c` configures it and registers its hooks
+// through the interface (LocalSealing::RegisterWith): with local sealing
+// enabled, both hooks; without, the sealing-only transaction hook (as
+// primary the node keeps sealing for the nodes that do) and nullptr is
+// returned. Errors: those of LocalSealing::Create and HookRegistrar.
 kv::Result<std::unique_ptr<sealing::LocalSealing>> LoadLocalSealing(const kv::NodeConfig& c,
-                                                                    kv::HookRegistry& hooks);
+                                                                    kv::HookRegistrar& hooks);
 
 }  // namespace ledgerseal::tools
 

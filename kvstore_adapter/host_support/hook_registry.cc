@@ -18,11 +18,11 @@ Status HookRegistry::Add(std::vector<Named<Hook>>& list, std::string name,
   return {};
 }
 
-Status HookRegistry::AddTransactionHook(std::string name, std::shared_ptr<TransactionHook> hook) {
+Status HookRegistry::RegisterTransactionHook(std::string name, std::shared_ptr<TransactionHook> hook) {
   return Add(transaction_hooks_, std::move(name), std::move(hook));
 }
 
-Status HookRegistry::AddRecoveryHook(std::string name, std::shared_ptr<RecoveryHook> hook) {
+Status HookRegistry::RegisterRecoveryHook(std::string name, std::shared_ptr<RecoveryHook> hook) {
   return Add(recovery_hooks_, std::move(name), std::move(hook));
 }
 

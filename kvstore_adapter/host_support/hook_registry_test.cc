@@ -53,8 +53,8 @@ class HookRegistryTest : public ::testing::Test {
 TEST_F(HookRegistryTest, NotFoundPassesToTheNextHookWhichGetsAFreshReader) {
   auto skip = std::make_shared<ScriptedRecoveryHook>(MakeError(ErrorCode::kNotFound, "no shares"));
   auto hit = std::make_shared<ScriptedRecoveryHook>(uint64_t{4});
-  ASSERT_TRUE(registry_.AddRecoveryHook("skip", skip));
-  ASSERT_TRUE(registry_.AddRecoveryHook("hit", hit));
+  ASSERT_TRUE(registry_.RegisterRecoveryHook("skip", skip));
+  ASSERT_TRUE(registry_.RegisterRecoveryHook("hit", hit));
   auto out = Run();
   ASSERT_TRUE(out) << out.error().ToString();
   EXPECT_EQ(out->hook_name, "hit");
@@ -66,8 +66,8 @@ TEST_F(HookRegistryTest, NotFoundPassesToTheNextHookWhichGetsAFreshReader) {
 TEST_F(HookRegistryTest, AnyOtherErrorStopsRecoveryAndNamesTheHook) {
   auto bad = std::make_shared<ScriptedRecoveryHook>(MakeError(ErrorCode::kCorruption, "tampered"));
   auto never = std::make_shared<ScriptedRecoveryHook>(uint64_t{1});
-  ASSERT_TRUE(registry_.AddRecoveryHook("bad", bad));
-  ASSERT_TRUE(registry_.AddRecoveryHook("never", never));
+  ASSERT_TRUE(registry_.RegisterRecoveryHook("bad", bad));
+  ASSERT_TRUE(registry_.RegisterRecoveryHook("never", never));
   auto out = Run();
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().code, ErrorCode::kRecoveryFailed);
@@ -85,10 +85,10 @@ TEST_F(HookRegistryTest, NoSecretAtAllIsRecoveryFailed) {
 
 TEST_F(HookRegistryTest, RejectsDuplicateAndNullHooks) {
   auto h = std::make_shared<ScriptedRecoveryHook>(uint64_t{1});
-  ASSERT_TRUE(registry_.AddRecoveryHook("h", h));
-  EXPECT_EQ(registry_.AddRecoveryHook("h", h).error().code, ErrorCode::kInvalidArgument);
-  EXPECT_FALSE(registry_.AddRecoveryHook("", h));
-  EXPECT_FALSE(registry_.AddTransactionHook("t", nullptr));
+  ASSERT_TRUE(registry_.RegisterRecoveryHook("h", h));
+  EXPECT_EQ(registry_.RegisterRecoveryHook("h", h).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_FALSE(registry_.RegisterRecoveryHook("", h));
+  EXPECT_FALSE(registry_.RegisterTransactionHook("t", nullptr));
 }
 
 TEST(VectorLedgerReaderTest, ReadsNewestFirstAndStopsAtTheStart) {

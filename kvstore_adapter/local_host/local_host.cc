@@ -9,18 +9,21 @@ namespace ledgerseal::kv {
 LocalHost::LocalHost(NodeIdentity node) : node_(std::move(node)) {}
 
 Status LocalHost::RegisterTransactionHook(std::string name, std::shared_ptr<TransactionHook> hook) {
-  return hooks_.AddTransactionHook(std::move(name), std::move(hook));
+  return hooks_.RegisterTransactionHook(std::move(name), std::move(hook));
 }
 
 Status LocalHost::RegisterRecoveryHook(std::string name, std::shared_ptr<RecoveryHook> hook) {
-  return hooks_.AddRecoveryHook(std::move(name), std::move(hook));
+  return hooks_.RegisterRecoveryHook(std::move(name), std::move(hook));
 }
 
 Result<std::unique_ptr<Transaction>> LocalHost::BeginTransaction() {
   return std::make_unique<SnapshotTransaction>(this, state_.Snapshot());
 }
 
-Result<Version> LocalHost::Commit(std::unique_ptr<Transaction> tx) {
+Result<Version> LocalHost::Commit(std::unique_ptr<Transaction> tx, const CommitOptions& options) {
+  if (options.rotate_secret || options.trusted_nodes_changed || options.joining_node) {
+    return MakeError(ErrorCode::kInvalidArgument, "LocalHost: rotations and membership changes are not supported yet");
+  }
   auto* own = dynamic_cast<SnapshotTransaction*>(tx.get());
   if (own == nullptr || own->owner() != this) {
     return MakeError(ErrorCode::kInvalidArgument, "the transaction was not begun on this host");

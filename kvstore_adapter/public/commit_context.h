@@ -3,6 +3,7 @@
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_PUBLIC_COMMIT_CONTEXT_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_PUBLIC_COMMIT_CONTEXT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,23 +13,38 @@
 
 namespace ledgerseal::kv {
 
+// The size of every ledger secret, in bytes. A host makes ledger secrets of
+// exactly this size (AES-256 keys) and refuses any other size from any
+// source (rotation, join, recovery hook).
+inline constexpr size_t kLedgerSecretBytes = 32;
+
 // A node of the service as hooks see it.
 struct NodeMember {
   std::string node_id;
   std::string sealing_identity;  // empty: the node has none
-  // Opaque bytes the node sent for plugins when it joined (the sealing
-  // plugin's sealed recovery key); empty if none.
+  // Opaque bytes the node presented for plugins when it joined or started
+  // the service (the sealing plugin's sealed recovery key). The host's duty:
+  // carry a joiner's payload to the primary with its join request, keep it
+  // with the node's membership record (it is public), and hand it back here
+  // for every trusted node. Empty if the node presented none.
   Bytes join_payload;
 };
 
-// Filled by the host on the primary before the transaction hooks run; valid
-// for the duration of the hook calls only. A host that cannot tell leaves
-// the defaults (no secret, no membership): hooks must then do nothing.
+// Filled by the host on the primary for EVERY commit, before the transaction
+// hooks run; valid for the duration of the hook calls only. Filling it is a
+// hosting duty, not an option: a hook that finds no ledger secret here
+// refuses the transaction (kInvalidArgument), so a host that forgets it
+// fails loudly instead of silently committing without sealing.
+//
+// The host's duty for older secrets: when it rotates, it must keep every
+// earlier secret recoverable from the ledger under the newer one (the
+// reference host writes a chain link, docs/FORMAT.md), because recovery
+// hooks return only the newest secret and replay needs all of them.
 struct CommitContext {
   std::string service_id;
   // The ledger secret in force for the versions after this transaction: the
-  // NEW one when the transaction rotates it. Never copied to logs. nullptr
-  // when the host does not expose it.
+  // NEW one when the transaction rotates it (kLedgerSecretBytes bytes).
+  // Never copied to logs. Never null in a context the host filled.
   const SecretBytes* ledger_secret = nullptr;
   uint64_t ledger_secret_version = 0;
   bool rotates_ledger_secret = false;

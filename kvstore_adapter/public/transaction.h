@@ -22,18 +22,18 @@ class Transaction {
 
   // The value of `key` in `table`, or std::nullopt if absent or removed.
   // Errors: kIoError / kCorruption from the underlying store.
-  virtual Result<std::optional<Bytes>> Get(const Table& table, ByteView key) = 0;
+  [[nodiscard]] virtual Result<std::optional<Bytes>> Get(const Table& table, ByteView key) = 0;
 
   // Calls `visit(key, value)` for every live key of `table` in key order
   // (committed state merged with pending writes). Stops early when `visit`
   // returns false.
-  virtual Status ForEach(const Table& table,
+  [[nodiscard]] virtual Status ForEach(const Table& table,
                          const std::function<bool(ByteView key, ByteView value)>& visit) = 0;
 
   // Buffers a write. Errors: kInvalidArgument (bad table name, domain clash).
-  virtual Status Put(const Table& table, ByteView key, ByteView value) = 0;
+  [[nodiscard]] virtual Status Put(const Table& table, ByteView key, ByteView value) = 0;
   // Buffers a removal. Same errors as Put.
-  virtual Status Remove(const Table& table, ByteView key) = 0;
+  [[nodiscard]] virtual Status Remove(const Table& table, ByteView key) = 0;
 
   // The pending writes so far (including those added by hooks).
   virtual const WriteSet& writes() const = 0;
@@ -42,11 +42,9 @@ class Transaction {
   virtual Version read_version() const = 0;
 
   // What the host knows about this transaction when hooks run (see
-  // commit_context.h). Hosts that do not fill it return an empty context.
-  virtual const CommitContext& commit_context() const {
-    static const CommitContext kEmpty;
-    return kEmpty;
-  }
+  // commit_context.h). Every host must implement it and fill it before
+  // running the hooks; outside Host::Commit it is empty.
+  virtual const CommitContext& commit_context() const = 0;
 };
 
 }  // namespace ledgerseal::kv

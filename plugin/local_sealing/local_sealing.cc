@@ -53,16 +53,26 @@ kv::Result<std::shared_ptr<const snp::DerivedKeyProvider>> OpenProvider(const Lo
 // the configured policy's field-select bits.
 kv::Result<snp::DerivedKeyRequest> SealingRequest(const LocalSealingOptions& o) {
   auto request = DefaultDerivedKeyRequest(*o.provider);
-  if (!request) return kv::MakeError(kv::ErrorCode::kUnavailable, request.error().ToString());
+  if (!request) return std::unexpected(ToKvError(request.error()));
   request->guest_field_select = *snp::ParsePolicy(o.policy);
   return *request;
 }
 
 }  // namespace
 
-LocalSealing::LocalSealing(LocalSealingOptions options) : options_(std::move(options)) {
-  transaction_hook_ = std::make_shared<internal::SealingTransactionHook>(options_);
-  recovery_hook_ = std::make_shared<internal::LocalUnsealingHook>(&options_);
+LocalSealing::LocalSealing(LocalSealingOptions options)
+    : options_(std::make_shared<const LocalSealingOptions>(std::move(options))) {
+  transaction_hook_ = std::make_shared<internal::SealingTransactionHook>(*options_);
+  recovery_hook_ = std::make_shared<internal::LocalUnsealingHook>(options_);
+}
+
+kv::Status LocalSealing::RegisterWith(kv::HookRegistrar& host) const {
+  if (auto s = host.RegisterTransactionHook(std::string(kHookName), transaction_hook_); !s) return s;
+  return host.RegisterRecoveryHook(std::string(kHookName), recovery_hook_);
+}
+
+kv::Status RegisterSealingOnly(kv::HookRegistrar& host, std::function<void(std::string_view)> log) {
+  return host.RegisterTransactionHook(std::string(kHookName), NewSealingOnlyHook(std::move(log)));
 }
 
 kv::Result<std::unique_ptr<LocalSealing>> LocalSealing::Create(LocalSealingOptions options) {
@@ -87,24 +97,24 @@ std::shared_ptr<kv::TransactionHook> NewSealingOnlyHook(std::function<void(std::
 }
 
 kv::Result<kv::Bytes> LocalSealing::NewJoinPayload() const {
-  auto request = SealingRequest(options_);
+  auto request = SealingRequest(*options_);
   if (!request) return std::unexpected(request.error());
-  auto sealed = SealRecoveryKey(*options_.provider, *options_.random, *request,
-                                options_.sealing_identity, options_.node_id, options_.rsa_bits);
-  if (!sealed) return kv::MakeError(kv::ErrorCode::kUnavailable, sealed.error().ToString());
+  auto sealed = SealRecoveryKey(*options_->provider, *options_->random, *request,
+                                options_->sealing_identity, options_->node_id, options_->rsa_bits);
+  if (!sealed) return std::unexpected(ToKvError(sealed.error()));
   auto bytes = SerializeRecord(*sealed);
-  if (!bytes) return kv::MakeError(kv::ErrorCode::kInternal, bytes.error().ToString());
+  if (!bytes) return std::unexpected(ToKvError(bytes.error()));
   return *bytes;
 }
 
 kv::Result<kv::SecretBytes> LocalSealing::DeriveStoreKey() const {
-  auto request = SealingRequest(options_);
+  auto request = SealingRequest(*options_);
   if (!request) return std::unexpected(request.error());
-  auto key = DeriveSealingKey(*options_.provider,
-                              MakeDerivationParams(options_.provider->platform_name(), *request));
-  if (!key) return kv::MakeError(kv::ErrorCode::kUnavailable, key.error().ToString());
+  auto key = DeriveSealingKey(*options_->provider,
+                              MakeDerivationParams(options_->provider->platform_name(), *request));
+  if (!key) return std::unexpected(ToKvError(key.error()));
   kv::Bytes info(kStoreKeyInfo.begin(), kStoreKeyInfo.end());
-  info.insert(info.end(), options_.node_id.begin(), options_.node_id.end());
+  info.insert(info.end(), options_->node_id.begin(), options_->node_id.end());
   kv::SecretBytes out(32);
   if (!crypto::HkdfSha256(out.mutable_bytes(), key->key.bytes(), {}, info)) {
     return kv::MakeError(kv::ErrorCode::kInternal, "deriving the store key failed");

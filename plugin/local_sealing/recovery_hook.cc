@@ -10,6 +10,12 @@ namespace {
 
 constexpr kv::Table kLastRecovery{kLastRecoveryTable, kv::Domain::kPublic};
 
+// `error` with `context` before its message (the code is kept).
+kv::Error Prefixed(kv::Error error, const std::string& context) {
+  error.message = context + error.message;
+  return error;
+}
+
 }  // namespace
 
 void Log(const LocalSealingOptions& options, const std::string& line) {
@@ -41,7 +47,9 @@ kv::Result<kv::RecoveredSecret> LocalUnsealingHook::Unseal(const kv::RecoveryCon
   // The newest record: read backwards and stop at the first entry that
   // carries one, so the cost depends on the distance from the tail, not on
   // the ledger's length.
-  for (;;) {
+  // Bounded by the ledger's length: a reader returns each entry once.
+  const kv::Version max_entries = ctx.ledger->last_version();
+  for (kv::Version read = 0; read <= max_entries; ++read) {
     auto entry = ctx.ledger->Previous();
     if (!entry) return Fail(entry.error());
     if (!*entry) {
@@ -51,35 +59,40 @@ kv::Result<kv::RecoveredSecret> LocalUnsealingHook::Unseal(const kv::RecoveryCon
     if (value == nullptr || !value->has_value()) continue;
     auto shares = ParseSealedShares(**value);
     if (!shares) {
-      return Fail({kv::ErrorCode::kCorruption, "sealing.shares at version " +
-                                                   std::to_string((*entry)->version) + ": " +
-                                                   shares.error().ToString()});
+      return Fail(Prefixed(ToKvError(shares.error()), "sealing.shares at version " +
+                                                         std::to_string((*entry)->version) + ": "));
     }
     auto secret = UnsealShares(*options_->provider, *shares, identity, std::nullopt, std::nullopt);
     if (!secret) {
-      return Fail({kv::ErrorCode::kRecoveryFailed,
-                   "unsealing sealing.shares of version " + std::to_string((*entry)->version) +
-                       " as '" + identity + "': " + secret.error().ToString()});
-    }
-    {
-      std::lock_guard lock(mu_);
-      identity_used_ = identity;
-      previous_service_id_ = shares->service_id();
+      return Fail(Prefixed(ToKvError(secret.error()), "unsealing sealing.shares of version " +
+                                                          std::to_string((*entry)->version) + " as '" +
+                                                          identity + "': "));
     }
     Log(*options_, "unsealed ledger secret " + std::to_string(secret->ledger_secret_version) +
                        " as '" + identity + "' from the record at version " +
                        std::to_string((*entry)->version));
-    return kv::RecoveredSecret{secret->ledger_secret_version, std::move(secret->secret),
-                               (*entry)->version, "local_unsealing"};
+    kv::RecoveredSecret recovered;
+    recovered.ledger_secret_version = secret->ledger_secret_version;
+    recovered.secret = std::move(secret->secret);
+    recovered.found_at_version = (*entry)->version;
+    recovered.method = "local_unsealing";
+    recovered.identities = {identity};
+    recovered.previous_service_id = shares->service_id();
+    return recovered;
   }
+  return Fail({kv::ErrorCode::kCorruption, "the ledger reader returned more entries than its last version"});
 }
 
 kv::Status LocalUnsealingHook::OnRecovered(kv::Transaction& tx, const kv::RecoveredSecret& secret) {
-  std::lock_guard lock(mu_);
+  if (secret.identities.size() != 1) {
+    return kv::MakeError(kv::ErrorCode::kInvalidArgument,
+                         "local unsealing: the recovered secret names " + std::to_string(secret.identities.size()) +
+                             " identities; this hook unseals as exactly one");
+  }
   auto record = SerializeRecord(MakeLastRecovery(v1::LOCAL_UNSEALING, secret.found_at_version,
-                                                 identity_used_, previous_service_id_,
+                                                 secret.identities.front(), secret.previous_service_id,
                                                  secret.ledger_secret_version));
-  if (!record) return kv::MakeError(kv::ErrorCode::kInternal, record.error().ToString());
+  if (!record) return std::unexpected(ToKvError(record.error()));
   return tx.Put(kLastRecovery, kv::AsBytes(kLastRecoveryKey), *record);
 }
 

@@ -3,6 +3,7 @@
 #define LEDGERSEAL_PLUGIN_LOCAL_SEALING_SEALING_HOOKS_H_
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -35,17 +36,20 @@ class SealingTransactionHook final : public kv::TransactionHook {
 
 // On a recovering node: the newest sealing.shares record, found by reading
 // the ledger backwards, unsealed as the configured identity.
+// It keeps no state between Unseal and OnRecovered: what OnRecovered records
+// travels on the RecoveredSecret.
 class LocalUnsealingHook final : public kv::RecoveryHook {
  public:
-  explicit LocalUnsealingHook(const LocalSealingOptions* options) : options_(options) {}
+  // Shares the options (the provider in them) with the plugin, so the hook
+  // stays valid if the host outlives the LocalSealing object.
+  explicit LocalUnsealingHook(std::shared_ptr<const LocalSealingOptions> options)
+      : options_(std::move(options)) {}
   kv::Result<kv::RecoveredSecret> Unseal(const kv::RecoveryContext& ctx) override;
   kv::Status OnRecovered(kv::Transaction& tx, const kv::RecoveredSecret& secret) override;
 
  private:
   kv::Result<kv::RecoveredSecret> Fail(kv::Error error) const;
-  const LocalSealingOptions* options_;
-  std::mutex mu_;
-  std::string identity_used_, previous_service_id_;
+  const std::shared_ptr<const LocalSealingOptions> options_;
 };
 
 void Log(const LocalSealingOptions& options, const std::string& line);

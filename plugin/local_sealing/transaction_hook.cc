@@ -10,15 +10,18 @@ namespace {
 constexpr kv::Table kRecoveryKeys{kRecoveryKeysTable, kv::Domain::kPublic};
 constexpr kv::Table kShares{kSharesTable, kv::Domain::kPublic};
 
-kv::Error HookError(const SealingError& e) {
-  return {kv::ErrorCode::kInvalidArgument, e.ToString()};
-}
 
 }  // namespace
 
 kv::Status SealingTransactionHook::OnCommit(kv::Transaction& tx) {
   const kv::CommitContext& ctx = tx.commit_context();
-  if (ctx.ledger_secret == nullptr) return {};  // the host exposes nothing to seal
+  // Filling the context is a hosting duty (commit_context.h): a host that
+  // does not must not get commits that silently skip sealing.
+  if (ctx.ledger_secret == nullptr) {
+    return kv::MakeError(kv::ErrorCode::kInvalidArgument,
+                         "the host did not fill the commit context (no ledger secret in force): "
+                         "local sealing cannot seal this transaction");
+  }
   if (ctx.joining_node && !ctx.joining_node->join_payload.empty()) {
     if (auto s = RecordJoiner(tx, *ctx.joining_node); !s) return s;
   }
@@ -32,7 +35,7 @@ kv::Status SealingTransactionHook::OnCommit(kv::Transaction& tx) {
 // that trusting the node triggers.
 kv::Status SealingTransactionHook::RecordJoiner(kv::Transaction& tx, const kv::NodeMember& joiner) {
   auto record = ParseSealedRecoveryKey(joiner.join_payload);
-  if (!record) return std::unexpected(HookError(record.error()));
+  if (!record) return std::unexpected(ToKvError(record.error()));
   if (record->sealing_identity() != joiner.sealing_identity || record->node_id() != joiner.node_id) {
     return kv::MakeError(kv::ErrorCode::kInvalidArgument,
                          "node '" + joiner.node_id + "' presented the recovery key of '" +
@@ -46,9 +49,9 @@ kv::Result<PreparedRecipient> SealingTransactionHook::Prepare(const kv::NodeMemb
   std::lock_guard lock(mu_);
   if (auto it = prepared_.find(member.join_payload); it != prepared_.end()) return it->second;
   auto record = ParseSealedRecoveryKey(member.join_payload);
-  if (!record) return std::unexpected(HookError(record.error()));
+  if (!record) return std::unexpected(ToKvError(record.error()));
   auto prepared = PreparedRecipient::Prepare({member.sealing_identity, member.node_id, *record});
-  if (!prepared) return std::unexpected(HookError(prepared.error()));
+  if (!prepared) return std::unexpected(ToKvError(prepared.error()));
   prepared_.emplace(member.join_payload, *prepared);
   return *prepared;
 }
@@ -79,9 +82,9 @@ kv::Status SealingTransactionHook::Reseal(kv::Transaction& tx, const kv::CommitC
   auto random = options_.random;
   auto shares = SealShares(*random, ctx.service_id, ctx.ledger_secret_version, *ctx.ledger_secret,
                            recipients);
-  if (!shares) return std::unexpected(HookError(shares.error()));
+  if (!shares) return std::unexpected(ToKvError(shares.error()));
   auto bytes = SerializeRecord(*shares);
-  if (!bytes) return std::unexpected(HookError(bytes.error()));
+  if (!bytes) return std::unexpected(ToKvError(bytes.error()));
   Log(options_, "sealed ledger secret " + std::to_string(ctx.ledger_secret_version) + " for " +
                      std::to_string(recipients.size()) + " trusted node(s)");
   return tx.Put(kShares, kv::AsBytes(kSharesKey), *bytes);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kvstore_adapter/public/hooks.h"
+#include "kvstore_adapter/public/host.h"
 #include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv {
@@ -20,12 +21,14 @@ struct RecoveryOutcome {
   RecoveredSecret secret;
 };
 
+// The hooks a host (or its offline recovery) holds: plugins register
+// through the HookRegistrar interface, the host runs them.
 // Thread safety: all methods may be called concurrently.
-class HookRegistry {
+class HookRegistry final : public HookRegistrar {
  public:
   // Errors: kInvalidArgument for an empty or duplicate name, or a null hook.
-  Status AddTransactionHook(std::string name, std::shared_ptr<TransactionHook> hook);
-  Status AddRecoveryHook(std::string name, std::shared_ptr<RecoveryHook> hook);
+  Status RegisterTransactionHook(std::string name, std::shared_ptr<TransactionHook> hook) override;
+  Status RegisterRecoveryHook(std::string name, std::shared_ptr<RecoveryHook> hook) override;
 
   // Runs every transaction hook on `tx` in registration order. Stops at the
   // first failure and returns kHookFailed: "hook '<name>' refused the

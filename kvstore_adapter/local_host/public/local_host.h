@@ -28,7 +28,8 @@ class LocalHost : public Host {
   // Commits are serialised. Optimistic concurrency: if another transaction
   // committed after `tx` began, `tx` fails with kAborted (retry it), so no
   // update is lost. Errors: as Host::Commit, plus kAborted for that conflict.
-  Result<Version> Commit(std::unique_ptr<Transaction> tx) override;
+  using Host::Commit;
+  Result<Version> Commit(std::unique_ptr<Transaction> tx, const CommitOptions& options) override;
 
   // The committed state (tests and tools read it).
   const MemoryState& state() const { return state_; }

@@ -35,19 +35,21 @@ void ReplicatedHost::SetServiceId(std::string service_id) {
 
 Status ReplicatedHost::RegisterTransactionHook(std::string name,
                                                std::shared_ptr<TransactionHook> hook) {
-  return hooks_->AddTransactionHook(std::move(name), std::move(hook));
+  return hooks_->RegisterTransactionHook(std::move(name), std::move(hook));
 }
 
 Status ReplicatedHost::RegisterRecoveryHook(std::string name, std::shared_ptr<RecoveryHook> hook) {
-  return hooks_->AddRecoveryHook(std::move(name), std::move(hook));
+  return hooks_->RegisterRecoveryHook(std::move(name), std::move(hook));
 }
 
 Result<std::unique_ptr<Transaction>> ReplicatedHost::BeginTransaction() {
   return std::make_unique<SnapshotTransaction>(this, deps_.store->Snapshot());
 }
 
-Result<Version> ReplicatedHost::Commit(std::unique_ptr<Transaction> tx) {
-  return CommitWith(std::move(tx), {});
+Result<Version> ReplicatedHost::Commit(std::unique_ptr<Transaction> tx, const CommitOptions& options) {
+  return CommitWith(std::move(tx), {.rotate_secret = options.rotate_secret,
+                                    .trusted_nodes_changed = options.trusted_nodes_changed,
+                                    .joining_node = options.joining_node});
 }
 
 Status ReplicatedHost::CheckPrimary() const {
@@ -138,7 +140,7 @@ Result<ReplicatedHost::CommitSecrets> ReplicatedHost::PrepareSecrets(
 }
 
 void ReplicatedHost::FillContext(CommitContext& ctx, const std::vector<pb::NodeInfo>& nodes,
-                                 const CommitOptions& options, const CommitSecrets& secrets) const {
+                                 const ServiceCommitOptions& options, const CommitSecrets& secrets) const {
   ctx.service_id = options.new_service_id.empty() ? service_id() : options.new_service_id;
   ctx.ledger_secret = &secrets.after();
   ctx.ledger_secret_version = secrets.after_version();
@@ -149,7 +151,7 @@ void ReplicatedHost::FillContext(CommitContext& ctx, const std::vector<pb::NodeI
   ctx.recovery = options.recovered != nullptr;
 }
 
-Status ReplicatedHost::RunHooks(SnapshotTransaction& tx, const CommitOptions& options) {
+Status ReplicatedHost::RunHooks(SnapshotTransaction& tx, const ServiceCommitOptions& options) {
   if (auto s = hooks_->RunTransactionHooks(tx); !s) return s;
   if (options.recovered) {
     if (auto s = hooks_->RunOnRecovered(tx, *options.recovered); !s) return s;
@@ -161,7 +163,7 @@ Status ReplicatedHost::RunHooks(SnapshotTransaction& tx, const CommitOptions& op
 }
 
 Result<Version> ReplicatedHost::CommitWith(std::unique_ptr<Transaction> tx,
-                                           const CommitOptions& options) {
+                                           const ServiceCommitOptions& options) {
   auto* own = dynamic_cast<SnapshotTransaction*>(tx.get());
   if (own == nullptr || own->owner() != this) {
     return MakeError(ErrorCode::kInvalidArgument, "the transaction was not begun on this host");

@@ -116,7 +116,7 @@ class Node {
     if (c_.insecure_test_secret_file) {
       Log("WARNING: INSECURE test mode: ledger secrets are written in plaintext to " +
           c_.insecure_test_secret_file->string());
-      auto added = o_.hooks->AddRecoveryHook(
+      auto added = o_.hooks->RegisterRecoveryHook(
           "insecure-test-secret-file",
           std::make_shared<FileSecretRecoveryHook>(*c_.insecure_test_secret_file));
       if (!added) return added;

@@ -166,7 +166,7 @@ v1::Response NodeService::Get(const v1::GetRequest& get) {
 v1::Response NodeService::Rotate() {
   auto tx = deps_.host->BeginTransaction();
   if (!tx) return Failure(tx.error());
-  auto version = deps_.host->CommitWith(std::move(*tx), {.rotate_secret = true});
+  auto version = deps_.host->Commit(std::move(*tx), {.rotate_secret = true});
   if (!version) return Failure(version.error());
   v1::Response response;
   response.mutable_rotate()->set_version(*version);
@@ -209,7 +209,7 @@ v1::Response NodeService::Join(const v1::JoinRequest& join) {
   CommitOptions options;
   options.joining_node = NodeMember{join.node_id(), join.sealing_identity(),
                                     ToBytes(join.sealed_recovery_key())};
-  auto version = deps_.host->CommitWith(std::move(*tx), options);
+  auto version = deps_.host->Commit(std::move(*tx), options);
   if (!version) return Failure(version.error());
 
   // After the admission committed: the joiner is then a recipient of every
@@ -265,7 +265,7 @@ v1::Response NodeService::SetStatus(const std::string& node_id, bool retire) {
   }
   info->set_status(retire ? pb::NodeInfo::RETIRED : pb::NodeInfo::TRUSTED);
   if (auto s = membership::PutNode(**tx, *info); !s) return Failure(s.error());
-  auto version = deps_.host->CommitWith(std::move(*tx), {.trusted_nodes_changed = true});
+  auto version = deps_.host->Commit(std::move(*tx), {.trusted_nodes_changed = true});
   if (!version) return Failure(version.error());
   if (retire) {
     // Raft stops replicating to a removed node as soon as the removal is

@@ -1,7 +1,7 @@
 // The local-sealing plugin as a host loads it: a transaction hook that seals
 // the ledger secret for every trusted node in the same transaction as each
 // rotation or membership change, and a recovery hook that unseals it from
-// the ledger before replay (DESIGN.md §3-§6).
+// the ledger before replay (docs/ARCHITECTURE.md, docs/HOSTING.md).
 #ifndef LEDGERSEAL_PLUGIN_LOCAL_SEALING_PUBLIC_LOCAL_SEALING_H_
 #define LEDGERSEAL_PLUGIN_LOCAL_SEALING_PUBLIC_LOCAL_SEALING_H_
 
@@ -13,12 +13,14 @@
 #include <string_view>
 
 #include "kvstore_adapter/public/hooks.h"
+#include "kvstore_adapter/public/host.h"
 #include "kvstore_adapter/public/types.h"
 #include "crypto/public/random_source.h"
 #include "snp/public/derived_key.h"
 
 namespace ledgerseal::sealing {
 
+inline constexpr std::string_view kHookName = "local-sealing";  // both hooks' name
 inline constexpr std::string_view kSharesKey = "latest";       // sealing.shares
 inline constexpr std::string_view kLastRecoveryKey = "last";   // sealing.last_recovery
 
@@ -51,15 +53,26 @@ class LocalSealing {
   // kUnavailable (e.g. "sev-guest: /dev/sev-guest: no such device").
   static kv::Result<std::unique_ptr<LocalSealing>> Create(LocalSealingOptions options);
 
-  // The hook to register on every node (sealing needs no platform: only the
-  // recipients' public keys). Shares live under key kSharesKey.
+  // Registers both hooks with `host` under kHookName, as the interface
+  // places them (host.h): the transaction hook (on every node; only the
+  // primary runs it) and the recovery hook (run only in recovery mode).
+  // Call once per host, before it serves transactions or recovers. The host
+  // shares ownership of the hooks; they stay valid after this object is
+  // destroyed. Errors: those of HookRegistrar (e.g. a hook of that name is
+  // already registered).
+  [[nodiscard]] kv::Status RegisterWith(kv::HookRegistrar& host) const;
+
+  // The hooks themselves (RegisterWith registers both). Sealing needs no
+  // platform: only the recipients' public keys. Shares live under key
+  // kSharesKey.
   std::shared_ptr<kv::TransactionHook> transaction_hook() const { return transaction_hook_; }
-  // The hook to register on a node that recovers by local unsealing.
   std::shared_ptr<kv::RecoveryHook> recovery_hook() const { return recovery_hook_; }
 
   // A fresh recovery key sealed to this platform, serialised: the join
   // payload this node presents (the primary records it in
-  // sealing.recovery_keys). Errors: kUnavailable (platform), kInternal.
+  // sealing.recovery_keys; commit_context.h says how a host carries it).
+  // Errors: ToKvError of the sealing error (platform errors, malformed
+  // platform state).
   kv::Result<kv::Bytes> NewJoinPayload() const;
 
   // A 32-byte store encryption key derived from this platform's sealing key
@@ -67,11 +80,12 @@ class LocalSealing {
   // data at rest is bound to this hardware and measurement.
   kv::Result<kv::SecretBytes> DeriveStoreKey() const;
 
-  const LocalSealingOptions& options() const { return options_; }
+  const LocalSealingOptions& options() const { return *options_; }
 
  private:
   explicit LocalSealing(LocalSealingOptions options);
-  LocalSealingOptions options_;
+  // Shared with the recovery hook, which may outlive this object.
+  std::shared_ptr<const LocalSealingOptions> options_;
   std::shared_ptr<kv::TransactionHook> transaction_hook_;
   std::shared_ptr<kv::RecoveryHook> recovery_hook_;
 };
@@ -80,6 +94,10 @@ class LocalSealing {
 // recovery key (local sealing disabled) but must, as primary, keep sealing
 // the secret for the nodes that do. Needs no platform.
 std::shared_ptr<kv::TransactionHook> NewSealingOnlyHook(std::function<void(std::string_view)> log);
+
+// Registers NewSealingOnlyHook(log) with `host` under kHookName. Errors:
+// those of HookRegistrar.
+[[nodiscard]] kv::Status RegisterSealingOnly(kv::HookRegistrar& host, std::function<void(std::string_view)> log);
 
 }  // namespace ledgerseal::sealing
 

@@ -30,8 +30,9 @@ struct ReplicatedHostDeps {
   uint32_t commit_timeout_ms = 10'000;      // a proposal not applied by then: kUnavailable
 };
 
-// What a commit does beyond the transaction's own writes.
-struct CommitOptions {
+// A commit as the reference host's own node code makes it: the interface's
+// CommitOptions (kv::CommitOptions, host.h), plus starting a service.
+struct ServiceCommitOptions {
   // Rotate the ledger secret in this transaction (a new secret for every
   // node not retired; the previous one chained under it). With no secret
   // yet (genesis) the entry itself is encrypted under the new secret.
@@ -64,10 +65,11 @@ class ReplicatedHost : public Host {
   Status RegisterRecoveryHook(std::string name, std::shared_ptr<RecoveryHook> hook) override;
   Result<std::unique_ptr<Transaction>> BeginTransaction() override;
 
-  // CommitWith(tx, {}).
-  Result<Version> Commit(std::unique_ptr<Transaction> tx) override;
+  // The interface's commit: CommitWith with `options` and no new service.
+  using Host::Commit;
+  Result<Version> Commit(std::unique_ptr<Transaction> tx, const CommitOptions& options) override;
 
-  // Runs the hooks, encodes the entry (version = read_version + 1) under the
+  // Fills the commit context, runs the hooks, encodes the entry (version = read_version + 1) under the
   // secret in force, proposes it and waits until this node applied it.
   // Errors: kNotPrimary (not the leader, or a new leader that has not yet
   // applied its predecessors' entries; the message names the leader),
@@ -75,7 +77,7 @@ class ReplicatedHost : public Host {
   // retry), kHookFailed, kInvalidArgument (foreign or empty transaction),
   // kUnavailable (timed out or stopping: it MAY have committed), kIoError,
   // kNotFound (no ledger secret and no rotation).
-  Result<Version> CommitWith(std::unique_ptr<Transaction> tx, const CommitOptions& options);
+  Result<Version> CommitWith(std::unique_ptr<Transaction> tx, const ServiceCommitOptions& options);
 
   // The service the host commits for (empty before genesis / recovery).
   std::string service_id() const;
@@ -89,8 +91,8 @@ class ReplicatedHost : public Host {
                                        const std::vector<::ledgerseal::ledger::v1::NodeInfo>& nodes,
                                        bool rotate);
   void FillContext(CommitContext& ctx, const std::vector<::ledgerseal::ledger::v1::NodeInfo>& nodes,
-                   const CommitOptions& options, const CommitSecrets& secrets) const;
-  Status RunHooks(SnapshotTransaction& tx, const CommitOptions& options);
+                   const ServiceCommitOptions& options, const CommitSecrets& secrets) const;
+  Status RunHooks(SnapshotTransaction& tx, const ServiceCommitOptions& options);
   Status PrepareRotation(SnapshotTransaction& tx, const std::vector<::ledgerseal::ledger::v1::NodeInfo>& nodes,
                          uint64_t new_version, const SecretBytes& new_secret,
                          std::optional<secrets::PreviousSecret> previous);

@@ -1,3 +1,4 @@
+#include "base/testing/test_dir.h"
 #include "kvstore_adapter/ledger/test_util.h"
 
 #include <algorithm>
@@ -6,14 +7,6 @@
 #include <iterator>
 
 namespace ledgerseal::kv::ledger::testing {
-
-std::filesystem::path FreshDir(const std::string& name) {
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  const auto dir = std::filesystem::path(tmp != nullptr ? tmp : "/tmp") / name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
 
 Bytes PayloadFor(Version version, size_t max_bytes) {
   // A small multiplicative hash spreads lengths and bytes over versions.

@@ -7,13 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "base/testing/test_dir.h"
 #include "kvstore_adapter/ledger/public/ledger_files.h"
 #include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv::ledger::testing {
 
-// A fresh, empty directory $TEST_TMPDIR/<name>.
-std::filesystem::path FreshDir(const std::string& name);
+// The project's test-directory helper (base/testing/test_dir.h).
+using ::ledgerseal::testing::FreshDir;
 
 // Deterministic payload for `version`: its length varies with the version
 // (from 0 up to max_bytes) and every byte depends on the version, so a

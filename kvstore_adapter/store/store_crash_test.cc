@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "base/testing/test_dir.h"
 #include "kvstore_adapter/store/public/store.h"
 
 namespace ledgerseal::kv {
@@ -57,8 +58,7 @@ void ExpectExactlyVersion(const Store& store, Version v) {
 }
 
 TEST(StoreCrashTest, SigkillNeverLeavesAHalfAppliedTransaction) {
-  const auto dir = std::filesystem::path(std::getenv("TEST_TMPDIR")) / "crash";
-  std::filesystem::remove_all(dir);
+  const auto dir = ::ledgerseal::testing::TestDir();
   const SecretBytes key(std::vector<uint8_t>(32, 0x5a));
   Version last_seen = kNoVersion;
   constexpr int kRounds = 4;

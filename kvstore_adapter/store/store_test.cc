@@ -1,3 +1,4 @@
+#include "base/testing/test_dir.h"
 #include "kvstore_adapter/store/public/store.h"
 
 #include <gtest/gtest.h>
@@ -19,9 +20,7 @@ SecretBytes KeyOf(uint8_t fill) { return SecretBytes(std::vector<uint8_t>(32, fi
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(std::getenv("TEST_TMPDIR")) /
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
+    dir_ = ::ledgerseal::testing::TestDir();
   }
   std::unique_ptr<Store> OpenStore(const SecretBytes& key) {
     auto s = Store::Open(StoreOptions{.dir = dir_, .encryption_key = &key});

@@ -23,6 +23,7 @@ extern "C" {
 #include <string>
 #include <vector>
 
+#include "base/testing/test_dir.h"
 #include "kvstore_adapter/ledger/public/ledger_files.h"
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
 #include "kvstore_adapter/reference_host/host/public/ledger_fsm.h"
@@ -131,10 +132,7 @@ class RotationFixture : public ::testing::Test {
     const uint8_t seed[] = {'r', 'o', 't', 'a', 't', 'e', 1};
     random_ = std::move(*ledgerseal::testing::DeterministicRandomSource::Create(seed));
     secret1_ = *secrets::NewSecret(*random_);
-    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::replace(name.begin(), name.end(), '/', '_');
-    const fs::path root = fs::path(std::getenv("TEST_TMPDIR")) / name;
-    fs::remove_all(root);
+    const fs::path root = ::ledgerseal::testing::TestDir();
     for (unsigned i = 0; i < kServers; ++i) ASSERT_NO_FATAL_FAILURE(AddServer(root, i));
     struct raft_configuration conf;
     ASSERT_EQ(raft_fixture_configuration(&f_, kServers, &conf), 0);

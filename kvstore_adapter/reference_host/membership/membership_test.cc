@@ -1,3 +1,4 @@
+#include "base/testing/test_dir.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 
 #include <gtest/gtest.h>
@@ -14,9 +15,7 @@ namespace {
 class MembershipTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto dir = std::filesystem::path(std::getenv("TEST_TMPDIR")) /
-                     ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir);
+    const auto dir = ::ledgerseal::testing::TestDir();
     auto store = Store::Open({.dir = dir, .encryption_key = &key_});
     ASSERT_TRUE(store) << store.error().ToString();
     store_ = std::move(*store);

@@ -21,6 +21,7 @@
 #include <string>
 #include <thread>
 
+#include "base/testing/test_dir.h"
 #include "kvstore_adapter/reference_host/raft/public/raft_node.h"
 #include "kvstore_adapter/reference_host/raft/testing/recording_state_machine.h"
 
@@ -147,8 +148,7 @@ Child Spawn(const std::filesystem::path& dir, uint16_t port, bool keep_proposing
 }
 
 TEST(RaftNodeCrashTest, SigkilledNodeRecoversEveryAcknowledgedCommand) {
-  const auto dir = std::filesystem::path(std::getenv("TEST_TMPDIR")) / "crash";
-  std::filesystem::remove_all(dir);
+  const auto dir = ::ledgerseal::testing::TestDir();
   const uint16_t port = FreePort();
   uint64_t acked = 0;  // highest command any killed child acknowledged
 

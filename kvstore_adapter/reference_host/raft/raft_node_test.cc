@@ -1,4 +1,5 @@
 // RaftNodes over real TCP on 127.0.0.1 (raft_uv + libuv), in one process.
+#include "base/testing/test_dir.h"
 #include "kvstore_adapter/reference_host/raft/public/raft_node.h"
 
 #include <gtest/gtest.h>
@@ -30,10 +31,7 @@ constexpr auto kElectionBudget = 5s;  // first election, cold start
 constexpr auto kFailoverBudget = 3s;  // brief: "a new leader within ~2 s"
 constexpr auto kCatchUpBudget = 10s;
 
-std::filesystem::path TestDir() {
-  return std::filesystem::path(std::getenv("TEST_TMPDIR")) /
-         ::testing::UnitTest::GetInstance()->current_test_info()->name();
-}
+using ::ledgerseal::testing::TestDir;
 
 kv::Bytes Cmd(const std::string& s) { return kv::ToBytes(s); }
 
@@ -92,13 +90,14 @@ TEST(RaftNodeTest, RejectsInvalidOptions) {
 }
 
 TEST(RaftNodeTest, StartFailsCleanlyWhenTheAddressIsTaken) {
-  TcpCluster c(TestDir());
+  const auto dir = TestDir();
+  TcpCluster c(dir);
   ASSERT_TRUE(c.StartBootstrapped(1));
   RecordingStateMachine sm;
   RaftNodeOptions o;
   o.id = 2;
   o.address = c.address(1);  // already listening
-  o.dir = TestDir() / "second";
+  o.dir = dir / "second";
   auto second = RaftNode::Start(o, &sm);
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().code, kv::ErrorCode::kIoError) << second.error().ToString();

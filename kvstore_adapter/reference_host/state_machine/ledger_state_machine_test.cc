@@ -1,3 +1,4 @@
+#include "base/testing/test_dir.h"
 #include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
 
 #include <gtest/gtest.h>
@@ -68,9 +69,7 @@ class StateMachineTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    root_ = fs::path(std::getenv("TEST_TMPDIR")) /
-            ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::remove_all(root_);
+    root_ = ::ledgerseal::testing::TestDir();
     for (int i = 0; i < 3; ++i) {
       auto n = std::make_unique<Node>();
       n->id = "n" + std::to_string(i);

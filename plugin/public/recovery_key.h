@@ -1,6 +1,6 @@
 // A node's recovery key: an RSA key pair whose private half is sealed to the
 // node's platform (AES-256-GCM under the sealing key) and whose public half
-// lets the primary seal ledger secrets for the node (DESIGN.md §2, §4.3).
+// lets the primary seal ledger secrets for the node (docs/FORMAT.md §1, §4.2, §5.3).
 #ifndef LEDGERSEAL_PLUGIN_PUBLIC_RECOVERY_KEY_H_
 #define LEDGERSEAL_PLUGIN_PUBLIC_RECOVERY_KEY_H_
 

@@ -1,7 +1,8 @@
 // Sealed shares: the latest ledger secret, wrapped under a fresh wrapping
 // key, with that key RSA-OAEP-encrypted to every trusted node's recovery key
-// (DESIGN.md §2-§5). Written by the primary in the transaction that rotates
-// the secret or changes the trusted nodes; read by a recovering node.
+// (docs/ARCHITECTURE.md, "Sealing and recovery"; docs/FORMAT.md §5.4).
+// Written by the primary in the transaction that rotates the secret or
+// changes the trusted nodes; read by a recovering node.
 #ifndef LEDGERSEAL_PLUGIN_PUBLIC_SEALED_SHARES_H_
 #define LEDGERSEAL_PLUGIN_PUBLIC_SEALED_SHARES_H_
 
@@ -101,7 +102,7 @@ struct UnsealedLedgerSecret {
 //
 // Decryption alone does not prove authenticity — anyone can encrypt to a
 // public key. The caller must still authenticate the ledger entry that
-// carried `shares` (DESIGN.md §6).
+// carried `shares` (docs/ARCHITECTURE.md, "Threat model").
 // Preconditions: sealing_identity is not empty.
 // Thread safety: as `provider`.
 SealingResult<UnsealedLedgerSecret> UnsealShares(

@@ -15,7 +15,7 @@ inline constexpr uint32_t kFormatVersion = 1;
 // `DerivationParams.derivation_version`: request layout + HKDF labels below.
 inline constexpr uint32_t kDerivationVersion = 1;
 
-// Public-domain tables (DESIGN.md §3).
+// Public-domain tables (docs/FORMAT.md §5).
 inline constexpr std::string_view kRecoveryKeysTable = "sealing.recovery_keys";
 inline constexpr std::string_view kSharesTable = "sealing.shares";
 inline constexpr std::string_view kLastRecoveryTable = "sealing.last_recovery";

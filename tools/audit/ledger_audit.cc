@@ -7,7 +7,6 @@
 #include "kvstore_adapter/ledger/public/ledger_files.h"
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
-#include "kvstore_adapter/reference_host/proto/ledger.pb.h"
 #include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
 #include "plugin/local_sealing/public/local_sealing.h"
 #include "plugin/public/records.h"
@@ -18,7 +17,6 @@ namespace ledgerseal::tools {
 namespace {
 
 namespace fs = std::filesystem;
-namespace pb = ::ledgerseal::ledger::v1;
 
 const kv::TableWrites* TableIn(const kv::WriteSet& writes, std::string_view table) {
   auto it = writes.tables().find(table);
@@ -54,11 +52,10 @@ class Auditor {
     if (t == nullptr) return {};
     RotationInfo r{version, 0, {}};
     for (const auto& [key, value] : t->writes) {
-      pb::NodeSecret record;
-      if (!value || !record.ParseFromArray(value->data(), static_cast<int>(value->size()))) {
-        return std::unexpected(Bad(version, "unparsable ledger secret record"));
-      }
-      r.ledger_secret_version = record.ledger_secret_version();
+      auto secret_version = value ? kv::secrets::SecretVersionOfNodeSecretRecord(*value)
+                                  : kv::Result<uint64_t>(kv::MakeError(kv::ErrorCode::kCorruption, "removed"));
+      if (!secret_version) return std::unexpected(Bad(version, "unparsable ledger secret record"));
+      r.ledger_secret_version = *secret_version;
       r.recipients.push_back(Key(key));
     }
     a_.rotations.push_back(std::move(r));
@@ -98,11 +95,10 @@ class Auditor {
     const auto* t = TableIn(w, kv::membership::kNodesTable.name);
     if (t == nullptr) return {};
     for (const auto& [key, value] : t->writes) {
-      pb::NodeInfo info;
-      if (!value || !info.ParseFromArray(value->data(), static_cast<int>(value->size()))) {
-        return std::unexpected(Bad(version, "unparsable node record"));
-      }
-      a_.nodes[Key(key)] = {std::string(kv::membership::StatusName(info.status())), info.sealing_identity(), false};
+      auto info = value ? kv::membership::DecodeNodeRecord(*value)
+                        : kv::Result<ledger::v1::NodeInfo>(kv::MakeError(kv::ErrorCode::kCorruption, "removed"));
+      if (!info) return std::unexpected(Bad(version, "unparsable node record"));
+      a_.nodes[Key(key)] = {std::string(kv::membership::StatusName(info->status())), info->sealing_identity(), false};
     }
     return {};
   }

@@ -22,6 +22,8 @@ Status PutMessage(Transaction& tx, const Table& table, std::string_view key, con
 
 }  // namespace
 
+Result<pb::NodeInfo> DecodeNodeRecord(ByteView bytes) { return Parse<pb::NodeInfo>(bytes, "node record"); }
+
 Result<std::vector<pb::NodeInfo>> ListNodes(Transaction& tx) {
   std::vector<pb::NodeInfo> nodes;
   Status bad;

@@ -119,6 +119,15 @@ Status WriteRotation(WriteSet& writes, crypto::RandomSource& random, uint64_t ne
   return {};
 }
 
+Result<uint64_t> SecretVersionOfNodeSecretRecord(ByteView bytes) {
+  pb::NodeSecret record;
+  if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||
+      record.format_version() != kFormatVersion || record.ledger_secret_version() == 0) {
+    return MakeError(ErrorCode::kCorruption, "malformed ledger secret record");
+  }
+  return record.ledger_secret_version();
+}
+
 Result<std::optional<VersionedSecret>> ReadOwnSecret(const WriteSet& public_writes,
                                                      std::string_view node_id,
                                                      const crypto::RsaPrivateKey& key) {

@@ -22,6 +22,10 @@ inline constexpr Table kNodesTable{"ledger.nodes", Domain::kPublic};
 inline constexpr Table kServiceTable{"ledger.service", Domain::kPublic};
 inline constexpr std::string_view kServiceKey = "current";
 
+// One `ledger.nodes` value as read from a ledger entry (offline tools read
+// records through this, not through the protobuf). Errors: kCorruption.
+Result<pb::NodeInfo> DecodeNodeRecord(ByteView bytes);
+
 // Every node record, sorted by node id, as `tx` sees them (pending writes
 // included). Errors: kCorruption (a record does not parse), store errors.
 Result<std::vector<pb::NodeInfo>> ListNodes(Transaction& tx);

@@ -59,6 +59,11 @@ Result<std::optional<VersionedSecret>> ReadOwnSecret(const WriteSet& public_writ
 // recovery to collect while it scans the ledger.
 std::map<uint64_t, Bytes> ChainLinksIn(const WriteSet& public_writes);
 
+// The ledger secret version one `ledger.node_secrets` value carries (offline
+// tools read records through this, not through the protobuf).
+// Errors: kCorruption (does not parse, unknown format, version 0).
+Result<uint64_t> SecretVersionOfNodeSecretRecord(ByteView bytes);
+
 // The secrets a node knows, by version. Thread safety: all methods may be
 // called concurrently.
 class LedgerSecrets {

@@ -1,15 +1,17 @@
 // `ledgerseal recover --config FILE [--into DIR]`: offline recovery of a
 // node's ledger into a store, without starting a service: runs the recovery
 // hooks (local unsealing), unwinds the secret chain and replays every entry,
-// verifying each, then reports what it did and how fast.
+// verifying each, then reports what it did and how fast. The orchestration
+// (scratch store, replay, flush, install or discard) is the reference
+// host's RecoverIntoStore, as the node's --recover uses it.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "kvstore_adapter/host_support/public/hook_registry.h"
 #include "kvstore_adapter/reference_host/recovery/public/file_secret_hook.h"
-#include "kvstore_adapter/reference_host/recovery/public/recover_ledger.h"
-#include "kvstore_adapter/store/public/store.h"
+#include "kvstore_adapter/reference_host/recovery/public/recover_into_store.h"
 #include "crypto/public/random_source.h"
 #include "tools/command.h"
 #include "tools/entry_points.h"
@@ -19,6 +21,10 @@ namespace ledgerseal::tools {
 namespace {
 
 namespace fs = std::filesystem;
+
+// data_dir/offline-recovery-1 .. -999: beyond that, --into says where.
+constexpr int kMaxOfflineRecoveryDirs = 1000;
+constexpr uint64_t kReplayProgressEveryEntries = 10'000;
 
 struct RecoverArgs {
   std::string config;
@@ -44,11 +50,13 @@ std::optional<RecoverArgs> ParseRecoverArgs(std::span<const std::string_view> ar
   return out;
 }
 
-fs::path DefaultTarget(const fs::path& data_dir) {
-  for (int n = 1;; ++n) {
+// The first data_dir/offline-recovery-N that does not exist.
+std::optional<fs::path> DefaultTarget(const fs::path& data_dir) {
+  for (int n = 1; n < kMaxOfflineRecoveryDirs; ++n) {
     fs::path p = data_dir / ("offline-recovery-" + std::to_string(n));
     if (!fs::exists(p)) return p;
   }
+  return std::nullopt;
 }
 
 // The store key: bound to the platform with local sealing; otherwise a
@@ -104,9 +112,15 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
       return kExitFailure;
     }
   }
-  const fs::path into = parsed->into.empty() ? DefaultTarget(config->data_dir) : parsed->into;
-  if (fs::exists(into)) {
-    std::cerr << "ledgerseal recover: " << into << " exists; give a new directory\n";
+  std::optional<fs::path> into = parsed->into;
+  if (parsed->into.empty()) into = DefaultTarget(config->data_dir);
+  if (!into) {
+    std::cerr << "ledgerseal recover: " << config->data_dir << " holds " << kMaxOfflineRecoveryDirs - 1
+              << " offline-recovery-* directories; give one with --into DIR\n";
+    return kExitUsage;
+  }
+  if (fs::exists(*into)) {
+    std::cerr << "ledgerseal recover: " << *into << " exists; give a new directory\n";
     return kExitUsage;
   }
   auto key = StoreKey(plugin->get());
@@ -114,17 +128,7 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
     std::cerr << "ledgerseal recover: " << key.error().ToString() << "\n";
     return kExitFailure;
   }
-  // No sync per entry: a crash mid-replay means running recover again; the
-  // store is flushed once at the end.
-  auto store = kv::Store::Open({.dir = into, .encryption_key = &*key, .sync_writes = false});
-  if (!store) {
-    std::cerr << "ledgerseal recover: " << store.error().ToString() << "\n";
-    return kExitFailure;
-  }
-  kv::RecoverOptions options;
-  options.ledger_dir = config->data_dir / "ledger";
-  options.store = store->get();
-  options.hooks = &hooks;
+  kv::RecoverIntoStoreOptions options;
   options.context.node = {config->node_id, config->sealing.sealing_identity, ""};
   options.context.previous_sealing_identity = config->sealing.previous_local_sealing_identity;
   options.progress = [](uint64_t done, uint64_t total) {
@@ -132,20 +136,14 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
                  static_cast<unsigned long long>(total));
     if (done == total) std::fputc('\n', stderr);
   };
-  options.progress_every = 10'000;
+  options.progress_every = kReplayProgressEveryEntries;
   kv::secrets::LedgerSecrets secrets;
-  auto result = kv::RecoverLedger(options, secrets);
-  if (result) {
-    if (auto flushed = (*store)->Flush(); !flushed) result = std::unexpected(flushed.error());
-  }
-  store->reset();
+  auto result = kv::RecoverIntoStore(config->data_dir / "ledger", *into, *key, hooks, options, secrets);
   if (!result) {
-    std::error_code ec;
-    fs::remove_all(into, ec);
     std::cerr << "ledgerseal recover: " << result.error().ToString() << "\n";
     return kExitFailure;
   }
-  Report(*result, into);
+  Report(result->recovery, *into);
   return kExitOk;
 }
 

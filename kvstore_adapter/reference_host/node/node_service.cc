@@ -14,7 +14,26 @@ namespace {
 namespace pb = ::ledgerseal::ledger::v1;
 namespace v1 = ::ledgerseal::rpc::v1;
 
+using Clock = std::chrono::steady_clock;
+
 constexpr int kCommitAttempts = 5;  // kAborted (lost a version race) is retried
+// A read waiting for min_version looks again this often (the wait itself is
+// bounded by NodeServiceDeps::read_wait_ms).
+constexpr std::chrono::milliseconds kReadPollMs{2};
+// Raft allows one configuration change at a time: a change refused because
+// another is in progress is asked again this often, and the whole change
+// (turns and Raft's own work, e.g. catching a joiner up) gets this budget —
+// longer than a joiner waits to become a voter (join.cc), so a promotion
+// it could still use is never given up first.
+constexpr std::chrono::milliseconds kConfigChangeRetryPauseMs{250};
+constexpr std::chrono::milliseconds kConfigChangeBudgetMs{60'000};
+// How often a wait for a Raft future looks at the stop flag (a future
+// cannot wake on BeginStop).
+constexpr std::chrono::milliseconds kRaftFuturePollMs{50};
+// Retiring a node waits this long for it to confirm it applied its
+// retirement, asking every kRetireConfirmPollMs.
+constexpr std::chrono::milliseconds kRetireConfirmWaitMs{5'000};
+constexpr std::chrono::milliseconds kRetireConfirmPollMs{20};
 
 v1::Response Invalid(std::string message) {
   return rpc::ErrorResponse({ErrorCode::kInvalidArgument, std::move(message)});
@@ -51,8 +70,21 @@ Status CheckClientWrite(const v1::Write& w, const std::vector<std::pair<std::str
 NodeService::~NodeService() { Stop(); }
 
 void NodeService::BeginStop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+}
+
+bool NodeService::Stopping() {
   std::lock_guard lock(mu_);
-  stopping_ = true;
+  return stopping_;
+}
+
+bool NodeService::PauseUnlessStopping(std::chrono::milliseconds pause) {
+  std::unique_lock lock(mu_);
+  return !stop_cv_.wait_for(lock, pause, [this] { return stopping_; });
 }
 
 void NodeService::Stop() {
@@ -141,15 +173,18 @@ v1::Response NodeService::Put(const v1::PutRequest& put) {
 }
 
 v1::Response NodeService::Get(const v1::GetRequest& get) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(deps_.read_wait_ms);
+  const auto deadline = Clock::now() + std::chrono::milliseconds(deps_.read_wait_ms);
   while (deps_.store->applied_version() < get.min_version()) {
-    if (std::chrono::steady_clock::now() > deadline) {
+    if (Clock::now() > deadline) {
       return rpc::ErrorResponse(
           {ErrorCode::kUnavailable, "this node has applied version " +
                                         std::to_string(deps_.store->applied_version()) +
                                         ", not yet " + std::to_string(get.min_version())});
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    // The RPC server waits for this handler when the node stops.
+    if (!PauseUnlessStopping(kReadPollMs)) {
+      return rpc::ErrorResponse({ErrorCode::kUnavailable, "this node is stopping"});
+    }
   }
   if (!IsValidTableName(get.table())) return Invalid("invalid table name '" + get.table() + "'");
   auto snapshot = deps_.store->Snapshot();
@@ -234,19 +269,27 @@ v1::Response NodeService::Join(const v1::JoinRequest& join) {
 
 // Raft allows one configuration change at a time, so a change arriving
 // while another (e.g. a joiner being caught up) is in progress is retried
-// until it gets its turn.
+// until it gets its turn: every kConfigChangeRetryPauseMs, all within
+// kConfigChangeBudgetMs. Gives up within kRaftFuturePollMs of BeginStop, so a
+// background AddVoter never holds up Stop (Raft stops after this service).
+// A change given up may still complete in Raft.
 Status NodeService::ChangeConfiguration(const std::function<std::future<Status>()>& change) {
-  constexpr int kAttempts = 120;
-  constexpr auto kPause = std::chrono::milliseconds(250);
-  for (int attempt = 1;; ++attempt) {
-    auto done = change().get();
-    if (done || done.error().code != ErrorCode::kUnavailable || attempt == kAttempts) return done;
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) return done;
+  const auto deadline = Clock::now() + kConfigChangeBudgetMs;
+  const std::string budget = std::to_string(kConfigChangeBudgetMs.count()) + " ms";
+  Status done = MakeError(ErrorCode::kUnavailable, "raft configuration change: no turn within " + budget);
+  while (Clock::now() < deadline) {
+    std::future<Status> pending = change();
+    while (pending.wait_for(kRaftFuturePollMs) != std::future_status::ready) {
+      if (Stopping()) return MakeError(ErrorCode::kUnavailable, "this node is stopping");
+      if (Clock::now() > deadline) {
+        return MakeError(ErrorCode::kUnavailable, "raft did not finish the configuration change within " + budget);
+      }
     }
-    std::this_thread::sleep_for(kPause);
+    done = pending.get();
+    if (done || done.error().code != ErrorCode::kUnavailable) return done;
+    if (!PauseUnlessStopping(kConfigChangeRetryPauseMs)) return done;
   }
+  return done;
 }
 
 void NodeService::AddVoter(uint64_t raft_id, const std::string& address, const std::string& node_id) {
@@ -288,13 +331,11 @@ v1::Response NodeService::SetStatus(const std::string& node_id, bool retire) {
 // its retirement; see docs/REFERENCE_HOST.md). A slow or lost reply is only
 // a reason to ask again.
 void NodeService::AwaitApplied(const pb::NodeInfo& node, Version version) {
-  constexpr auto kBudget = std::chrono::seconds(5);
-  constexpr auto kPause = std::chrono::milliseconds(20);
   rpc::RpcClient client(node.rpc_address(), {.connect_timeout_ms = 500, .request_timeout_ms = 1000,
                                              .max_redirects = 0});
-  const auto deadline = std::chrono::steady_clock::now() + kBudget;
-  std::string why = "no confirmation within " + std::to_string(kBudget.count()) + " s";
-  while (std::chrono::steady_clock::now() < deadline) {
+  const auto deadline = Clock::now() + kRetireConfirmWaitMs;
+  std::string why = "no confirmation within " + std::to_string(kRetireConfirmWaitMs.count() / 1000) + " s";
+  while (Clock::now() < deadline) {
     auto status = client.GetStatus();
     if (status && status->applied_version() >= version) {
       deps_.log("node '" + node.node_id() + "' applied its retirement (version " +
@@ -305,14 +346,10 @@ void NodeService::AwaitApplied(const pb::NodeInfo& node, Version version) {
       why = "it is down: " + status.error().message;
       break;
     }
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) {
-        why = "this node is stopping";
-        break;
-      }
+    if (!PauseUnlessStopping(kRetireConfirmPollMs)) {
+      why = "this node is stopping";
+      break;
     }
-    std::this_thread::sleep_for(kPause);
   }
   deps_.log("node '" + node.node_id() + "' did not confirm its retirement at version " +
             std::to_string(version) + " (" + why + "); removing it from raft anyway");

@@ -4,6 +4,8 @@
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_NODE_SERVICE_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_NODE_SERVICE_H_
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <future>
@@ -28,7 +30,7 @@ struct NodeServiceDeps {
   crypto::RandomSource* random = nullptr;
   std::filesystem::path ledger_dir;  // served to joiners by FetchEntries
   std::function<void(std::string_view)> log;
-  uint32_t read_wait_ms = 5000;  // how long a read waits for min_version
+  uint32_t read_wait_ms = 5000;  // how long a read waits for min_version (or less: BeginStop)
 };
 
 // Thread safety: Handle is called concurrently by the RPC server.
@@ -45,8 +47,8 @@ class NodeService final : public rpc::RpcHandler {
   rpc::v1::Response Handle(const rpc::v1::Request& request) override;
 
   // Makes waits inside handlers and background membership changes give up
-  // at their next check. Call before stopping the RPC server, which waits
-  // for handlers in progress. Idempotent.
+  // at once (a wait for Raft within 50 ms). Call before stopping the RPC
+  // server, which waits for handlers in progress. Idempotent.
   void BeginStop();
   // BeginStop, then waits for background membership changes (AddVoter
   // after a join).
@@ -69,13 +71,19 @@ class NodeService final : public rpc::RpcHandler {
   // 5 s budget plus one status call), at once given up if the node refuses
   // connections or this service is stopping. Logs the outcome.
   void AwaitApplied(const ::ledgerseal::ledger::v1::NodeInfo& node, Version version);
+  // Runs a Raft configuration change, retrying while another is in progress;
+  // at most 60 s, and given up (kUnavailable) once this service stops.
   Status ChangeConfiguration(const std::function<std::future<Status>()>& change);
+  bool Stopping();
+  // Sleeps `pause` unless BeginStop is or gets called first; returns false then.
+  bool PauseUnlessStopping(std::chrono::milliseconds pause);
 
   NodeServiceDeps deps_;
   std::mutex mu_;
   RequestDedup dedup_{4096};
-  std::vector<std::thread> workers_;
-  bool stopping_ = false;
+  std::vector<std::thread> workers_;   // guarded by mu_
+  bool stopping_ = false;              // guarded by mu_; set once, by BeginStop
+  std::condition_variable stop_cv_;    // notified when stopping_ is set
 };
 
 }  // namespace ledgerseal::kv::node

@@ -1,8 +1,8 @@
 #include "kvstore_adapter/reference_host/recovery/public/recover_ledger.h"
 
-#include "base/check.h"
 #include <chrono>
 
+#include "base/check.h"
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
 #include "kvstore_adapter/reference_host/recovery/public/ledger_file_reader.h"
 
@@ -19,11 +19,21 @@ std::unexpected<Error> Failed(const std::string& what, const Error& cause) {
   return MakeError(ErrorCode::kRecoveryFailed, what + ": " + cause.ToString());
 }
 
+bool Stopped(const RecoverOptions& options) {
+  return options.stop != nullptr && options.stop->load(std::memory_order_relaxed);
+}
+
+std::unexpected<Error> StoppedAt(const std::string& where) {
+  return MakeError(ErrorCode::kAborted, "recovery stopped " + where);
+}
+
 // The secret chain links of every entry, newest first (public writes only).
-Result<std::map<uint64_t, Bytes>> CollectChainLinks(const ledger::LedgerView& view) {
+Result<std::map<uint64_t, Bytes>> CollectChainLinks(const RecoverOptions& options,
+                                                    const ledger::LedgerView& view) {
   std::map<uint64_t, Bytes> links;
   LedgerFileReader reader(view);
   for (uint64_t seen = 0; seen <= view.last_version(); ++seen) {  // bounded by the ledger
+    if (Stopped(options)) return StoppedAt("while collecting the secret chain");
     auto entry = reader.Previous();
     if (!entry) return std::unexpected(entry.error());
     if (!entry->has_value()) return links;
@@ -37,6 +47,10 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view,
   const uint64_t total = view.last_version() - view.first_version() + 1;
   Status failed;
   auto walked = view.ForEach(view.first_version(), [&](Version v, ByteView bytes) {
+    if (Stopped(options)) {
+      failed = StoppedAt("during replay, before entry " + std::to_string(v));
+      return false;
+    }
     auto decoded =
         entry::DecodeAndVerifyWith(bytes, [&](uint64_t s) { return secrets.Get(s); });
     if (!decoded) {
@@ -104,6 +118,7 @@ Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::Ledg
   }
   result.previous_service_id = ctx.previous_service_id;
 
+  if (Stopped(options)) return StoppedAt("before the recovery hooks ran");
   auto outcome = options.hooks->RunRecoveryHooks(ctx, [&]() -> Result<std::unique_ptr<LedgerReader>> {
     return std::make_unique<LedgerFileReader>(**view);
   });
@@ -115,7 +130,8 @@ Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::Ledg
   }
 
   const auto replay_start = Clock::now();
-  auto links = CollectChainLinks(**view);
+  auto links = CollectChainLinks(options, **view);
+  if (!links && links.error().code == ErrorCode::kAborted) return std::unexpected(links.error());
   if (!links) return Failed("collecting the secret chain", links.error());
   if (auto s = secrets.UnwindChain(outcome->secret.ledger_secret_version, *links); !s) {
     return Failed("unwinding the secret chain", s.error());

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "base/testing/test_dir.h"
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
 #include "kvstore_adapter/reference_host/recovery/public/file_secret_hook.h"
 #include "kvstore_adapter/reference_host/recovery/public/ledger_file_reader.h"
@@ -28,9 +29,7 @@ class RecoverLedgerTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    root_ = fs::path(std::getenv("TEST_TMPDIR")) /
-            ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::remove_all(root_);
+    root_ = ::ledgerseal::testing::TestDir();
     auto store = Store::Open(StoreOptions{.dir = root_ / "store", .encryption_key = &store_key_});
     ASSERT_TRUE(store);
     std::vector<SecretBytes> chain;
@@ -82,7 +81,7 @@ class RecoverLedgerTest : public ::testing::Test {
 
   void UseSecretFile(uint64_t version, const SecretBytes& secret) {
     ASSERT_TRUE(WriteSecretFile(root_ / "secret", version, secret));
-    ASSERT_TRUE(hooks_.AddRecoveryHook("file", std::make_shared<FileSecretRecoveryHook>(root_ / "secret")));
+    ASSERT_TRUE(hooks_.RegisterRecoveryHook("file", std::make_shared<FileSecretRecoveryHook>(root_ / "secret")));
   }
 
   static inline std::unique_ptr<crypto::RsaPrivateKey> key_;

@@ -38,10 +38,14 @@ struct NodeProcessOptions {
 };
 
 // Runs the node until `*options.stop` is set or the node fails. Returns OK
-// after a clean stop. Errors name what failed: kInvalidArgument (the data
+// after a clean stop. Every wait of the start-up is bounded and watches the
+// stop flag, so a stop takes effect within about 50 ms plus one RPC or
+// Raft step in flight. Errors name what failed: kInvalidArgument (the data
 // directory does not fit the mode, e.g. a ledger exists but --recover was
 // not given), kRecoveryFailed, kUnavailable (cannot reach the service to
-// join), kIoError, and a fatal Raft / state machine error.
+// join, a start-up wait ran out of time, or stopped before it was ready),
+// kAborted (stopped during recovery; the data directory is as it was),
+// kIoError, and a fatal Raft / state machine error.
 Status RunNode(const NodeProcessOptions& options);
 
 }  // namespace ledgerseal::kv::node

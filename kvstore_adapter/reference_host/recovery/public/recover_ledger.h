@@ -4,6 +4,7 @@
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RECOVERY_PUBLIC_RECOVER_LEDGER_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RECOVERY_PUBLIC_RECOVER_LEDGER_H_
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 
@@ -26,6 +27,10 @@ struct RecoverOptions {
   // every `progress_every` entries and once at the end. Optional.
   std::function<void(uint64_t done, uint64_t total)> progress;
   uint64_t progress_every = 1000;
+  // Set (from any thread) to abandon the recovery: checked before the hooks
+  // run and before each entry the chain scan and the replay read, so a
+  // long replay stops within one entry. Not owned; may be null.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct RecoverResult {
@@ -43,10 +48,11 @@ struct RecoverResult {
 // every ledger secret of the chain. Nothing is written anywhere unless every
 // entry authenticates: the store is only written during replay, and the
 // caller discards it on error.
-// Errors (all kRecoveryFailed, naming what failed): the ledger is empty or
+// Errors (kRecoveryFailed, naming what failed): the ledger is empty or
 // corrupt before its tail; no hook produced a secret (or a hook failed: its
 // error is included); a chain link is missing or tampered; an entry (named
 // by version) does not authenticate under its secret; the store is not fresh.
+// kAborted: `*options.stop` was set (the store may hold a partial replay).
 Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::LedgerSecrets& secrets);
 
 }  // namespace ledgerseal::kv

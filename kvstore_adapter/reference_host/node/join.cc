@@ -1,0 +1,152 @@
+// Joining a service: ask its primary for admission (it answers with the
+// ledger secrets, encrypted to this node's key), copy and verify its ledger
+// up to the admitting entry, start Raft without a configuration of our own,
+// and report ready once the leader made this node a voter.
+#include <algorithm>
+
+#include "kvstore_adapter/reference_host/node/join_secrets.h"
+#include "kvstore_adapter/reference_host/node/node.h"
+
+namespace ledgerseal::kv::node {
+namespace {
+
+// Reaching a primary to join: it may be electing, or busy with another
+// membership change, for a while.
+constexpr std::chrono::milliseconds kJoinTimeoutMs{30'000};
+constexpr std::chrono::milliseconds kJoinRetryPauseMs{200};
+constexpr uint32_t kFetchBatchBytes = 4u << 20;
+// The whole ledger copy. Generous: a large ledger is fetched, verified and
+// applied entry by entry (BENCHMARKS.md has replay rates).
+constexpr std::chrono::milliseconds kLedgerCopyTimeoutMs{10 * 60'000};
+// Caught up with what the service has written but still short of the entry
+// that admitted this node: the service writes it soon after it commits, so
+// this long without a new entry means the service lost it (e.g. a leader
+// change dropped the admission).
+constexpr std::chrono::milliseconds kLedgerCopyStallMs{30'000};
+constexpr std::chrono::milliseconds kLedgerCopyPollMs{20};
+// The leader promotes a joiner after a catch-up round; see WaitUntilVoter.
+constexpr std::chrono::milliseconds kVoterWaitMs{45'000};
+constexpr std::chrono::milliseconds kVoterPollMs{10};
+
+bool IsTransient(ErrorCode code) {
+  return code == ErrorCode::kUnavailable || code == ErrorCode::kNotPrimary || code == ErrorCode::kAborted;
+}
+
+}  // namespace
+
+Status Node::JoinService() {
+  if (auto s = OpenStore(); !s) return s;
+  if (auto s = OpenStateMachine(); !s) return s;
+  rpc::RpcClient client(*c_.join_address);
+  auto joined = AskToJoin(client);
+  if (!joined) return std::unexpected(joined.error());
+  auto secrets = DecryptJoinSecrets(*key_, c_.node_id, AsBytes(joined->encrypted_secrets()));
+  if (!secrets) return std::unexpected(secrets.error());
+  for (auto& s : *secrets) {
+    if (s.version == secrets->back().version) KeepInsecureTestSecret(s.version, s.secret);
+    if (auto added = secrets_.Add(s.version, std::move(s.secret)); !added) return added;
+  }
+  host_->SetServiceId(joined->service_id());
+  const auto start = Clock::now();
+  if (auto s = CopyLedger(client, joined->version()); !s) return s;
+  Log("copied the ledger to version " + std::to_string(sm_->applied_version()) + " in " +
+      std::to_string(static_cast<int>(MsSince(start))) + " ms");
+  if (auto s = StartRaft(joined->raft_id(), /*bootstrap=*/false); !s) return s;
+  Log("joined service " + joined->service_id() + " as raft id " + std::to_string(joined->raft_id()));
+  return WaitUntilVoter(joined->raft_id());
+}
+
+// Retries transient refusals for kJoinTimeoutMs, every kJoinRetryPauseMs;
+// the Join call in flight is itself bounded by the RPC client's request
+// timeout. Any other error ends the join at once.
+Result<rpc::v1::JoinResponse> Node::AskToJoin(rpc::RpcClient& client) {
+  rpc::v1::JoinRequest join;
+  join.set_node_id(c_.node_id);
+  join.set_raft_address(c_.raft_address);
+  join.set_rpc_address(c_.rpc_address);
+  auto der = key_->PublicKeyDer();
+  if (!der) return MakeError(ErrorCode::kInternal, "exporting the node key");
+  join.set_encryption_public_key_der(der->data(), der->size());
+  join.set_sealing_identity(c_.sealing.sealing_identity);
+  join.set_sealed_recovery_key(join_payload_.data(), join_payload_.size());
+  const auto deadline = Clock::now() + kJoinTimeoutMs;
+  auto response = client.Join(join);
+  while (!response && IsTransient(response.error().code) && Clock::now() <= deadline) {
+    if (!SleepUnlessStopped(*o_.stop, kJoinRetryPauseMs)) {
+      return MakeError(ErrorCode::kUnavailable, "stopped while joining via " + *c_.join_address);
+    }
+    response = client.Join(join);
+  }
+  if (!response) {
+    return MakeError(response.error().code, "joining via " + *c_.join_address + ": " + response.error().message);
+  }
+  return response;
+}
+
+// Copies the ledger from the service, verifying and applying each entry,
+// up to at least `admitted_at`. Bounded by kLedgerCopyTimeoutMs in all and
+// by kLedgerCopyStallMs without a new entry; looks at the stop flag between
+// batches (one FetchEntries call in flight is bounded by the RPC client).
+Status Node::CopyLedger(rpc::RpcClient& client, Version admitted_at) {
+  const std::string from = "copying the ledger from " + *c_.join_address;
+  auto short_of = [&] {
+    return "at version " + std::to_string(sm_->applied_version()) + ", short of version " +
+           std::to_string(admitted_at) + " that admitted this node";
+  };
+  const auto start = Clock::now();
+  auto last_entry = start;
+  while (Clock::now() - start <= kLedgerCopyTimeoutMs) {
+    if (Stopping()) return MakeError(ErrorCode::kUnavailable, "stopped while " + from);
+    auto batch = client.FetchEntries(sm_->applied_version() + 1, kFetchBatchBytes);
+    if (!batch) return std::unexpected(batch.error());
+    for (const auto& entry : batch->entries()) {
+      auto outcome = sm_->Apply(AsBytes(entry));
+      if (!outcome) return std::unexpected(outcome.error());
+      if (outcome->result != ApplyResult::kApplied) {
+        return MakeError(ErrorCode::kCorruption,
+                         "the service sent entry " + std::to_string(outcome->version) + " out of order");
+      }
+    }
+    if (!batch->entries().empty()) {
+      last_entry = Clock::now();
+      continue;  // more may follow at once
+    }
+    if (sm_->applied_version() >= admitted_at) return {};
+    if (Clock::now() - last_entry > kLedgerCopyStallMs) {
+      return MakeError(ErrorCode::kUnavailable, from + ": the service sent no new entry for " +
+                                                    std::to_string(kLedgerCopyStallMs.count()) + " ms, " +
+                                                    short_of());
+    }
+    if (!SleepUnlessStopped(*o_.stop, kLedgerCopyPollMs)) {
+      return MakeError(ErrorCode::kUnavailable, "stopped while " + from);
+    }
+  }
+  return MakeError(ErrorCode::kUnavailable,
+                   from + ": timed out after " + std::to_string(kLedgerCopyTimeoutMs.count()) + " ms, " + short_of());
+}
+
+// A joiner takes part in commits only once the leader promoted it (after
+// a catch-up round), so it reports ready only then. The promotion is the
+// admitting leader's background work: a leader change during it drops it,
+// and this node then gives up after kVoterWaitMs, saying so.
+Status Node::WaitUntilVoter(uint64_t raft_id) {
+  const auto start = Clock::now();
+  while (Clock::now() - start <= kVoterWaitMs) {
+    const auto voters = raft_->Voters();
+    if (std::find(voters.begin(), voters.end(), raft_id) != voters.end()) {
+      Log("a raft voter " + std::to_string(static_cast<int>(MsSince(start))) + " ms after joining");
+      return {};
+    }
+    if (auto fatal = raft_->fatal_error()) return std::unexpected(*fatal);
+    if (!SleepUnlessStopped(*o_.stop, kVoterPollMs)) {
+      return MakeError(ErrorCode::kUnavailable, "stopped before becoming a raft voter");
+    }
+  }
+  return MakeError(ErrorCode::kUnavailable,
+                   "the leader did not make this node a raft voter within " +
+                       std::to_string(kVoterWaitMs.count() / 1000) +
+                       " s (a leader change during the join drops the promotion; see the leader's log, "
+                       "then join again with an empty data directory)");
+}
+
+}  // namespace ledgerseal::kv::node

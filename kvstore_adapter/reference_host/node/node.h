@@ -1,0 +1,119 @@
+// PRIVATE to //kvstore_adapter/reference_host/node: the node process behind
+// RunNode (public/node_process.h), split by role across files:
+//   node_process.cc     RunNode, preparing the data directory and keys, the
+//                       store / state machine / Raft / RPC plumbing every
+//                       start mode shares, serving and shutdown;
+//   genesis.cc          starting a new service;
+//   join.cc             joining a service (admission, ledger copy, voter);
+//   recover_service.cc  recovering a service from this node's ledger.
+//
+// Every wait in here is bounded (a named budget) and stop-aware: it looks at
+// the stop flag at least every kStopPollMs, so SIGTERM takes effect within
+// about that long, plus at most one RPC or Raft step already in flight.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_NODE_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_NODE_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "crypto/public/random_source.h"
+#include "crypto/public/rsa_key.h"
+#include "kvstore_adapter/reference_host/host/public/ledger_fsm.h"
+#include "kvstore_adapter/reference_host/host/public/replicated_host.h"
+#include "kvstore_adapter/reference_host/node/node_service.h"
+#include "kvstore_adapter/reference_host/node/public/node_process.h"
+#include "kvstore_adapter/reference_host/proto/ledger.pb.h"
+#include "kvstore_adapter/reference_host/raft/public/raft_node.h"
+#include "kvstore_adapter/reference_host/recovery/public/recover_ledger.h"
+#include "kvstore_adapter/reference_host/rpc/public/rpc_client.h"
+#include "kvstore_adapter/reference_host/rpc/public/rpc_server.h"
+#include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
+#include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
+#include "kvstore_adapter/store/public/store.h"
+
+namespace ledgerseal::kv::node {
+
+using Clock = std::chrono::steady_clock;
+
+// The longest any wait of the node sleeps before it looks at the stop flag
+// again: a SIGTERM during start-up is noticed within this.
+inline constexpr std::chrono::milliseconds kStopPollMs{50};
+
+// Sleeps `pause`, in slices of at most kStopPollMs. Returns false (at once,
+// or after the slice in progress) if `stop` is or becomes set.
+bool SleepUnlessStopped(const std::atomic<bool>& stop, std::chrono::milliseconds pause);
+
+double MsSince(Clock::time_point start);
+
+// One node process. Not thread-safe: RunNode drives it on one thread (the
+// Raft, RPC and membership threads it starts only reach it through the
+// objects it owns).
+class Node {
+ public:
+  explicit Node(const NodeProcessOptions& o);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // Prepare, start as the mode says, serve until stopped, shut down.
+  Status Run();
+
+ private:
+  // node_process.cc: what every start mode shares.
+  void Log(const std::string& line) const;
+  // INSECURE test mode only (insecure_test_secret_file set): writes the
+  // secret there; a failure is logged (the file only serves tests).
+  void KeepInsecureTestSecret(uint64_t version, const SecretBytes& secret) const;
+  bool Stopping() const { return o_.stop->load(); }
+  Status CheckDataDir();
+  Status Prepare();
+  Status OpenStore();  // store_dir_, syncing every write
+  Status OpenStateMachine();
+  Status StartRaft(uint64_t raft_id, bool bootstrap);
+  // Waits until this node leads and has applied its predecessors' entries.
+  Status WaitUntilPrimary();
+  ::ledgerseal::ledger::v1::NodeInfo SelfRecord(uint64_t raft_id, const std::string& service_id);
+  Result<std::string> NewServiceId();
+  Status StartRpc();
+  Status ServeUntilStopped();
+  void Shutdown();
+
+  // genesis.cc
+  Status Genesis();
+
+  // join.cc
+  Status JoinService();
+  Result<rpc::v1::JoinResponse> AskToJoin(rpc::RpcClient& client);
+  Status CopyLedger(rpc::RpcClient& client, Version admitted_at);
+  Status WaitUntilVoter(uint64_t raft_id);
+
+  // recover_service.cc
+  Status RecoverService();
+  Status MoveAsideBeforeRecovery();
+  void LogRecovered(const RecoverResult& recovered) const;
+  Status StartRecoveredService(const RecoverResult& recovered);
+
+  const NodeProcessOptions& o_;
+  const NodeConfig& c_;
+  std::filesystem::path ledger_dir_, store_dir_, raft_dir_;
+  crypto::OpenSslRandomSource random_;
+  std::unique_ptr<crypto::RsaPrivateKey> key_;
+  SecretBytes store_key_;
+  Bytes join_payload_;
+  secrets::LedgerSecrets secrets_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<LedgerStateMachine> sm_;
+  std::unique_ptr<LedgerFsm> fsm_;
+  std::unique_ptr<ReplicatedHost> host_;
+  std::unique_ptr<replication::RaftNode> raft_;
+  std::unique_ptr<NodeService> service_;
+  std::unique_ptr<rpc::RpcServer> rpc_;
+};
+
+}  // namespace ledgerseal::kv::node
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_NODE_H_

@@ -1,0 +1,250 @@
+#include "kvstore_adapter/reference_host/recovery/public/recover_into_store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "base/testing/test_dir.h"
+#include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
+#include "kvstore_adapter/reference_host/recovery/public/file_secret_hook.h"
+#include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
+
+namespace ledgerseal::kv {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr Table kApp{"app.private", Domain::kPrivate};
+constexpr Version kEntries = 12;
+constexpr Version kRotationAt = 6;
+
+// Every path under `root`, relative to it: what a failed recovery must not
+// change.
+std::set<std::string> Listing(const fs::path& root) {
+  std::set<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(root)) out.insert(fs::relative(e.path(), root).string());
+  return out;
+}
+
+// A ledger of kEntries entries with one rotation (secret 1 -> 2) at
+// kRotationAt, written by the real state machine; the file hook holds the
+// latest secret.
+class RecoverIntoStoreTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto k = crypto::RsaPrivateKey::Generate(2048);
+    ASSERT_TRUE(k);
+    key_ = std::make_unique<crypto::RsaPrivateKey>(std::move(*k));
+    pub_ = std::make_unique<crypto::RsaPublicKey>(*crypto::RsaPublicKey::FromDer(*key_->PublicKeyDer()));
+  }
+
+  void SetUp() override {
+    root_ = ledgerseal::testing::TestDir();
+    std::vector<SecretBytes> chain;
+    chain.push_back(*secrets::NewSecret(random_));
+    {
+      auto store = Store::Open(StoreOptions{.dir = root_ / "writer-store", .encryption_key = &store_key_});
+      ASSERT_TRUE(store);
+      secrets::LedgerSecrets known;
+      ASSERT_TRUE(known.Add(1, chain[0].Clone()));
+      StateMachineDeps deps{"n0", key_.get(), {}, store->get(), &known, &random_};
+      deps.ledger_options.dir = ledger_dir();
+      auto sm = LedgerStateMachine::Open(std::move(deps));
+      ASSERT_TRUE(sm);
+      for (Version v = 1; v <= kEntries; ++v) {
+        WriteSet ws;
+        ASSERT_TRUE(ws.Put(kApp, AsBytes("k" + std::to_string(v)), AsBytes("v" + std::to_string(v))));
+        uint32_t flags = 0;
+        const uint64_t current = chain.size();
+        if (v == kRotationAt) {
+          chain.push_back(*secrets::NewSecret(random_));
+          const secrets::SecretRecipient r[] = {{"n0", pub_.get()}};
+          ASSERT_TRUE(secrets::WriteRotation(ws, random_, 2, chain.back(),
+                                             secrets::PreviousSecret{1, &chain[0]}, r));
+          flags = entry::kFlagRotation;
+        }
+        auto e = entry::EncodeEntry(random_, entry::EntryHeader{v, current, flags, "old-service"}, ws,
+                                    chain[current - 1]);
+        ASSERT_TRUE(e);
+        auto applied = (*sm)->Apply(*e);
+        ASSERT_TRUE(applied && applied->result == ApplyResult::kApplied);
+      }
+    }
+    fs::remove_all(root_ / "writer-store");
+    latest_ = chain.back().Clone();
+    ASSERT_TRUE(WriteSecretFile(root_ / "secret", 2, latest_));
+    ASSERT_TRUE(hooks_.RegisterRecoveryHook("file", std::make_shared<FileSecretRecoveryHook>(root_ / "secret")));
+  }
+
+  fs::path ledger_dir() const { return root_ / "ledger"; }
+  fs::path store_dir() const { return root_ / "store"; }
+
+  Result<RecoverIntoStoreReport> Recover(const RecoverIntoStoreOptions& options = {}) {
+    return RecoverIntoStore(ledger_dir(), store_dir(), store_key_, hooks_, options, secrets_);
+  }
+
+  // The installed store, reopened as a caller would.
+  std::unique_ptr<Store> OpenInstalled() {
+    auto store = Store::Open(StoreOptions{.dir = store_dir(), .encryption_key = &store_key_,
+                                          .create_if_missing = false});
+    EXPECT_TRUE(store) << store.error().ToString();
+    return store ? std::move(*store) : nullptr;
+  }
+
+  static inline std::unique_ptr<crypto::RsaPrivateKey> key_;
+  static inline std::unique_ptr<crypto::RsaPublicKey> pub_;
+  fs::path root_;
+  crypto::OpenSslRandomSource random_;
+  SecretBytes store_key_{std::vector<uint8_t>(32, 9)};
+  SecretBytes latest_;
+  HookRegistry hooks_;
+  secrets::LedgerSecrets secrets_;
+};
+
+TEST_F(RecoverIntoStoreTest, InstallsAFlushedStoreAndReportsWhatItDid) {
+  std::vector<std::pair<uint64_t, uint64_t>> progress;
+  RecoverIntoStoreOptions options;
+  options.progress = [&](uint64_t done, uint64_t total) { progress.emplace_back(done, total); };
+  options.progress_every = 5;
+  auto r = Recover(options);
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->recovery.entries_replayed, kEntries);
+  EXPECT_EQ(r->recovery.replayed_to, kEntries);
+  EXPECT_EQ(r->recovery.outcome.hook_name, "file");
+  EXPECT_EQ(r->recovery.outcome.secret.ledger_secret_version, 2u);
+  EXPECT_EQ(r->recovery.previous_service_id, "old-service");
+  EXPECT_GE(r->total_ms, r->recovery.time_to_secret_ms);
+  EXPECT_GE(r->total_ms, r->flush_ms);
+  ASSERT_FALSE(progress.empty());
+  EXPECT_EQ(progress.back(), (std::pair<uint64_t, uint64_t>{kEntries, kEntries}));
+  EXPECT_EQ(secrets_.versions(), (std::vector<uint64_t>{1, 2}));
+  EXPECT_FALSE(fs::exists(RecoveryScratchDir(store_dir())));
+
+  auto store = OpenInstalled();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->applied_version(), kEntries);
+  for (Version v = 1; v <= kEntries; ++v) {
+    EXPECT_EQ(store->Get("app.private", AsBytes("k" + std::to_string(v))),
+              Result<std::optional<Bytes>>(ToBytes("v" + std::to_string(v))));
+  }
+}
+
+TEST_F(RecoverIntoStoreTest, AFailedRecoveryLeavesTheDirectoryAndTheSecretsAsItFoundThem) {
+  ASSERT_TRUE(WriteSecretFile(root_ / "secret", 2, *secrets::NewSecret(random_)));  // the wrong secret
+  ASSERT_TRUE(secrets_.Add(7, *secrets::NewSecret(random_)));
+  const auto before = Listing(root_);
+  auto r = Recover();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kRecoveryFailed);
+  EXPECT_NE(r.error().message.find("secret chain"), std::string::npos) << r.error().message;
+  EXPECT_EQ(Listing(root_), before);
+  EXPECT_EQ(secrets_.versions(), (std::vector<uint64_t>{7}));
+}
+
+TEST_F(RecoverIntoStoreTest, WithoutAHookThatFindsASecretNothingIsInstalled) {
+  // Without a hook that finds a secret nothing can be replayed: the error is
+  // RecoverLedger's, and no store appears.
+  HookRegistry none;
+  const auto before = Listing(root_);
+  auto r = RecoverIntoStore(ledger_dir(), store_dir(), store_key_, none, {}, secrets_);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kRecoveryFailed);
+  EXPECT_EQ(Listing(root_), before);
+}
+
+TEST_F(RecoverIntoStoreTest, AnExistingStoreIsRefusedWithoutBeforeInstall) {
+  fs::create_directories(store_dir());
+  std::ofstream(store_dir() / "marker") << "old";
+  const auto before = Listing(root_);
+  auto r = Recover();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message.find(store_dir().string()), std::string::npos) << r.error().message;
+  EXPECT_EQ(Listing(root_), before);
+}
+
+TEST_F(RecoverIntoStoreTest, BeforeInstallSeesTheResultAndMakesRoom) {
+  fs::create_directories(store_dir());
+  std::ofstream(store_dir() / "marker") << "old";
+  RecoverIntoStoreOptions options;
+  int calls = 0;
+  options.before_install = [&](const RecoverResult& recovered) -> Status {
+    ++calls;
+    EXPECT_EQ(recovered.replayed_to, kEntries);
+    EXPECT_TRUE(fs::exists(RecoveryScratchDir(store_dir())));
+    std::error_code ec;
+    fs::rename(store_dir(), root_ / "kept", ec);
+    if (ec) return MakeError(ErrorCode::kIoError, ec.message());
+    return {};
+  };
+  auto r = Recover(options);
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(fs::exists(root_ / "kept" / "marker"));
+  auto store = OpenInstalled();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->applied_version(), kEntries);
+}
+
+TEST_F(RecoverIntoStoreTest, ABeforeInstallErrorDiscardsTheScratchStore) {
+  fs::create_directories(store_dir());
+  std::ofstream(store_dir() / "marker") << "old";
+  const auto before = Listing(root_);
+  RecoverIntoStoreOptions options;
+  options.before_install = [](const RecoverResult&) -> Status {
+    return MakeError(ErrorCode::kIoError, "no room");
+  };
+  auto r = Recover(options);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), (Error{ErrorCode::kIoError, "no room"}));
+  EXPECT_EQ(Listing(root_), before);
+  EXPECT_TRUE(secrets_.versions().empty());
+}
+
+TEST_F(RecoverIntoStoreTest, StopAbandonsTheReplayWithinAnEntry) {
+  std::atomic<bool> stop{false};
+  RecoverIntoStoreOptions options;
+  options.stop = &stop;
+  options.progress_every = 3;
+  options.progress = [&](uint64_t done, uint64_t) {
+    if (done == 3) stop.store(true);
+  };
+  const auto before = Listing(root_);
+  auto r = Recover(options);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kAborted);
+  EXPECT_NE(r.error().message.find("before entry 4"), std::string::npos) << r.error().message;
+  EXPECT_EQ(Listing(root_), before);
+}
+
+TEST_F(RecoverIntoStoreTest, AStopSetBeforehandRunsNoHook) {
+  std::atomic<bool> stop{true};
+  RecoverIntoStoreOptions options;
+  options.stop = &stop;
+  auto r = Recover(options);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kAborted);
+  EXPECT_NE(r.error().message.find("before the recovery hooks ran"), std::string::npos) << r.error().message;
+  EXPECT_FALSE(fs::exists(store_dir()));
+}
+
+TEST_F(RecoverIntoStoreTest, AScratchStoreLeftByAnEarlierAttemptIsReplaced) {
+  const fs::path scratch = RecoveryScratchDir(store_dir());
+  fs::create_directories(scratch);
+  std::ofstream(scratch / "leftover") << "x";
+  auto r = Recover();
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_FALSE(fs::exists(scratch));
+  EXPECT_FALSE(fs::exists(store_dir() / "leftover"));
+}
+
+TEST(RecoveryScratchDir, SitsNextToTheStore) {
+  EXPECT_EQ(RecoveryScratchDir("/d/store"), fs::path("/d/store.recovering"));
+  EXPECT_EQ(RecoveryScratchDir("/d/store/"), fs::path("/d/store.recovering"));
+  EXPECT_EQ(RecoveryScratchDir("/d/./x/../store"), fs::path("/d/store.recovering"));
+}
+
+}  // namespace
+}  // namespace ledgerseal::kv

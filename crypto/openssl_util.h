@@ -16,7 +16,10 @@
 #include <span>
 #include <string_view>
 
+#include <vector>
+
 #include "crypto/public/crypto_status.h"
+#include "crypto/public/rsa_key.h"
 
 namespace ledgerseal::crypto::internal {
 
@@ -52,6 +55,22 @@ std::unexpected<CryptoError> OpenSslError(CryptoErrorCode code, std::string_view
 // Empties OpenSSL's error queue; used after an expected failure (a bad tag)
 // whose queue entries carry no further information.
 void ClearOpenSslErrors();
+
+// Decodes exactly `der` as DER `structure` ("SubjectPublicKeyInfo" or
+// "PrivateKeyInfo") of `keytype` ("RSA", "ED25519", "EC"); trailing bytes
+// are an error, so that one key has exactly one accepted encoding.
+// Errors: kDecodeFailed; kInternal. `what` names the operation in messages.
+CryptoResult<PkeyPtr> DecodeKeyDer(std::span<const uint8_t> der, const char* structure, const char* keytype,
+                                   int selection, std::string_view what);
+
+// Encodes `pkey` as DER `structure` into OpenSSL memory that is wiped when
+// freed (it may hold a private key); the buffer's size is its deleter's
+// `size_bytes`. Errors: kInternal.
+CryptoResult<ClearedOpenSslBuffer> EncodeKeyDer(EVP_PKEY* pkey, int selection, const char* structure,
+                                                std::string_view what);
+
+// The DER SubjectPublicKeyInfo of `pkey`. Errors: kInternal.
+CryptoResult<std::vector<uint8_t>> EncodePublicKeyDer(EVP_PKEY* pkey, std::string_view what);
 
 // OpenSSL's length parameters are `int`; larger buffers are rejected up front.
 inline bool FitsInInt(size_t n) {

@@ -9,10 +9,6 @@
 namespace ledgerseal::crypto {
 namespace {
 
-using internal::ClearedOpenSslBuffer;
-using internal::ClearFree;
-using internal::DecoderCtxPtr;
-using internal::EncoderCtxPtr;
 using internal::EvpPkeyCtxPtr;
 using internal::OpenSslError;
 
@@ -32,55 +28,8 @@ CryptoResult<size_t> CheckRsaKey(EVP_PKEY* pkey, std::string_view what) {
   return static_cast<size_t>(bits);
 }
 
-// Decodes exactly `der` as `structure` ("SubjectPublicKeyInfo" or
-// "PrivateKeyInfo"); trailing bytes are an error, so that one key has
-// exactly one accepted encoding.
-CryptoResult<PkeyPtr> Decode(std::span<const uint8_t> der, const char* structure, int selection,
-                             std::string_view what) {
-  if (der.empty()) {
-    return MakeCryptoError(CryptoErrorCode::kDecodeFailed, std::string(what) + ": empty input");
-  }
-  EVP_PKEY* raw = nullptr;
-  DecoderCtxPtr dctx(
-      OSSL_DECODER_CTX_new_for_pkey(&raw, "DER", structure, "RSA", selection, nullptr, nullptr));
-  if (!dctx) return OpenSslError(CryptoErrorCode::kInternal, std::string(what) + ": decoder");
-  const uint8_t* data = der.data();
-  size_t remaining_bytes = der.size();
-  const int ok = OSSL_DECODER_from_data(dctx.get(), &data, &remaining_bytes);
-  PkeyPtr pkey(raw);
-  if (ok != 1 || !pkey) {
-    return OpenSslError(CryptoErrorCode::kDecodeFailed, std::string(what) + ": not valid DER");
-  }
-  if (remaining_bytes != 0) {
-    return MakeCryptoError(CryptoErrorCode::kDecodeFailed,
-                           std::string(what) + ": trailing bytes after the DER structure");
-  }
-  return pkey;
-}
-
-// Encodes `pkey` as DER `structure` into OpenSSL memory that is wiped when
-// freed (it may hold a private key).
-// The buffer's size is its deleter's `size_bytes`.
-CryptoResult<ClearedOpenSslBuffer> Encode(EVP_PKEY* pkey, int selection, const char* structure,
-                                          std::string_view what) {
-  EncoderCtxPtr ectx(OSSL_ENCODER_CTX_new_for_pkey(pkey, selection, "DER", structure, nullptr));
-  if (!ectx || OSSL_ENCODER_CTX_get_num_encoders(ectx.get()) == 0) {
-    return OpenSslError(CryptoErrorCode::kInternal, std::string(what) + ": no encoder");
-  }
-  uint8_t* data = nullptr;
-  size_t size_bytes = 0;
-  if (OSSL_ENCODER_to_data(ectx.get(), &data, &size_bytes) != 1 || data == nullptr ||
-      size_bytes == 0) {
-    if (data != nullptr) OPENSSL_clear_free(data, size_bytes);
-    return OpenSslError(CryptoErrorCode::kInternal, std::string(what) + ": encoding");
-  }
-  return ClearedOpenSslBuffer(data, ClearFree{size_bytes});
-}
-
 CryptoResult<std::vector<uint8_t>> EncodePublic(EVP_PKEY* pkey) {
-  auto buffer = Encode(pkey, EVP_PKEY_PUBLIC_KEY, "SubjectPublicKeyInfo", "RSA public key export");
-  if (!buffer) return std::unexpected(std::move(buffer.error()));
-  return std::vector<uint8_t>(buffer->get(), buffer->get() + buffer->get_deleter().size_bytes);
+  return internal::EncodePublicKeyDer(pkey, "RSA public key export");
 }
 
 }  // namespace
@@ -92,7 +41,7 @@ bool IsSupportedRsaBits(size_t rsa_bits) {
 void PkeyDeleter::operator()(EVP_PKEY* pkey) const { EVP_PKEY_free(pkey); }
 
 CryptoResult<RsaPublicKey> RsaPublicKey::FromDer(std::span<const uint8_t> der) {
-  auto pkey = Decode(der, "SubjectPublicKeyInfo", EVP_PKEY_PUBLIC_KEY, "RSA public key import");
+  auto pkey = internal::DecodeKeyDer(der, "SubjectPublicKeyInfo", "RSA", EVP_PKEY_PUBLIC_KEY, "RSA public key import");
   if (!pkey) return std::unexpected(std::move(pkey.error()));
   auto bits = CheckRsaKey(pkey->get(), "RSA public key import");
   if (!bits) return std::unexpected(std::move(bits.error()));
@@ -126,7 +75,7 @@ CryptoResult<RsaPrivateKey> RsaPrivateKey::Generate(size_t rsa_bits) {
 }
 
 CryptoResult<RsaPrivateKey> RsaPrivateKey::FromPkcs8Der(std::span<const uint8_t> der) {
-  auto pkey = Decode(der, "PrivateKeyInfo", EVP_PKEY_KEYPAIR, "RSA private key import");
+  auto pkey = internal::DecodeKeyDer(der, "PrivateKeyInfo", "RSA", EVP_PKEY_KEYPAIR, "RSA private key import");
   if (!pkey) return std::unexpected(std::move(pkey.error()));
   auto bits = CheckRsaKey(pkey->get(), "RSA private key import");
   if (!bits) return std::unexpected(std::move(bits.error()));
@@ -134,7 +83,7 @@ CryptoResult<RsaPrivateKey> RsaPrivateKey::FromPkcs8Der(std::span<const uint8_t>
 }
 
 CryptoResult<base::SecretBytes> RsaPrivateKey::ToPkcs8Der() const {
-  auto buffer = Encode(pkey_.get(), EVP_PKEY_KEYPAIR, "PrivateKeyInfo", "RSA private key export");
+  auto buffer = internal::EncodeKeyDer(pkey_.get(), EVP_PKEY_KEYPAIR, "PrivateKeyInfo", "RSA private key export");
   if (!buffer) return std::unexpected(std::move(buffer.error()));
   return base::SecretBytes(std::span<const uint8_t>(buffer->get(), buffer->get_deleter().size_bytes));
 }

@@ -15,8 +15,6 @@ constexpr std::array<PolicyPreset, 2> kPresets = {{
      "bind to the ID block's family and image ids, guest SVN and TCB (survives code upgrades)"},
 }};
 
-// Fields that identify the code running in the guest.
-constexpr uint64_t kCodeIdentityBits = kFieldMeasurement | kFieldImageId | kFieldFamilyId;
 
 std::string ValidChoices() {
   std::string text = "valid policies: ";
@@ -45,7 +43,7 @@ base::Expected<uint64_t, DerivedKeyError> ParseRawBits(std::string_view text) {
   if ((bits & ~kAllFieldSelectBits) != 0) {
     return PolicyError(text, "sets field-select bits outside 0x3f");
   }
-  if ((bits & kCodeIdentityBits) == 0) {
+  if (!BindsCode(bits)) {
     return PolicyError(text, "does not bind the key to the code (select measurement 0x8, image id "
                              "0x2 or family id 0x4): any guest on the machine could derive it");
   }
@@ -55,6 +53,8 @@ base::Expected<uint64_t, DerivedKeyError> ParseRawBits(std::string_view text) {
 }  // namespace
 
 std::span<const PolicyPreset> PolicyPresets() { return kPresets; }
+
+bool BindsCode(uint64_t field_select) { return (field_select & kCodeIdentityBits) != 0; }
 
 base::Expected<uint64_t, DerivedKeyError> ParsePolicy(std::string_view text) {
   for (const auto& preset : kPresets) {

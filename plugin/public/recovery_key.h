@@ -44,7 +44,9 @@ SealingResult<v1::SealedRecoveryKey> SealRecoveryKey(const snp::DerivedKeyProvid
 // Order of checks, which fixes the error reported for a given record:
 // format_version (kUnknownFormatVersion); derivation_version
 // (kUnknownDerivationVersion); field sizes and stored parameters
-// (kMalformed); platform name (kPlatformMismatch); provider
+// (kMalformed); stored parameters that do not bind the key to the code
+// (kWeakPolicy: no policy allows them, so they were written by someone
+// else); platform name (kPlatformMismatch); provider
 // (kPlatformError); key id (kPlatformMismatch — another chip, measurement or
 // TCB, or an altered key id/parameters); GCM tag (kTampered — the key is
 // right, so the bytes or their bound context were altered); then the

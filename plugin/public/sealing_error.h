@@ -24,6 +24,8 @@ enum class SealingErrorCode {
   kWrongSecretVersion,        // the record seals another ledger secret version than expected
   kWrongService,              // the record belongs to another service than expected
   kMalformed,                 // unparsable proto, wrong field sizes, invalid stored values
+  kWeakPolicy,                // stored derivation parameters weaker than any policy allows
+                              // (not bound to the code): sealing never writes them
   kInvalidArgument,           // the caller broke a documented precondition
   kCryptoError,               // OpenSSL failed internally (allocation, provider)
 };

@@ -12,6 +12,8 @@
 #include "plugin/public/sealing_key.h"
 #include "base/testing/hex.h"
 #include "plugin/testing/sealing_test_util.h"
+#include "snp/public/policy.h"
+#include "snp/public/virtual_platform.h"
 
 namespace ledgerseal::sealing {
 namespace {
@@ -289,6 +291,57 @@ TEST_F(RecoveryKeyTest, ErrorMessagesCarryNoKeyMaterial) {
     EXPECT_EQ(text.find(ToHex(secret_window)), std::string::npos) << text;
     EXPECT_EQ(text.find(kv::AsString(secret_window)), std::string::npos) << text;
   }
+}
+
+}  // namespace
+}  // namespace ledgerseal::sealing
+
+namespace ledgerseal::sealing {
+namespace {
+
+// Why stored parameters must bind the code: on one chip, a derived key that
+// selects no code field is the same for every guest, so a guest the host
+// launches could seal a recovery key this node would then derive and trust.
+// Unsealing refuses such parameters before deriving anything.
+TEST(WeakPolicyTest, AKeyNotBoundToTheCodeIsSharedByEveryGuestOnTheChipSoItIsRefused) {
+  std::array<uint8_t, snp::VirtualProvider::kMachineSecretSize> machine_secret{};
+  machine_secret.fill(0x42);
+  snp::VirtualLaunch genuine_launch, host_launch;
+  genuine_launch.measurement.fill(0x11);
+  host_launch.measurement.fill(0x22);  // another image, same chip
+  genuine_launch.committed_tcb = host_launch.committed_tcb = 7;
+  auto genuine = snp::VirtualProvider::FromSecret(machine_secret, genuine_launch);
+  auto host = snp::VirtualProvider::FromSecret(machine_secret, host_launch);
+  ASSERT_TRUE(genuine && host);
+
+  snp::DerivedKeyRequest weak;
+  weak.guest_field_select = snp::kFieldTcbVersion;
+  weak.tcb_version = 7;
+  auto weak_genuine = (*genuine)->GetDerivedKey(weak);
+  auto weak_host = (*host)->GetDerivedKey(weak);
+  ASSERT_TRUE(weak_genuine && weak_host);
+  EXPECT_EQ(ToHex(weak_genuine->bytes()), ToHex(weak_host->bytes())) << "the danger: one key for every guest on the chip";
+  snp::DerivedKeyRequest strong = weak;
+  strong.guest_field_select |= snp::kFieldMeasurement;
+  EXPECT_NE(ToHex((*genuine)->GetDerivedKey(strong)->bytes()), ToHex((*host)->GetDerivedKey(strong)->bytes()));
+
+  auto random = testing::MakeRandom("weak policy test");
+  auto sealed = SealRecoveryKey(**genuine, *random, strong, "node-a", "n-a", 2048);
+  ASSERT_TRUE(sealed) << sealed.error().ToString();
+  ASSERT_TRUE(UnsealRecoveryKey(**genuine, *sealed));
+  for (uint64_t bits : {uint64_t{0}, uint64_t{snp::kFieldTcbVersion},
+                        uint64_t{snp::kFieldGuestSvn | snp::kFieldTcbVersion}}) {
+    auto weakened = *sealed;
+    weakened.mutable_derivation()->set_guest_field_select(bits);
+    auto refused = UnsealRecoveryKey(**genuine, weakened);
+    ASSERT_FALSE(refused) << bits;
+    EXPECT_EQ(refused.error().code, SealingErrorCode::kWeakPolicy) << refused.error().ToString();
+    EXPECT_NE(refused.error().message.find("do not bind the key to the code"), std::string::npos);
+  }
+  // Sealing never writes such parameters either.
+  auto refused_seal = SealRecoveryKey(**genuine, *random, weak, "node-a", "n-a", 2048);
+  ASSERT_FALSE(refused_seal);
+  EXPECT_NE(refused_seal.error().message.find("bind"), std::string::npos) << refused_seal.error().ToString();
 }
 
 }  // namespace

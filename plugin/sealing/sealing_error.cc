@@ -13,6 +13,7 @@ std::string_view SealingErrorCodeName(SealingErrorCode code) {
     case SealingErrorCode::kWrongSecretVersion: return "wrong_secret_version";
     case SealingErrorCode::kWrongService: return "wrong_service";
     case SealingErrorCode::kMalformed: return "malformed";
+    case SealingErrorCode::kWeakPolicy: return "weak_policy";
     case SealingErrorCode::kInvalidArgument: return "invalid_argument";
     case SealingErrorCode::kCryptoError: return "crypto_error";
   }
@@ -40,7 +41,8 @@ kv::ErrorCode KvCodeFor(SealingErrorCode code) {
     case SealingErrorCode::kUnknownFormatVersion:
     case SealingErrorCode::kPlatformError:
     case SealingErrorCode::kWrongSecretVersion:
-    case SealingErrorCode::kWrongService: return kv::ErrorCode::kRecoveryFailed;
+    case SealingErrorCode::kWrongService:
+    case SealingErrorCode::kWeakPolicy: return kv::ErrorCode::kRecoveryFailed;
   }
   return kv::ErrorCode::kInternal;
 }

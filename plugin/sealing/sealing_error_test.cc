@@ -17,6 +17,7 @@ constexpr SealingErrorCode kAllCodes[] = {
     SealingErrorCode::kWrongSecretVersion,
     SealingErrorCode::kWrongService,
     SealingErrorCode::kMalformed,
+    SealingErrorCode::kWeakPolicy,
     SealingErrorCode::kInvalidArgument,
     SealingErrorCode::kCryptoError,
 };

@@ -5,6 +5,7 @@
 #include "kvstore_adapter/public/types.h"
 #include "crypto/public/hkdf.h"
 #include "plugin/sealing/names.h"
+#include "snp/public/policy.h"
 
 namespace ledgerseal::sealing {
 namespace {
@@ -66,6 +67,18 @@ SealingResult<snp::DerivedKeyRequest> ToDerivedKeyRequest(const v1::DerivationPa
   if (auto valid = snp::ValidateRequest(request); !valid) {
     return MakeSealingError(SealingErrorCode::kMalformed,
                             "stored derivation parameters: " + valid.error().message);
+  }
+  // The parameters are read back from a disk the host controls. With a
+  // selection that does not bind the code, the host could seal a recovery
+  // key of its own choosing from any guest it launches on this chip, and this
+  // node would derive the same key and trust it. Sealing never writes such
+  // parameters (snp::ParsePolicy refuses them), so unsealing refuses them.
+  if (!snp::BindsCode(request.guest_field_select)) {
+    return MakeSealingError(SealingErrorCode::kWeakPolicy,
+                            "stored derivation parameters select field bits " +
+                                snp::PolicyName(request.guest_field_select) +
+                                ", which do not bind the key to the code (measurement, image id or family id); "
+                                "no sealing policy allows that");
   }
   return request;
 }

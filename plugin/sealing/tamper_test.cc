@@ -18,6 +18,7 @@
 #include "base/testing/hex.h"
 #include "plugin/testing/sealed_nodes.h"
 #include "plugin/testing/sealing_test_util.h"
+#include "snp/public/policy.h"
 
 namespace ledgerseal::sealing {
 namespace {
@@ -181,10 +182,14 @@ TEST_F(TamperTest, DerivationParams) {
   params->set_root_key_select(original.root_key_select());
 
   for (int bit = 0; bit < 64; ++bit) {
-    params->set_guest_field_select(original.guest_field_select() ^ (uint64_t{1} << bit));
-    ExpectRecoveryKeyError(
-        sealed, bit < 6 ? SealingErrorCode::kPlatformMismatch : SealingErrorCode::kMalformed,
-        "field select bit " + std::to_string(bit));
+    const uint64_t flipped = original.guest_field_select() ^ (uint64_t{1} << bit);
+    params->set_guest_field_select(flipped);
+    // Clearing the only code-binding bit weakens the policy below what
+    // sealing allows: refused before any key is derived.
+    const SealingErrorCode expected = bit >= 6                    ? SealingErrorCode::kMalformed
+                                      : !snp::BindsCode(flipped) ? SealingErrorCode::kWeakPolicy
+                                                                 : SealingErrorCode::kPlatformMismatch;
+    ExpectRecoveryKeyError(sealed, expected, "field select bit " + std::to_string(bit));
   }
   params->set_guest_field_select(original.guest_field_select());
 

@@ -33,6 +33,16 @@ inline constexpr std::string_view kRawPolicyPrefix = "raw:";
 // The named presets, default first. Valid for the program's lifetime.
 std::span<const PolicyPreset> PolicyPresets();
 
+// Fields that identify the code running in the guest.
+inline constexpr uint64_t kCodeIdentityBits = kFieldMeasurement | kFieldImageId | kFieldFamilyId;
+
+// True if a key derived with `field_select` is bound to the code in the
+// guest (at least one of MEASUREMENT, IMAGE_ID, FAMILY_ID). A key bound to
+// the chip alone is derivable by any guest on that machine, including one
+// the host launches: no policy may select that, and unsealing refuses stored
+// parameters that do. Thread-safe.
+bool BindsCode(uint64_t field_select);
+
 // Field-select bits for a preset name or "raw:<bits>" (bits in hex with a 0x
 // prefix, or decimal). A raw policy must bind the key to the code — select
 // at least one of MEASUREMENT, IMAGE_ID, FAMILY_ID — because a key bound to

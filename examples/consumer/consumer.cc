@@ -50,18 +50,19 @@ int main() {
   auto plugin = sealing::LocalSealing::Create(std::move(options));
   if (!plugin) return Fail(plugin.error());
 
-  kv::LocalHost host(kv::NodeIdentity{"n1", "consumer-1", "consumer-service"});
-  if (auto s = host.RegisterTransactionHook("local-sealing", (*plugin)->transaction_hook()); !s) {
+  auto host = kv::LocalHost::Create({.node = {"n1", "consumer-1", "consumer-service"}});
+  if (!host) return Fail(host.error());
+  if (auto s = (*host)->RegisterTransactionHook("local-sealing", (*plugin)->transaction_hook()); !s) {
     return Fail(s.error());
   }
 
-  auto tx = host.BeginTransaction();
+  auto tx = (*host)->BeginTransaction();
   if (!tx) return Fail(tx.error());
   constexpr kv::Table kGreetings{"consumer.greetings", kv::Domain::kPrivate};
   if (auto s = (*tx)->Put(kGreetings, kv::AsBytes("hello"), kv::AsBytes("world")); !s) {
     return Fail(s.error());
   }
-  auto version = host.Commit(std::move(*tx));
+  auto version = (*host)->Commit(std::move(*tx));
   if (!version) return Fail(version.error());
 
   std::printf("committed version %llu\n", static_cast<unsigned long long>(*version));

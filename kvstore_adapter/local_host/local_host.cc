@@ -1,12 +1,98 @@
+// LocalHost's commit path: genesis, rotation, membership, the commit context,
+// sealing an entry and applying it. Recovery is in local_recovery.cc.
 #include "kvstore_adapter/local_host/public/local_host.h"
 
 #include "base/check.h"
-
-#include "kvstore_adapter/host_support/public/snapshot_transaction.h"
+#include "kvstore_adapter/local_host/local_ledger_format.h"
 
 namespace ledgerseal::kv {
+namespace {
 
-LocalHost::LocalHost(NodeIdentity node) : node_(std::move(node)) {}
+using local::NodeRecord;
+using local::NodeStatus;
+
+// The trusted nodes as `tx` leaves them (its own writes applied), sorted by
+// node id. Errors: kCorruption.
+Result<std::vector<NodeMember>> TrustedNodes(Transaction& tx) {
+  auto nodes = local::ListNodes(tx);
+  if (!nodes) return std::unexpected(nodes.error());
+  std::vector<NodeMember> trusted;
+  for (auto& [node_id, record] : *nodes) {
+    if (record.status == NodeStatus::kTrusted) {
+      trusted.push_back({node_id, std::move(record.sealing_identity), std::move(record.join_payload)});
+    }
+  }
+  return trusted;
+}
+
+Result<std::optional<NodeRecord>> GetNode(Transaction& tx, std::string_view node_id) {
+  auto value = tx.Get(local::kNodesTable, AsBytes(node_id));
+  if (!value) return std::unexpected(value.error());
+  if (!*value) return std::optional<NodeRecord>();
+  auto record = local::DecodeNodeRecord(**value);
+  if (!record) return std::unexpected(record.error());
+  return std::optional<NodeRecord>(std::move(*record));
+}
+
+// What an application's transaction may do to the tables the host owns.
+Status CheckHostTables(const Transaction& tx, const CommitOptions& options) {
+  const WriteSet& writes = tx.writes();
+  if (writes.Touches(local::kChainTable.name) || writes.Touches(local::kServiceTable.name)) {
+    return MakeError(ErrorCode::kInvalidArgument, "local_host.secret_chain and local_host.service "
+                                                  "are written by the host only");
+  }
+  if (writes.Touches(local::kNodesTable.name) && !options.trusted_nodes_changed && !options.joining_node) {
+    return MakeError(ErrorCode::kInvalidArgument, "local_host.nodes changes only in a commit that says so "
+                                                  "(trusted_nodes_changed or joining_node)");
+  }
+  if (options.joining_node) {
+    const NodeMember& joiner = *options.joining_node;
+    const std::optional<Bytes>* value = writes.Find(local::kNodesTable.name, AsBytes(joiner.node_id));
+    auto record = value && *value ? local::DecodeNodeRecord(**value) : Result<NodeRecord>(NodeRecord{});
+    if (!value || !*value || !record || record->status != NodeStatus::kPending ||
+        record->sealing_identity != joiner.sealing_identity || record->join_payload != joiner.join_payload) {
+      return MakeError(ErrorCode::kInvalidArgument, "the transaction admitting '" + joiner.node_id +
+                                                        "' does not write its pending node record");
+    }
+  }
+  return {};
+}
+
+Result<Version> ChangeNodeStatus(LocalHost& host, std::string_view node_id, NodeStatus from,
+                                 NodeStatus to) {
+  if (node_id == host.node().node_id) {
+    return MakeError(ErrorCode::kInvalidArgument, "the host's own node cannot change its status");
+  }
+  auto tx = host.BeginTransaction();
+  if (!tx) return std::unexpected(tx.error());
+  auto record = GetNode(**tx, node_id);
+  if (!record) return std::unexpected(record.error());
+  if (!*record) return MakeError(ErrorCode::kNotFound, "no node '" + std::string(node_id) + "'");
+  if ((*record)->status != from) {
+    return MakeError(ErrorCode::kInvalidArgument, "node '" + std::string(node_id) +
+                                                      "' is not in the state this change needs");
+  }
+  (*record)->status = to;
+  if (auto s = (*tx)->Put(local::kNodesTable, AsBytes(node_id), local::EncodeNodeRecord(**record)); !s) {
+    return std::unexpected(s.error());
+  }
+  return host.Commit(std::move(*tx), CommitOptions{.trusted_nodes_changed = true});
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LocalHost>> LocalHost::Create(LocalHostOptions options) {
+  if (options.node.node_id.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "LocalHost needs a node id");
+  }
+  if (!options.random) options.random = std::make_shared<crypto::OpenSslRandomSource>();
+  if (options.node.service_id.empty()) {
+    auto id = local::DrawSecret(*options.random, 16);  // not secret; wiped all the same
+    if (!id) return std::unexpected(id.error());
+    options.node.service_id = ToHex(id->bytes());
+  }
+  return std::unique_ptr<LocalHost>(new LocalHost(std::move(options)));
+}
 
 Status LocalHost::RegisterTransactionHook(std::string name, std::shared_ptr<TransactionHook> hook) {
   return hooks_.RegisterTransactionHook(std::move(name), std::move(hook));
@@ -21,29 +107,131 @@ Result<std::unique_ptr<Transaction>> LocalHost::BeginTransaction() {
 }
 
 Result<Version> LocalHost::Commit(std::unique_ptr<Transaction> tx, const CommitOptions& options) {
-  if (options.rotate_secret || options.trusted_nodes_changed || options.joining_node) {
-    return MakeError(ErrorCode::kInvalidArgument, "LocalHost: rotations and membership changes are not supported yet");
-  }
   auto* own = dynamic_cast<SnapshotTransaction*>(tx.get());
   if (own == nullptr || own->owner() != this) {
     return MakeError(ErrorCode::kInvalidArgument, "the transaction was not begun on this host");
   }
+  if (auto s = CheckHostTables(*own, options); !s) return std::unexpected(s.error());
   std::lock_guard lock(commit_mu_);
+  return CommitLocked(*own, options, nullptr);
+}
+
+Result<Version> LocalHost::Genesis() {
+  std::lock_guard lock(commit_mu_);
+  if (started_) return MakeError(ErrorCode::kInvalidArgument, "the service has started");
+  SnapshotTransaction tx(this, state_.Snapshot());
+  return CommitLocked(tx, CommitOptions{}, nullptr);
+}
+
+Result<Version> LocalHost::CommitLocked(SnapshotTransaction& tx, CommitOptions options,
+                                        const RecoveryOutcome* recovered) {
   const Version applied = state_.version();
-  if (own->read_version() != applied) {
+  if (tx.read_version() != applied) {
     return MakeError(ErrorCode::kAborted, "conflict: version " + std::to_string(applied) +
                                               " committed after the transaction began at " +
-                                              std::to_string(own->read_version()));
+                                              std::to_string(tx.read_version()));
   }
-  if (auto hooked = hooks_.RunTransactionHooks(*own); !hooked) {
-    return std::unexpected(hooked.error());
+  // The service's first commit (genesis, or the recovered service's start)
+  // records the service and this node, trusted, and rotates the secret.
+  if (!started_) {
+    const NodeIdentity& self = options_.node;
+    NodeRecord record{NodeStatus::kTrusted, self.sealing_identity, options_.join_payload};
+    WriteSet start;
+    if (auto s = start.Put(local::kServiceTable, AsBytes(local::kServiceKey), AsBytes(self.service_id)); !s) {
+      return std::unexpected(s.error());
+    }
+    if (auto s = start.Put(local::kNodesTable, AsBytes(self.node_id), local::EncodeNodeRecord(record)); !s) {
+      return std::unexpected(s.error());
+    }
+    if (auto s = tx.MergeWrites(start); !s) return std::unexpected(s.error());
+    options.rotate_secret = true;
+    options.trusted_nodes_changed = true;
   }
-  if (own->writes().empty()) {
+  // A rotation: a new secret, and the previous one kept under it.
+  std::optional<SecretBytes> fresh;
+  if (options.rotate_secret) {
+    auto drawn = local::DrawSecret(*options_.random);
+    if (!drawn) return std::unexpected(drawn.error());
+    fresh = std::move(*drawn);
+    if (secret_) {
+      WriteSet link;
+      if (auto s = local::PutChainLink(link, *options_.random, secret_version_ + 1, *fresh, secret_version_,
+                                       *secret_);
+          !s) {
+        return std::unexpected(s.error());
+      }
+      if (auto s = tx.MergeWrites(link); !s) return std::unexpected(s.error());
+    }
+  }
+  LEDGERSEAL_CHECK(fresh || secret_);  // every commit after genesis has a secret
+  const SecretBytes& secret = fresh ? *fresh : *secret_;
+  const uint64_t secret_version = fresh ? secret_version_ + 1 : secret_version_;
+
+  auto trusted = TrustedNodes(tx);
+  if (!trusted) return std::unexpected(trusted.error());
+  CommitContext& ctx = tx.mutable_commit_context();
+  ctx = CommitContext{};
+  ctx.service_id = options_.node.service_id;
+  ctx.ledger_secret = &secret;
+  ctx.ledger_secret_version = secret_version;
+  ctx.rotates_ledger_secret = options.rotate_secret;
+  ctx.trusted_nodes = std::move(*trusted);
+  ctx.trusted_nodes_changed = options.trusted_nodes_changed;
+  ctx.joining_node = options.joining_node;
+  ctx.recovery = recovered != nullptr;
+
+  auto hooked = hooks_.RunTransactionHooks(tx);
+  if (hooked && recovered != nullptr) hooked = hooks_.RunOnRecovered(tx, *recovered);
+  tx.mutable_commit_context() = CommitContext{};  // valid during the hooks only
+  if (!hooked) return std::unexpected(hooked.error());
+  if (tx.writes().empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "an empty transaction cannot commit");
   }
+
+  // The entry is sealed under the secret in force after it (a rotation's
+  // entry under the new secret), so the newest entry names the newest secret.
   const Version version = applied + 1;
-  state_.Apply(version, own->writes());
+  auto entry = local::SealEntry(*options_.random, version, secret_version, secret, tx.writes());
+  if (!entry) return std::unexpected(entry.error());
+  ledger_.push_back(std::move(*entry));
+  state_.Apply(version, tx.writes());
+  if (fresh) {
+    secret_ = std::move(fresh);
+    secret_version_ = secret_version;
+  }
+  started_ = true;
+  LEDGERSEAL_CHECK(state_.version() == version && ledger_.back().version == version &&
+                   ledger_.size() == version && secret_->size() == kLedgerSecretBytes);
   return version;
+}
+
+Result<Version> LocalHost::AdmitNode(const NodeMember& member) {
+  if (member.node_id.empty()) return MakeError(ErrorCode::kInvalidArgument, "a node needs an id");
+  auto tx = BeginTransaction();
+  if (!tx) return std::unexpected(tx.error());
+  auto existing = GetNode(**tx, member.node_id);
+  if (!existing) return std::unexpected(existing.error());
+  if (*existing || member.node_id == options_.node.node_id) {
+    return MakeError(ErrorCode::kInvalidArgument, "node id '" + member.node_id + "' is already used");
+  }
+  const NodeRecord record{NodeStatus::kPending, member.sealing_identity, member.join_payload};
+  if (auto s = (*tx)->Put(local::kNodesTable, AsBytes(member.node_id), local::EncodeNodeRecord(record)); !s) {
+    return std::unexpected(s.error());
+  }
+  return Commit(std::move(*tx), CommitOptions{.joining_node = member});
+}
+
+Result<Version> LocalHost::TrustNode(std::string_view node_id) {
+  return ChangeNodeStatus(*this, node_id, NodeStatus::kPending, NodeStatus::kTrusted);
+}
+
+Result<Version> LocalHost::RetireNode(std::string_view node_id) {
+  return ChangeNodeStatus(*this, node_id, NodeStatus::kTrusted, NodeStatus::kRetired);
+}
+
+LocalLedger LocalHost::ledger() const {
+  std::lock_guard lock(commit_mu_);
+  return ledger_;
 }
 
 }  // namespace ledgerseal::kv

@@ -38,7 +38,9 @@ class TracingHook : public TransactionHook {
 class LocalHostTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    host_ = std::make_unique<LocalHost>(NodeIdentity{"n1", "seal-1", "svc"});
+    auto host = LocalHost::Create({.node = {"n1", "seal-1", "svc"}});
+    ASSERT_TRUE(host) << host.error().ToString();
+    host_ = std::move(*host);
   }
 
   Result<Version> CommitValue(std::string_view key, std::string_view value) {

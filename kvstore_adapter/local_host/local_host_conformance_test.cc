@@ -1,0 +1,126 @@
+// The host conformance suite (kvstore_adapter/conformance) run on LocalHost:
+// a HostFactory over LocalHost's public API, and nothing else.
+#include <memory>
+#include <string>
+
+#include "crypto/public/random_source.h"
+#include "kvstore_adapter/conformance/host_conformance.h"
+#include "kvstore_adapter/local_host/public/local_host.h"
+
+namespace ledgerseal::kv {
+namespace {
+
+using conformance::HostUnderTest;
+using conformance::kDataTable;
+using conformance::RegisterHooks;
+using conformance::StoppedHost;
+
+LocalHostOptions Options(const Bytes& join_payload) {
+  return {.node = {"local-1", "local-seal-1", ""},
+          .join_payload = join_payload,
+          .previous_sealing_identity = "",
+          .random = std::make_shared<crypto::OpenSslRandomSource>()};
+}
+
+class LocalHostUnderTest final : public HostUnderTest {
+ public:
+  explicit LocalHostUnderTest(std::unique_ptr<LocalHost> host) : host_(std::move(host)) {}
+
+  Result<Version> Put(const std::string& key, const std::string& value) override {
+    auto tx = host_->BeginTransaction();
+    if (!tx) return std::unexpected(tx.error());
+    if (auto s = (*tx)->Put(kDataTable, AsBytes(key), AsBytes(value)); !s) return std::unexpected(s.error());
+    return host_->Commit(std::move(*tx));
+  }
+  Result<std::optional<std::string>> Get(const std::string& key) override {
+    auto value = host_->state().Snapshot()->Get(kDataTable.name, AsBytes(key));
+    if (!value) return std::unexpected(value.error());
+    if (!*value) return std::optional<std::string>();
+    return std::optional<std::string>(std::string(AsString(**value)));
+  }
+  Result<Version> Rotate() override {
+    auto tx = host_->BeginTransaction();
+    if (!tx) return std::unexpected(tx.error());
+    return host_->Commit(std::move(*tx), CommitOptions{.rotate_secret = true});
+  }
+  Result<Version> AdmitAndTrust(const std::string& node_id, const std::string& sealing_identity,
+                                const Bytes& join_payload) override {
+    if (auto admitted = host_->AdmitNode({node_id, sealing_identity, join_payload}); !admitted) return admitted;
+    return host_->TrustNode(node_id);
+  }
+  Result<Version> Retire(const std::string& node_id) override { return host_->RetireNode(node_id); }
+  Result<Version> LastVersion() override { return host_->state().version(); }
+  std::string ServiceId() override { return host_->node().service_id; }
+
+  std::unique_ptr<LocalHost> Release() { return std::move(host_); }
+
+ private:
+  std::unique_ptr<LocalHost> host_;
+};
+
+// A total outage of an in-memory host: its ledger is all that is left.
+class StoppedLocalHost final : public StoppedHost {
+ public:
+  StoppedLocalHost(LocalLedger ledger, Bytes join_payload)
+      : ledger_(std::move(ledger)), join_payload_(std::move(join_payload)) {}
+
+  // Every byte of every entry, in hex.
+  Result<std::string> Fingerprint() const override {
+    std::string out;
+    for (const LocalLedgerEntry& e : ledger_) {
+      out += std::to_string(e.version) + "/" + std::to_string(e.ledger_secret_version) + ":";
+      for (const auto& [name, table] : e.public_writes.tables()) {
+        out += name + "{";
+        for (const auto& [key, value] : table.writes) {
+          out += ToHex(key) + "=" + (value ? ToHex(*value) : "-") + ",";
+        }
+        out += "}";
+      }
+      out += ToHex(AsBytes(e.iv)) + ToHex(AsBytes(e.ciphertext)) + ToHex(AsBytes(e.tag)) + "\n";
+    }
+    return out;
+  }
+
+  const LocalLedger& ledger() const { return ledger_; }
+  const Bytes& join_payload() const { return join_payload_; }
+
+ private:
+  LocalLedger ledger_;
+  Bytes join_payload_;
+};
+
+class LocalHostFactory final : public conformance::HostFactory {
+ public:
+  Result<std::unique_ptr<HostUnderTest>> StartService(const RegisterHooks& hooks,
+                                                      const Bytes& genesis_join_payload) override {
+    auto host = LocalHost::Create(Options(genesis_join_payload));
+    if (!host) return std::unexpected(host.error());
+    if (auto s = hooks(**host); !s) return std::unexpected(s.error());
+    if (auto genesis = (*host)->Genesis(); !genesis) return std::unexpected(genesis.error());
+    join_payload_ = genesis_join_payload;
+    return std::make_unique<LocalHostUnderTest>(std::move(*host));
+  }
+
+  Result<std::unique_ptr<StoppedHost>> Stop(std::unique_ptr<HostUnderTest> host) override {
+    auto* local = dynamic_cast<LocalHostUnderTest*>(host.get());
+    if (local == nullptr) return MakeError(ErrorCode::kInvalidArgument, "not a LocalHost");
+    const std::unique_ptr<LocalHost> released = local->Release();
+    return std::make_unique<StoppedLocalHost>(released->ledger(), join_payload_);
+  }
+
+  Result<std::unique_ptr<HostUnderTest>> Recover(StoppedHost& stopped, const RegisterHooks& hooks) override {
+    auto* local = dynamic_cast<StoppedLocalHost*>(&stopped);
+    if (local == nullptr) return MakeError(ErrorCode::kInvalidArgument, "not a stopped LocalHost");
+    auto host = LocalHost::Recover(local->ledger(), Options(local->join_payload()), hooks);
+    if (!host) return std::unexpected(host.error());
+    return std::make_unique<LocalHostUnderTest>(std::move(*host));
+  }
+
+ private:
+  Bytes join_payload_;
+};
+
+INSTANTIATE_HOST_CONFORMANCE(LocalHost, [] { return std::make_unique<LocalHostFactory>(); });
+
+}  // namespace
+}  // namespace ledgerseal::kv

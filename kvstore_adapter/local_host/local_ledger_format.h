@@ -1,0 +1,98 @@
+// LocalHost's byte formats (internal to //kvstore_adapter/local_host): how
+// an entry's writes are encoded, sealed and opened, the secret chain link,
+// and the membership record. All integers are big-endian.
+//
+//   write set   u32 table count, then per table (in name order):
+//                 u32 name length, name, u8 domain (0 public, 1 private),
+//                 u32 write count, then per write (in key order):
+//                   u32 key length, key, u8 present, [u32 value length, value]
+//   entry AAD   "ledgerseal local entry v1" || u64 version ||
+//               u64 ledger secret version || write set(public writes)
+//   entry box   AES-256-GCM(secret, AAD, plaintext = write set(private writes))
+//   chain link  key u64(V); value u64(previous version) || iv(12) ||
+//               ciphertext(32) || tag(16), where the ciphertext is the
+//               previous secret sealed under secret V with AAD
+//               "ledgerseal local chain v1" || u64(V) || u64(previous version)
+//   node record u8 status (0 pending, 1 trusted, 2 retired) ||
+//               u32 sealing identity length, sealing identity || join payload
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_LOCAL_HOST_LOCAL_LEDGER_FORMAT_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_LOCAL_HOST_LOCAL_LEDGER_FORMAT_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "crypto/public/random_source.h"
+#include "kvstore_adapter/local_host/public/local_host.h"
+#include "kvstore_adapter/public/commit_context.h"
+#include "kvstore_adapter/public/transaction.h"
+#include "kvstore_adapter/public/write_set.h"
+
+namespace ledgerseal::kv::local {
+
+// The tables LocalHost owns (public: recovery reads them before any secret
+// is known). Applications and hooks must not write them.
+inline constexpr Table kChainTable{"local_host.secret_chain", Domain::kPublic};
+inline constexpr Table kServiceTable{"local_host.service", Domain::kPublic};
+inline constexpr Table kNodesTable{"local_host.nodes", Domain::kPublic};
+inline constexpr std::string_view kServiceKey = "current";
+inline constexpr std::string_view kPreviousServiceKey = "previous";
+
+// Canonical encoding of `writes` (above). Pure.
+Bytes EncodeWriteSet(const WriteSet& writes);
+// Errors: kCorruption (truncated, trailing bytes, an invalid table name, a
+// table in both domains).
+Result<WriteSet> DecodeWriteSet(ByteView bytes);
+
+// Seals `writes` as the entry of `version` under `secret` (version
+// `secret_version`): public writes in the clear, private writes encrypted,
+// both authenticated. Preconditions: secret has kLedgerSecretBytes bytes.
+// Errors: kInternal (randomness or OpenSSL failed).
+Result<LocalLedgerEntry> SealEntry(crypto::RandomSource& random, Version version,
+                                   uint64_t secret_version, const SecretBytes& secret,
+                                   const WriteSet& writes);
+
+// Authenticates `entry` under `secret` and returns all of its writes.
+// Errors: kCorruption (the tag does not verify: wrong secret or altered
+// bytes; or the decrypted writes do not parse or are not all private).
+Result<WriteSet> OpenEntry(const LocalLedgerEntry& entry, const SecretBytes& secret);
+
+// Writes into `writes` the chain link that keeps `previous` (version
+// `previous_version`) recoverable under `secret` (version `version`).
+// Errors: kInternal (randomness or OpenSSL failed).
+Status PutChainLink(WriteSet& writes, crypto::RandomSource& random, uint64_t version,
+                    const SecretBytes& secret, uint64_t previous_version,
+                    const SecretBytes& previous);
+
+// Every chain link in `ledger`'s public writes, by the version it opens
+// with. Errors: kCorruption (a link key or value of the wrong size).
+using ChainLinks = std::map<uint64_t, Bytes>;
+Result<ChainLinks> CollectChainLinks(const LocalLedger& ledger);
+
+// Unwinds the chain from `newest` (version `newest_version`): every secret
+// it reaches, by version, `newest` included. Stops at a version without a
+// link. Errors: kCorruption (a link that does not open under its secret, or
+// names a previous version that is not older).
+Result<std::map<uint64_t, SecretBytes>> UnwindChain(const ChainLinks& links, uint64_t newest_version,
+                                                    SecretBytes newest);
+
+enum class NodeStatus : uint8_t { kPending = 0, kTrusted = 1, kRetired = 2 };
+struct NodeRecord {
+  NodeStatus status = NodeStatus::kPending;
+  std::string sealing_identity;
+  Bytes join_payload;
+};
+Bytes EncodeNodeRecord(const NodeRecord& record);
+// Errors: kCorruption (truncated, unknown status).
+Result<NodeRecord> DecodeNodeRecord(ByteView bytes);
+// Every node record as `tx` sees it (its own writes applied), by node id.
+// Errors: kCorruption (a malformed record), the transaction's read errors.
+Result<std::map<std::string, NodeRecord>> ListNodes(Transaction& tx);
+
+// kLedgerSecretBytes (or 16, for service ids) bytes from `random`.
+// Errors: kInternal.
+Result<SecretBytes> DrawSecret(crypto::RandomSource& random, size_t size = kLedgerSecretBytes);
+
+}  // namespace ledgerseal::kv::local
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_LOCAL_HOST_LOCAL_LEDGER_FORMAT_H_

@@ -1,0 +1,164 @@
+// LocalHost::Recover: recovery hooks, the secret chain, verified replay, and
+// the recovered service's first commit. Nothing is created unless all of it
+// succeeds.
+#include "base/check.h"
+#include "kvstore_adapter/host_support/public/vector_ledger_reader.h"
+#include "kvstore_adapter/local_host/local_ledger_format.h"
+#include "kvstore_adapter/local_host/public/local_host.h"
+
+namespace ledgerseal::kv {
+namespace {
+
+using local::NodeStatus;
+
+Error RecoveryFailed(const std::string& message) { return Error{ErrorCode::kRecoveryFailed, message}; }
+
+// Versions consecutive from 1; returns the public view recovery hooks read.
+Result<std::vector<PublicEntry>> PublicEntries(const LocalLedger& ledger) {
+  if (ledger.empty()) return std::unexpected(RecoveryFailed("the ledger is empty: nothing to recover"));
+  std::vector<PublicEntry> entries;
+  entries.reserve(ledger.size());
+  for (size_t i = 0; i < ledger.size(); ++i) {
+    if (ledger[i].version != i + 1) {
+      return MakeError(ErrorCode::kCorruption, "the ledger's entry " + std::to_string(i + 1) +
+                                                   " has version " + std::to_string(ledger[i].version) +
+                                                   ": versions must be consecutive from 1");
+    }
+    entries.push_back({ledger[i].version, ledger[i].ledger_secret_version, ledger[i].public_writes});
+  }
+  return entries;
+}
+
+// The id of the service that wrote the newest service record (unauthenticated
+// until replay authenticates the entry it is in).
+Result<std::string> NewestServiceId(const std::vector<PublicEntry>& entries) {
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+    const std::optional<Bytes>* id = it->public_writes.Find(local::kServiceTable.name, AsBytes(local::kServiceKey));
+    if (id != nullptr && *id) return std::string(AsString(**id));
+  }
+  return MakeError(ErrorCode::kCorruption, "the ledger holds no local_host.service record");
+}
+
+// The secret a hook returned is one the host would have made, for an entry
+// the ledger has.
+Status CheckRecoveredSecret(const RecoveryOutcome& outcome, Version last_version) {
+  const RecoveredSecret& s = outcome.secret;
+  const std::string hook = "recovery hook '" + outcome.hook_name + "'";
+  if (s.secret.size() != kLedgerSecretBytes) {
+    return std::unexpected(RecoveryFailed(hook + " returned a secret of " + std::to_string(s.secret.size()) +
+                                          " bytes, not " + std::to_string(kLedgerSecretBytes)));
+  }
+  if (s.ledger_secret_version == 0) {
+    return std::unexpected(RecoveryFailed(hook + " returned a secret without a version"));
+  }
+  if (s.found_at_version == kNoVersion || s.found_at_version > last_version) {
+    return std::unexpected(RecoveryFailed(hook + " found its material at version " +
+                                          std::to_string(s.found_at_version) + ", outside the ledger (1.." +
+                                          std::to_string(last_version) + ")"));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LocalHost>> LocalHost::Recover(
+    const LocalLedger& ledger, LocalHostOptions options,
+    const std::function<Status(HookRegistrar&)>& register_hooks) {
+  auto entries = PublicEntries(ledger);
+  if (!entries) return std::unexpected(entries.error());
+  auto previous_service_id = NewestServiceId(*entries);
+  if (!previous_service_id) return std::unexpected(previous_service_id.error());
+  if (options.node.service_id == *previous_service_id) {
+    return MakeError(ErrorCode::kInvalidArgument, "a recovered service needs a new service id");
+  }
+  const std::string previous_sealing_identity = options.previous_sealing_identity;
+  auto host = Create(std::move(options));
+  if (!host) return std::unexpected(host.error());
+  if (register_hooks) {
+    if (auto s = register_hooks(**host); !s) return std::unexpected(s.error());
+  }
+
+  // 1. The recovery hooks, before anything is replayed; each reads the
+  // public entries backwards from the newest with a reader of its own.
+  RecoveryContext ctx;
+  ctx.node = (*host)->node();
+  ctx.previous_sealing_identity = previous_sealing_identity;
+  ctx.previous_service_id = *previous_service_id;
+  auto outcome = (*host)->hooks_.RunRecoveryHooks(ctx, [&]() -> Result<std::unique_ptr<LedgerReader>> {
+    return std::make_unique<VectorLedgerReader>(*entries);
+  });
+  if (!outcome) return std::unexpected(outcome.error());
+  if (auto s = CheckRecoveredSecret(*outcome, ledger.back().version); !s) return std::unexpected(s.error());
+
+  // 2. The older secrets, from the chain under the recovered one.
+  auto links = local::CollectChainLinks(ledger);
+  if (!links) return std::unexpected(links.error());
+  const uint64_t newest_version = outcome->secret.ledger_secret_version;
+  auto secrets = local::UnwindChain(*links, newest_version, outcome->secret.secret.Clone());
+  if (!secrets) {
+    return std::unexpected(RecoveryFailed("the secret from recovery hook '" + outcome->hook_name +
+                                          "' does not unlock the chain: " + secrets.error().message));
+  }
+
+  // 3. Verified replay into the new host's fresh state: each entry must
+  // authenticate under its secret before it is applied (a failure discards
+  // the new host, so nothing is created).
+  LocalHost& h = **host;
+  for (const LocalLedgerEntry& entry : ledger) {
+    auto secret = secrets->find(entry.ledger_secret_version);
+    if (secret == secrets->end()) {
+      return std::unexpected(RecoveryFailed(
+          "entry " + std::to_string(entry.version) + " is under secret " +
+          std::to_string(entry.ledger_secret_version) + ", which the secret from recovery hook '" +
+          outcome->hook_name + "' (version " + std::to_string(newest_version) + ") does not unlock"));
+    }
+    auto writes = local::OpenEntry(entry, secret->second);
+    if (!writes) {
+      return std::unexpected(RecoveryFailed("replay refused the recovered secrets: " + writes.error().message));
+    }
+    h.state_.Apply(entry.version, *writes);
+  }
+  // Replay authenticated every entry, found_at_version and all later ones
+  // included.
+  LEDGERSEAL_CHECK(h.state_.version() == ledger.back().version &&
+                   ledger.back().version >= outcome->secret.found_at_version);
+
+  // 4. The new service: its first commit rotates to a secret linked to the
+  // newest recovered one.
+  {
+    std::lock_guard lock(h.commit_mu_);
+    h.ledger_ = ledger;
+    h.secret_version_ = newest_version;
+    h.secret_ = std::move(secrets->at(newest_version));
+  }
+  auto started = h.StartRecoveredService(*outcome, *previous_service_id);
+  if (!started) return std::unexpected(started.error());
+  return host;
+}
+
+Result<Version> LocalHost::StartRecoveredService(const RecoveryOutcome& outcome,
+                                                 const std::string& previous_service_id) {
+  std::lock_guard lock(commit_mu_);
+  LEDGERSEAL_CHECK(!started_);
+  SnapshotTransaction tx(this, state_.Snapshot());
+  // The old service's nodes are gone with it (this node is re-recorded as
+  // trusted by the first commit).
+  auto nodes = local::ListNodes(tx);
+  if (!nodes) return std::unexpected(nodes.error());
+  for (auto& [node_id, record] : *nodes) {
+    if (record.status == NodeStatus::kRetired || node_id == options_.node.node_id) continue;
+    record.status = NodeStatus::kRetired;
+    if (auto s = tx.Put(local::kNodesTable, AsBytes(node_id), local::EncodeNodeRecord(record)); !s) {
+      return std::unexpected(s.error());
+    }
+  }
+  WriteSet service;
+  if (auto s = service.Put(local::kServiceTable, AsBytes(local::kPreviousServiceKey), AsBytes(previous_service_id));
+      !s) {
+    return std::unexpected(s.error());
+  }
+  if (auto s = tx.MergeWrites(service); !s) return std::unexpected(s.error());
+  return CommitLocked(tx, CommitOptions{.rotate_secret = true, .trusted_nodes_changed = true}, &outcome);
+}
+
+}  // namespace ledgerseal::kv

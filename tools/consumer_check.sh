@@ -62,9 +62,11 @@ if [[ ${status} -ne 0 ]]; then
   tail -n 40 "${log}" >&2
   exit 1
 fi
-if ! grep -qE '^committed version [0-9]+$' <<<"${output}"; then
+if ! grep -qE '^committed version [0-9]+$' <<<"${output}" ||
+   ! grep -qE '^recovered service [0-9a-f]+ by local unsealing: hello = world$' <<<"${output}"; then
   echo "consumer_check: FAILED: unexpected output from //:consumer:" >&2
   echo "${output}" >&2
   exit 1
 fi
-echo "consumer_check: PASSED: ${output}" >&2
+echo "consumer_check: PASSED:" >&2
+echo "${output}" >&2

@@ -8,15 +8,14 @@
 #include <string>
 
 #include "base/testing/test_dir.h"
-#include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
+#include "crypto/public/random_source.h"
 #include "kvstore_adapter/reference_host/recovery/public/file_secret_hook.h"
-#include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
+#include "kvstore_adapter/reference_host/recovery/testing/test_ledger.h"
 
 namespace ledgerseal::kv {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr Table kApp{"app.private", Domain::kPrivate};
 constexpr Version kEntries = 12;
 constexpr Version kRotationAt = 6;
 
@@ -29,56 +28,20 @@ std::set<std::string> Listing(const fs::path& root) {
 }
 
 // A ledger of kEntries entries with one rotation (secret 1 -> 2) at
-// kRotationAt, written by the real state machine; the file hook holds the
-// latest secret.
+// kRotationAt (testing/test_ledger.h); the file hook holds the latest secret.
 class RecoverIntoStoreTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto k = crypto::RsaPrivateKey::Generate(2048);
-    ASSERT_TRUE(k);
-    key_ = std::make_unique<crypto::RsaPrivateKey>(std::move(*k));
-    pub_ = std::make_unique<crypto::RsaPublicKey>(*crypto::RsaPublicKey::FromDer(*key_->PublicKeyDer()));
-  }
-
   void SetUp() override {
     root_ = ledgerseal::testing::TestDir();
-    std::vector<SecretBytes> chain;
-    chain.push_back(*secrets::NewSecret(random_));
-    {
-      auto store = Store::Open(StoreOptions{.dir = root_ / "writer-store", .encryption_key = &store_key_});
-      ASSERT_TRUE(store);
-      secrets::LedgerSecrets known;
-      ASSERT_TRUE(known.Add(1, chain[0].Clone()));
-      StateMachineDeps deps{"n0", key_.get(), {}, store->get(), &known, &random_};
-      deps.ledger_options.dir = ledger_dir();
-      auto sm = LedgerStateMachine::Open(std::move(deps));
-      ASSERT_TRUE(sm);
-      for (Version v = 1; v <= kEntries; ++v) {
-        WriteSet ws;
-        ASSERT_TRUE(ws.Put(kApp, AsBytes("k" + std::to_string(v)), AsBytes("v" + std::to_string(v))));
-        uint32_t flags = 0;
-        const uint64_t current = chain.size();
-        if (v == kRotationAt) {
-          chain.push_back(*secrets::NewSecret(random_));
-          const secrets::SecretRecipient r[] = {{"n0", pub_.get()}};
-          ASSERT_TRUE(secrets::WriteRotation(ws, random_, 2, chain.back(),
-                                             secrets::PreviousSecret{1, &chain[0]}, r));
-          flags = entry::kFlagRotation;
-        }
-        auto e = entry::EncodeEntry(random_, entry::EntryHeader{v, current, flags, "old-service"}, ws,
-                                    chain[current - 1]);
-        ASSERT_TRUE(e);
-        auto applied = (*sm)->Apply(*e);
-        ASSERT_TRUE(applied && applied->result == ApplyResult::kApplied);
-      }
-    }
-    fs::remove_all(root_ / "writer-store");
-    latest_ = chain.back().Clone();
+    auto ledger = kv::testing::WriteTestLedger({.dir = root_, .entries = kEntries, .rotate_at = {kRotationAt}});
+    ASSERT_TRUE(ledger) << ledger.error().ToString();
+    ledger_dir_ = ledger->ledger_dir;
+    latest_ = std::move(ledger->latest);
     ASSERT_TRUE(WriteSecretFile(root_ / "secret", 2, latest_));
     ASSERT_TRUE(hooks_.RegisterRecoveryHook("file", std::make_shared<FileSecretRecoveryHook>(root_ / "secret")));
   }
 
-  fs::path ledger_dir() const { return root_ / "ledger"; }
+  fs::path ledger_dir() const { return ledger_dir_; }
   fs::path store_dir() const { return root_ / "store"; }
 
   Result<RecoverIntoStoreReport> Recover(const RecoverIntoStoreOptions& options = {}) {
@@ -93,9 +56,8 @@ class RecoverIntoStoreTest : public ::testing::Test {
     return store ? std::move(*store) : nullptr;
   }
 
-  static inline std::unique_ptr<crypto::RsaPrivateKey> key_;
-  static inline std::unique_ptr<crypto::RsaPublicKey> pub_;
   fs::path root_;
+  fs::path ledger_dir_;
   crypto::OpenSslRandomSource random_;
   SecretBytes store_key_{std::vector<uint8_t>(32, 9)};
   SecretBytes latest_;

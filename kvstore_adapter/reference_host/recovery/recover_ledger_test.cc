@@ -5,66 +5,33 @@
 #include <cstdlib>
 
 #include "base/testing/test_dir.h"
-#include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
+#include "crypto/public/random_source.h"
 #include "kvstore_adapter/reference_host/recovery/public/file_secret_hook.h"
 #include "kvstore_adapter/reference_host/recovery/public/ledger_file_reader.h"
-#include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
+#include "kvstore_adapter/reference_host/recovery/testing/test_ledger.h"
 
 namespace ledgerseal::kv {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr Table kApp{"app.private", Domain::kPrivate};
 constexpr Version kEntries = 30;
 
-// Builds a ledger of kEntries entries with rotations at versions 10 and 20,
-// through the real state machine; records the expected store contents.
+// A ledger of kEntries entries with rotations at versions 10 and 20, in
+// several chunks (testing/test_ledger.h).
 class RecoverLedgerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto k = crypto::RsaPrivateKey::Generate(2048);
-    ASSERT_TRUE(k);
-    key_ = std::make_unique<crypto::RsaPrivateKey>(std::move(*k));
-    pub_ = std::make_unique<crypto::RsaPublicKey>(*crypto::RsaPublicKey::FromDer(*key_->PublicKeyDer()));
-  }
-
   void SetUp() override {
     root_ = ::ledgerseal::testing::TestDir();
-    auto store = Store::Open(StoreOptions{.dir = root_ / "store", .encryption_key = &store_key_});
-    ASSERT_TRUE(store);
-    std::vector<SecretBytes> chain;
-    chain.push_back(*secrets::NewSecret(random_));
-    secrets::LedgerSecrets known;
-    ASSERT_TRUE(known.Add(1, chain[0].Clone()));
-    StateMachineDeps deps{"n0", key_.get(), {}, store->get(), &known, &random_};
-    deps.ledger_options.dir = ledger_dir();
-    deps.ledger_options.max_chunk_bytes = 4096;  // several chunks
-    auto sm = LedgerStateMachine::Open(std::move(deps));
-    ASSERT_TRUE(sm);
-    for (Version v = 1; v <= kEntries; ++v) {
-      WriteSet ws;
-      ASSERT_TRUE(ws.Put(kApp, AsBytes("k" + std::to_string(v)), AsBytes("v" + std::to_string(v))));
-      uint32_t flags = 0;
-      const uint64_t current = chain.size();
-      if (v % 10 == 0 && v < kEntries) {
-        chain.push_back(*secrets::NewSecret(random_));
-        const secrets::SecretRecipient r[] = {{"n0", pub_.get()}};
-        ASSERT_TRUE(secrets::WriteRotation(ws, random_, current + 1, chain.back(),
-                                           secrets::PreviousSecret{current, &chain[current - 1]}, r));
-        flags = entry::kFlagRotation;
-      }
-      auto e = entry::EncodeEntry(random_, entry::EntryHeader{v, current, flags, "old-service"}, ws,
-                                  chain[current - 1]);
-      ASSERT_TRUE(e);
-      auto applied = (*sm)->Apply(*e);
-      ASSERT_TRUE(applied && applied->result == ApplyResult::kApplied);
-    }
-    latest_version_ = chain.size();
-    latest_ = chain.back().Clone();
+    auto ledger = kv::testing::WriteTestLedger(
+        {.dir = root_, .entries = kEntries, .rotate_at = {10, 20}, .max_chunk_bytes = 4096});
+    ASSERT_TRUE(ledger) << ledger.error().ToString();
+    ledger_dir_ = ledger->ledger_dir;
+    latest_version_ = ledger->latest_version;
+    latest_ = std::move(ledger->latest);
     ASSERT_EQ(latest_version_, 3u);
   }
 
-  fs::path ledger_dir() const { return root_ / "ledger"; }
+  fs::path ledger_dir() const { return ledger_dir_; }
 
   Result<RecoverResult> Recover(secrets::LedgerSecrets& out, const fs::path& store_dir) {
     auto store = Store::Open(StoreOptions{.dir = store_dir, .encryption_key = &store_key_});
@@ -84,9 +51,8 @@ class RecoverLedgerTest : public ::testing::Test {
     ASSERT_TRUE(hooks_.RegisterRecoveryHook("file", std::make_shared<FileSecretRecoveryHook>(root_ / "secret")));
   }
 
-  static inline std::unique_ptr<crypto::RsaPrivateKey> key_;
-  static inline std::unique_ptr<crypto::RsaPublicKey> pub_;
   fs::path root_;
+  fs::path ledger_dir_;
   crypto::OpenSslRandomSource random_;
   SecretBytes store_key_{std::vector<uint8_t>(32, 4)};
   SecretBytes latest_;

@@ -1,0 +1,106 @@
+#include "kvstore_adapter/reference_host/recovery/testing/test_ledger.h"
+
+#include <memory>
+#include <utility>
+
+#include "crypto/public/random_source.h"
+#include "crypto/public/rsa_key.h"
+#include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
+#include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
+#include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
+#include "kvstore_adapter/store/public/store.h"
+
+namespace ledgerseal::kv::testing {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr Table kApp{"app.private", Domain::kPrivate};
+constexpr char kNodeId[] = "n0";
+
+// Node n0's key pair, generated once per test binary (RSA generation is slow).
+struct NodeKeys {
+  crypto::RsaPrivateKey key;
+  crypto::RsaPublicKey pub;
+};
+
+Result<const NodeKeys*> Keys() {
+  static const auto keys = []() -> crypto::CryptoResult<std::unique_ptr<const NodeKeys>> {
+    auto key = crypto::RsaPrivateKey::Generate(2048);
+    if (!key) return std::unexpected(key.error());
+    auto der = key->PublicKeyDer();
+    if (!der) return std::unexpected(der.error());
+    auto pub = crypto::RsaPublicKey::FromDer(*der);
+    if (!pub) return std::unexpected(pub.error());
+    return std::make_unique<const NodeKeys>(NodeKeys{std::move(*key), std::move(*pub)});
+  }();
+  if (!keys) return MakeError(ErrorCode::kInternal, "test node key: " + keys.error().ToString());
+  return keys->get();
+}
+
+// Writes the entries through a state machine over a store in `store_dir`.
+Status WriteEntries(const TestLedgerOptions& options, const NodeKeys& keys, const fs::path& store_dir,
+                    crypto::RandomSource& random, TestLedger& out) {
+  const SecretBytes store_key{std::vector<uint8_t>(32, 7)};
+  auto store = Store::Open(StoreOptions{.dir = store_dir, .encryption_key = &store_key});
+  if (!store) return std::unexpected(store.error());
+  secrets::LedgerSecrets known;
+  if (auto s = known.Add(1, out.chain[0].Clone()); !s) return s;
+  StateMachineDeps deps{kNodeId, &keys.key, {}, store->get(), &known, &random};
+  deps.ledger_options.dir = out.ledger_dir;
+  deps.ledger_options.max_chunk_bytes = options.max_chunk_bytes;
+  auto sm = LedgerStateMachine::Open(std::move(deps));
+  if (!sm) return std::unexpected(sm.error());
+  for (Version v = 1; v <= options.entries; ++v) {
+    const std::string key = "k" + std::to_string(v);
+    const std::string value = "v" + std::to_string(v);
+    WriteSet ws;
+    if (auto s = ws.Put(kApp, AsBytes(key), AsBytes(value)); !s) return s;
+    uint32_t flags = 0;
+    const uint64_t current = out.chain.size();
+    if (options.rotate_at.contains(v)) {
+      auto next = secrets::NewSecret(random);
+      if (!next) return std::unexpected(next.error());
+      out.chain.push_back(std::move(*next));
+      const secrets::SecretRecipient r[] = {{kNodeId, &keys.pub}};
+      if (auto s = secrets::WriteRotation(ws, random, current + 1, out.chain.back(),
+                                          secrets::PreviousSecret{current, &out.chain[current - 1]}, r);
+          !s) {
+        return s;
+      }
+      flags = entry::kFlagRotation;
+    }
+    auto e = entry::EncodeEntry(random, entry::EntryHeader{v, current, flags, "old-service"}, ws,
+                                out.chain[current - 1]);
+    if (!e) return std::unexpected(e.error());
+    auto applied = (*sm)->Apply(*e);
+    if (!applied) return std::unexpected(applied.error());
+    if (applied->result != ApplyResult::kApplied) {
+      return MakeError(ErrorCode::kInternal, "test ledger: entry " + std::to_string(v) + " was not applied");
+    }
+    out.expected.emplace(key, value);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<TestLedger> WriteTestLedger(const TestLedgerOptions& options) {
+  auto keys = Keys();
+  if (!keys) return std::unexpected(keys.error());
+  crypto::OpenSslRandomSource random;
+  TestLedger out;
+  out.ledger_dir = options.dir / "ledger";
+  auto first = secrets::NewSecret(random);
+  if (!first) return std::unexpected(first.error());
+  out.chain.push_back(std::move(*first));
+  const fs::path store_dir = options.dir / "writer-store";
+  if (auto s = WriteEntries(options, **keys, store_dir, random, out); !s) return std::unexpected(s.error());
+  std::error_code ec;
+  fs::remove_all(store_dir, ec);
+  if (ec) return MakeError(ErrorCode::kIoError, "test ledger: removing " + store_dir.string() + ": " + ec.message());
+  out.latest_version = out.chain.size();
+  out.latest = out.chain.back().Clone();
+  return out;
+}
+
+}  // namespace ledgerseal::kv::testing

@@ -169,12 +169,20 @@ TEST(SealingE2E, ARetiredNodeCannotUnsealLaterSharesANewlyTrustedNodeCan) {
   StartNodes(c, {"n1", "n2", "n3", "n4"});
   Acked acked;
   Write(c, acked, 0, 30);
+  auto before = c.Client("n1").GetStatus();
+  ASSERT_TRUE(before) << before.error().ToString();
   auto retired = c.Client("n1").Retire("n3");
   ASSERT_TRUE(retired) << retired.error().ToString();
   // The leader removed n3 from Raft only after n3 applied its retirement.
   auto n3 = c.Client("n3").GetStatus();
   ASSERT_TRUE(n3) << n3.error().ToString();
   ASSERT_GE(n3->applied_version(), retired->version()) << c.LogTail("n1");
+  // Retiring rotated the secret in the same transaction: the service moved
+  // on to a secret n3 was never given.
+  auto after = c.Client("n1").GetStatus();
+  ASSERT_TRUE(after) << after.error().ToString();
+  EXPECT_EQ(after->ledger_secret_version(), before->ledger_secret_version() + 1);
+  EXPECT_EQ(n3->ledger_secret_version(), before->ledger_secret_version()) << "the retired node learned the new secret";
   ASSERT_TRUE(RotateWithFailover(c, acked));
   Write(c, acked, 30, 30);
   c.Kill("n3");

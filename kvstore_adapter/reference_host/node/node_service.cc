@@ -308,7 +308,13 @@ v1::Response NodeService::SetStatus(const std::string& node_id, bool retire) {
   }
   info->set_status(retire ? pb::NodeInfo::RETIRED : pb::NodeInfo::TRUSTED);
   if (auto s = membership::PutNode(**tx, *info); !s) return Failure(s.error());
-  auto version = deps_.host->Commit(std::move(*tx), {.trusted_nodes_changed = true});
+  // Retiring also rotates the ledger secret in the same transaction: the new
+  // secret goes to every node not retired, and the sealing hook seals it
+  // for the remaining trusted nodes only, so nothing committed after the
+  // retirement is under a secret the retired node (or its older shares)
+  // can open. The entry itself is still under the old secret, so the
+  // retired node can apply its own retirement.
+  auto version = deps_.host->Commit(std::move(*tx), {.rotate_secret = retire, .trusted_nodes_changed = true});
   if (!version) return Failure(version.error());
   if (retire) {
     // Raft stops replicating to a removed node as soon as the removal is

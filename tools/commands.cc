@@ -19,9 +19,12 @@ constexpr std::array kCommands = {
             "  --nodes N       nodes in the service (default 3)\n"
             "  --txs N         transactions to write (default 500)\n"
             "  --rotations N   ledger secret rotations (default 2)\n"
-            "  --dir DIR       one data directory per node under DIR (default: a new\n"
-            "                  temporary directory)\n"
-            "  --keep          keep DIR afterwards (it is removed after a successful run)\n",
+            "  --dir DIR       one data directory per node under DIR/nK (default: a new\n"
+            "                  temporary directory); created if missing; must be a\n"
+            "                  directory this user can write\n"
+            "  --keep          keep the nodes' data afterwards. Without it, a successful\n"
+            "                  run removes only what the demo created: a DIR that existed\n"
+            "                  keeps everything it held before\n",
             RunDemoCommand},
     Command{"node", "run one node of a service",
             "usage: ledgerseal node --config FILE [--recover]\n"

@@ -2,12 +2,16 @@
 // real processes on loopback (virtual platform).
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <fstream>
+#include <set>
+#include <cstring>
+#include <vector>
 
 #include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
 #include "tools/command.h"
@@ -229,30 +233,96 @@ class Demo {
   std::string recovered_;
 };
 
+// The directory the demo works in, and what it may remove afterwards: only
+// what it created. A --dir that exists keeps everything it held before.
+struct WorkDir {
+  fs::path root;
+  bool created = false;            // the demo made `root` itself
+  std::set<fs::path> existing{};   // entries of `root` before the demo ran
+};
+
+// Errors (a message for the operator): `dir` is not a directory, cannot be
+// created, or cannot be written.
+std::optional<WorkDir> PrepareWorkDir(const std::string& dir, std::string& error) {
+  WorkDir w;
+  std::error_code ec;
+  if (dir.empty()) {
+    std::string tmpl = (fs::temp_directory_path(ec) / "ledgerseal-demo-XXXXXX").string();
+    if (ec || ::mkdtemp(tmpl.data()) == nullptr) {
+      error = "cannot create a temporary directory: " + std::string(std::strerror(errno));
+      return std::nullopt;
+    }
+    w.root = tmpl;
+    w.created = true;
+    return w;
+  }
+  w.root = dir;
+  const auto status = fs::status(w.root, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    error = "--dir " + dir + ": " + ec.message();
+    return std::nullopt;
+  }
+  if (fs::exists(status)) {
+    if (!fs::is_directory(status)) {
+      error = "--dir " + dir + " exists and is not a directory";
+      return std::nullopt;
+    }
+    for (fs::directory_iterator it(w.root, ec), end; !ec && it != end; it.increment(ec)) {
+      w.existing.insert(it->path());
+    }
+    if (ec) {
+      error = "--dir " + dir + ": cannot list it: " + ec.message();
+      return std::nullopt;
+    }
+  } else {
+    if (!fs::create_directories(w.root, ec) || ec) {
+      error = "--dir " + dir + ": cannot create it: " + (ec ? ec.message() : std::string("unknown error"));
+      return std::nullopt;
+    }
+    w.created = true;
+  }
+  if (::access(w.root.c_str(), W_OK | X_OK) != 0) {
+    error = "--dir " + dir + ": cannot write in it: " + std::string(std::strerror(errno));
+    return std::nullopt;
+  }
+  return w;
+}
+
+// Removes what the demo added to `w.root` (and `w.root` itself if the demo
+// made it); never an entry that was there before.
+void RemoveWhatTheDemoCreated(const WorkDir& w) {
+  std::error_code ec;
+  if (w.created) {
+    fs::remove_all(w.root, ec);
+    return;
+  }
+  std::vector<fs::path> added;
+  for (fs::directory_iterator it(w.root, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!w.existing.contains(it->path())) added.push_back(it->path());
+  }
+  for (const auto& path : added) fs::remove_all(path, ec);
+}
+
 }  // namespace
 
 int RunDemoCommand(std::span<const std::string_view> args) {
   auto parsed = ParseDemoArgs(args);
   if (!parsed) return kExitUsage;
-  fs::path root = parsed->dir;
-  if (root.empty()) {
-    std::string tmpl = (fs::temp_directory_path() / "ledgerseal-demo-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) {
-      std::cerr << "ledgerseal demo: cannot create a temporary directory\n";
-      return kExitFailure;
-    }
-    root = tmpl;
+  std::string error;
+  auto work = PrepareWorkDir(parsed->dir, error);
+  if (!work) {
+    std::cerr << "ledgerseal demo: " << error << "\n";
+    return kExitUsage;
   }
   int rc;
   {
-    Demo demo(*parsed, root);
+    Demo demo(*parsed, work->root);
     rc = demo.Run();
   }  // every node process is killed here
   if (!parsed->keep && rc == kExitOk) {
-    std::error_code ec;
-    fs::remove_all(root, ec);
+    RemoveWhatTheDemoCreated(*work);
   } else {
-    std::cout << "data and logs kept in " << root.string() << "\n";
+    std::cout << "data and logs kept in " << work->root.string() << "\n";
   }
   return rc;
 }

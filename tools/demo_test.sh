@@ -20,6 +20,26 @@ for line in "== 3. kill every node with SIGKILL" \
 done
 [[ ! -e "$dir" ]] || fail "without --keep the demo should remove $dir"
 
+# A --dir that exists keeps what it held: the demo removes only what it made.
+mine="$tmp/mine"
+mkdir -p "$mine/notes" && echo "do not delete" > "$mine/keep-me.txt"
+"$bin" demo --nodes 2 --txs 5 --rotations 0 --dir "$mine" >/dev/null 2>&1 || fail "demo in an existing --dir exited $?"
+[[ "$(cat "$mine/keep-me.txt" 2>/dev/null)" == "do not delete" && -d "$mine/notes" ]] \
+  || fail "the demo deleted files it did not create in $mine"
+[[ -z "$(ls "$mine" | grep -v -e '^keep-me.txt$' -e '^notes$')" ]] || fail "the demo left its own files in $mine"
+
+# A --dir that is a file, or cannot be written: a clear error, nothing touched.
+echo "a file" > "$tmp/plain"
+out=$("$bin" demo --dir "$tmp/plain" 2>&1); code=$?
+[[ $code -ne 0 && $code -lt 128 ]] || fail "demo --dir FILE exited $code"
+grep -qF "is not a directory" <<<"$out" || fail "demo --dir FILE said: $out"
+[[ "$(cat "$tmp/plain")" == "a file" ]] || fail "demo --dir FILE changed the file"
+if [[ $(id -u) -ne 0 ]]; then  # root can write anywhere
+  mkdir -p "$tmp/readonly" && chmod 0500 "$tmp/readonly"
+  out=$("$bin" demo --dir "$tmp/readonly/sub" 2>&1); code=$?
+  [[ $code -ne 0 && $code -lt 128 ]] || fail "demo --dir UNWRITABLE exited $code"
+fi
+
 kept="$tmp/kept"
 "$bin" demo --nodes 2 --txs 5 --rotations 0 --dir "$kept" --keep >/dev/null 2>&1 \
   || fail "demo --keep exited $?"

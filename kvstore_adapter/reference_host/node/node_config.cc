@@ -1,5 +1,6 @@
 #include "kvstore_adapter/reference_host/node/public/node_config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -150,9 +151,46 @@ Status ReadSealing(ObjectReader& top, const std::filesystem::path& base, Sealing
   return {};
 }
 
+// Deeper nesting than any configuration needs. Checked before parsing,
+// because serialising (sealing.virtual_launch is kept as JSON text) and
+// destroying a parsed document recurse once per level: ~60,000 levels
+// overflow the stack.
+constexpr size_t kMaxJsonDepth = 32;
+// Larger than any configuration; a bigger file is a mistake (or an attack).
+constexpr uintmax_t kMaxConfigBytes = 1 << 20;
+
+// The deepest nesting of arrays/objects in `text` (brackets inside strings
+// do not count). Pure; linear in the text.
+size_t JsonDepth(std::string_view text) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char ch : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (ch == '\\') {
+        escaped = true;
+      } else if (ch == '"') {
+        in_string = false;
+      }
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '{' || ch == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((ch == '}' || ch == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 }  // namespace
 
 Result<NodeConfig> ParseNodeConfig(std::string_view json_text, const std::filesystem::path& base_dir) {
+  if (JsonDepth(json_text) > kMaxJsonDepth) {
+    return MakeError(ErrorCode::kInvalidArgument, "the configuration nests deeper than " +
+                                                      std::to_string(kMaxJsonDepth) + " levels");
+  }
   json doc = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return MakeError(ErrorCode::kInvalidArgument, "the configuration is not valid JSON");
   if (!doc.is_object()) return MakeError(ErrorCode::kInvalidArgument, "the configuration must be a JSON object");
@@ -182,9 +220,28 @@ Result<NodeConfig> ParseNodeConfig(std::string_view json_text, const std::filesy
 }
 
 Result<NodeConfig> LoadNodeConfig(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) return MakeError(ErrorCode::kNotFound, "cannot read the configuration file " + path.string());
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    return MakeError(ErrorCode::kNotFound, "cannot read the configuration file " + path.string() + ": " +
+                                               (ec ? ec.message() : std::string("no such file")));
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the configuration file " + path.string() + " is not a regular file");
+  }
+  const uintmax_t size_bytes = std::filesystem::file_size(path, ec);
+  if (ec || size_bytes > kMaxConfigBytes) {
+    return MakeError(ErrorCode::kInvalidArgument, "the configuration file " + path.string() + " is " +
+                                                      (ec ? "unreadable: " + ec.message()
+                                                          : "larger than " + std::to_string(kMaxConfigBytes) +
+                                                                " bytes"));
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string text(size_bytes, '\0');
+  if (!in || !in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
+    return MakeError(ErrorCode::kIoError, "cannot read the configuration file " + path.string());
+  }
   auto parsed = ParseNodeConfig(text, path.parent_path());
   if (!parsed) {
     return MakeError(parsed.error().code, path.string() + ": " + parsed.error().message);

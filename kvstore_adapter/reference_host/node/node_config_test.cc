@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/testing/test_dir.h"
+
 namespace ledgerseal::kv {
 namespace {
 
@@ -83,6 +85,26 @@ TEST(NodeConfigTest, MissingFileIsNotFound) {
   auto c = LoadNodeConfig("/nonexistent/ledgerseal.json");
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code, ErrorCode::kNotFound);
+}
+
+TEST(NodeConfigTest, ADirectoryIsNotAConfigurationFile) {
+  const auto dir = ::ledgerseal::testing::TestDir();
+  auto c = LoadNodeConfig(dir);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(c.error().message.find("is not a regular file"), std::string::npos) << c.error().message;
+}
+
+TEST(NodeConfigTest, DeepNestingIsRefusedBeforeParsing) {
+  // ~60,000 levels used to overflow the stack when the launch was serialised.
+  const std::string deep = std::string(60'000, '[') + std::string(60'000, ']');
+  EXPECT_NE(ErrorOf(With(R"("sealing": {"virtual_launch": {"x": )" + deep + "}}")).find("nests deeper than"),
+            std::string::npos);
+  // Brackets inside strings do not count.
+  auto fine = ParseNodeConfig(With(R"("node_note": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[")"), "/etc/ls");
+  if (!fine) {
+    EXPECT_EQ(fine.error().message.find("nests deeper"), std::string::npos) << fine.error().message;
+  }
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Internal to plugin/crypto: owning pointers for OpenSSL objects and the
+// Internal to crypto/: owning pointers for OpenSSL objects and the
 // conversion of OpenSSL's thread-local error queue into a CryptoError.
 #ifndef LEDGERSEAL_CRYPTO_OPENSSL_UTIL_H_
 #define LEDGERSEAL_CRYPTO_OPENSSL_UTIL_H_
@@ -35,7 +35,6 @@ using EvpCipherPtr = std::unique_ptr<EVP_CIPHER, Deleter<EVP_CIPHER_free>>;
 using EvpCipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, Deleter<EVP_CIPHER_CTX_free>>;
 using EvpKdfPtr = std::unique_ptr<EVP_KDF, Deleter<EVP_KDF_free>>;
 using EvpKdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, Deleter<EVP_KDF_CTX_free>>;
-using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
 using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX_free>>;
 using DecoderCtxPtr = std::unique_ptr<OSSL_DECODER_CTX, Deleter<OSSL_DECODER_CTX_free>>;
 using EncoderCtxPtr = std::unique_ptr<OSSL_ENCODER_CTX, Deleter<OSSL_ENCODER_CTX_free>>;

@@ -1,7 +1,7 @@
 // Service-identity signatures: each algorithm signs and verifies, refuses
-// a signature over another message, under another key, of another
-// algorithm, altered or truncated; keys round-trip through DER and are
-// refused as another algorithm's.
+// a signature over another message, under another key, altered, truncated
+// or empty; keys round-trip through DER and are refused as another
+// algorithm's or curve's.
 #include "crypto/public/signature.h"
 
 #include <gtest/gtest.h>

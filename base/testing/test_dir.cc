@@ -14,7 +14,8 @@ std::filesystem::path FreshDir(const std::string& name) {
   const std::filesystem::path dir = std::filesystem::path(root ? root : "/tmp") / name;
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
-  std::filesystem::create_directories(dir, ec);
+  if (!ec) std::filesystem::create_directories(dir, ec);
+  if (!ec && !std::filesystem::is_empty(dir, ec)) ec = std::make_error_code(std::errc::directory_not_empty);
   if (ec) {
     std::fprintf(stderr, "FreshDir: cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
     std::abort();

@@ -6,8 +6,9 @@
 // run: an RSA-OAEP-3072 encryption (the primary, per recipient) and
 // decryption (each node, once).
 //
-//   bazel run -c opt //crypto/bench:signature_benchmark -- --benchmark_repetitions=5 \
-//       --benchmark_report_aggregates_only=true
+//   bazel run -c opt //crypto/bench:signature_benchmark --
+//       --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+//   (one command line)
 //
 // Figures and the choice: BENCHMARKS.md, "Service identity signatures".
 #include <benchmark/benchmark.h>

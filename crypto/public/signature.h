@@ -39,8 +39,9 @@ class VerifyingKey {
  public:
   // Parses a DER SubjectPublicKeyInfo of `algorithm`'s key type (for ECDSA,
   // on its curve). The whole input must be consumed.
-  // Errors: kDecodeFailed (not DER, trailing bytes); kUnsupportedKey (another
-  // key type or curve).
+  // Errors: kDecodeFailed (not DER, trailing bytes, or a key of another
+  // type: the decoder accepts only this type); kUnsupportedKey (an EC key on
+  // another curve).
   static CryptoResult<VerifyingKey> FromDer(SignatureAlgorithm algorithm, std::span<const uint8_t> der);
 
   // OK if `signature` is `algorithm`'s signature of `message` under this key.
@@ -65,7 +66,8 @@ class SigningKey {
   static CryptoResult<SigningKey> Generate(SignatureAlgorithm algorithm);
 
   // Parses an unencrypted DER PKCS#8 PrivateKeyInfo of `algorithm`'s key
-  // type. Does not retain `der`. Errors: kDecodeFailed; kUnsupportedKey.
+  // type. Does not retain `der`. Errors: kDecodeFailed (as FromDer);
+  // kUnsupportedKey (an EC key on another curve).
   static CryptoResult<SigningKey> FromPkcs8Der(SignatureAlgorithm algorithm, std::span<const uint8_t> der);
 
   // The PKCS#8 encoding, in wiped-on-free memory (it is the private key:

@@ -110,7 +110,10 @@ void BM_Replay(benchmark::State& state) {
   const auto& l = Ledger(static_cast<int>(state.range(0)));
   kv::HookRegistry hooks;
   auto plugin = Plugin(l);
-  (void)hooks.RegisterRecoveryHook("local-sealing", plugin->recovery_hook());
+  if (auto s = plugin->RegisterWith(hooks); !s) {
+    state.SkipWithError(s.error().ToString().c_str());
+    return;
+  }
   const auto key = StoreKey();
   const fs::path store_dir = Root() / "replay-store";
   for (auto _ : state) {
@@ -140,7 +143,10 @@ void BM_RawLoad(benchmark::State& state) {
   {
     kv::HookRegistry hooks;
     auto plugin = Plugin(l);
-    (void)hooks.RegisterRecoveryHook("local-sealing", plugin->recovery_hook());
+    if (auto s = plugin->RegisterWith(hooks); !s) {
+      state.SkipWithError(s.error().ToString().c_str());
+      return;
+    }
     const fs::path decode_store = Root() / "decode-store";
     fs::remove_all(decode_store);
     kv::RecoverIntoStoreOptions options;
@@ -151,18 +157,35 @@ void BM_RawLoad(benchmark::State& state) {
       return;
     }
   }
-  (void)(*view)->ForEach(1, [&](kv::Version, kv::ByteView bytes) {
-    auto entry = kv::entry::DecodeAndVerifyWith(bytes, [&](uint64_t v) { return secrets.Get(v); });
+  if (!view) {
+    state.SkipWithError(view.error().ToString().c_str());
+    return;
+  }
+  std::string failure;
+  auto walked = (*view)->ForEach(1, [&](kv::Version v, kv::ByteView bytes) {
+    auto entry = kv::entry::DecodeAndVerifyWith(bytes, [&](uint64_t sv) { return secrets.Get(sv); });
+    if (!entry) {
+      failure = "entry " + std::to_string(v) + ": " + entry.error().ToString();
+      return false;
+    }
     decoded.push_back(std::move(entry->writes));
     return true;
   });
+  if (!walked || !failure.empty()) {
+    state.SkipWithError((failure.empty() ? walked.error().ToString() : failure).c_str());
+    return;
+  }
   const auto key = StoreKey();
   for (auto _ : state) {
     state.PauseTiming();
     auto store = FreshStore(Root() / "raw-store", key);
     state.ResumeTiming();
-    for (size_t i = 0; i < decoded.size(); ++i) (void)store->Apply(i + 1, decoded[i]);
-    (void)store->Flush();
+    bool ok = true;
+    for (size_t i = 0; ok && i < decoded.size(); ++i) ok = store->Apply(i + 1, decoded[i]).has_value();
+    if (!ok || !store->Flush()) {
+      state.SkipWithError("the raw load failed");
+      break;
+    }
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * l.bytes));
   state.counters["entries/s"] = benchmark::Counter(static_cast<double>(state.iterations() * l.entries),

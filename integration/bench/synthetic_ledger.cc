@@ -60,7 +60,11 @@ struct Generator {
     if (!shares) return std::unexpected(Failed(shares.error().ToString()));
     latest_shares = *shares;
     auto record = sealing::SerializeRecord(*shares);
-    (void)writes.Put({sealing::kSharesTable, kv::Domain::kPublic}, kv::AsBytes(sealing::kSharesKey), *record);
+    if (!record) return std::unexpected(Failed(record.error().ToString()));
+    if (auto put = writes.Put({sealing::kSharesTable, kv::Domain::kPublic}, kv::AsBytes(sealing::kSharesKey), *record);
+        !put) {
+      return put;
+    }
     const bool genesis = secret_version == 0;
     auto s = Append(writes, kv::entry::kFlagRotation, genesis ? *fresh : secret,
                     genesis ? version : secret_version);
@@ -74,8 +78,8 @@ struct Generator {
     kv::Bytes value(kValueBytes);
     if (!random.Fill(value)) return std::unexpected(Failed("random"));
     const std::string key = "account-" + std::to_string(i);
-    (void)writes.Put({"app.private", kv::Domain::kPrivate}, kv::AsBytes(key), value);
-    (void)writes.Put({"app.public", kv::Domain::kPublic}, kv::AsBytes(key), kv::AsBytes("v"));
+    if (auto s = writes.Put({"app.private", kv::Domain::kPrivate}, kv::AsBytes(key), value); !s) return s;
+    if (auto s = writes.Put({"app.public", kv::Domain::kPublic}, kv::AsBytes(key), kv::AsBytes("v")); !s) return s;
     return Append(writes, 0, secret, secret_version);
   }
 };

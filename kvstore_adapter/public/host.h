@@ -44,7 +44,10 @@ class HookRegistrar {
 struct CommitOptions {
   // Rotate the ledger secret in this transaction: the host makes a new
   // kLedgerSecretBytes-byte secret, keeps the previous one recoverable under
-  // it (see CommitContext), and encrypts the entries after this one under it.
+  // it (see CommitContext), and encrypts every later entry under it. Whether
+  // the rotating entry itself is under the old or the new secret is the
+  // host's choice (the reference host: old, so a node being retired in it
+  // can still apply it; LocalHost: new); recovery must handle its own choice.
   bool rotate_secret = false;
   // The transaction trusts, retires or removes a node (its own writes change
   // the host's membership records).

@@ -36,6 +36,13 @@ v1::DerivationParams MakeDerivationParams(std::string_view platform_name,
 // Pure; thread-safe.
 SealingResult<snp::DerivedKeyRequest> ToDerivedKeyRequest(const v1::DerivationParams& params);
 
+// Refuses parameters weaker than any sealing policy allows: a field
+// selection that binds the key to no code field (measurement, image id,
+// family id). Such a key is the same for every guest on the chip, so a
+// record carrying them may have been sealed by a guest the host launched.
+// Sealing never writes them. Errors: kWeakPolicy. Pure; thread-safe.
+SealingStatus CheckPolicyBindsCode(const v1::DerivationParams& params);
+
 // The request to seal new material with on `provider`: the default
 // DerivedKeyRequest fields (VCEK; measurement + TCB version; VMPL 0; SVN 0)
 // with tcb_version = provider.CommittedTcb().

@@ -65,8 +65,19 @@ SealingStatus CheckRecoveryKeyShape(const v1::SealedRecoveryKey& sealed) {
                      " bytes, expected 1.." + std::to_string(kMaxPublicKeyDerBytes));
   }
   if (!sealed.has_sealed_private_key()) return Malformed(who + ": no sealed private key");
-  return CheckAeadBlobShape(who + ": sealed private key", sealed.sealed_private_key(), 1,
-                            kMaxSealedPrivateKeyBytes);
+  if (auto s = CheckAeadBlobShape(who + ": sealed private key", sealed.sealed_private_key(), 1,
+                                  kMaxSealedPrivateKeyBytes);
+      !s) {
+    return s;
+  }
+  // After every shape check, so a record that is both malformed and weak is
+  // reported as FORMAT.md §6 orders it: malformed first.
+  if (auto s = CheckPolicyBindsCode(sealed.derivation()); !s) {
+    SealingError error = std::move(s.error());
+    error.message = who + ": " + error.message;
+    return std::unexpected(std::move(error));
+  }
+  return {};
 }
 
 }  // namespace ledgerseal::sealing::internal

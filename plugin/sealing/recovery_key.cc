@@ -99,6 +99,9 @@ SealingResult<v1::SealedRecoveryKey> SealRecoveryKey(const snp::DerivedKeyProvid
   if (auto checked = ToDerivedKeyRequest(params); !checked) {
     return MakeSealingError(SealingErrorCode::kInvalidArgument, checked.error().message);
   }
+  if (auto strong = CheckPolicyBindsCode(params); !strong) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument, strong.error().message);
+  }
   auto sealing_key = DeriveSealingKey(provider, params);
   if (!sealing_key) return std::unexpected(std::move(sealing_key.error()));
 

@@ -68,19 +68,21 @@ SealingResult<snp::DerivedKeyRequest> ToDerivedKeyRequest(const v1::DerivationPa
     return MakeSealingError(SealingErrorCode::kMalformed,
                             "stored derivation parameters: " + valid.error().message);
   }
-  // The parameters are read back from a disk the host controls. With a
-  // selection that does not bind the code, the host could seal a recovery
-  // key of its own choosing from any guest it launches on this chip, and this
-  // node would derive the same key and trust it. Sealing never writes such
-  // parameters (snp::ParsePolicy refuses them), so unsealing refuses them.
-  if (!snp::BindsCode(request.guest_field_select)) {
-    return MakeSealingError(SealingErrorCode::kWeakPolicy,
-                            "stored derivation parameters select field bits " +
-                                snp::PolicyName(request.guest_field_select) +
-                                ", which do not bind the key to the code (measurement, image id or family id); "
-                                "no sealing policy allows that");
-  }
   return request;
+}
+
+// The parameters are read back from a disk the host controls. With a
+// selection that does not bind the code, the host could seal a recovery key
+// of its own choosing from any guest it launches on this chip, and this node
+// would derive the same key and trust it. Sealing never writes such
+// parameters (snp::ParsePolicy refuses them), so unsealing refuses them.
+SealingStatus CheckPolicyBindsCode(const v1::DerivationParams& params) {
+  if (snp::BindsCode(params.guest_field_select())) return {};
+  return MakeSealingError(SealingErrorCode::kWeakPolicy,
+                          "stored derivation parameters select field bits " +
+                              snp::PolicyName(params.guest_field_select()) +
+                              ", which do not bind the key to the code (measurement, image id or family id); "
+                              "no sealing policy allows that");
 }
 
 SealingResult<snp::DerivedKeyRequest> DefaultDerivedKeyRequest(

@@ -2,7 +2,8 @@
 # Checks the layering docs/ARCHITECTURE.md describes, with Bazel itself:
 #  1. `bazel query`: no dependency from the plugin to the reference host or
 #     back, and nothing below the plugin/host pair depends on either;
-#  2. visibility: a probe package outside the allowed places that depends on
+#  2. .bazelrc compiles every folder of the project with -Werror;
+#  3. visibility: a probe package outside the allowed places that depends on
 #     a reference-host or plugin-internal library is refused; one that
 #     depends only on public targets is accepted.
 # Run from anywhere in the repository: tools/check_layers.sh. .ci/run runs it.
@@ -35,6 +36,18 @@ check_empty "the reference host does not depend on the plugin" "deps($host) inte
 check_empty "the lower layers depend on neither" "deps($below) intersect (//plugin/... + $host + //tools/... + //integration/...)"
 check_empty "nothing but tools/ and integration/ depends on both" \
   "rdeps(//..., //plugin/...) intersect rdeps(//..., $host) except (//tools/... + //integration/... + //:ledgerseal)"
+
+# -Wall -Wextra -Werror (.bazelrc's per_file_copt) covers every top-level
+# folder with C++ sources of the project's own.
+werror=$(grep -oE 'per_file_copt=\^\([a-z_|]+\)' .bazelrc | head -1)
+for top in $(git ls-files '*.cc' | cut -d/ -f1 | sort -u); do
+  case "$top" in third_party|examples) continue ;; esac
+  if [[ "$werror" != *"$top"* ]]; then
+    echo "check_layers: FAIL $top/ is not compiled with -Werror (.bazelrc per_file_copt)" >&2
+    failures=$((failures + 1))
+  fi
+done
+[[ -n "$werror" ]] && echo "check_layers: ok   every top-level folder is compiled with -Wall -Wextra -Werror"
 
 # Visibility probes: a throwaway package at the top of the workspace.
 probe=layer_probe_$$

@@ -143,7 +143,7 @@ base::Expected<void, DerivedKeyError> CreateSecretFileIfAbsent(const std::filesy
 }  // namespace
 
 base::Expected<void, DerivedKeyError> LoadOrCreateMachineSecret(
-    std::span<uint8_t, kMachineSecretSize> out, const std::filesystem::path& path) {
+    std::span<uint8_t, kMachineSecretSize> out, const std::filesystem::path& path, bool create_if_missing) {
   std::ranges::fill(out, uint8_t{0});
   if (path.empty()) {
     return Fail(DerivedKeyErrorCode::kPlatformStateError,
@@ -159,6 +159,10 @@ base::Expected<void, DerivedKeyError> LoadOrCreateMachineSecret(
     }
     if (errno == ELOOP) return StateError(path, "is a symbolic link; refusing to follow it");
     if (errno != ENOENT) return StateError(path, "cannot open: " + ErrnoText(errno));
+    if (!create_if_missing) {
+      return StateError(path, "does not exist, and it is not created here: a new machine secret is "
+                              "another machine (only a node's first start creates one)");
+    }
     if (round == 0) {
       if (auto created = CreateSecretFileIfAbsent(path); !created) return created;
     }

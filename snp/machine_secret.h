@@ -25,10 +25,12 @@ inline constexpr size_t kMachineSecretSize = 32;
 //
 // Errors: kPlatformStateError naming `path` when the file is not a regular
 // file, is accessible by group or others, is not exactly 32 bytes, or cannot
-// be created or read. On error `out` is zeroed. Safe to call concurrently,
-// also from several processes.
+// be created or read; with `create_if_missing` false, also when it does not
+// exist (nothing is created: not the file, not its directory). On error
+// `out` is zeroed. Safe to call concurrently, also from several processes.
 base::Expected<void, DerivedKeyError> LoadOrCreateMachineSecret(
-    std::span<uint8_t, kMachineSecretSize> out, const std::filesystem::path& path);
+    std::span<uint8_t, kMachineSecretSize> out, const std::filesystem::path& path,
+    bool create_if_missing = true);
 
 }  // namespace ledgerseal::snp
 

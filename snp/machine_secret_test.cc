@@ -151,3 +151,25 @@ TEST(MachineSecretTest, SymlinksDirectoriesAndEmptyPathsAreRefused) {
 
 }  // namespace
 }  // namespace ledgerseal::snp
+
+namespace ledgerseal::snp {
+namespace {
+
+TEST(MachineSecretTest, WithoutCreateAMissingSecretIsAnErrorAndNothingIsCreated) {
+  const auto dir = testing::TestDir();
+  const auto path = dir / "not-yet" / "machine.secret";
+  std::array<uint8_t, kMachineSecretSize> out{};
+  out.fill(0xee);
+  auto loaded = LoadOrCreateMachineSecret(out, path, /*create_if_missing=*/false);
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().code, DerivedKeyErrorCode::kPlatformStateError);
+  EXPECT_NE(loaded.error().message.find("does not exist"), std::string::npos) << loaded.error().message;
+  EXPECT_FALSE(std::filesystem::exists(dir / "not-yet")) << "a directory was created";
+  EXPECT_EQ(out, (std::array<uint8_t, kMachineSecretSize>{})) << "out is zeroed on error";
+  // With creation allowed the same call makes it.
+  ASSERT_TRUE(LoadOrCreateMachineSecret(out, path, /*create_if_missing=*/true));
+  EXPECT_TRUE(std::filesystem::exists(path));
+}
+
+}  // namespace
+}  // namespace ledgerseal::snp

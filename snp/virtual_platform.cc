@@ -84,7 +84,7 @@ base::Expected<void, DerivedKeyError> CheckAgainstLaunch(const DerivedKeyRequest
 base::Expected<std::unique_ptr<VirtualProvider>, DerivedKeyError> VirtualProvider::Open(
     const VirtualPlatformOptions& options) {
   std::array<uint8_t, kMachineSecretSize> secret{};
-  auto loaded = LoadOrCreateMachineSecret(secret, options.machine_secret_path);
+  auto loaded = LoadOrCreateMachineSecret(secret, options.machine_secret_path, options.create_machine_secret);
   if (!loaded) return std::unexpected(std::move(loaded.error()));  // `secret` is zero
   auto provider = FromSecret(secret, options.launch);
   OPENSSL_cleanse(secret.data(), secret.size());

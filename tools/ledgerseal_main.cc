@@ -1,4 +1,6 @@
 // `ledgerseal`: the command-line entry point (bazel run //tools:ledgerseal).
+#include <sys/stat.h>
+
 #include <iostream>
 #include <span>
 #include <string_view>
@@ -46,6 +48,11 @@ int Main(std::span<const std::string_view> args) {
 }  // namespace ledgerseal::tools
 
 int main(int argc, char** argv) {
+  // Everything a node or a recovery writes (ledger, RocksDB store, Raft,
+  // keys of the insecure virtual platform) is private to this user: files
+  // 0600, directories 0700, whatever the caller's umask. RocksDB creates its
+  // files with the process umask, so this is where it is set.
+  ::umask(0077);
   std::vector<std::string_view> args(argv + 1, argv + argc);
   return ledgerseal::tools::Main(args);
 }

@@ -69,7 +69,8 @@ class StopOnSignal {
 // the sealing hook only (as primary it keeps sealing for the other nodes).
 kv::Status LoadSealingPlugin(kv::node::NodeProcessOptions& options,
                              std::unique_ptr<sealing::LocalSealing>& plugin) {
-  auto loaded = LoadLocalSealing(options.config, *options.hooks);
+  auto loaded = LoadLocalSealing(options.config, *options.hooks,
+                                 /*first_start=*/options.mode == kv::node::StartMode::kStart);
   if (!loaded) return std::unexpected(loaded.error());
   plugin = std::move(*loaded);
   if (!plugin) return {};  // local sealing off: the sealing-only hook is registered

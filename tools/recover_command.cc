@@ -97,7 +97,7 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
     return kExitUsage;
   }
   kv::HookRegistry hooks;
-  auto plugin = LoadLocalSealing(*config, hooks);
+  auto plugin = LoadLocalSealing(*config, hooks, /*first_start=*/false);
   if (!plugin) {
     std::cerr << "ledgerseal recover: local sealing: " << plugin.error().ToString() << "\n";
     return kExitFailure;
@@ -119,10 +119,6 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
               << " offline-recovery-* directories; give one with --into DIR\n";
     return kExitUsage;
   }
-  if (fs::exists(*into)) {
-    std::cerr << "ledgerseal recover: " << *into << " exists; give a new directory\n";
-    return kExitUsage;
-  }
   auto key = StoreKey(plugin->get());
   if (!key) {
     std::cerr << "ledgerseal recover: " << key.error().ToString() << "\n";
@@ -138,10 +134,14 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
   };
   options.progress_every = kReplayProgressEveryEntries;
   kv::secrets::LedgerSecrets secrets;
+  // RecoverIntoStore refuses an --into that exists (kInvalidArgument, "<dir>
+  // exists; ... give a new directory"): a bad argument, so the usage exit
+  // code. (Its other kInvalidArgument, a store key of the wrong size, cannot
+  // come from StoreKey.)
   auto result = kv::RecoverIntoStore(config->data_dir / "ledger", *into, *key, hooks, options, secrets);
   if (!result) {
     std::cerr << "ledgerseal recover: " << result.error().ToString() << "\n";
-    return kExitFailure;
+    return result.error().code == kv::ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
   }
   Report(result->recovery, *into);
   return kExitOk;

@@ -21,12 +21,14 @@ sealing::LocalSealingOptions SealingOptions(const kv::NodeConfig& c) {
 }
 
 kv::Result<std::unique_ptr<sealing::LocalSealing>> LoadLocalSealing(const kv::NodeConfig& c,
-                                                                    kv::HookRegistrar& hooks) {
+                                                                    kv::HookRegistrar& hooks, bool first_start) {
   if (!c.sealing.enable_local_sealing) {
     if (auto s = sealing::RegisterSealingOnly(hooks, SealingOptions(c).log); !s) return std::unexpected(s.error());
     return std::unique_ptr<sealing::LocalSealing>();
   }
-  auto plugin = sealing::LocalSealing::Create(SealingOptions(c));
+  auto options = SealingOptions(c);
+  options.create_virtual_machine_secret = first_start;
+  auto plugin = sealing::LocalSealing::Create(std::move(options));
   if (!plugin) return std::unexpected(plugin.error());
   if (auto s = (*plugin)->RegisterWith(hooks); !s) return std::unexpected(s.error());
   return plugin;

@@ -19,8 +19,11 @@ sealing::LocalSealingOptions SealingOptions(const kv::NodeConfig& c);
 // enabled, both hooks; without, the sealing-only transaction hook (as
 // primary the node keeps sealing for the nodes that do) and nullptr is
 // returned. Errors: those of LocalSealing::Create and HookRegistrar.
+// `first_start`: the node starts a service or joins one, and may create the
+// virtual platform's machine secret; recovery (node --recover, `ledgerseal
+// recover`) never creates one.
 kv::Result<std::unique_ptr<sealing::LocalSealing>> LoadLocalSealing(const kv::NodeConfig& c,
-                                                                    kv::HookRegistrar& hooks);
+                                                                    kv::HookRegistrar& hooks, bool first_start);
 
 }  // namespace ledgerseal::tools
 

@@ -50,6 +50,7 @@ int main() {
   options.sealing_identity = "consumer-1";
   options.platform = "virtual";
   options.virtual_machine_secret_path = dir.path / "machine.secret";
+  options.create_virtual_machine_secret = true;  // this node's first start
   auto plugin = sealing::LocalSealing::Create(std::move(options));
   if (!plugin) return Fail(plugin.error());
   // What this node presents for sealing: its recovery key, sealed to the platform.

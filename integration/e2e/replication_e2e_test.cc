@@ -76,6 +76,10 @@ std::string Value(int i) { return std::string(kMarker) + std::to_string(i); }
 void ExpectNoPlaintext(const cluster::ProcessCluster& c, const std::string& node) {
   EXPECT_EQ(kv::testing::FilesContaining(c.data_dir(node), kMarker), std::vector<std::string>())
       << "private values reached " << node << "'s disk in plaintext";
+  // Every file the node wrote is 0600 and every directory 0700 at most
+  // (RocksDB's files too: the process runs with umask 077).
+  EXPECT_EQ(kv::testing::EntriesOpenToOthers(c.data_dir(node)), std::vector<std::string>())
+      << node << " left files or directories open to group or others";
 }
 
 TEST(ReplicationE2E, LoadSurvivesLeaderKillWithTwoRotations) {

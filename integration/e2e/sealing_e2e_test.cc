@@ -279,8 +279,17 @@ TEST(SealingE2E, WrongPlatformFailsTypedAndWritesNothingTcbUpgradeRecovers) {
   // Another chip: a different per-machine secret.
   const fs::path secret = c.node("n1").config.sealing.virtual_machine_secret_path;
   fs::rename(secret, secret.string() + ".real");
+  {
+    std::ofstream other(secret, std::ios::binary);
+    other << std::string(32, '\x5c');
+  }
+  fs::permissions(secret, fs::perms::owner_read | fs::perms::owner_write);
   expect_refused("another machine", "platform_mismatch");
+  // No machine secret at all: recovery says so and creates none (a new
+  // secret would be another machine).
   fs::remove(secret);
+  expect_refused("no machine secret", "does not exist, and it is not created here");
+  EXPECT_FALSE(fs::exists(secret)) << "recovery created a machine secret";
   fs::rename(secret.string() + ".real", secret);
   // Another measurement (different code), then a TCB rollback.
   platforms.measurement["n1"] = kMeasurementB;

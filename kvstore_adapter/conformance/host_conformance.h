@@ -8,8 +8,8 @@
 // and //third_party:gtest_main (kvstore_adapter/local_host/
 // local_host_conformance_test.cc is a complete example). The suite's cases
 // are in host_conformance.cc (commits) and recovery_conformance.cc; its test
-// plugin in test_hooks.h. The whole suite makes 8 StartService, 7 Stop and
-// 8 Recover calls (2 of them refused), so a host's costs stay bounded.
+// plugin in test_hooks.h. The whole suite makes 10 StartService, 9 Stop and
+// 12 Recover calls (5 of them refused), so a host's costs stay bounded.
 //
 // The suite drives the host only through the factory below and checks,
 // with test hooks registered through kv::HookRegistrar, that:
@@ -21,8 +21,11 @@
 //    rotation or membership change it reacts to;
 //  - recovery hooks run before replay, each with a fresh backwards reader
 //    positioned at the newest entry; kNotFound chains to the next hook; any
-//    other error stops recovery and writes nothing; a wrong secret is caught
-//    by replay and writes nothing;
+//    other error stops recovery and writes nothing; a hook's
+//    found_at_version outside 1..(the last version) is refused
+//    (kRecoveryFailed naming the hook) and writes nothing; a wrong secret is
+//    refused (by replay, kRecoveryFailed, when there is no chain to unwind)
+//    and writes nothing;
 //  - older secrets are recovered from the ledger (only the newest comes from
 //    the hook), and OnRecovered runs in the recovered service's first
 //    transaction with CommitContext::recovery set.

@@ -1,7 +1,8 @@
 // The conformance cases about recovery: when recovery hooks run and what
-// they read, how their errors chain or stop, that replay refuses a wrong
-// secret, that older secrets come from the ledger, and how the recovered
-// service starts. Commit cases: host_conformance.cc.
+// they read, how their errors chain or stop, that the host refuses a hook's
+// found_at_version outside the ledger, that replay refuses a wrong secret,
+// that older secrets come from the ledger, and how the recovered service
+// starts. Commit cases: host_conformance.cc.
 #include <memory>
 #include <string>
 #include <vector>
@@ -142,6 +143,71 @@ TEST_P(HostConformanceTest, AWrongSecretIsRefusedByReplayAndWritesNothing) {
   EXPECT_TRUE(wrong->recovered_calls().empty()) << "OnRecovered ran for a wrong secret";
   EXPECT_EQ(escrow->commit_count(), commits_before) << "a refused recovery committed";
   EXPECT_EQ((*stopped)->Fingerprint(), fingerprint) << "a refused recovery changed what the host keeps";
+}
+
+// Without a rotation after the genesis there is no chain to unwind: the
+// wrong secret reaches replay, which must refuse it.
+TEST_P(HostConformanceTest, AWrongSecretWithoutRotationsIsRefusedByReplayWithRecoveryFailed) {
+  auto escrow = std::make_shared<EscrowPlugin>();
+  auto host = factory_->StartService(Hooks(escrow, {}), kGenesisPayload);
+  ASSERT_TRUE(host) << host.error().ToString();
+  CONFORMANCE_ASSERT_OK((*host)->Put("a", "1"));
+  CONFORMANCE_ASSERT_OK((*host)->Put("b", "2"));
+  const std::vector<ObservedCommit> commits = escrow->commits();
+  ASSERT_FALSE(commits.empty());
+  ASSERT_EQ(commits.back().secret_version, commits.front().secret_version)
+      << "the ledger must hold one secret only for this case";
+  auto stopped = factory_->Stop(std::move(*host));
+  ASSERT_TRUE(stopped) << stopped.error().ToString();
+  auto fingerprint = (*stopped)->Fingerprint();
+  ASSERT_TRUE(fingerprint) << fingerprint.error().ToString();
+  const size_t commits_before = escrow->commit_count();
+
+  auto wrong = std::make_shared<WrongSecretHook>();
+  auto refused = factory_->Recover(**stopped, Hooks(escrow, {{"wrong-secret", wrong}}));
+  ASSERT_FALSE(refused) << "the host accepted a wrong ledger secret";
+  EXPECT_EQ(refused.error().code, ErrorCode::kRecoveryFailed) << refused.error().ToString();
+  const std::vector<UnsealCall> calls = wrong->unseal_calls();
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_TRUE(calls[0].found_at.has_value()) << "the hook found no marker, so replay was never tried";
+  EXPECT_TRUE(wrong->recovered_calls().empty()) << "OnRecovered ran for a wrong secret";
+  EXPECT_EQ(escrow->commit_count(), commits_before) << "a refused recovery committed";
+  EXPECT_EQ((*stopped)->Fingerprint(), fingerprint) << "a refused recovery changed what the host keeps";
+}
+
+// RecoveredSecret::found_at_version names the entry replay must authenticate
+// from: a host refuses one outside 1..(the ledger's last version), even with
+// the right secret, naming the hook, and writes nothing (never an abort).
+TEST_P(HostConformanceTest, AFoundAtVersionOutsideTheLedgerIsRefusedAndWritesNothing) {
+  auto escrow = std::make_shared<EscrowPlugin>();
+  auto host = factory_->StartService(Hooks(escrow, {}), kGenesisPayload);
+  ASSERT_TRUE(host) << host.error().ToString();
+  CONFORMANCE_ASSERT_OK((*host)->Put("a", "1"));
+  auto stopped = factory_->Stop(std::move(*host));
+  ASSERT_TRUE(stopped) << stopped.error().ToString();
+  auto fingerprint = (*stopped)->Fingerprint();
+  ASSERT_TRUE(fingerprint) << fingerprint.error().ToString();
+  const size_t commits_before = escrow->commit_count();
+
+  for (const auto claim : {BadFoundAtHook::Claim::kZero, BadFoundAtHook::Claim::kPastTheNewest}) {
+    SCOPED_TRACE(claim == BadFoundAtHook::Claim::kZero ? "found at version 0" : "found past the newest entry");
+    auto bad = std::make_shared<BadFoundAtHook>(escrow, claim);
+    auto refused = factory_->Recover(**stopped, Hooks(escrow, {{"bad-found-at", bad}}));
+    ASSERT_FALSE(refused) << "the host accepted a found_at_version outside the ledger";
+    EXPECT_EQ(refused.error().code, ErrorCode::kRecoveryFailed) << refused.error().ToString();
+    EXPECT_NE(refused.error().message.find("bad-found-at"), std::string::npos)
+        << "the error does not name the hook: " << refused.error().ToString();
+    ASSERT_EQ(bad->unseal_calls().size(), 1u);
+    EXPECT_TRUE(bad->unseal_calls()[0].found_at.has_value()) << "the hook found no marker";
+    EXPECT_TRUE(bad->recovered_calls().empty()) << "OnRecovered ran for a refused secret";
+    EXPECT_EQ(escrow->commit_count(), commits_before) << "a refused recovery committed";
+    EXPECT_EQ((*stopped)->Fingerprint(), fingerprint) << "a refused recovery changed what the host keeps";
+  }
+
+  // The secret itself was right: with an honest hook the ledger recovers.
+  auto recovered = factory_->Recover(**stopped, EscrowOnly(escrow));
+  ASSERT_TRUE(recovered) << recovered.error().ToString();
+  EXPECT_EQ((*recovered)->Get("a"), Is("1"));
 }
 
 TEST_P(HostConformanceTest, OlderSecretsComeFromTheLedgerAndTheRecoveredServiceStartsInRecovery) {

@@ -189,6 +189,28 @@ Result<RecoveredSecret> WrongSecretHook::Unseal(const RecoveryContext& ctx) {
   return out;
 }
 
+Result<RecoveredSecret> BadFoundAtHook::Unseal(const RecoveryContext& ctx) {
+  const Version last = ctx.ledger->last_version();
+  UnsealCall call{ctx.node, ctx.previous_service_id, last, {}, 0, std::nullopt};
+  auto marker = FindNewestMarker(*ctx.ledger, call.versions_read);
+  if (marker && *marker) call.found_at = (*marker)->found_at;
+  Record(call);
+  if (!marker) return std::unexpected(marker.error());
+  if (!*marker) return MakeError(ErrorCode::kNotFound, "no conformance.sealed marker in the ledger");
+  std::optional<SecretBytes> sealed = escrow_->Sealed((*marker)->secret_version);
+  if (!sealed) {
+    return MakeError(ErrorCode::kNotFound, "the escrow holds no secret " + std::to_string((*marker)->secret_version));
+  }
+  RecoveredSecret out;
+  out.secret = std::move(*sealed);
+  out.ledger_secret_version = (*marker)->secret_version;
+  out.found_at_version = claim_ == Claim::kZero ? kNoVersion : last + 1;
+  out.method = "conformance_bad_found_at";
+  out.identities = {std::string(kEscrowIdentity)};
+  out.previous_service_id = (*marker)->service_id;
+  return out;
+}
+
 Result<std::optional<Marker>> FindNewestMarker(LedgerReader& reader, std::vector<Version>& versions_read) {
   // Bounded by the ledger's length: a reader returns each entry once.
   const Version bound = reader.last_version();

@@ -7,8 +7,9 @@
 //    conformance.sealed/"latest" in the SAME transaction; and a recovery
 //    hook that reads the ledger backwards to the newest marker and returns
 //    the escrowed secret.
-//  - NotFoundHook, FailingHook, WrongSecretHook: recovery hooks that do not
-//    apply, stop recovery, or return a wrong secret.
+//  - NotFoundHook, FailingHook, WrongSecretHook, BadFoundAtHook: recovery
+//    hooks that do not apply, stop recovery, return a wrong secret, or the
+//    right secret found at a version outside the ledger.
 //
 // Every hook records its calls; all of them may be called from any thread.
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_CONFORMANCE_TEST_HOOKS_H_
@@ -134,6 +135,24 @@ class FailingHook final : public RecordingRecoveryHook {
 class WrongSecretHook final : public RecordingRecoveryHook {
  public:
   Result<RecoveredSecret> Unseal(const RecoveryContext& ctx) override;
+};
+
+// Unseal: finds the newest marker as the escrow does and returns the
+// escrow's own secret for it (right bytes, version and size), but claims it
+// was found at a version outside the ledger: 0, or one past the reader's
+// last version. A host must refuse it (kRecoveryFailed naming the hook)
+// before replay. kNotFound if there is no marker or the escrow lacks its
+// secret.
+class BadFoundAtHook final : public RecordingRecoveryHook {
+ public:
+  enum class Claim { kZero, kPastTheNewest };
+  BadFoundAtHook(std::shared_ptr<const EscrowPlugin> escrow, Claim claim)
+      : escrow_(std::move(escrow)), claim_(claim) {}
+  Result<RecoveredSecret> Unseal(const RecoveryContext& ctx) override;
+
+ private:
+  std::shared_ptr<const EscrowPlugin> escrow_;
+  Claim claim_;
 };
 
 // The marker of the newest entry that has one, reading `reader` backwards;

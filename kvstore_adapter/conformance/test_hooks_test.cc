@@ -129,6 +129,30 @@ TEST_F(TestHooksTest, WrongSecretHookReturnsAPlausibleButWrongSecret) {
   EXPECT_FALSE(secret->secret == first);
 }
 
+TEST_F(TestHooksTest, BadFoundAtHookReturnsTheRightSecretFoundOutsideTheLedger) {
+  const SecretBytes first = Secret(1);
+  ASSERT_TRUE(Commit(&first, 1, true, false));
+  auto escrow = std::shared_ptr<const EscrowPlugin>(&escrow_, [](const EscrowPlugin*) {});  // not owned
+  std::vector<PublicEntry> entries = {Entry(1), Entry(2, "secret_version=1;service_id=old"), Entry(3)};
+  for (const auto claim : {BadFoundAtHook::Claim::kZero, BadFoundAtHook::Claim::kPastTheNewest}) {
+    VectorLedgerReader reader(entries);
+    BadFoundAtHook hook(escrow, claim);
+    auto secret = hook.Unseal(RecoveryContext{{"n1", "", "new"}, "", "old", &reader});
+    ASSERT_TRUE(secret) << secret.error().ToString();
+    EXPECT_TRUE(secret->secret == first);
+    EXPECT_EQ(secret->ledger_secret_version, 1u);
+    EXPECT_EQ(secret->found_at_version, claim == BadFoundAtHook::Claim::kZero ? 0u : 4u);
+    EXPECT_EQ(secret->previous_service_id, "old");
+    ASSERT_EQ(hook.unseal_calls().size(), 1u);
+    EXPECT_EQ(hook.unseal_calls()[0].found_at, std::optional<Version>(2));
+  }
+  // No marker: not this hook's ledger.
+  std::vector<PublicEntry> unmarked = {Entry(1)};
+  VectorLedgerReader reader(unmarked);
+  BadFoundAtHook hook(escrow, BadFoundAtHook::Claim::kZero);
+  EXPECT_EQ(hook.Unseal(RecoveryContext{{"n1", "", "new"}, "", "old", &reader}).error().code, ErrorCode::kNotFound);
+}
+
 TEST_F(TestHooksTest, AMalformedMarkerIsCorruption) {
   std::vector<PublicEntry> entries = {Entry(1, "secret_version=x;service_id=old")};
   VectorLedgerReader reader(entries);

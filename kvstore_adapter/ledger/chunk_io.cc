@@ -3,8 +3,9 @@
 #include <fcntl.h>
 
 #include <algorithm>
-#include "base/check.h"
 #include <string>
+
+#include "base/check.h"
 
 #include "kvstore_adapter/ledger/frame.h"
 
@@ -21,7 +22,11 @@ Status CountedRead(int fd, const std::filesystem::path& path, uint64_t offset_by
     counters->calls.fetch_add(1, std::memory_order_relaxed);
     counters->bytes.fetch_add(out.size(), std::memory_order_relaxed);
   }
-  return ReadExact(fd, path, offset_bytes, out);
+  if (auto s = ReadExact(fd, path, offset_bytes, out); !s) return s;
+  if (counters != nullptr && counters->after_read_for_testing) {
+    counters->after_read_for_testing(offset_bytes, out.size());
+  }
+  return {};
 }
 
 Error CorruptionAt(const std::filesystem::path& path, uint64_t offset_bytes, Version version, std::string_view what) {
@@ -74,6 +79,8 @@ Result<ChunkReader> ChunkReader::Open(const ChunkFile& chunk, std::optional<uint
 }
 
 Result<ByteView> ChunkReader::ReadAt(uint64_t offset_bytes, uint64_t length_bytes) {
+  // Every caller compares the range with end_bytes_ first (bad lengths read
+  // from the file are kCorruption there), so only a bug can break this.
   LEDGERSEAL_CHECK(offset_bytes + length_bytes <= end_bytes_);
   const bool buffered = offset_bytes >= buffer_offset_bytes_ &&
                         offset_bytes + length_bytes <= buffer_offset_bytes_ + buffer_.size();
@@ -91,6 +98,7 @@ Result<ByteView> ChunkReader::ReadAt(uint64_t offset_bytes, uint64_t length_byte
 }
 
 Result<uint64_t> ChunkReader::FrameBytesAt(uint64_t offset_bytes, Version expected_version) {
+  // Callers start at the chunk header's end and only ever add frame sizes.
   LEDGERSEAL_CHECK(offset_bytes >= kChunkHeaderBytes);
   if (offset_bytes + kFrameHeaderBytes > end_bytes_) {
     return std::unexpected(CorruptionAt(chunk_.path, offset_bytes, expected_version,
@@ -121,8 +129,16 @@ Result<FrameAt> ChunkReader::ReadFrameAt(uint64_t offset_bytes, Version expected
   if (!bytes) return std::unexpected(bytes.error());
   auto frame = DecodeFrame(*bytes);
   if (!frame) return std::unexpected(CorruptionAt(chunk_.path, offset_bytes, expected_version, DefectText(frame.error())));
-  // FrameBytesAt checked the header's version; DecodeFrame re-read the same bytes.
-  LEDGERSEAL_CHECK(frame->version == expected_version);
+  // FrameBytesAt checked the version in the header, but when the frame is
+  // larger than the buffer ReadAt went back to the file for it: the host may
+  // have rewritten the frame in between (a valid frame of the same size and
+  // another version passes DecodeFrame).
+  if (frame->version != expected_version) {
+    return std::unexpected(CorruptionAt(chunk_.path, offset_bytes, expected_version,
+                                        "frame holds version " + std::to_string(frame->version) +
+                                            " (its header read before named the expected version: the file "
+                                            "changed between two reads)"));
+  }
   return FrameAt{.version = frame->version,
                  .payload = frame->payload,
                  .offset_bytes = offset_bytes,
@@ -130,6 +146,7 @@ Result<FrameAt> ChunkReader::ReadFrameAt(uint64_t offset_bytes, Version expected
 }
 
 Result<FrameAt> ChunkReader::ReadFrameEndingAt(uint64_t end_offset_bytes, Version expected_version) {
+  // Callers pass end_bytes() or the start of a frame this reader returned.
   LEDGERSEAL_CHECK(end_offset_bytes <= end_bytes_);
   if (end_offset_bytes < kChunkHeaderBytes + kFrameOverheadBytes) {
     return std::unexpected(CorruptionAt(chunk_.path, end_offset_bytes, expected_version,

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -20,6 +21,10 @@ namespace ledgerseal::kv::ledger::internal {
 struct ReadCounters {
   std::atomic<uint64_t> bytes{0};
   std::atomic<uint64_t> calls{0};
+  // Tests only (null otherwise): called after each counted read succeeded,
+  // with the range read, e.g. to rewrite the file between two reads the way
+  // a hostile host can. Set before the reads start.
+  std::function<void(uint64_t offset_bytes, uint64_t length_bytes)> after_read_for_testing;
 };
 
 // ReadExact, counted in `counters` (may be null).
@@ -53,7 +58,9 @@ class ChunkReader {
   uint64_t end_bytes() const { return end_bytes_; }
 
   // The frame starting at `offset_bytes`, verified, whose version must be
-  // `expected_version`.
+  // `expected_version`. Its header and the whole frame may be two reads of
+  // the file (when the frame is larger than the read-ahead): bytes that
+  // changed in between are kCorruption like any other bad bytes.
   Result<FrameAt> ReadFrameAt(uint64_t offset_bytes, Version expected_version);
 
   // The frame ending at `end_offset_bytes` (located through its trailer),

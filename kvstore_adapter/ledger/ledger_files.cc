@@ -5,9 +5,11 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "base/check.h"
 #include <cerrno>
+#include <limits>
 #include <system_error>
+
+#include "base/check.h"
 
 #include "kvstore_adapter/ledger/chunk_names.h"
 #include "kvstore_adapter/ledger/frame.h"
@@ -41,6 +43,9 @@ namespace {
 // Frame buffers above this are released after use, so one huge entry does
 // not pin its size in memory for the writer's lifetime.
 constexpr size_t kKeptBufferBytes = size_t{1} << 20;
+// No version can follow this one: a writer never appends it, and refuses a
+// ledger that holds it (only a chunk made up by someone else can).
+constexpr Version kLastPossibleVersion = std::numeric_limits<Version>::max();
 
 // The chunk currently appended to.
 struct OpenChunk {
@@ -131,6 +136,8 @@ struct LedgerWriter::Impl {
   void CheckInvariants() const;
 };
 
+// Pure bookkeeping: Open and Append establish these from validated state
+// (ScanTail's verdict, refused versions), never straight from file bytes.
 void LedgerWriter::Impl::CheckInvariants() const {
   LEDGERSEAL_CHECK(next_version >= 1);
   LEDGERSEAL_CHECK((first_version == kNoVersion) == (last_version == kNoVersion));
@@ -203,6 +210,11 @@ Result<std::unique_ptr<LedgerWriter>> LedgerWriter::Open(const LedgerOptions& op
   impl->next_version = options.start_version;
   if (!scan->chunks.empty()) {
     const ChunkFile& last_chunk = scan->chunks.back();
+    if (scan->report.last_good_version == kLastPossibleVersion) {
+      return MakeError(ErrorCode::kCorruption, "ledger chunk " + last_chunk.path.string() + " ends with version " +
+                                                   std::to_string(kLastPossibleVersion) +
+                                                   ", after which no version can be appended");
+    }
     auto fd = internal::OpenFile(last_chunk.path, O_WRONLY);
     if (!fd) return std::unexpected(fd.error());
     auto size = internal::FileSize(fd->get(), last_chunk.path);
@@ -239,6 +251,10 @@ Status LedgerWriter::Append(Version version, ByteView payload) {
   if (version != w.next_version) {
     return MakeError(ErrorCode::kInvalidArgument, "ledger append of version " + std::to_string(version) +
                                                       ", expected " + std::to_string(w.next_version));
+  }
+  if (version == kLastPossibleVersion) {
+    return MakeError(ErrorCode::kInvalidArgument, "ledger append of version " + std::to_string(version) +
+                                                      ": no version could follow it");
   }
   if (payload.size() > internal::kMaxPayloadBytes) {
     return MakeError(ErrorCode::kInvalidArgument, "ledger entry of " + std::to_string(payload.size()) +

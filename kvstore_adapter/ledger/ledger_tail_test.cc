@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <limits>
 #include <string>
 
 #include "kvstore_adapter/ledger/frame.h"
@@ -351,6 +352,43 @@ TEST(LedgerTailTest, ChunkNameMustMatchItsHeader) {
   auto view = LedgerView::Open(dir);
   ASSERT_FALSE(view);
   EXPECT_EQ(view.error().code, ErrorCode::kCorruption) << view.error().ToString();
+}
+
+TEST(LedgerTailTest, ALedgerEndingAtTheLastPossibleVersionIsRefusedByTheWriter) {
+  // A chunk the host made up, whose verified frame holds version 2^64-1: no
+  // version can follow it, so the writer refuses the ledger (it used to
+  // abort on its next_version invariant); readers still read it.
+  const auto dir = FreshDir("last_possible_version");
+  constexpr Version kLast = std::numeric_limits<Version>::max();
+  Bytes chunk;
+  internal::AppendChunkHeader(kLast, chunk);
+  internal::AppendFrame(kLast, PayloadFor(7), chunk);
+  WriteFile(dir / ChunkName(kLast), chunk);
+
+  auto writer = LedgerWriter::Open(TestOptions(dir, kMaxChunkBytes));
+  ASSERT_FALSE(writer);
+  EXPECT_EQ(writer.error().code, ErrorCode::kCorruption);
+  EXPECT_NE(writer.error().message.find((dir / ChunkName(kLast)).string()), std::string::npos)
+      << writer.error().message;
+
+  auto view = LedgerView::Open(dir);
+  ASSERT_TRUE(view) << view.error().ToString();
+  EXPECT_EQ((*view)->last_version(), kLast);
+  auto entry = (*view)->Get(kLast);
+  ASSERT_TRUE(entry) << entry.error().ToString();
+  EXPECT_EQ(entry->payload, PayloadFor(7));
+}
+
+TEST(LedgerTailTest, AppendingTheLastPossibleVersionIsRefused) {
+  const auto dir = FreshDir("append_last_possible_version");
+  LedgerOptions options = TestOptions(dir, kMaxChunkBytes);
+  options.start_version = std::numeric_limits<Version>::max();
+  auto writer = LedgerWriter::Open(options);
+  ASSERT_TRUE(writer) << writer.error().ToString();
+  auto appended = (*writer)->Append(options.start_version, PayloadFor(1));
+  ASSERT_FALSE(appended);
+  EXPECT_EQ(appended.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ((*writer)->next_version(), options.start_version);
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 // LedgerView and BackwardIterator.
 #include <algorithm>
-#include "base/check.h"
 #include <memory>
 #include <mutex>
 #include <vector>
+
+#include "base/check.h"
 
 #include "kvstore_adapter/ledger/chunk_io.h"
 #include "kvstore_adapter/ledger/chunk_names.h"
@@ -93,6 +94,7 @@ Result<std::shared_ptr<const ChunkIndex>> LedgerView::Impl::BuildIndex(size_t k)
     offset += *frame_bytes;
     ++version;
   }
+  // FrameBytesAt refused every frame running past end_bytes().
   LEDGERSEAL_CHECK(offset == reader->end_bytes());
   if (version != EndVersionOf(k)) return std::unexpected(ChunkEndMismatch(k, version));
   return std::shared_ptr<const ChunkIndex>(std::move(index));
@@ -133,6 +135,7 @@ Result<std::unique_ptr<LedgerView>> LedgerView::Open(const std::filesystem::path
   if (!impl->chunks.empty()) {
     impl->first_version = impl->chunks.front().first_version;
     impl->last_version = impl->report.last_good_version;
+    // ScanTail keeps a chunk only with a verified frame of its own versions.
     LEDGERSEAL_CHECK(impl->last_version >= impl->chunks.back().first_version);
   }
   return std::unique_ptr<LedgerView>(new LedgerView(std::move(impl)));
@@ -156,6 +159,7 @@ Result<Entry> LedgerView::Get(Version version) const {
   auto index = v.IndexOf(k);
   if (!index) return std::unexpected(index.error());
   const uint64_t position = version - v.chunks[k].first_version;
+  // BuildIndex made sure the chunk holds every version up to EndVersionOf(k).
   LEDGERSEAL_CHECK(position < (*index)->size());
   auto reader = v.OpenChunk(k, 0);
   if (!reader) return std::unexpected(reader.error());
@@ -194,6 +198,7 @@ Status LedgerView::ForEach(Version from_version, const std::function<bool(Versio
     if (version != v.EndVersionOf(k)) return std::unexpected(v.ChunkEndMismatch(k, version));
     offset = internal::kChunkHeaderBytes;
   }
+  // Each chunk was checked to end at EndVersionOf(k); the last one's is last_version + 1.
   LEDGERSEAL_CHECK(version == v.last_version + 1);
   return {};
 }
@@ -246,6 +251,7 @@ Result<std::optional<Entry>> BackwardIterator::Impl::Previous() {
     }
     auto frame = reader->ReadFrameEndingAt(end_offset_bytes, next_version);
     if (!frame) return Fail(frame.error());
+    // ReadFrameEndingAt computes offset_bytes as end_offset_bytes - frame_bytes.
     LEDGERSEAL_CHECK(frame->offset_bytes + frame->frame_bytes == end_offset_bytes);
     end_offset_bytes = frame->offset_bytes;
     --next_version;

@@ -4,9 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/check.h"
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 namespace ledgerseal::kv::ledger::internal {
 namespace {
@@ -58,7 +58,11 @@ Result<UniqueFd> OpenFile(const std::filesystem::path& path, int flags, int mode
 Result<uint64_t> FileSize(int fd, const std::filesystem::path& path) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return std::unexpected(ErrnoError(ErrorCode::kIoError, "fstat", path, errno));
-  LEDGERSEAL_CHECK(st.st_size >= 0);
+  // The size is the file system's word, and the file system is the host's.
+  if (st.st_size < 0) {
+    return MakeError(ErrorCode::kIoError,
+                     "fstat " + path.string() + ": negative size " + std::to_string(st.st_size));
+  }
   return static_cast<uint64_t>(st.st_size);
 }
 

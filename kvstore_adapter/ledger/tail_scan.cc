@@ -2,9 +2,9 @@
 
 #include <fcntl.h>
 
-#include "base/check.h"
 #include <string>
 
+#include "base/check.h"
 #include "kvstore_adapter/ledger/frame.h"
 #include "kvstore_adapter/ledger/posix_file.h"
 
@@ -191,6 +191,9 @@ Result<TailScan> ScanTail(std::vector<ChunkFile> chunks, ReadCounters* counters)
     auto tail = ScanChunkTail(chunks.back(), counters);
     if (!tail) return std::unexpected(tail.error());
     if (tail->dropped) scan.report.dropped.push_back(*tail->dropped);
+    // ScanChunkTail's verdicts, not file bytes: a last version only for a
+    // verified frame of the chunk's own versions (ending at least one frame
+    // past the header), otherwise the whole chunk is dropped.
     if (tail->last_version != kNoVersion) {
       LEDGERSEAL_CHECK(tail->last_version >= chunks.back().first_version);
       LEDGERSEAL_CHECK(tail->good_end_bytes >= kChunkHeaderBytes + kFrameOverheadBytes);

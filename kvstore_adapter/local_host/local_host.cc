@@ -2,6 +2,8 @@
 // sealing an entry and applying it. Recovery is in local_recovery.cc.
 #include "kvstore_adapter/local_host/public/local_host.h"
 
+#include <array>
+
 #include "base/check.h"
 #include "kvstore_adapter/local_host/local_ledger_format.h"
 
@@ -56,6 +58,45 @@ Status CheckHostTables(const Transaction& tx, const CommitOptions& options) {
     }
   }
   return {};
+}
+
+// The tables only the host writes, and what a write set writes to each.
+constexpr std::array<Table, 3> kHostTables = {local::kChainTable, local::kServiceTable, local::kNodesTable};
+using HostTableWrites = std::array<std::optional<TableWrites>, kHostTables.size()>;
+
+HostTableWrites WritesToHostTables(const WriteSet& writes) {
+  HostTableWrites out;
+  for (size_t i = 0; i < kHostTables.size(); ++i) {
+    auto table = writes.tables().find(kHostTables[i].name);
+    if (table != writes.tables().end()) out[i] = table->second;
+  }
+  return out;
+}
+
+// Hooks may write any table but the host's: after them, each host table
+// holds exactly what it held before they ran (the host's own writes, and the
+// application's that CheckHostTables allowed).
+Status CheckHooksLeftHostTables(const HostTableWrites& before, const WriteSet& after) {
+  const HostTableWrites now = WritesToHostTables(after);
+  for (size_t i = 0; i < kHostTables.size(); ++i) {
+    if (!(now[i] == before[i])) {
+      return MakeError(ErrorCode::kInvalidArgument, "a transaction hook wrote " +
+                                                        std::string(kHostTables[i].name) +
+                                                        ", which only the host writes");
+    }
+  }
+  return {};
+}
+
+// A table name belongs to one domain for the life of a ledger (types.h).
+Status CheckDomains(const local::TableDomains& domains, const WriteSet& writes) {
+  auto clash = local::FindDomainClash(domains, writes);
+  if (!clash) return {};
+  const Domain other = clash->recorded == Domain::kPublic ? Domain::kPrivate : Domain::kPublic;
+  return MakeError(ErrorCode::kInvalidArgument,
+                   "table '" + clash->table + "' is a " + std::string(local::DomainName(clash->recorded)) +
+                       "-domain table of this ledger: it cannot be written as " +
+                       std::string(local::DomainName(other)));
 }
 
 Result<Version> ChangeNodeStatus(LocalHost& host, std::string_view node_id, NodeStatus from,
@@ -180,10 +221,15 @@ Result<Version> LocalHost::CommitLocked(SnapshotTransaction& tx, CommitOptions o
   ctx.joining_node = options.joining_node;
   ctx.recovery = recovered != nullptr;
 
+  // The hooks' writes are checked on the final write set: they may touch
+  // neither the host's tables nor a table's domain.
+  const HostTableWrites host_writes = WritesToHostTables(tx.writes());
   auto hooked = hooks_.RunTransactionHooks(tx);
   if (hooked && recovered != nullptr) hooked = hooks_.RunOnRecovered(tx, *recovered);
   tx.mutable_commit_context() = CommitContext{};  // valid during the hooks only
   if (!hooked) return std::unexpected(hooked.error());
+  if (auto s = CheckHooksLeftHostTables(host_writes, tx.writes()); !s) return std::unexpected(s.error());
+  if (auto s = CheckDomains(table_domains_, tx.writes()); !s) return std::unexpected(s.error());
   if (tx.writes().empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "an empty transaction cannot commit");
   }
@@ -195,6 +241,7 @@ Result<Version> LocalHost::CommitLocked(SnapshotTransaction& tx, CommitOptions o
   if (!entry) return std::unexpected(entry.error());
   ledger_.push_back(std::move(*entry));
   state_.Apply(version, tx.writes());
+  local::RecordDomains(table_domains_, tx.writes());
   if (fresh) {
     secret_ = std::move(fresh);
     secret_version_ = secret_version;

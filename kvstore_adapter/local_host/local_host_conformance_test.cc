@@ -1,5 +1,8 @@
 // The host conformance suite (kvstore_adapter/conformance) run on LocalHost:
 // a HostFactory over LocalHost's public API, and nothing else.
+#include <openssl/evp.h>
+
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -64,21 +67,50 @@ class StoppedLocalHost final : public StoppedHost {
   StoppedLocalHost(LocalLedger ledger, Bytes join_payload)
       : ledger_(std::move(ledger)), join_payload_(std::move(join_payload)) {}
 
-  // Every byte of every entry, in hex.
+  // SHA-256 over every field of every entry, oldest first: the version, the
+  // secret version, each public table (name, domain) with each write (key,
+  // present, value), the IV, the ciphertext and the tag. Each variable-length
+  // field is length-prefixed, so no two ledgers share an encoding.
   Result<std::string> Fingerprint() const override {
-    std::string out;
-    for (const LocalLedgerEntry& e : ledger_) {
-      out += std::to_string(e.version) + "/" + std::to_string(e.ledger_secret_version) + ":";
-      for (const auto& [name, table] : e.public_writes.tables()) {
-        out += name + "{";
-        for (const auto& [key, value] : table.writes) {
-          out += ToHex(key) + "=" + (value ? ToHex(*value) : "-") + ",";
-        }
-        out += "}";
-      }
-      out += ToHex(AsBytes(e.iv)) + ToHex(AsBytes(e.ciphertext)) + ToHex(AsBytes(e.tag)) + "\n";
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+      return MakeError(ErrorCode::kInternal, "SHA-256 init failed");
     }
-    return out;
+    bool ok = true;
+    const auto number = [&](uint64_t v) {
+      uint8_t bytes[8];
+      for (int i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(v >> (56 - 8 * i));
+      ok = ok && EVP_DigestUpdate(ctx.get(), bytes, sizeof(bytes)) == 1;
+    };
+    const auto field = [&](ByteView bytes) {
+      number(bytes.size());
+      ok = ok && EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) == 1;
+    };
+    number(ledger_.size());
+    for (const LocalLedgerEntry& e : ledger_) {
+      number(e.version);
+      number(e.ledger_secret_version);
+      number(e.public_writes.tables().size());
+      for (const auto& [name, table] : e.public_writes.tables()) {
+        field(AsBytes(name));
+        number(static_cast<uint64_t>(table.domain));
+        number(table.writes.size());
+        for (const auto& [key, value] : table.writes) {
+          field(key);
+          number(value ? 1 : 0);
+          if (value) field(*value);
+        }
+      }
+      field(AsBytes(e.iv));
+      field(AsBytes(e.ciphertext));
+      field(AsBytes(e.tag));
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_size = 0;
+    if (!ok || EVP_DigestFinal_ex(ctx.get(), digest, &digest_size) != 1) {
+      return MakeError(ErrorCode::kInternal, "SHA-256 failed");
+    }
+    return ToHex(ByteView(digest, digest_size));
   }
 
   const LocalLedger& ledger() const { return ledger_; }

@@ -1,10 +1,11 @@
 // LocalHost beyond the conformance suite: what its ledger reveals, how
-// recovery refuses an altered ledger, the tables only the host writes, and
-// the errors of its membership helpers.
+// recovery refuses an altered ledger, the tables only the host writes (hooks
+// included), one domain per table, and the errors of its membership helpers.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
+#include "crypto/public/random_source.h"
 #include "kvstore_adapter/conformance/test_hooks.h"
 #include "kvstore_adapter/local_host/public/local_host.h"
 
@@ -21,6 +22,44 @@ std::optional<ErrorCode> Code(const Result<Version>& result) {
 
 constexpr Table kPrivate{"app.private", Domain::kPrivate};
 constexpr Table kPublic{"app.public", Domain::kPublic};
+constexpr Table kChain{"local_host.secret_chain", Domain::kPublic};
+constexpr Table kService{"local_host.service", Domain::kPublic};
+constexpr Table kNodes{"local_host.nodes", Domain::kPublic};
+
+// A transaction hook that writes `value` under `key` of `table` (or removes
+// the key, for std::nullopt) in every commit.
+class WritingHook final : public TransactionHook {
+ public:
+  WritingHook(Table table, std::string key, std::optional<std::string> value)
+      : table_(table), key_(std::move(key)), value_(std::move(value)) {}
+  Status OnCommit(Transaction& tx) override {
+    return value_ ? tx.Put(table_, AsBytes(key_), AsBytes(*value_)) : tx.Remove(table_, AsBytes(key_));
+  }
+
+ private:
+  Table table_;
+  std::string key_;
+  std::optional<std::string> value_;
+};
+
+// Bytes from a counter (test only): two hosts with a source each draw the
+// same ledger secrets and IVs, so their entries open under one secret.
+class CountingRandom final : public crypto::RandomSource {
+ public:
+  crypto::CryptoStatus Fill(std::span<uint8_t> out) override {
+    for (uint8_t& b : out) b = static_cast<uint8_t>(next_++ * 131 + 7);
+    return {};
+  }
+
+ private:
+  uint64_t next_ = 0;
+};
+
+// Whether the message of a failed result names `what`.
+template <typename T>
+bool Names(const Result<T>& result, std::string_view what) {
+  return !result && result.error().message.find(what) != std::string::npos;
+}
 
 class LocalHostLedgerTest : public ::testing::Test {
  protected:
@@ -134,6 +173,119 @@ TEST_F(LocalHostLedgerTest, OnlyTheHostWritesItsTables) {
   auto joined = host_->Commit(std::move(*tx), CommitOptions{.joining_node = NodeMember{"n9", "", {}}});
   ASSERT_FALSE(joined);
   EXPECT_EQ(joined.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_F(LocalHostLedgerTest, HooksCannotWriteTheHostTablesEither) {
+  // Each case on a fresh host with the escrow and one hook writing a host
+  // table: every commit the hook touches is refused naming the table, and
+  // nothing of it reaches the ledger.
+  struct Case {
+    Table table;
+    std::optional<std::string> value;  // std::nullopt: the hook removes the key
+    bool membership;                   // the refused commit admits a node
+  };
+  const std::vector<Case> cases = {
+      {kChain, "forged link", false},
+      {kService, "forged service", false},
+      {kNodes, "forged node", false},
+      {kNodes, std::nullopt, true},  // drops the joiner's record the admission writes
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.table.name) + (c.value ? " put" : " remove"));
+    auto host = LocalHost::Create({.node = {"n1", "seal-1", ""}});
+    ASSERT_TRUE(host) << host.error().ToString();
+    ASSERT_TRUE(conformance::Hooks(escrow_, {})(**host));
+    ASSERT_TRUE((*host)->Genesis());
+    const std::string key = c.membership ? "n2" : (c.table.name == kNodes.name ? "n1" : "current");
+    ASSERT_TRUE((*host)->RegisterTransactionHook("intruder", std::make_shared<WritingHook>(c.table, key, c.value)));
+    const LocalLedger before = (*host)->ledger();
+    Result<Version> refused = MakeError(ErrorCode::kInternal, "not run");
+    if (c.membership) {
+      refused = (*host)->AdmitNode({"n2", "seal-2", ToBytes("payload-2")});
+    } else {
+      auto tx = (*host)->BeginTransaction();
+      ASSERT_TRUE((*tx)->Put(kPrivate, AsBytes("k"), AsBytes("v")));
+      refused = (*host)->Commit(std::move(*tx));
+    }
+    ASSERT_FALSE(refused) << "a hook's write to " << c.table.name << " committed";
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument) << refused.error().ToString();
+    EXPECT_TRUE(Names(refused, c.table.name)) << refused.error().ToString();
+    EXPECT_EQ((*host)->ledger().size(), before.size());
+    EXPECT_EQ((*host)->state().version(), before.size());
+  }
+}
+
+TEST_F(LocalHostLedgerTest, ATableKeepsItsDomainForTheLifeOfTheLedger) {
+  ASSERT_TRUE(host_->Genesis());
+  ASSERT_TRUE(Write(kPrivate, "k", "private-value"));
+  ASSERT_TRUE(Write(kPublic, "k", "public-value"));
+  const size_t entries = host_->ledger().size();
+
+  // The application: the other domain under a committed name is refused,
+  // naming the table, and nothing lands in the clear.
+  auto leaked = Write(Table{kPrivate.name, Domain::kPublic}, "k2", "private-value-2");
+  ASSERT_FALSE(leaked) << "a private table was written public";
+  EXPECT_EQ(leaked.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(Names(leaked, kPrivate.name)) << leaked.error().ToString();
+  auto hidden = Write(Table{kPublic.name, Domain::kPrivate}, "k2", "v");
+  ASSERT_FALSE(hidden) << "a public table was written private";
+  EXPECT_EQ(hidden.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(Names(hidden, kPublic.name)) << hidden.error().ToString();
+  for (const LocalLedgerEntry& e : host_->ledger()) EXPECT_FALSE(e.public_writes.Touches(kPrivate.name));
+  EXPECT_EQ(host_->ledger().size(), entries);
+
+  // The map is rebuilt by recovery: the recovered service refuses too.
+  auto recovered = Recover(host_->ledger());
+  ASSERT_TRUE(recovered) << recovered.error().ToString();
+  auto tx = (*recovered)->BeginTransaction();
+  ASSERT_TRUE((*tx)->Put(Table{kPrivate.name, Domain::kPublic}, AsBytes("k3"), AsBytes("v")));
+  auto after_recovery = (*recovered)->Commit(std::move(*tx));
+  ASSERT_FALSE(after_recovery);
+  EXPECT_EQ(after_recovery.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(Names(after_recovery, kPrivate.name)) << after_recovery.error().ToString();
+
+  // A hook: the check is on the final write set.
+  ASSERT_TRUE(host_->RegisterTransactionHook(
+      "leaker", std::make_shared<WritingHook>(Table{kPrivate.name, Domain::kPublic}, "k4", "private-value-4")));
+  auto hooked = Write(kPublic, "k5", "v");
+  ASSERT_FALSE(hooked) << "a hook wrote a private table public";
+  EXPECT_EQ(hooked.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(Names(hooked, kPrivate.name)) << hooked.error().ToString();
+  EXPECT_EQ(host_->ledger().size(), entries);
+}
+
+TEST_F(LocalHostLedgerTest, ReplayRefusesALedgerThatSwitchesATablesDomain) {
+  // Two hosts drawing alike share their genesis (and its secret): one
+  // writes app.shared private, the other public. Their entries spliced
+  // together all authenticate, but switch the table's domain.
+  constexpr std::string_view kShared = "app.shared";
+  auto start = [&]() -> std::unique_ptr<LocalHost> {
+    auto host = LocalHost::Create({.node = {"n1", "seal-1", "spliced"}, .random = std::make_shared<CountingRandom>()});
+    EXPECT_TRUE(host && conformance::Hooks(escrow_, {})(**host) && (*host)->Genesis());
+    return host ? std::move(*host) : nullptr;
+  };
+  std::unique_ptr<LocalHost> a = start(), b = start();
+  ASSERT_TRUE(a && b);
+  host_ = std::move(a);
+  ASSERT_TRUE(Write(Table{kShared, Domain::kPrivate}, "k", "private-value"));
+  const LocalLedger private_ledger = host_->ledger();
+  host_ = std::move(b);
+  ASSERT_TRUE(Write(kPublic, "k", "v"));
+  ASSERT_TRUE(Write(Table{kShared, Domain::kPublic}, "k", "public-value"));
+  const LocalLedger public_ledger = host_->ledger();
+  ASSERT_EQ(private_ledger.size(), 2u);
+  ASSERT_EQ(public_ledger.size(), 3u);
+  ASSERT_EQ(private_ledger[0].tag, public_ledger[0].tag) << "the two hosts did not share their genesis";
+
+  const LocalLedger spliced = {private_ledger[0], private_ledger[1], public_ledger[2]};
+  auto refused = Recover(spliced);
+  ASSERT_FALSE(refused) << "replay accepted a table in both domains";
+  EXPECT_EQ(refused.error().code, ErrorCode::kCorruption) << refused.error().ToString();
+  EXPECT_TRUE(Names(refused, kShared)) << refused.error().ToString();
+  EXPECT_TRUE(Names(refused, "entry 3")) << refused.error().ToString();
+  // Each ledger on its own recovers.
+  EXPECT_TRUE(Recover(private_ledger));
+  EXPECT_TRUE(Recover(public_ledger));
 }
 
 TEST_F(LocalHostLedgerTest, MembershipHelpersRefuseWhatTheStateDoesNotAllow) {

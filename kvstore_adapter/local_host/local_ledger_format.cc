@@ -281,6 +281,25 @@ Result<std::map<uint64_t, SecretBytes>> UnwindChain(const ChainLinks& links, uin
   return secrets;
 }
 
+std::optional<DomainClash> FindDomainClash(const TableDomains& domains, const WriteSet& writes) {
+  for (const auto& [name, table] : writes.tables()) {
+    auto recorded = domains.find(name);
+    if (recorded != domains.end() && recorded->second != table.domain) {
+      return DomainClash{name, recorded->second};
+    }
+  }
+  return std::nullopt;
+}
+
+void RecordDomains(TableDomains& domains, const WriteSet& writes) {
+  for (const auto& [name, table] : writes.tables()) {
+    auto [recorded, inserted] = domains.try_emplace(name, table.domain);
+    LEDGERSEAL_CHECK(inserted || recorded->second == table.domain);  // the caller checked for a clash
+  }
+}
+
+std::string_view DomainName(Domain domain) { return domain == Domain::kPublic ? "public" : "private"; }
+
 Bytes EncodeNodeRecord(const NodeRecord& record) {
   Bytes out(1 + 4 + record.sealing_identity.size());
   Writer w(out);

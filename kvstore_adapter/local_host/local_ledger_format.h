@@ -19,8 +19,11 @@
 #define LEDGERSEAL_KVSTORE_ADAPTER_LOCAL_HOST_LOCAL_LEDGER_FORMAT_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "crypto/public/random_source.h"
 #include "kvstore_adapter/local_host/public/local_host.h"
@@ -75,6 +78,23 @@ Result<ChainLinks> CollectChainLinks(const LocalLedger& ledger);
 // names a previous version that is not older).
 Result<std::map<uint64_t, SecretBytes>> UnwindChain(const ChainLinks& links, uint64_t newest_version,
                                                     SecretBytes newest);
+
+// The domain of every table a ledger has written, by name, recorded from
+// the first entry that wrote it (types.h: a table name belongs to exactly
+// one domain for the life of a ledger).
+using TableDomains = std::map<std::string, Domain, std::less<>>;
+struct DomainClash {
+  std::string table;
+  Domain recorded;  // the domain `domains` has for it; `writes` uses the other
+};
+// The first table of `writes` (in name order) that `domains` records under
+// the other domain; std::nullopt if every table agrees or is new. Pure.
+std::optional<DomainClash> FindDomainClash(const TableDomains& domains, const WriteSet& writes);
+// Records the domain of every table of `writes` that `domains` lacks.
+// Precondition: FindDomainClash(domains, writes) is std::nullopt.
+void RecordDomains(TableDomains& domains, const WriteSet& writes);
+// "public" or "private".
+std::string_view DomainName(Domain domain);
 
 enum class NodeStatus : uint8_t { kPending = 0, kTrusted = 1, kRetired = 2 };
 struct NodeRecord {

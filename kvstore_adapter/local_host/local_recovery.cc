@@ -102,8 +102,10 @@ Result<std::unique_ptr<LocalHost>> LocalHost::Recover(
 
   // 3. Verified replay into the new host's fresh state: each entry must
   // authenticate under its secret before it is applied (a failure discards
-  // the new host, so nothing is created).
+  // the new host, so nothing is created), and keep every table in the
+  // domain the entries before it wrote it in.
   LocalHost& h = **host;
+  local::TableDomains domains;
   for (const LocalLedgerEntry& entry : ledger) {
     auto secret = secrets->find(entry.ledger_secret_version);
     if (secret == secrets->end()) {
@@ -116,6 +118,14 @@ Result<std::unique_ptr<LocalHost>> LocalHost::Recover(
     if (!writes) {
       return std::unexpected(RecoveryFailed("replay refused the recovered secrets: " + writes.error().message));
     }
+    if (auto clash = local::FindDomainClash(domains, *writes)) {
+      return MakeError(ErrorCode::kCorruption,
+                       "entry " + std::to_string(entry.version) + " writes table '" + clash->table + "' outside the " +
+                           std::string(local::DomainName(clash->recorded)) +
+                           " domain earlier entries wrote it in: a table belongs to one domain for the life "
+                           "of a ledger");
+    }
+    local::RecordDomains(domains, *writes);
     h.state_.Apply(entry.version, *writes);
   }
   // Replay authenticated every entry, found_at_version and all later ones
@@ -128,6 +138,7 @@ Result<std::unique_ptr<LocalHost>> LocalHost::Recover(
   {
     std::lock_guard lock(h.commit_mu_);
     h.ledger_ = ledger;
+    h.table_domains_ = std::move(domains);
     h.secret_version_ = newest_version;
     h.secret_ = std::move(secrets->at(newest_version));
   }

@@ -16,6 +16,19 @@ std::vector<std::string> FilesContaining(const std::filesystem::path& dir, std::
   return hits;
 }
 
+std::vector<std::string> EntriesOpenToOthers(const std::filesystem::path& dir) {
+  using std::filesystem::perms;
+  std::vector<std::string> open;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_symlink()) continue;
+    const perms p = entry.status().permissions();
+    if ((p & (perms::group_all | perms::others_all)) != perms::none) {
+      open.push_back(entry.path().string());
+    }
+  }
+  return open;
+}
+
 size_t CountFiles(const std::filesystem::path& dir) {
   size_t n = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {

@@ -16,6 +16,11 @@ std::vector<std::string> FilesContaining(const std::filesystem::path& dir, std::
 // Number of regular files under `dir`, recursively.
 size_t CountFiles(const std::filesystem::path& dir);
 
+// Paths of every file or directory under `dir` (recursively, not `dir`
+// itself) that group or others may access: a node's files are 0600 and its
+// directories 0700 at most.
+std::vector<std::string> EntriesOpenToOthers(const std::filesystem::path& dir);
+
 }  // namespace ledgerseal::kv::testing
 
 #endif  // LEDGERSEAL_KVSTORE_ADAPTER_TESTING_DIR_SCAN_H_

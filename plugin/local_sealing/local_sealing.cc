@@ -33,6 +33,9 @@ kv::Status CheckOptions(const LocalSealingOptions& o) {
 kv::Result<std::shared_ptr<const snp::DerivedKeyProvider>> OpenProvider(const LocalSealingOptions& o) {
   snp::VirtualPlatformOptions virtual_options;
   virtual_options.machine_secret_path = o.virtual_machine_secret_path;
+  virtual_options.create_machine_secret = o.create_virtual_machine_secret;
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(o.virtual_machine_secret_path, ec);
   if (!o.virtual_launch_json.empty()) {
     auto launch = snp::ParseVirtualLaunchJson(o.virtual_launch_json);
     if (!launch) {
@@ -45,6 +48,10 @@ kv::Result<std::shared_ptr<const snp::DerivedKeyProvider>> OpenProvider(const Lo
     const bool bad_name = provider.error().code == snp::DerivedKeyErrorCode::kInvalidRequest;
     return kv::MakeError(bad_name ? kv::ErrorCode::kInvalidArgument : kv::ErrorCode::kUnavailable,
                          "sealing.platform '" + o.platform + "': " + provider.error().message);
+  }
+  if (o.platform == snp::kVirtualPlatformName && !existed) {
+    internal::Log(o, "created a new virtual machine secret at " + o.virtual_machine_secret_path.string() +
+                         " (first start of this node)");
   }
   return std::shared_ptr<const snp::DerivedKeyProvider>(std::move(*provider));
 }

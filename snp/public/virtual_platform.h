@@ -28,10 +28,14 @@ inline constexpr std::string_view kInsecureBanner =
 inline constexpr std::string_view kVirtualPlatformName = "virtual";
 
 struct VirtualPlatformOptions {
-  // File holding the per-machine secret; created (mode 0600) on first use.
-  // Required: an empty path is an error. Every node sharing this file is
-  // "on the same chip".
+  // File holding the per-machine secret; created (mode 0600) on first use
+  // when `create_machine_secret` is true. Required: an empty path is an
+  // error. Every node sharing this file is "on the same chip".
   std::filesystem::path machine_secret_path;
+  // false: a missing machine secret is an error and nothing is created.
+  // Recovery must pass false: a new secret is a different machine, which
+  // can only fail to unseal, and the file would be left behind.
+  bool create_machine_secret = true;
   VirtualLaunch launch{};
 };
 

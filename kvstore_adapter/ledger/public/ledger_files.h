@@ -103,8 +103,9 @@ class LedgerWriter {
   // !create_if_missing), kUnavailable (another writer holds the directory),
   // kCorruption (in the newest chunk: a damaged frame or header followed by a
   // verifiable frame, a header naming another version than the file name, a
-  // frame out of version order — names the file, offset and version; older
-  // chunks are not read here, readers find damage there), kIoError.
+  // frame out of version order — names the file, offset and version; a
+  // newest entry of version 2^64-1, which nothing can follow; older chunks
+  // are not read here, readers find damage there), kIoError.
   static Result<std::unique_ptr<LedgerWriter>> Open(const LedgerOptions& options);
 
   // Closes the files without syncing them: call Sync() first if
@@ -136,8 +137,8 @@ class LedgerWriter {
   // every later Append with kIoError and must be reopened.
   // Then, when options.sync_every_append, Sync().
   //
-  // Errors: kInvalidArgument (version not next_version(), payload too large),
-  // kIoError.
+  // Errors: kInvalidArgument (version not next_version(), version 2^64-1,
+  // payload too large), kIoError.
   Status Append(Version version, ByteView payload);
 
   // Makes every appended entry durable: fdatasync of the current chunk (chunks

@@ -13,7 +13,9 @@
 //  - the newest ledger secret; every older one is kept recoverable in the
 //    ledger under its successor (the public table local_host.secret_chain);
 //  - the membership: public records in local_host.nodes, changed only by
-//    AdmitNode / TrustNode / RetireNode (or genesis and recovery).
+//    AdmitNode / TrustNode / RetireNode (or genesis and recovery);
+//  - the domain of every table the ledger has written (a table name belongs
+//    to one domain for the life of a ledger, types.h), rebuilt by recovery.
 //
 // Its lifecycle: Create (a fresh host; its first commit is the genesis), or
 // Recover (a new service from the ledger a stopped LocalHost left); ledger()
@@ -22,6 +24,7 @@
 #define LEDGERSEAL_KVSTORE_ADAPTER_LOCAL_HOST_PUBLIC_LOCAL_HOST_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -90,7 +93,9 @@ class LocalHost final : public Host {
   // const), so recovery can be retried.
   // Errors: kInvalidArgument (options; or a service id equal to the
   // recovered one); what `register_hooks` returns; kCorruption (versions not
-  // consecutive from 1, no service record, a malformed host record);
+  // consecutive from 1, no service record, a malformed host record, an
+  // authenticated entry writing a table under the other domain than the
+  // entries before it);
   // kRecoveryFailed (an empty ledger; a hook error or no hook produced a
   // secret; a secret that is not kLedgerSecretBytes or names an entry
   // outside the ledger; a chain link or an entry that does not authenticate
@@ -118,7 +123,10 @@ class LocalHost final : public Host {
   // Errors: kInvalidArgument (a transaction of another host; an empty one;
   // a write to local_host.secret_chain or local_host.service; a write to
   // local_host.nodes without trusted_nodes_changed or joining_node; a
-  // joining_node whose pending record the transaction does not write),
+  // joining_node whose pending record the transaction does not write; a
+  // hook's write to any of those three tables; a table written, by the
+  // application or a hook, under the other domain than the ledger has it
+  // in — the message names the table),
   // kAborted, kHookFailed, kCorruption (a malformed membership record),
   // kInternal (randomness or OpenSSL failed).
   using Host::Commit;
@@ -165,6 +173,9 @@ class LocalHost final : public Host {
   uint64_t secret_version_ = 0;
   std::optional<SecretBytes> secret_;  // the newest ledger secret
   LocalLedger ledger_;
+  // The domain of every table ledger_ writes (by the first entry that wrote
+  // it); every commit's final write set is checked against it.
+  std::map<std::string, Domain, std::less<>> table_domains_;
 };
 
 }  // namespace ledgerseal::kv

@@ -93,7 +93,6 @@ class Node {
 
   // recover_service.cc
   Status RecoverService();
-  Status MoveAsideBeforeRecovery();
   void LogRecovered(const RecoverResult& recovered) const;
   Status StartRecoveredService(const RecoverResult& recovered);
 

@@ -2,6 +2,13 @@
 // the shared RecoverIntoStore (scratch store, recovery hooks, verified
 // replay, installed only on success), keep the previous store and Raft
 // directories aside, then start a new service that retires the old nodes.
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/node/node.h"
 #include "kvstore_adapter/reference_host/recovery/public/recover_into_store.h"
@@ -17,12 +24,74 @@ namespace pb = ::ledgerseal::ledger::v1;
 constexpr int kMaxBeforeRecoveryDirs = 1000;
 constexpr uint64_t kReplayProgressEveryEntries = 5000;
 
+// What MoveAside did, so that MoveBack can undo it.
+struct MovedAside {
+  fs::path dir;                                      // data_dir/before-recovery-N
+  std::vector<std::pair<fs::path, fs::path>> moves;  // (from, to), in the order done
+};
+
+// Undoes MoveAside: moves every directory back (the last moved first) and
+// removes the before-recovery-N directory, empty again. Tries every move
+// even after one failed; the error names where each directory it could not
+// move back still is.
+Status MoveBack(const MovedAside& moved) {
+  std::string failures;
+  for (auto it = moved.moves.rbegin(); it != moved.moves.rend(); ++it) {
+    std::error_code ec;
+    fs::rename(it->second, it->first, ec);
+    if (ec) failures += "; " + it->first.string() + " is still in " + it->second.string() + ": " + ec.message();
+  }
+  if (failures.empty()) {
+    std::error_code ec;
+    fs::remove(moved.dir, ec);  // only ever removes an empty directory
+    if (ec) failures += "; removing " + moved.dir.string() + ": " + ec.message();
+  }
+  if (!failures.empty()) {
+    return MakeError(ErrorCode::kIoError, "putting the previous directories back" + failures);
+  }
+  return {};
+}
+
+// Moves each of `dirs` that exists into a new data_dir/before-recovery-N/
+// (nothing is deleted). On error it puts back what it had moved, so that it
+// either did all of it or nothing.
+Result<MovedAside> MoveAside(const fs::path& data_dir, std::initializer_list<fs::path> dirs) {
+  std::error_code ec;
+  MovedAside moved;
+  for (int n = 1; n < kMaxBeforeRecoveryDirs && moved.dir.empty(); ++n) {
+    const fs::path candidate = data_dir / ("before-recovery-" + std::to_string(n));
+    const bool exists = fs::exists(candidate, ec);
+    if (ec) return MakeError(ErrorCode::kIoError, "looking for " + candidate.string() + ": " + ec.message());
+    if (!exists) moved.dir = candidate;
+  }
+  if (moved.dir.empty()) {
+    return MakeError(ErrorCode::kIoError, "too many before-recovery-* directories in " + data_dir.string());
+  }
+  for (const fs::path& dir : dirs) {
+    const bool exists = fs::exists(dir, ec);
+    if (!ec && !exists) continue;
+    const fs::path to = moved.dir / dir.filename();
+    if (!ec) fs::create_directories(moved.dir, ec);
+    if (!ec) fs::rename(dir, to, ec);
+    if (ec) {
+      Error failed{ErrorCode::kIoError, "moving " + dir.string() + " aside to " + to.string() + ": " + ec.message()};
+      if (auto back = MoveBack(moved); !back) failed.message += " (and " + back.error().message + ")";
+      return std::unexpected(std::move(failed));
+    }
+    moved.moves.emplace_back(dir, to);
+  }
+  return moved;
+}
+
 }  // namespace
 
-// A failed recovery (wrong platform, tampered ledger, a stop) leaves the
-// data directory exactly as it was: RecoverIntoStore replays into a scratch
-// store and discards it on error, and only after a successful replay are
-// the previous directories moved aside (before_install).
+// A failed recovery (wrong platform, tampered ledger, a stop, a failed
+// install) leaves the data directory exactly as it was: RecoverIntoStore
+// replays into a scratch store and discards it on error; only after a
+// successful replay are the previous store and Raft directories moved aside
+// (before_install), and if installing the new store then fails they are
+// moved back (undo_before_install). Only an undo that fails too leaves them
+// aside, in data_dir/before-recovery-N, and the error says where.
 Status Node::RecoverService() {
   RecoverIntoStoreOptions options;
   options.context.node = {c_.node_id, c_.sealing.sealing_identity, ""};
@@ -32,9 +101,22 @@ Status Node::RecoverService() {
   };
   options.progress_every = kReplayProgressEveryEntries;
   options.stop = o_.stop;
-  options.before_install = [this](const RecoverResult& recovered) {
+  // RecoverIntoStore calls both on this thread, before it returns.
+  std::optional<MovedAside> moved_aside;
+  options.before_install = [this, &moved_aside](const RecoverResult& recovered) -> Status {
     LogRecovered(recovered);
-    return MoveAsideBeforeRecovery();
+    auto moved = MoveAside(c_.data_dir, {store_dir_, raft_dir_});
+    if (!moved) return std::unexpected(moved.error());
+    if (!moved->moves.empty()) Log("kept the previous store and raft directories in " + moved->dir.string());
+    moved_aside = std::move(*moved);
+    return {};
+  };
+  options.undo_before_install = [this, &moved_aside]() -> Status {
+    if (!moved_aside) return {};
+    if (auto s = MoveBack(*moved_aside); !s) return s;
+    if (!moved_aside->moves.empty()) Log("installing the recovered store failed: put the previous directories back");
+    moved_aside.reset();
+    return {};
   };
   auto recovered = RecoverIntoStore(ledger_dir_, store_dir_, store_key_, *o_.hooks, options, secrets_);
   if (!recovered) return std::unexpected(recovered.error());
@@ -52,26 +134,6 @@ void Node::LogRecovered(const RecoverResult& recovered) const {
       " ms; replayed " + std::to_string(recovered.entries_replayed) + " entries to version " +
       std::to_string(recovered.replayed_to) + " in " + std::to_string(static_cast<int>(recovered.replay_ms)) +
       " ms" + (recovered.ledger_report.clean() ? "" : "; dropped a torn tail: " + recovered.ledger_report.ToString()));
-}
-
-// Keeps the previous store and raft directories (nothing is deleted) in
-// data_dir/before-recovery-N/.
-Status Node::MoveAsideBeforeRecovery() {
-  fs::path target;
-  for (int n = 1; n < kMaxBeforeRecoveryDirs && target.empty(); ++n) {
-    const fs::path candidate = c_.data_dir / ("before-recovery-" + std::to_string(n));
-    if (!fs::exists(candidate)) target = candidate;
-  }
-  if (target.empty()) return MakeError(ErrorCode::kIoError, "too many before-recovery-* directories");
-  for (const auto& dir : {store_dir_, raft_dir_}) {
-    if (!fs::exists(dir)) continue;
-    std::error_code ec;
-    fs::create_directories(target, ec);
-    if (!ec) fs::rename(dir, target / dir.filename(), ec);
-    if (ec) return MakeError(ErrorCode::kIoError, "moving " + dir.string() + " aside: " + ec.message());
-  }
-  Log("kept the previous store and raft directories in " + target.string());
-  return {};
 }
 
 Status Node::StartRecoveredService(const RecoverResult& recovered) {

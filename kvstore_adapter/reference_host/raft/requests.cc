@@ -89,7 +89,6 @@ T* RequestRegistry::Adopt(std::unique_ptr<T> request) {
   T* raw = request.get();
   const bool inserted = live_.emplace(raw, std::move(request)).second;
   LEDGERSEAL_CHECK(inserted);
-  (void)inserted;
   return raw;
 }
 

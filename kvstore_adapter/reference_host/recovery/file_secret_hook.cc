@@ -7,10 +7,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "kvstore_adapter/public/commit_context.h"
+
 namespace ledgerseal::kv {
 namespace {
 
-constexpr size_t kSecretBytes = 32;
+constexpr size_t kSecretBytes = kLedgerSecretBytes;
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -69,8 +69,15 @@ Result<RecoverIntoStoreReport> ReplayAndInstall(const fs::path& ledger_dir, cons
   std::error_code ec;
   fs::rename(scratch, store_dir, ec);
   if (ec) {
-    return MakeError(ErrorCode::kIoError,
-                     "installing the recovered store in " + store_dir.string() + ": " + ec.message());
+    Error failed{ErrorCode::kIoError, "installing the recovered store in " + store_dir.string() + ": " + ec.message()};
+    // before_install moved the caller's directories: put them back, or the
+    // failed recovery would leave the caller without its previous store.
+    if (options.before_install && options.undo_before_install) {
+      if (auto undone = options.undo_before_install(); !undone) {
+        failed.message += "; undoing before_install failed too: " + undone.error().ToString();
+      }
+    }
+    return std::unexpected(std::move(failed));
   }
   return report;
 }
@@ -92,7 +99,7 @@ Result<RecoverIntoStoreReport> RecoverIntoStore(const fs::path& ledger_dir, cons
   std::error_code ec;
   if (!options.before_install && fs::exists(target, ec)) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     target.string() + " exists; recovery makes a new store there");
+                     target.string() + " exists; recovery makes a new store there: give a new directory");
   }
   const fs::path scratch = RecoveryScratchDir(target);
   // A previous attempt's leftovers: a scratch store is never data (it only

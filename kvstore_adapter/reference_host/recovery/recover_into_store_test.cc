@@ -165,6 +165,94 @@ TEST_F(RecoverIntoStoreTest, ABeforeInstallErrorDiscardsTheScratchStore) {
   EXPECT_TRUE(secrets_.versions().empty());
 }
 
+// A failed install after before_install made room: before_install moves the
+// old store aside as the node does, then something (here the callback
+// itself, standing in for the host) puts a non-empty directory at
+// store_dir, so renaming the scratch store there fails.
+class FailedInstallTest : public RecoverIntoStoreTest {
+ protected:
+  void SetUp() override {
+    RecoverIntoStoreTest::SetUp();
+    fs::create_directories(store_dir());
+    std::ofstream(store_dir() / "marker") << "old";
+    before_ = Listing(root_);
+    options_.before_install = [this](const RecoverResult&) -> Status {
+      ++before_calls_;
+      std::error_code ec;
+      fs::rename(store_dir(), aside(), ec);
+      if (ec) return MakeError(ErrorCode::kIoError, ec.message());
+      fs::create_directories(store_dir() / "blocker");
+      return {};
+    };
+  }
+
+  fs::path aside() const { return root_ / "before-recovery-1"; }
+
+  RecoverIntoStoreOptions options_;
+  std::set<std::string> before_;
+  int before_calls_ = 0;
+  int undo_calls_ = 0;
+};
+
+TEST_F(FailedInstallTest, UndoBeforeInstallPutsTheOldStoreBack) {
+  options_.undo_before_install = [this]() -> Status {
+    ++undo_calls_;
+    EXPECT_TRUE(fs::exists(RecoveryScratchDir(store_dir()))) << "the scratch store is removed after the undo";
+    std::error_code ec;
+    fs::remove_all(store_dir(), ec);
+    if (!ec) fs::rename(aside(), store_dir(), ec);
+    if (ec) return MakeError(ErrorCode::kIoError, ec.message());
+    return {};
+  };
+  auto r = Recover(options_);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kIoError);
+  EXPECT_NE(r.error().message.find("installing the recovered store in " + store_dir().string()), std::string::npos)
+      << r.error().message;
+  EXPECT_EQ(r.error().message.find("undoing"), std::string::npos) << r.error().message;
+  EXPECT_EQ(before_calls_, 1);
+  EXPECT_EQ(undo_calls_, 1);
+  // Exactly as found: the old store in place, no scratch store, no secrets.
+  EXPECT_EQ(Listing(root_), before_);
+  EXPECT_TRUE(secrets_.versions().empty());
+}
+
+TEST_F(FailedInstallTest, AFailedUndoIsReportedWithTheInstallError) {
+  options_.undo_before_install = [this]() -> Status {
+    ++undo_calls_;
+    return MakeError(ErrorCode::kIoError, "the old store stays in " + aside().string());
+  };
+  auto r = Recover(options_);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kIoError);
+  EXPECT_NE(r.error().message.find("installing the recovered store"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("undoing before_install failed too: io_error: the old store stays in " +
+                                   aside().string()),
+            std::string::npos)
+      << r.error().message;
+  EXPECT_EQ(undo_calls_, 1);
+  EXPECT_FALSE(fs::exists(RecoveryScratchDir(store_dir())));
+  EXPECT_TRUE(fs::exists(aside() / "marker"));
+}
+
+TEST_F(RecoverIntoStoreTest, UndoBeforeInstallRunsOnlyAfterAFailedInstall) {
+  int undo_calls = 0;
+  RecoverIntoStoreOptions options;
+  options.undo_before_install = [&]() -> Status {
+    ++undo_calls;
+    return {};
+  };
+  // before_install fails: it undoes its own work, the undo is not called.
+  options.before_install = [](const RecoverResult&) -> Status { return MakeError(ErrorCode::kIoError, "no room"); };
+  ASSERT_FALSE(Recover(options));
+  EXPECT_EQ(undo_calls, 0);
+  // The install succeeds: nothing to undo.
+  options.before_install = [](const RecoverResult&) -> Status { return {}; };
+  auto r = Recover(options);
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(undo_calls, 0);
+}
+
 TEST_F(RecoverIntoStoreTest, StopAbandonsTheReplayWithinAnEntry) {
   std::atomic<bool> stop{false};
   RecoverIntoStoreOptions options;

@@ -87,7 +87,7 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view,
 }  // namespace
 
 Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::LedgerSecrets& secrets) {
-  LEDGERSEAL_CHECK(options.store != nullptr && options.hooks != nullptr);
+  LEDGERSEAL_CHECK(options.store != nullptr && options.hooks != nullptr);  // the caller's, not input
   if (options.store->applied_version() != kNoVersion) {
     return MakeError(ErrorCode::kRecoveryFailed, "recovery needs a fresh store");
   }
@@ -124,6 +124,17 @@ Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::Ledg
   });
   if (!outcome) return std::unexpected(outcome.error());
   result.time_to_secret_ms = MsSince(start);
+  // The hook read where it found its material from the ledger files (or
+  // from its own record of them): replay can authenticate that entry only
+  // if the ledger has it (hooks.h: the host refuses the recovery otherwise).
+  if (const Version found = outcome->secret.found_at_version;
+      found < (*view)->first_version() || found > (*view)->last_version()) {
+    return MakeError(ErrorCode::kRecoveryFailed,
+                     "recovery hook '" + outcome->hook_name + "' found its material at version " +
+                         std::to_string(found) + ", outside the ledger (" +
+                         std::to_string((*view)->first_version()) + ".." +
+                         std::to_string((*view)->last_version()) + ")");
+  }
   if (auto added = secrets.Add(outcome->secret.ledger_secret_version, outcome->secret.secret.Clone());
       !added) {
     return Failed("hook '" + outcome->hook_name + "' returned an unusable secret", added.error());
@@ -139,7 +150,8 @@ Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::Ledg
   if (auto s = Replay(options, **view, secrets, result); !s) return std::unexpected(s.error());
   result.replay_ms = MsSince(replay_start);
   // The entry that carried the sealed material, and every later one, were
-  // authenticated by the replay (which verifies every entry).
+  // authenticated by the replay (which verifies every entry up to the last,
+  // and found_at_version was checked to lie in the ledger above).
   LEDGERSEAL_CHECK(outcome->secret.found_at_version <= result.replayed_to);
   result.outcome = std::move(*outcome);
   return result;

@@ -175,5 +175,70 @@ TEST_F(RecoverLedgerTest, ReaderReadsPublicPartsNewestFirst) {
   EXPECT_FALSE((*newest)->public_writes.Touches("app.private"));
 }
 
+// The file hook, but claiming its material was found at `found_at`.
+class FoundAtHook : public RecoveryHook {
+ public:
+  FoundAtHook(fs::path secret_file, Version found_at) : file_(std::move(secret_file)), found_at_(found_at) {}
+  Result<RecoveredSecret> Unseal(const RecoveryContext& ctx) override {
+    auto secret = file_.Unseal(ctx);
+    if (secret) secret->found_at_version = found_at_;
+    return secret;
+  }
+  Status OnRecovered(Transaction& tx, const RecoveredSecret& secret) override { return file_.OnRecovered(tx, secret); }
+
+ private:
+  FileSecretRecoveryHook file_;
+  Version found_at_;
+};
+
+TEST_F(RecoverLedgerTest, AHookNamingAVersionOutsideTheLedgerIsRefusedBeforeReplay) {
+  // found_at_version comes from what the hook read, ultimately the ledger
+  // files: replay could never authenticate a version the ledger lacks.
+  ASSERT_TRUE(WriteSecretFile(root_ / "secret", latest_version_, latest_));
+  for (const Version found_at : {kNoVersion, kEntries + 1}) {
+    SCOPED_TRACE(found_at);
+    HookRegistry hooks;
+    ASSERT_TRUE(hooks.RegisterRecoveryHook("claims", std::make_shared<FoundAtHook>(root_ / "secret", found_at)));
+    auto store = Store::Open(StoreOptions{.dir = root_ / ("fresh" + std::to_string(found_at)),
+                                          .encryption_key = &store_key_});
+    ASSERT_TRUE(store) << store.error().ToString();
+    RecoverOptions options;
+    options.ledger_dir = ledger_dir();
+    options.store = store->get();
+    options.hooks = &hooks;
+    secrets::LedgerSecrets out;
+    auto r = RecoverLedger(options, out);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kRecoveryFailed);
+    EXPECT_NE(r.error().message.find("'claims' found its material at version " + std::to_string(found_at) +
+                                     ", outside the ledger (1.." + std::to_string(kEntries) + ")"),
+              std::string::npos)
+        << r.error().message;
+    EXPECT_EQ((*store)->applied_version(), kNoVersion);
+    EXPECT_TRUE(out.versions().empty());
+  }
+}
+
+TEST_F(RecoverLedgerTest, AHookNamingTheFirstOrLastVersionIsAccepted) {
+  ASSERT_TRUE(WriteSecretFile(root_ / "secret", latest_version_, latest_));
+  for (const Version found_at : {Version{1}, kEntries}) {
+    SCOPED_TRACE(found_at);
+    HookRegistry hooks;
+    ASSERT_TRUE(hooks.RegisterRecoveryHook("claims", std::make_shared<FoundAtHook>(root_ / "secret", found_at)));
+    auto store = Store::Open(StoreOptions{.dir = root_ / ("fresh" + std::to_string(found_at)),
+                                          .encryption_key = &store_key_});
+    ASSERT_TRUE(store) << store.error().ToString();
+    RecoverOptions options;
+    options.ledger_dir = ledger_dir();
+    options.store = store->get();
+    options.hooks = &hooks;
+    secrets::LedgerSecrets out;
+    auto r = RecoverLedger(options, out);
+    ASSERT_TRUE(r) << r.error().ToString();
+    EXPECT_EQ(r->outcome.secret.found_at_version, found_at);
+    EXPECT_EQ(r->replayed_to, kEntries);
+  }
+}
+
 }  // namespace
 }  // namespace ledgerseal::kv

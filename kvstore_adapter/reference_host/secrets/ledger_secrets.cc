@@ -8,6 +8,11 @@
 namespace ledgerseal::kv::secrets {
 
 namespace pb = ::ledgerseal::ledger::v1;
+
+// A ledger secret (of the interface's size) is an AES-256-GCM key: each
+// chain link is sealed under the newer secret.
+static_assert(kSecretBytes == kLedgerSecretBytes && kSecretBytes == crypto::kAes256KeyBytes);
+
 namespace {
 
 constexpr uint32_t kFormatVersion = 1;

@@ -145,6 +145,8 @@ Result<ApplyOutcome> LedgerStateMachine::Apply(ByteView bytes) {
   if (auto s = ledger_->Append(version, bytes); !s) return std::unexpected(s.error());
   auto stored = deps_.store->Apply(version, decoded->writes);
   if (!stored) return std::unexpected(stored.error());
+  // Open (CatchUpStore) brought the store level with the ledger, and both
+  // took this version just now: bookkeeping, not file contents.
   LEDGERSEAL_CHECK(applied_version() == version && deps_.store->applied_version() == version);
   return ApplyOutcome{ApplyResult::kApplied, version, version};
 }
@@ -255,7 +257,15 @@ Status LedgerStateMachine::Restore(ByteView bytes) {
   auto writer = ledger::LedgerWriter::Open(options);
   if (!writer) return std::unexpected(writer.error());
   ledger_ = std::move(*writer);
-  LEDGERSEAL_CHECK(applied_version() == version);
+  // The directory was just moved away, so the writer should have started it
+  // anew; but it is on the host's disk, and a directory the host put back
+  // with chunks in it continues from their last version instead.
+  if (applied_version() != version) {
+    return MakeError(ErrorCode::kCorruption,
+                     "after restoring the snapshot of version " + std::to_string(version) + ", the ledger in " +
+                         dir.string() + " continues from version " + std::to_string(applied_version()) +
+                         " (it was moved aside and should have started empty)");
+  }
   return {};
 }
 

@@ -36,6 +36,11 @@ struct LocalSealingOptions {
   bool fail_on_unseal_error = true;
   // `virtual` platform only.
   std::filesystem::path virtual_machine_secret_path;
+  // `virtual` platform only: create the machine secret if it is missing.
+  // Only a node's first start (genesis or join) may; recovery never does (a
+  // new secret is another machine). When it creates one, it says so in the
+  // log.
+  bool create_virtual_machine_secret = false;
   std::string virtual_launch_json;  // empty: defaults
   // Injected for tests; null: built from `platform` / OpenSSL.
   std::shared_ptr<const snp::DerivedKeyProvider> provider;

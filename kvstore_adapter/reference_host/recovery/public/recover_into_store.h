@@ -8,9 +8,14 @@
 //   2. RecoverLedger into it: recovery hooks, secret chain, verified replay;
 //   3. flush it and close it;
 //   4. before_install (optional): the caller makes room at store_dir;
-//   5. rename the scratch store to store_dir.
+//   5. rename the scratch store to store_dir; if that fails after
+//      before_install succeeded, undo_before_install puts back what
+//      before_install did.
 // Any failure in 1-5 removes the scratch store, so the directory holding
-// store_dir is as it was found (except what before_install itself did).
+// store_dir is as it was found: before_install runs only once nothing but
+// the final rename can fail, and a failed rename is followed by
+// undo_before_install. (Only an undo that itself fails leaves a change,
+// and the error then says so.)
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RECOVERY_PUBLIC_RECOVER_INTO_STORE_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RECOVERY_PUBLIC_RECOVER_INTO_STORE_H_
 
@@ -45,9 +50,18 @@ struct RecoverIntoStoreOptions {
   // scratch store was flushed and closed, right before it is renamed to
   // store_dir, with what was recovered: it must leave store_dir free (the
   // node moves its previous store and Raft directories aside). Its error
-  // fails the recovery (the scratch store is discarded; undoing what the
-  // callback did is its own business). Null: store_dir must not exist.
+  // fails the recovery (the scratch store is discarded); when it fails it
+  // must leave nothing changed itself (undo_before_install is not called
+  // then). Null: store_dir must not exist.
   std::function<Status(const RecoverResult& recovered)> before_install;
+  // Called at most once, on the calling thread, only when before_install
+  // succeeded and installing the scratch store at store_dir then failed
+  // (before the scratch store is removed): it must undo what before_install
+  // did (the node moves its previous directories back), so that the failed
+  // recovery leaves everything as it was. Its error is added to the install
+  // error's message. Required whenever before_install changes anything;
+  // null: nothing to undo.
+  std::function<Status()> undo_before_install;
 };
 
 struct RecoverIntoStoreReport {
@@ -75,8 +89,10 @@ struct RecoverIntoStoreReport {
 // concurrently. Two calls must not share a store_dir.
 // On success: the store at store_dir holds every entry of the ledger (its
 // applied version is the report's recovery.replayed_to) and is flushed.
-// On error: no store_dir was made, the scratch store is removed, and
-// `secrets` is unchanged. Errors:
+// On error: no store_dir was made, the scratch store is removed, `secrets`
+// is unchanged, and what before_install did was undone by
+// undo_before_install (if that fails too, the error message says what it
+// left behind). Errors:
 //  - kInvalidArgument: store_dir exists and there is no before_install;
 //  - those of Store::Open for the scratch store (kIoError, kInvalidArgument
 //    for a store key that is not 32 bytes);
@@ -84,7 +100,8 @@ struct RecoverIntoStoreReport {
 //    produced a secret or a hook failed, a broken secret chain, an entry
 //    that does not authenticate, named by version);
 //  - kAborted: `*options.stop` was set before the replay ended;
-//  - kIoError: flushing the store, or installing it at store_dir;
+//  - kIoError: flushing the store, or installing it at store_dir (with
+//    undo_before_install's error in the message if undoing failed too);
 //  - whatever before_install returns.
 Result<RecoverIntoStoreReport> RecoverIntoStore(const std::filesystem::path& ledger_dir,
                                                 const std::filesystem::path& store_dir,

@@ -50,7 +50,8 @@ struct RecoverResult {
 // caller discards it on error.
 // Errors (kRecoveryFailed, naming what failed): the ledger is empty or
 // corrupt before its tail; no hook produced a secret (or a hook failed: its
-// error is included); a chain link is missing or tampered; an entry (named
+// error is included); the hook's found_at_version is not a version of the
+// ledger; a chain link is missing or tampered; an entry (named
 // by version) does not authenticate under its secret; the store is not fresh.
 // kAborted: `*options.stop` was set (the store may hold a partial replay).
 Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::LedgerSecrets& secrets);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "kvstore_adapter/public/commit_context.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/write_set.h"
 #include "crypto/public/random_source.h"
@@ -20,7 +21,9 @@ namespace ledgerseal::kv::secrets {
 
 inline constexpr Table kNodeSecretsTable{"ledger.node_secrets", Domain::kPublic};
 inline constexpr Table kSecretChainTable{"ledger.secret_chain", Domain::kPublic};
-inline constexpr size_t kSecretBytes = 32;
+// The interface's ledger secret size (kv::kLedgerSecretBytes), under the
+// name this package's code uses: one constant, not two that could drift.
+inline constexpr size_t kSecretBytes = kLedgerSecretBytes;
 
 // A node that receives the new secret of a rotation.
 struct SecretRecipient {

@@ -95,6 +95,18 @@ TEST(NodeConfigTest, ADirectoryIsNotAConfigurationFile) {
   EXPECT_NE(c.error().message.find("is not a regular file"), std::string::npos) << c.error().message;
 }
 
+TEST(NodeConfigTest, ADuplicateKeyIsRefusedNamingIt) {
+  EXPECT_NE(ErrorOf(With(R"("node_id": "n2")")).find("\"node_id\" twice"), std::string::npos);
+  EXPECT_NE(ErrorOf(With(R"("sealing": {"policy": "measurement+tcb", "policy": "raw:0x2a"})")).find("\"policy\" twice"),
+            std::string::npos);
+  // The same key in two different objects is fine.
+  auto fine = ParseNodeConfig(With(R"("raft": {"election_timeout_ms": 1000}, "sealing": {"platform": "virtual"})"),
+                              "/etc/ls");
+  if (!fine) {
+    EXPECT_EQ(fine.error().message.find("twice"), std::string::npos) << fine.error().message;
+  }
+}
+
 TEST(NodeConfigTest, DeepNestingIsRefusedBeforeParsing) {
   // ~60,000 levels used to overflow the stack when the launch was serialised.
   const std::string deep = std::string(60'000, '[') + std::string(60'000, ']');

@@ -1,11 +1,12 @@
 // `ledgerseal client --node ADDRESS COMMAND ...`: one request to a service.
-#include <charconv>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "kvstore_adapter/reference_host/rpc/public/rpc_client.h"
+#include "tools/arguments.h"
 #include "tools/command.h"
 #include "tools/entry_points.h"
 
@@ -21,26 +22,21 @@ struct ClientArgs {
   std::vector<std::string> words;  // the command and its operands
 };
 
-std::optional<uint64_t> ParseU64(std::string_view s) {
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
 std::optional<ClientArgs> ParseClientArgs(std::span<const std::string_view> args) {
   ClientArgs out;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--node" && i + 1 < args.size()) {
-      out.node = std::string(args[++i]);
+    if (args[i] == "--node") {
+      auto v = OptionValue("client", args, i);
+      if (!v) return std::nullopt;
+      out.node = std::string(*v);
     } else if (args[i] == "--private") {
       out.private_domain = true;
-    } else if (args[i] == "--min-version" && i + 1 < args.size()) {
-      auto v = ParseU64(args[++i]);
+    } else if (args[i] == "--min-version") {
+      auto v = NumberOption("client", args, i, 0, std::numeric_limits<uint64_t>::max());
       if (!v) return std::nullopt;
       out.min_version = *v;
     } else if (args[i].starts_with("--")) {
-      std::cerr << "ledgerseal client: unknown option '" << args[i] << "'\n";
+      UnexpectedArgument("client", args[i]);
       return std::nullopt;
     } else {
       out.words.emplace_back(args[i]);

@@ -37,7 +37,10 @@ constexpr std::array kCommands = {
             "    hooks produce the ledger secret, every entry is verified and replayed,\n"
             "    and the node starts a new service others can join.\n"
             "A node cannot restart as itself: its keys live in memory only. The data_dir\n"
-            "of a stopped node is for --recover; a fresh node needs an empty data_dir.\n",
+            "of a stopped node is for --recover; a fresh node needs an empty data_dir.\n"
+            "A first start that fails before the node serves (e.g. its rpc or raft port is\n"
+            "in use, or the join address does not answer) removes what it created in\n"
+            "data_dir and nothing else, so the same command can simply be run again.\n",
             RunNodeCommand},
     Command{"client", "submit transactions to / read values from a service",
             "usage: ledgerseal client --node ADDRESS COMMAND\n"
@@ -48,7 +51,8 @@ constexpr std::array kCommands = {
             "  rotate                           rotate the ledger secret\n"
             "  status                           the node's view of the service\n"
             "  trust NODE_ID | retire NODE_ID   change a node's membership\n"
-            "Requests to a follower are redirected to the leader.\n",
+            "Requests to a follower are redirected to the leader. `get` of a key that is\n"
+            "not there exits 1.\n",
             RunClientCommand},
     Command{"inspect", "show the sealing state of a node's ledger",
             "usage: ledgerseal inspect NODE_DATA_DIR [--json]\n"

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
+#include "tools/arguments.h"
 #include "tools/command.h"
 #include "tools/entry_points.h"
 
@@ -33,28 +33,25 @@ struct DemoArgs {
   bool keep = false;
 };
 
-bool ParseInt(std::string_view s, int min, int max, int& out) {
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size() && out >= min && out <= max;
-}
-
 std::optional<DemoArgs> ParseDemoArgs(std::span<const std::string_view> args) {
   DemoArgs a;
   for (size_t i = 0; i < args.size(); ++i) {
-    const bool has_value = i + 1 < args.size();
     if (args[i] == "--keep") {
       a.keep = true;
-    } else if (args[i] == "--dir" && has_value) {
-      a.dir = std::string(args[++i]);
-    } else if (args[i] == "--nodes" && has_value && ParseInt(args[i + 1], 1, 9, a.nodes)) {
-      ++i;
-    } else if (args[i] == "--txs" && has_value && ParseInt(args[i + 1], 1, 1'000'000, a.txs)) {
-      ++i;
-    } else if (args[i] == "--rotations" && has_value && ParseInt(args[i + 1], 0, 1000, a.rotations)) {
-      ++i;
+    } else if (args[i] == "--dir") {
+      auto v = OptionValue("demo", args, i);
+      if (!v) return std::nullopt;
+      a.dir = std::string(*v);
+    } else if (args[i] == "--nodes" || args[i] == "--txs" || args[i] == "--rotations") {
+      const std::string_view option = args[i];
+      int& out = option == "--nodes" ? a.nodes : option == "--txs" ? a.txs : a.rotations;
+      const uint64_t min = option == "--rotations" ? 0 : 1;
+      const uint64_t max = option == "--nodes" ? 9 : option == "--txs" ? 1'000'000 : 1000;
+      auto v = NumberOption("demo", args, i, min, max);
+      if (!v) return std::nullopt;
+      out = static_cast<int>(*v);
     } else {
-      std::cerr << "ledgerseal demo: bad argument '" << args[i]
-                << "' (see ledgerseal demo --help; --nodes 1..9, --txs 1..1000000, --rotations 0..1000)\n";
+      UnexpectedArgument("demo", args[i]);
       return std::nullopt;
     }
   }

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "tools/audit/ledger_audit.h"
+#include "tools/arguments.h"
 #include "tools/command.h"
 #include "tools/entry_points.h"
 
@@ -17,7 +18,7 @@ int RunInspectCommand(std::span<const std::string_view> args) {
     } else if (!a.starts_with("--") && dir.empty()) {
       dir = std::string(a);
     } else {
-      std::cerr << "ledgerseal inspect: unexpected argument '" << a << "'\n";
+      UnexpectedArgument("inspect", a);
       return kExitUsage;
     }
   }

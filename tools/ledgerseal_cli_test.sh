@@ -32,4 +32,77 @@ err=$("$bin" node --config "$cfg" 2>&1); code=$?
 grep -q "rsa_bitz" <<<"$err" || fail "the error should name the unknown key: $err"
 "$bin" node 2>/dev/null; [[ $? -eq 2 ]] || fail "node without --config should exit 2"
 "$bin" client --node 127.0.0.1:1 frobnicate 2>/dev/null; [[ $? -eq 2 ]] || fail "bad client command should exit 2"
+
+# Every --help documents the exit codes.
+"$bin" --help | grep -q "exit codes" || fail "--help lacks the exit codes"
+"$bin" client --help | grep -q "exit codes" || fail "client --help lacks the exit codes"
+
+# Argument mistakes: exit 2, naming the option and the bad value.
+tmp="${TEST_TMPDIR:-/tmp}"
+expect_usage() {  # expect_usage PATTERN ARGS...
+  local pattern=$1; shift
+  local err code
+  err=$("$bin" "$@" 2>&1); code=$?
+  [[ $code -eq 2 ]] || fail "'$*' should exit 2, got $code: $err"
+  grep -q -- "$pattern" <<<"$err" || fail "'$*' should say '$pattern', said: $err"
+}
+expect_usage "option --min-version needs a number from 0 .*, got 'abc'" \
+  client --node 127.0.0.1:1 get t k --min-version abc
+expect_usage "option --min-version needs a value" client --node 127.0.0.1:1 get t k --min-version
+expect_usage "option --node needs a value" client --node
+expect_usage "option --node needs a value" client --node --private status
+expect_usage "unknown option '--frob'" client --node 127.0.0.1:1 --frob status
+expect_usage "option --nodes needs a number from 1 to 9, got '0'" demo --nodes 0
+expect_usage "option --txs needs a number from 1 to 1000000, got '12x'" demo --txs 12x
+expect_usage "option --dir needs a value" demo --dir
+expect_usage "option --config needs a value" node --config
+expect_usage "option --config needs a value" recover --config
+expect_usage "option --into needs a value" recover --config "$cfg" --into
+expect_usage "unknown option '--bogus'" inspect --bogus
+
+# inspect on a symlink loop: an error naming the path, exit 1, no abort.
+loop="$tmp/loop-node"; rm -rf "$loop"; mkdir -p "$loop"
+ln -s "$loop/ledger" "$loop/ledger"
+err=$("$bin" inspect "$loop" 2>&1); code=$?
+[[ $code -eq 1 ]] || fail "inspect of a ledger symlink loop should exit 1, got $code: $err"
+grep -q "$loop/ledger" <<<"$err" || fail "inspect should name the looping path: $err"
+grep -qi "symbolic links" <<<"$err" || fail "inspect should say why: $err"
+self="$tmp/self-loop"; rm -f "$self"; ln -s "$self" "$self"
+err=$("$bin" inspect "$self" 2>&1); code=$?
+[[ $code -eq 1 ]] || fail "inspect of a looping directory should exit 1, got $code: $err"
+grep -q "$self" <<<"$err" || fail "inspect should name the looping directory: $err"
+
+# recover --into somewhere it cannot create: the reason, not just "cannot create".
+good="$tmp/good.json"
+mkdir -p "$tmp/rnode/ledger"
+echo '{"node_id": "n1", "raft_address": "127.0.0.1:1", "rpc_address": "127.0.0.1:2",
+       "data_dir": "rnode"}' > "$good"
+touch "$tmp/a-file"
+err=$("$bin" recover --config "$good" --into "$tmp/a-file/store" 2>&1); code=$?
+[[ $code -eq 1 ]] || fail "recover into a path under a file should exit 1, got $code: $err"
+grep -q "cannot create $tmp/a-file/store: $tmp/a-file is not a directory" <<<"$err" \
+  || fail "recover should say why it cannot create the store: $err"
+
+# A node whose rpc port is taken (real process): exit 1 naming the port and
+# "address in use"; the data directory is as it was, so a retry can start.
+if command -v python3 >/dev/null; then
+  ndir="$tmp/busy-node"; rm -rf "$ndir"; mkdir -p "$ndir"
+  portfile="$tmp/busy-port"; rm -f "$portfile"
+  python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+time.sleep(60)' "$portfile" &
+  holder=$!
+  for _ in $(seq 100); do [[ -s "$portfile" ]] && break; sleep 0.1; done
+  port=$(cat "$portfile")
+  ncfg="$tmp/busy.json"
+  echo "{\"node_id\": \"n1\", \"raft_address\": \"127.0.0.1:1\", \"rpc_address\": \"127.0.0.1:$port\",
+         \"data_dir\": \"busy-node\"}" > "$ncfg"
+  err=$("$bin" node --config "$ncfg" 2>&1); code=$?
+  kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+  [[ $code -eq 1 ]] || fail "a node whose rpc port is in use should exit 1, got $code: $err"
+  grep -q "127.0.0.1:$port: address in use" <<<"$err" || fail "the node should name the busy port: $err"
+  [[ -z "$(ls -A "$ndir")" ]] || fail "the failed start left files in $ndir: $(ls -A "$ndir")"
+fi
 echo "PASS"

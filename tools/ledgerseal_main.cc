@@ -11,6 +11,14 @@
 namespace ledgerseal::tools {
 namespace {
 
+// Every command's exit codes (command.h), shown by every --help.
+constexpr std::string_view kExitCodes =
+    "\nexit codes:\n"
+    "  0  success\n"
+    "  1  the command ran and failed (the message on stderr says why)\n"
+    "  2  bad arguments: unknown command or option, an option without its value,\n"
+    "     a bad number, a malformed or unusable configuration\n";
+
 void PrintHelp(std::ostream& out) {
   out << "ledgerseal: local sealing for replicated, encrypted key-value ledgers.\n"
       << "A node restarted on the same (AMD SEV-SNP) hardware recovers the ledger secrets\n"
@@ -21,6 +29,7 @@ void PrintHelp(std::ostream& out) {
   for (const Command& c : AllCommands()) {
     out << "  " << c.name << std::string(10 - c.name.size(), ' ') << c.summary << "\n";
   }
+  out << kExitCodes;
 }
 
 bool IsHelp(std::string_view arg) { return arg == "--help" || arg == "-h" || arg == "help"; }
@@ -34,7 +43,7 @@ int Main(std::span<const std::string_view> args) {
     if (c.name != args[0]) continue;
     const auto rest = args.subspan(1);
     if (!rest.empty() && IsHelp(rest[0])) {
-      std::cout << c.usage;
+      std::cout << c.usage << kExitCodes;
       return kExitOk;
     }
     return c.run(rest);

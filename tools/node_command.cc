@@ -10,6 +10,7 @@
 #include "kvstore_adapter/reference_host/node/public/node_process.h"
 #include "plugin/local_sealing/public/local_sealing.h"
 #include "tools/sealing_options.h"
+#include "tools/arguments.h"
 #include "tools/command.h"
 #include "tools/entry_points.h"
 
@@ -24,12 +25,14 @@ struct NodeArgs {
 std::optional<NodeArgs> ParseNodeArgs(std::span<const std::string_view> args) {
   NodeArgs out;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--config" && i + 1 < args.size()) {
-      out.config_path = std::string(args[++i]);
+    if (args[i] == "--config") {
+      auto v = OptionValue("node", args, i);
+      if (!v) return std::nullopt;
+      out.config_path = std::string(*v);
     } else if (args[i] == "--recover") {
       out.recover = true;
     } else {
-      std::cerr << "ledgerseal node: unexpected argument '" << args[i] << "'\n";
+      UnexpectedArgument("node", args[i]);
       return std::nullopt;
     }
   }

@@ -4,7 +4,11 @@
 // verifying each, then reports what it did and how fast. The orchestration
 // (scratch store, replay, flush, install or discard) is the reference
 // host's RecoverIntoStore, as the node's --recover uses it.
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -13,6 +17,7 @@
 #include "kvstore_adapter/reference_host/recovery/public/file_secret_hook.h"
 #include "kvstore_adapter/reference_host/recovery/public/recover_into_store.h"
 #include "crypto/public/random_source.h"
+#include "tools/arguments.h"
 #include "tools/command.h"
 #include "tools/entry_points.h"
 #include "tools/sealing_options.h"
@@ -34,12 +39,17 @@ struct RecoverArgs {
 std::optional<RecoverArgs> ParseRecoverArgs(std::span<const std::string_view> args) {
   RecoverArgs out;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--config" && i + 1 < args.size()) {
-      out.config = std::string(args[++i]);
-    } else if (args[i] == "--into" && i + 1 < args.size()) {
-      out.into = std::string(args[++i]);
+    if (args[i] == "--config" || args[i] == "--into") {
+      const bool config = args[i] == "--config";
+      auto v = OptionValue("recover", args, i);
+      if (!v) return std::nullopt;
+      if (config) {
+        out.config = std::string(*v);
+      } else {
+        out.into = std::string(*v);
+      }
     } else {
-      std::cerr << "ledgerseal recover: unexpected argument '" << args[i] << "'\n";
+      UnexpectedArgument("recover", args[i]);
       return std::nullopt;
     }
   }
@@ -50,11 +60,49 @@ std::optional<RecoverArgs> ParseRecoverArgs(std::span<const std::string_view> ar
   return out;
 }
 
-// The first data_dir/offline-recovery-N that does not exist.
-std::optional<fs::path> DefaultTarget(const fs::path& data_dir) {
+// The first data_dir/offline-recovery-N that does not exist. Errors: one
+// cannot be looked at (e.g. data_dir is a symlink loop), with the reason.
+std::optional<fs::path> DefaultTarget(const fs::path& data_dir, std::string& error) {
   for (int n = 1; n < kMaxOfflineRecoveryDirs; ++n) {
     fs::path p = data_dir / ("offline-recovery-" + std::to_string(n));
-    if (!fs::exists(p)) return p;
+    std::error_code ec;
+    const auto status = fs::symlink_status(p, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+      error = "cannot look at " + p.string() + ": " + ec.message();
+      return std::nullopt;
+    }
+    if (!fs::exists(status)) return p;
+  }
+  error = data_dir.string() + " holds " + std::to_string(kMaxOfflineRecoveryDirs - 1) +
+          " offline-recovery-* directories; give one with --into DIR";
+  return std::nullopt;
+}
+
+// Whether the store can be created at `into` (its scratch directory is a
+// sibling): the nearest existing ancestor must be a directory this user can
+// write. Otherwise the reason, naming `into` (the store itself would only
+// say "cannot create DIR").
+std::optional<std::string> CannotCreate(const fs::path& into) {
+  std::error_code ec;
+  fs::path absolute = fs::absolute(into, ec);
+  if (ec) return "cannot create " + into.string() + ": " + ec.message();
+  fs::path ancestor = absolute.lexically_normal().parent_path();
+  for (;;) {
+    const auto status = fs::status(ancestor, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+      return "cannot create " + into.string() + ": " + ancestor.string() + ": " + ec.message();
+    }
+    if (fs::exists(status)) {
+      if (!fs::is_directory(status)) {
+        return "cannot create " + into.string() + ": " + ancestor.string() + " is not a directory";
+      }
+      break;
+    }
+    if (!ancestor.has_parent_path() || ancestor.parent_path() == ancestor) break;
+    ancestor = ancestor.parent_path();
+  }
+  if (::access(ancestor.c_str(), W_OK | X_OK) != 0) {
+    return "cannot create " + into.string() + ": " + ancestor.string() + ": " + std::strerror(errno);
   }
   return std::nullopt;
 }
@@ -113,11 +161,15 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
     }
   }
   std::optional<fs::path> into = parsed->into;
-  if (parsed->into.empty()) into = DefaultTarget(config->data_dir);
+  std::string error;
+  if (parsed->into.empty()) into = DefaultTarget(config->data_dir, error);
   if (!into) {
-    std::cerr << "ledgerseal recover: " << config->data_dir << " holds " << kMaxOfflineRecoveryDirs - 1
-              << " offline-recovery-* directories; give one with --into DIR\n";
+    std::cerr << "ledgerseal recover: " << error << "\n";
     return kExitUsage;
+  }
+  if (auto why = CannotCreate(*into)) {
+    std::cerr << "ledgerseal recover: " << *why << "\n";
+    return kExitFailure;
   }
   auto key = StoreKey(plugin->get());
   if (!key) {

@@ -141,7 +141,14 @@ void Conclude(LedgerAudit& a) {
 
 kv::Result<LedgerAudit> AuditLedger(const fs::path& data_dir) {
   const fs::path dir = data_dir / "ledger";
-  if (!fs::is_directory(dir)) return kv::MakeError(kv::ErrorCode::kNotFound, "no ledger in " + dir.string());
+  // error_code overloads only: a symlink loop (ELOOP) or an unreadable
+  // directory is an error naming the path, never an exception.
+  std::error_code ec;
+  const fs::file_status status = fs::status(dir, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return kv::MakeError(kv::ErrorCode::kIoError, "cannot read the ledger " + dir.string() + ": " + ec.message());
+  }
+  if (!fs::is_directory(status)) return kv::MakeError(kv::ErrorCode::kNotFound, "no ledger in " + dir.string());
   auto view = kv::ledger::LedgerView::Open(dir);
   if (!view) return std::unexpected(view.error());
   LedgerAudit audit;

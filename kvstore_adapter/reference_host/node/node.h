@@ -17,7 +17,9 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "crypto/public/random_source.h"
@@ -59,10 +61,25 @@ class Node {
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
-  // Prepare, start as the mode says, serve until stopped, shut down.
+  // Prepare, start as the mode says, serve until stopped, shut down. A
+  // first start (StartMode::kStart) that fails before the node serves
+  // leaves data_dir as it found it (see UndoFailedStart).
   Status Run();
 
  private:
+  // data_dir as a first start found it: what UndoFailedStart may remove is
+  // exactly what is not in here.
+  struct DataDirBefore {
+    bool recorded = false;  // false: it could not be listed; nothing is removed
+    // The topmost directory on the way to data_dir that did not exist (this
+    // start creates it); empty if data_dir existed.
+    std::filesystem::path created_root;
+    std::set<std::filesystem::path> entries;  // of data_dir
+    // ledger/, store/, raft/ that existed (empty, or CheckDataDir refuses)
+    // and their entries.
+    std::map<std::filesystem::path, std::set<std::filesystem::path>> subdir_entries;
+  };
+
   // node_process.cc: what every start mode shares.
   void Log(const std::string& line) const;
   // INSECURE test mode only (insecure_test_secret_file set): writes the
@@ -70,7 +87,18 @@ class Node {
   void KeepInsecureTestSecret(uint64_t version, const SecretBytes& secret) const;
   bool Stopping() const { return o_.stop->load(); }
   Status CheckDataDir();
+  // Refuses (kUnavailable, "ADDRESS: address in use") an rpc or raft address
+  // another process listens on, before anything is created.
+  Status CheckAddressesFree() const;
   Status Prepare();
+  // Prepare, start as the mode says, start the RPC server: everything before
+  // the node serves.
+  Status Start();
+  void RecordDataDir();
+  // After a failed first start: stops and releases what the start opened,
+  // then removes what it created in data_dir (the entries RecordDataDir did
+  // not see) and nothing else.
+  void UndoFailedStart();
   Status OpenStore();  // store_dir_, syncing every write
   Status OpenStateMachine();
   Status StartRaft(uint64_t raft_id, bool bootstrap);
@@ -98,6 +126,7 @@ class Node {
 
   const NodeProcessOptions& o_;
   const NodeConfig& c_;
+  DataDirBefore before_;
   std::filesystem::path ledger_dir_, store_dir_, raft_dir_;
   crypto::OpenSslRandomSource random_;
   std::unique_ptr<crypto::RsaPrivateKey> key_;

@@ -4,8 +4,15 @@
 // state machine, Raft, waiting to lead) live here too.
 #include "kvstore_adapter/reference_host/node/public/node_process.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <iostream>
+#include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -31,6 +38,53 @@ bool NonEmptyDir(const fs::path& p) {
   return fs::is_directory(p, ec) && !fs::is_empty(p, ec);
 }
 
+// The entries of `dir`; nullopt if it cannot be listed.
+std::optional<std::set<fs::path>> Entries(const fs::path& dir) {
+  std::set<fs::path> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) out.insert(it->path());
+  if (ec) return std::nullopt;
+  return out;
+}
+
+// Whether another socket listens on `address` ("host:port"), the way the
+// RPC server and Raft bind it (SO_REUSEADDR): no resolved candidate can be
+// bound and one failed with EADDRINUSE. False when it cannot tell.
+bool AddressInUse(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::string host = address.substr(0, colon);
+  const std::string port = address.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* resolved = nullptr;
+  if (::getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &resolved) != 0) return false;
+  bool bound = false, in_use = false;
+  for (addrinfo* ai = resolved; ai != nullptr && !bound; ai = ai->ai_next) {
+    const int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) continue;
+    const int one = 1;
+    static_cast<void>(::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+    if (::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+      bound = true;
+    } else if (errno == EADDRINUSE) {
+      in_use = true;
+    }
+    ::close(fd);
+  }
+  ::freeaddrinfo(resolved);
+  return in_use && !bound;
+}
+
+Error AddressInUseError(std::string_view field, const std::string& address) {
+  const std::string port = address.substr(address.rfind(':') + 1);
+  return Error{ErrorCode::kUnavailable,
+               std::string(field) + " " + address + ": address in use (another process listens on port " + port +
+                   "; stop it or configure another port)"};
+}
+
 }  // namespace
 
 bool SleepUnlessStopped(const std::atomic<bool>& stop, std::chrono::milliseconds pause) {
@@ -54,15 +108,90 @@ Node::Node(const NodeProcessOptions& o) : o_(o), c_(o.config) {
 Node::~Node() { Shutdown(); }
 
 Status Node::Run() {
+  if (o_.mode == StartMode::kStart) RecordDataDir();
+  if (Status started = Start(); !started) {
+    if (o_.mode == StartMode::kStart) UndoFailedStart();
+    return started;
+  }
+  Log("ready: service " + host_->service_id() + ", version " + std::to_string(store_->applied_version()) +
+      ", rpc " + rpc_->address() + ", raft " + c_.raft_address);
+  return ServeUntilStopped();
+}
+
+Status Node::Start() {
   if (auto s = Prepare(); !s) return s;
   Status started = o_.mode == StartMode::kRecover ? RecoverService()
                    : c_.join_address               ? JoinService()
                                                    : Genesis();
   if (!started) return started;
-  if (auto s = StartRpc(); !s) return s;
-  Log("ready: service " + host_->service_id() + ", version " + std::to_string(store_->applied_version()) +
-      ", rpc " + rpc_->address() + ", raft " + c_.raft_address);
-  return ServeUntilStopped();
+  return StartRpc();
+}
+
+void Node::RecordDataDir() {
+  before_ = {};
+  std::error_code ec;
+  fs::path created_root;
+  for (fs::path p = c_.data_dir; !p.empty(); p = p.parent_path()) {
+    const auto status = fs::symlink_status(p, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory) return;  // cannot tell: remove nothing
+    if (fs::exists(status)) break;
+    created_root = p;
+    if (p == p.parent_path()) break;
+  }
+  before_.created_root = created_root;
+  if (created_root.empty()) {
+    auto entries = Entries(c_.data_dir);
+    if (!entries) return;
+    before_.entries = std::move(*entries);
+    for (const auto& dir : {ledger_dir_, store_dir_, raft_dir_}) {
+      if (!before_.entries.contains(dir) || !fs::is_directory(dir, ec)) continue;
+      auto sub = Entries(dir);
+      if (!sub) return;
+      before_.subdir_entries[dir] = std::move(*sub);
+    }
+  }
+  before_.recorded = true;
+}
+
+// Removes only entries absent when RecordDataDir ran: a failed first start
+// leaves data_dir as it found it, and the same start can be run again (a
+// node that never served has nothing worth keeping: its keys lived in
+// memory). Files outside data_dir (the virtual platform's machine secret,
+// the insecure test secret file) are not this start's to remove.
+void Node::UndoFailedStart() {
+  if (!before_.recorded) return;
+  Shutdown();
+  rpc_.reset();
+  service_.reset();
+  raft_.reset();
+  host_.reset();
+  fsm_.reset();
+  sm_.reset();
+  store_.reset();
+  std::error_code ec;
+  std::vector<fs::path> removed;
+  if (!before_.created_root.empty()) {
+    if (fs::exists(before_.created_root, ec)) {
+      fs::remove_all(before_.created_root, ec);
+      removed.push_back(before_.created_root);
+    }
+  } else {
+    auto remove_new = [&](const fs::path& dir, const std::set<fs::path>& existed) {
+      auto now = Entries(dir);
+      if (!now) return;
+      for (const auto& p : *now) {
+        if (existed.contains(p)) continue;
+        fs::remove_all(p, ec);
+        removed.push_back(p);
+      }
+    };
+    remove_new(c_.data_dir, before_.entries);
+    for (const auto& [dir, existed] : before_.subdir_entries) remove_new(dir, existed);
+  }
+  if (removed.empty()) return;
+  std::string names;
+  for (const auto& p : removed) names += (names.empty() ? "" : ", ") + p.string();
+  Log("the start failed before the node served; removed what it created: " + names);
 }
 
 void Node::Log(const std::string& line) const {
@@ -100,8 +229,15 @@ Status Node::CheckDataDir() {
   return {};
 }
 
+Status Node::CheckAddressesFree() const {
+  if (AddressInUse(c_.rpc_address)) return std::unexpected(AddressInUseError("rpc_address", c_.rpc_address));
+  if (AddressInUse(c_.raft_address)) return std::unexpected(AddressInUseError("raft_address", c_.raft_address));
+  return {};
+}
+
 Status Node::Prepare() {
   if (auto s = CheckDataDir(); !s) return s;
+  if (auto s = CheckAddressesFree(); !s) return s;
   std::error_code ec;
   fs::create_directories(c_.data_dir, ec);
   if (ec) return MakeError(ErrorCode::kIoError, "cannot create " + c_.data_dir.string() + ": " + ec.message());
@@ -169,7 +305,11 @@ Status Node::StartRaft(uint64_t raft_id, bool bootstrap) {
   options.snapshot_threshold = c_.raft.snapshot_threshold;
   options.log = [this](std::string_view line) { Log("raft: " + std::string(line)); };
   auto raft = replication::RaftNode::Start(options, fsm_.get());
-  if (!raft) return std::unexpected(raft.error());
+  if (!raft) {
+    // Taken since CheckAddressesFree: say so rather than "raft_start ... (RAFT_IOERR)".
+    if (AddressInUse(c_.raft_address)) return std::unexpected(AddressInUseError("raft_address", c_.raft_address));
+    return std::unexpected(raft.error());
+  }
   raft_ = std::move(*raft);
   host_->AttachRaft(raft_.get());
   return {};
@@ -230,7 +370,10 @@ Status Node::StartRpc() {
   rpc::RpcServerOptions options;
   options.log = [this](std::string_view line) { Log("rpc: " + std::string(line)); };
   auto server = rpc::RpcServer::Start(c_.rpc_address, service_.get(), options);
-  if (!server) return std::unexpected(server.error());
+  if (!server) {
+    if (AddressInUse(c_.rpc_address)) return std::unexpected(AddressInUseError("rpc_address", c_.rpc_address));
+    return std::unexpected(server.error());
+  }
   rpc_ = std::move(*server);
   return {};
 }

@@ -67,6 +67,48 @@ TEST(ValidateRequestTest, RejectsUnknownRootKey) {
   EXPECT_EQ(result.error().code, DerivedKeyErrorCode::kInvalidRequest);
 }
 
+TEST(RootKeySelectTest, EncodesRootKeySelInBitZeroAndKeySelInBitsTwoToOne) {
+  DerivedKeyRequest request;
+  EXPECT_EQ(EncodeRootKeySelect(request), 0u);
+  request.root_key = RootKey::kVmrk;
+  EXPECT_EQ(EncodeRootKeySelect(request), 1u);
+  request.root_key = RootKey::kVcek;
+  request.key_select = KeySelect::kVcek;
+  EXPECT_EQ(EncodeRootKeySelect(request), 2u);
+  request.key_select = KeySelect::kVlek;
+  EXPECT_EQ(EncodeRootKeySelect(request), 4u);
+}
+
+TEST(RootKeySelectTest, DecodesEveryValidWordAndRefusesTheRest) {
+  for (uint32_t word : {0u, 1u, 2u, 4u}) {
+    DerivedKeyRequest request;
+    ASSERT_TRUE(DecodeRootKeySelect(word, request).has_value()) << word;
+    EXPECT_EQ(EncodeRootKeySelect(request), word);
+    EXPECT_TRUE(ValidateRequest(request).has_value()) << word;
+  }
+  // 3, 5: KEY_SEL with the VMRK; 6, 7: KEY_SEL 3 (reserved); 8 and up: reserved bits.
+  for (uint32_t word : {3u, 5u, 6u, 7u, 8u, 0x10u, 0x80000000u}) {
+    DerivedKeyRequest request;
+    request.guest_svn = 9;
+    const auto decoded = DecodeRootKeySelect(word, request);
+    ASSERT_FALSE(decoded.has_value()) << word;
+    EXPECT_EQ(decoded.error().code, DerivedKeyErrorCode::kInvalidRequest);
+    EXPECT_EQ(request.root_key, RootKey::kVcek) << "unchanged on error";
+    EXPECT_EQ(request.key_select, KeySelect::kDefault) << "unchanged on error";
+    EXPECT_EQ(request.guest_svn, 9u);
+  }
+}
+
+TEST(RootKeySelectTest, DescribesTheRoot) {
+  DerivedKeyRequest request;
+  EXPECT_EQ(RootKeyDescription(request), "default (VLEK if installed, else VCEK)");
+  request.key_select = KeySelect::kVlek;
+  EXPECT_EQ(RootKeyDescription(request), "vlek");
+  request.root_key = RootKey::kVmrk;
+  request.key_select = KeySelect::kDefault;
+  EXPECT_EQ(RootKeyDescription(request), "vmrk");
+}
+
 TEST(DerivedKeyTest, HoldsTheGivenBytes) {
   const auto pattern = Pattern();
   const DerivedKey key(pattern);

@@ -16,6 +16,14 @@ constexpr std::array<PolicyPreset, 2> kPresets = {{
 }};
 
 
+constexpr std::array<RootKeyChoice, 3> kRootKeys = {{
+    {"default", KeySelect::kDefault,
+     "the VLEK if the host installed one, else the VCEK (default; as before KEY_SEL existed)"},
+    {"vcek", KeySelect::kVcek, "always the VCEK: bound to this chip"},
+    {"vlek", KeySelect::kVlek,
+     "always the VLEK: shared by the cloud provider's chips, refused without one"},
+}};
+
 std::string ValidChoices() {
   std::string text = "valid policies: ";
   for (const auto& preset : kPresets) text += std::string(preset.name) + ", ";
@@ -62,6 +70,51 @@ base::Expected<uint64_t, DerivedKeyError> ParsePolicy(std::string_view text) {
   }
   if (text.starts_with(kRawPolicyPrefix)) return ParseRawBits(text);
   return PolicyError(text, "is unknown");
+}
+
+std::span<const RootKeyChoice> RootKeyChoices() { return kRootKeys; }
+
+base::Expected<KeySelect, DerivedKeyError> ParseRootKey(std::string_view text) {
+  std::string valid;
+  for (const auto& choice : kRootKeys) {
+    if (text == choice.name) return choice.key_select;
+    valid += (valid.empty() ? "" : ", ") + std::string(choice.name);
+  }
+  return Fail(DerivedKeyErrorCode::kInvalidRequest,
+              "root key \"" + std::string(text) + "\" is unknown; valid root keys: " + valid);
+}
+
+std::string_view RootKeyName(KeySelect key_select) {
+  for (const auto& choice : kRootKeys) {
+    if (key_select == choice.key_select) return choice.name;
+  }
+  return "unknown";
+}
+
+base::Expected<SealingPolicy, DerivedKeyError> MakeSealingPolicy(std::string_view policy,
+                                                                std::string_view root_key,
+                                                                uint32_t vmpl) {
+  SealingPolicy out;
+  auto bits = ParsePolicy(policy);
+  if (!bits) return std::unexpected(std::move(bits.error()));
+  out.field_select = *bits;
+  auto key_select = ParseRootKey(root_key);
+  if (!key_select) return std::unexpected(std::move(key_select.error()));
+  out.key_select = *key_select;
+  if (vmpl > kMaxVmpl) {
+    return Fail(DerivedKeyErrorCode::kInvalidRequest,
+                "vmpl " + std::to_string(vmpl) + " is out of range (0..3; the guest's own VMPL "
+                "or a less privileged one)");
+  }
+  out.vmpl = vmpl;
+  return out;
+}
+
+void ApplySealingPolicy(const SealingPolicy& policy, DerivedKeyRequest& request) {
+  request.guest_field_select = policy.field_select;
+  request.root_key = RootKey::kVcek;
+  request.key_select = policy.key_select;
+  request.vmpl = policy.vmpl;
 }
 
 std::string PolicyName(uint64_t field_select) {

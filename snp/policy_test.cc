@@ -82,5 +82,61 @@ TEST(PolicyTest, EveryValidPolicyRoundTripsThroughItsName) {
   EXPECT_EQ(valid, 56);  // 64 combinations minus the 8 without a code-identity bit
 }
 
+TEST(RootKeyTest, ParsesEveryChoiceAndNamesItBack) {
+  EXPECT_EQ(RootKeyChoices().front().name, kDefaultRootKeyName);
+  for (const auto& choice : RootKeyChoices()) {
+    EXPECT_EQ(ParseRootKey(choice.name), choice.key_select);
+    EXPECT_EQ(RootKeyName(choice.key_select), choice.name);
+  }
+  EXPECT_EQ(ParseRootKey("vcek"), KeySelect::kVcek);
+  EXPECT_EQ(ParseRootKey("vlek"), KeySelect::kVlek);
+  EXPECT_EQ(ParseRootKey("default"), KeySelect::kDefault);
+}
+
+TEST(RootKeyTest, UnknownRootKeysListTheValidOnes) {
+  for (std::string_view bad : {"", "VCEK", "vmrk", "default "}) {
+    const auto parsed = ParseRootKey(bad);
+    ASSERT_FALSE(parsed.has_value()) << bad;
+    EXPECT_EQ(parsed.error().code, DerivedKeyErrorCode::kInvalidRequest);
+    EXPECT_NE(parsed.error().message.find("default, vcek, vlek"), std::string::npos)
+        << parsed.error().message;
+  }
+}
+
+TEST(SealingPolicyTest, DefaultsMatchTheDefaultRequest) {
+  const auto policy = MakeSealingPolicy(kDefaultPolicyName);
+  ASSERT_TRUE(policy.has_value()) << policy.error().message;
+  DerivedKeyRequest request;
+  request.guest_svn = 3;
+  request.tcb_version = 0x44;
+  DerivedKeyRequest applied = request;
+  ApplySealingPolicy(*policy, applied);
+  EXPECT_EQ(applied, request);
+}
+
+TEST(SealingPolicyTest, ChoosesFieldsRootKeyAndVmpl) {
+  const auto policy = MakeSealingPolicy("family+image+svn+tcb", "vlek", 2);
+  ASSERT_TRUE(policy.has_value()) << policy.error().message;
+  DerivedKeyRequest request;
+  request.root_key = RootKey::kVmrk;  // a sealing policy always uses the endorsement-key root
+  request.guest_svn = 3;
+  ApplySealingPolicy(*policy, request);
+  EXPECT_EQ(request.guest_field_select, 0x36u);
+  EXPECT_EQ(request.root_key, RootKey::kVcek);
+  EXPECT_EQ(request.key_select, KeySelect::kVlek);
+  EXPECT_EQ(request.vmpl, 2u);
+  EXPECT_EQ(request.guest_svn, 3u);
+  EXPECT_EQ(EncodeRootKeySelect(request), 4u);
+}
+
+TEST(SealingPolicyTest, RefusesBadSettings) {
+  EXPECT_FALSE(MakeSealingPolicy("nonsense").has_value());
+  EXPECT_FALSE(MakeSealingPolicy(kDefaultPolicyName, "vmrk").has_value());
+  const auto vmpl = MakeSealingPolicy(kDefaultPolicyName, "vcek", 4);
+  ASSERT_FALSE(vmpl.has_value());
+  EXPECT_EQ(vmpl.error().code, DerivedKeyErrorCode::kInvalidRequest);
+  EXPECT_NE(vmpl.error().message.find("vmpl 4"), std::string::npos) << vmpl.error().message;
+}
+
 }  // namespace
 }  // namespace ledgerseal::snp

@@ -37,31 +37,80 @@ static_assert(offsetof(snp_guest_request_ioctl, req_data) == 8);
 static_assert(offsetof(snp_guest_request_ioctl, resp_data) == 16);
 static_assert(offsetof(snp_guest_request_ioctl, exitinfo2) == 24);
 
-// fw_error value the driver reports when the request never reached the
-// firmware (SEV_RET_NO_FW_CALL in <linux/psp-sev.h>).
-constexpr uint32_t kNoFirmwareCall = 0xffffffffu;
+// exitinfo2 values the sev-guest driver leaves when the request never reached
+// the firmware (it failed in the driver: bad msg_version, disabled VMPCK,
+// unknown command, copy or encryption failure, ...). Linux up to 6.3 presets
+// the whole word to 0xff (`fw_err = 0xff`); later kernels preset it to
+// SEV_RET_NO_FW_CALL (-1), i.e. all ones. 0xff is no firmware status (the
+// ABI's codes end at 0x27), so neither is one.
+constexpr uint64_t kLegacyNoFirmwareCall = 0xff;
+constexpr uint64_t kNoFirmwareCall = ~uint64_t{0};
+// fw_error half of SEV_RET_NO_FW_CALL, as a driver that fills only fw_error
+// (or a hypervisor error next to it) leaves it.
+constexpr uint32_t kNoFirmwareCallFwError = 0xffffffffu;
 
-// Names of SEV firmware status codes (<linux/psp-sev.h>, ABI spec "Status Codes").
-constexpr std::array<std::string_view, 25> kFirmwareStatusNames = {
-    "SUCCESS",          "INVALID_PLATFORM_STATE", "INVALID_GUEST_STATE",
-    "INVALID_CONFIG",   "INVALID_LEN",            "ALREADY_OWNED",
-    "INVALID_CERTIFICATE", "POLICY_FAILURE",      "INACTIVE",
-    "INVALID_ADDRESS",  "BAD_SIGNATURE",          "BAD_MEASUREMENT",
-    "ASID_OWNED",       "INVALID_ASID",           "WBINVD_REQUIRED",
-    "DFFLUSH_REQUIRED", "INVALID_GUEST",          "INVALID_COMMAND",
-    "ACTIVE",           "HWSEV_RET_PLATFORM",     "HWSEV_RET_UNSAFE",
-    "UNSUPPORTED",      "INVALID_PARAM",          "RESOURCE_LIMIT",
-    "SECURE_DATA_INVALID",
+// SEV-SNP firmware status codes (ABI spec #56860, "Status Codes"; the same
+// values as sev_ret_code in <linux/psp-sev.h>). 0x1E is not assigned.
+struct FirmwareStatus {
+  uint32_t code;
+  std::string_view name;
 };
+constexpr std::array<FirmwareStatus, 39> kFirmwareStatuses = {{
+    {0x00, "SUCCESS"},
+    {0x01, "INVALID_PLATFORM_STATE"},
+    {0x02, "INVALID_GUEST_STATE"},
+    {0x03, "INVALID_CONFIG"},
+    {0x04, "INVALID_LENGTH"},
+    {0x05, "ALREADY_OWNED"},
+    {0x06, "INVALID_CERTIFICATE"},
+    {0x07, "POLICY_FAILURE"},
+    {0x08, "INACTIVE"},
+    {0x09, "INVALID_ADDRESS"},
+    {0x0a, "BAD_SIGNATURE"},
+    {0x0b, "BAD_MEASUREMENT"},
+    {0x0c, "ASID_OWNED"},
+    {0x0d, "INVALID_ASID"},
+    {0x0e, "WBINVD_REQUIRED"},
+    {0x0f, "DF_FLUSH_REQUIRED"},
+    {0x10, "INVALID_GUEST"},
+    {0x11, "INVALID_COMMAND"},
+    {0x12, "ACTIVE"},
+    {0x13, "HWERROR_PLATFORM"},
+    {0x14, "HWERROR_UNSAFE"},
+    {0x15, "UNSUPPORTED"},
+    {0x16, "INVALID_PARAM"},
+    {0x17, "RESOURCE_LIMIT"},
+    {0x18, "SECURE_DATA_INVALID"},
+    {0x19, "INVALID_PAGE_SIZE"},
+    {0x1a, "INVALID_PAGE_STATE"},
+    {0x1b, "INVALID_MDATA_ENTRY"},
+    {0x1c, "INVALID_PAGE_OWNER"},
+    {0x1d, "AEAD_OFLOW"},
+    {0x1f, "RING_BUFFER_EXIT"},
+    {0x20, "RMP_INIT_REQUIRED"},
+    {0x21, "BAD_SVN"},
+    {0x22, "BAD_VERSION"},
+    {0x23, "SHUTDOWN_REQUIRED"},
+    {0x24, "UPDATE_FAILED"},
+    {0x25, "RESTORE_REQUIRED"},
+    {0x26, "RMP_INITIALIZATION_FAILED"},
+    {0x27, "INVALID_KEY"},
+}};
 constexpr uint32_t kStatusInvalidParam = 0x16;
+constexpr uint32_t kStatusInvalidKey = 0x27;
 
 std::string FirmwareStatusText(uint32_t status) {
-  if (status == kNoFirmwareCall) return "none (the request did not reach the firmware)";
+  if (status == kNoFirmwareCallFwError) return "none (the request did not reach the firmware)";
   std::string text = HexNumber(status);
-  if (status < kFirmwareStatusNames.size()) text += " (" + std::string(kFirmwareStatusNames[status]) + ")";
+  const auto* known = std::ranges::find(kFirmwareStatuses, status, &FirmwareStatus::code);
+  text += known != kFirmwareStatuses.end() ? " (" + std::string(known->name) + ")"
+                                           : " (not a status code of the SNP ABI)";
   if (status == kStatusInvalidParam) {
     text += " (e.g. TCB version above the committed TCB, guest SVN above the launch SVN, "
             "VMPL below the guest's own, or a reserved field-select bit)";
+  }
+  if (status == kStatusInvalidKey) {
+    text += " (the selected root key is not available: KEY_SEL VLEK while no VLEK is installed)";
   }
   return text;
 }
@@ -100,7 +149,7 @@ snp_guest_request_ioctl MakeIoctl(const void* request, void* response) {
 
 snp_derived_key_req EncodeKeyRequest(const DerivedKeyRequest& request) {
   snp_derived_key_req encoded{};
-  encoded.root_key_select = static_cast<uint32_t>(request.root_key);
+  encoded.root_key_select = EncodeRootKeySelect(request);
   encoded.rsvd = 0;
   encoded.guest_field_select = request.guest_field_select;
   encoded.vmpl = request.vmpl;
@@ -157,16 +206,33 @@ base::Expected<uint64_t, DerivedKeyError> ParseCommittedTcb(std::span<const uint
   return LoadLittleEndian<uint64_t>(report, kReportCommittedTcbOffset);
 }
 
+static bool RequestDidNotReachFirmware(uint64_t exitinfo2) {
+  return exitinfo2 == kLegacyNoFirmwareCall || exitinfo2 == kNoFirmwareCall ||
+         static_cast<uint32_t>(exitinfo2 & 0xffffffffu) == kNoFirmwareCallFwError;
+}
+
 base::Expected<void, DerivedKeyError> CheckIoctlOutcome(std::string_view what, int errno_value,
                                                       uint64_t exitinfo2) {
   const auto fw_error = static_cast<uint32_t>(exitinfo2 & 0xffffffffu);
   const auto vmm_error = static_cast<uint32_t>(exitinfo2 >> SNP_GUEST_VMM_ERR_SHIFT);
-  const bool firmware_refused = fw_error != 0 && fw_error != kNoFirmwareCall;
-  const std::string codes =
-      "fw_error " + FirmwareStatusText(fw_error) + ", vmm_error " + VmmErrorText(vmm_error);
+  const bool no_firmware_call = RequestDidNotReachFirmware(exitinfo2);
   const std::string name(what);
+  std::string codes;
+  if (exitinfo2 == kLegacyNoFirmwareCall || exitinfo2 == kNoFirmwareCall) {
+    codes = "exitinfo2 " + HexNumber(exitinfo2) +
+            " (the driver's marker for a request that did not reach the firmware; "
+            "not a firmware status)";
+  } else {
+    codes = "fw_error " + FirmwareStatusText(fw_error) + ", vmm_error " + VmmErrorText(vmm_error);
+  }
+  const bool firmware_refused = !no_firmware_call && fw_error != 0;
   if (errno_value == 0) {
-    if (!firmware_refused && vmm_error == 0) return {};
+    // A driver that succeeded may leave its "no firmware call" preset in
+    // place (Linux 6.1 writes exitinfo2 only on failure); the response's own
+    // STATUS word is checked next.
+    const bool preset_only = exitinfo2 == kLegacyNoFirmwareCall || exitinfo2 == kNoFirmwareCall ||
+                             exitinfo2 == kNoFirmwareCallFwError;
+    if (exitinfo2 == 0 || preset_only) return {};
     return Fail(DerivedKeyErrorCode::kMalformedResponse,
                 name + ": the ioctl succeeded but exitinfo2 reports an error (" + codes + ")");
   }
@@ -176,10 +242,17 @@ base::Expected<void, DerivedKeyError> CheckIoctlOutcome(std::string_view what, i
   }
   std::string hint;
   if (errno_value == ENOTTY) {
-    hint = " (the file does not accept SNP guest requests: is it really /dev/sev-guest?)";
+    hint = " (the device refused the request: either the file is not the SNP guest device "
+           "/dev/sev-guest, or the sev-guest driver has disabled its VMPCK after an earlier "
+           "failed guest request and refuses every request since; look for \"VMPCK is "
+           "disabled\" in the kernel log; only a restart of the guest restores it)";
   }
+  const std::string where = no_firmware_call
+                                ? "the request did not reach the firmware (it failed in the "
+                                  "driver or the hypervisor)"
+                                : "ioctl failed";
   return Fail(DerivedKeyErrorCode::kIoctlFailed,
-              name + ": ioctl failed: " + ErrnoText(errno_value) + hint + "; " + codes);
+              name + ": " + where + ": " + ErrnoText(errno_value) + hint + "; " + codes);
 }
 
 base::Expected<DerivedKey, DerivedKeyError> RequestDerivedKey(

@@ -56,11 +56,18 @@ base::Expected<DerivedKey, DerivedKeyError> ParseKeyResponse(
 base::Expected<uint64_t, DerivedKeyError> ParseCommittedTcb(std::span<const uint8_t> response);
 
 // Classifies the outcome of a guest-request ioctl named `what`:
-// errno_value == 0 with exitinfo2 == 0 → success; errno_value != 0 with a
-// firmware error in exitinfo2[31:0] → kFirmwareError; otherwise
-// errno_value != 0 → kIoctlFailed (with vmm_error from exitinfo2[63:32]);
-// errno_value == 0 with a firmware error → kMalformedResponse. Every message
-// carries errno, fw_error and vmm_error.
+//  - errno_value == 0 with exitinfo2 == 0, or with only the driver's "no
+//    firmware call" preset (0xff on Linux <= 6.3, all ones or fw_error
+//    0xffffffff later) → success (the response STATUS is checked next);
+//  - errno_value != 0 with that preset → kIoctlFailed, "the request did not
+//    reach the firmware" (a driver- or hypervisor-level failure), with errno;
+//  - errno_value != 0 with another non-zero fw_error (exitinfo2[31:0]) →
+//    kFirmwareError, naming the status;
+//  - errno_value != 0 otherwise → kIoctlFailed (with vmm_error from
+//    exitinfo2[63:32]); ENOTTY gets a hint (not the guest device, or a VMPCK
+//    the driver disabled after an earlier error);
+//  - errno_value == 0 with any other exitinfo2 → kMalformedResponse.
+// Every message carries errno and exitinfo2 (as fw_error and vmm_error).
 base::Expected<void, DerivedKeyError> CheckIoctlOutcome(std::string_view what, int errno_value,
                                                       uint64_t exitinfo2);
 

@@ -18,9 +18,11 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "snp/little_endian.h"
+#include "snp/public/policy.h"
 #include "snp/sev_guest_protocol.h"
 #include "snp/test_util.h"
 
@@ -226,6 +228,160 @@ TEST(RequestDerivedKeyTest, InvalidRequestsNeverReachTheDevice) {
   }
 }
 
+// ------------------------------------------- issue 15: fidelity to the ABI
+
+TEST(RequestDerivedKeyTest, LegacyExitinfo2MarkerMeansTheRequestNeverReachedTheFirmware) {
+  // Linux <= 6.3 presets exitinfo2 to 0xff and leaves it there when the
+  // driver fails the request itself (bad msg_version, disabled VMPCK, ...).
+  const Exchange exchange = RunExchange([](unsigned long, snp_guest_request_ioctl& io) {
+    io.exitinfo2 = 0xff;
+    return EINVAL;
+  });
+  ASSERT_FALSE(exchange.result.has_value());
+  const DerivedKeyError& error = exchange.result.error();
+  EXPECT_EQ(error.code, DerivedKeyErrorCode::kIoctlFailed);
+  EXPECT_TRUE(Contains(error.message, "did not reach the firmware")) << error.message;
+  EXPECT_TRUE(Contains(error.message, "errno 22")) << error.message;
+  EXPECT_TRUE(Contains(error.message, "exitinfo2 0xff")) << error.message;
+  EXPECT_TRUE(Contains(error.message, "not a firmware status")) << error.message;
+  EXPECT_FALSE(Contains(error.message, "refused by the firmware")) << error.message;
+  EXPECT_TRUE(AllZero(exchange.scratch_after));
+}
+
+TEST(RequestDerivedKeyTest, NewerAllOnesMarkerAlsoMeansNoFirmwareCall) {
+  // Later kernels preset SEV_RET_NO_FW_CALL (-1) into the whole u64.
+  const Exchange exchange = RunExchange([](unsigned long, snp_guest_request_ioctl& io) {
+    io.exitinfo2 = ~uint64_t{0};
+    return EIO;
+  });
+  ASSERT_FALSE(exchange.result.has_value());
+  EXPECT_EQ(exchange.result.error().code, DerivedKeyErrorCode::kIoctlFailed);
+  EXPECT_TRUE(Contains(exchange.result.error().message, "did not reach the firmware"))
+      << exchange.result.error().message;
+}
+
+TEST(RequestDerivedKeyTest, SuccessLeavingTheLegacyMarkerInPlaceIsStillSuccess) {
+  // Linux 6.1 writes exitinfo2 only on failure, so a successful ioctl can
+  // return the 0xff preset; the response STATUS decides.
+  const auto key = KeyPattern(0x42);
+  const Exchange exchange = RunExchange([&](unsigned long, snp_guest_request_ioctl& io) {
+    io.exitinfo2 = 0xff;
+    WriteKeyResponse(io, 0, key);
+    return 0;
+  });
+  ASSERT_TRUE(exchange.result.has_value()) << exchange.result.error().message;
+  EXPECT_TRUE(std::ranges::equal(exchange.result->bytes(), key));
+}
+
+TEST(RequestDerivedKeyTest, EnottyHintNamesADisabledVmpck) {
+  // The driver disables the VMPCK after certain failures; every later
+  // request fails with ENOTTY although the device is the right one.
+  int calls = 0;
+  FakeGuestDevice device([&](unsigned long, snp_guest_request_ioctl& io) {
+    if (++calls == 1) {
+      io.exitinfo2 = 0x16;
+      return EIO;
+    }
+    return ENOTTY;
+  });
+  std::array<uint8_t, proto::kKeyResponseSize> scratch{};
+  const auto first = proto::RequestDerivedKey(scratch, device, DistinctiveRequest());
+  ASSERT_FALSE(first.has_value());
+  EXPECT_EQ(first.error().code, DerivedKeyErrorCode::kFirmwareError);
+  const auto second = proto::RequestDerivedKey(scratch, device, DistinctiveRequest());
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().code, DerivedKeyErrorCode::kIoctlFailed);
+  EXPECT_TRUE(Contains(second.error().message, "errno 25")) << second.error().message;
+  EXPECT_TRUE(Contains(second.error().message, "disabled its VMPCK")) << second.error().message;
+  EXPECT_TRUE(Contains(second.error().message, "not the SNP guest device")) << second.error().message;
+}
+
+TEST(RequestDerivedKeyTest, KeySelLandsInBitsTwoToOneOfTheFirstWord) {
+  for (const auto& [key_select, word] : {std::pair{KeySelect::kDefault, 0u},
+                                         std::pair{KeySelect::kVcek, 2u},
+                                         std::pair{KeySelect::kVlek, 4u}}) {
+    DerivedKeyRequest request = DistinctiveRequest();
+    request.root_key = RootKey::kVcek;
+    request.key_select = key_select;
+    uint32_t sent = 0xdead;
+    const Exchange exchange = RunExchange([&](unsigned long, snp_guest_request_ioctl& io) {
+      std::memcpy(&sent, reinterpret_cast<const void*>(static_cast<uintptr_t>(io.req_data)),
+                  sizeof(sent));
+      WriteKeyResponse(io, 0, KeyPattern(1));
+      return 0;
+    }, request);
+    ASSERT_TRUE(exchange.result.has_value()) << exchange.result.error().message;
+    EXPECT_EQ(sent, word);
+  }
+}
+
+TEST(RequestDerivedKeyTest, InvalidKeyStatusIsNamed) {
+  DerivedKeyRequest request = DistinctiveRequest();
+  request.root_key = RootKey::kVcek;
+  request.key_select = KeySelect::kVlek;
+  const Exchange exchange = RunExchange([](unsigned long, snp_guest_request_ioctl& io) {
+    WriteKeyResponse(io, 0x27, KeyPattern(0));
+    return 0;
+  }, request);
+  ASSERT_FALSE(exchange.result.has_value());
+  EXPECT_EQ(exchange.result.error().code, DerivedKeyErrorCode::kFirmwareError);
+  EXPECT_TRUE(Contains(exchange.result.error().message, "0x27 (INVALID_KEY)"))
+      << exchange.result.error().message;
+  EXPECT_TRUE(Contains(exchange.result.error().message, "no VLEK is installed"))
+      << exchange.result.error().message;
+}
+
+TEST(RequestDerivedKeyTest, StatusCodesCarryTheirAbiNames) {
+  const std::pair<uint32_t, const char*> cases[] = {
+      {0x04, "0x4 (INVALID_LENGTH)"},     {0x0f, "0xf (DF_FLUSH_REQUIRED)"},
+      {0x13, "0x13 (HWERROR_PLATFORM)"},  {0x18, "0x18 (SECURE_DATA_INVALID)"},
+      {0x1d, "0x1d (AEAD_OFLOW)"},        {0x21, "0x21 (BAD_SVN)"},
+      {0x1e, "0x1e (not a status code"},  {0x28, "0x28 (not a status code"},
+  };
+  for (const auto& [status, text] : cases) {
+    const Exchange exchange = RunExchange([&](unsigned long, snp_guest_request_ioctl& io) {
+      WriteKeyResponse(io, status, KeyPattern(0));
+      return 0;
+    });
+    ASSERT_FALSE(exchange.result.has_value());
+    EXPECT_TRUE(Contains(exchange.result.error().message, text)) << exchange.result.error().message;
+  }
+}
+
+TEST(RequestDerivedKeyTest, ThePolicysVmplReachesTheFirmwareWhichRefusesOneBelowTheGuests) {
+  // A guest at VMPL 1 (under an SVSM) configured with vmpl 1 asks at VMPL 1;
+  // configured with vmpl 0 it is refused by the firmware (INVALID_PARAM).
+  constexpr uint32_t kGuestVmpl = 1;
+  const Handler firmware = [](unsigned long, snp_guest_request_ioctl& io) {
+    snp_derived_key_req sent{};
+    std::memcpy(&sent, reinterpret_cast<const void*>(static_cast<uintptr_t>(io.req_data)),
+                sizeof(sent));
+    if (sent.vmpl < kGuestVmpl) {
+      io.exitinfo2 = 0x16;
+      return EIO;
+    }
+    WriteKeyResponse(io, 0, KeyPattern(static_cast<uint8_t>(sent.vmpl)));
+    return 0;
+  };
+  for (uint32_t vmpl : {0u, 1u, 3u}) {
+    SCOPED_TRACE(vmpl);
+    const auto policy = MakeSealingPolicy(kDefaultPolicyName, "vcek", vmpl);
+    ASSERT_TRUE(policy.has_value()) << policy.error().message;
+    DerivedKeyRequest request;
+    ApplySealingPolicy(*policy, request);
+    const Exchange exchange = RunExchange(firmware, request);
+    if (vmpl < kGuestVmpl) {
+      ASSERT_FALSE(exchange.result.has_value());
+      EXPECT_EQ(exchange.result.error().code, DerivedKeyErrorCode::kFirmwareError);
+      EXPECT_TRUE(Contains(exchange.result.error().message, "VMPL below the guest's own"))
+          << exchange.result.error().message;
+    } else {
+      ASSERT_TRUE(exchange.result.has_value()) << exchange.result.error().message;
+      EXPECT_TRUE(std::ranges::equal(exchange.result->bytes(), KeyPattern(static_cast<uint8_t>(vmpl))));
+    }
+  }
+}
+
 // ------------------------------------------------------------ the provider
 
 TEST(SevGuestProviderTest, GetDerivedKeyReturnsTheDriversKey) {
@@ -371,7 +527,8 @@ TEST(OpenGuestDeviceTest, ARegularFileOpensButItsIoctlFailsWithEnotty) {
   ASSERT_FALSE(key.has_value());
   EXPECT_EQ(key.error().code, DerivedKeyErrorCode::kIoctlFailed);
   EXPECT_TRUE(Contains(key.error().message, "errno 25")) << key.error().message;
-  EXPECT_TRUE(Contains(key.error().message, "is it really /dev/sev-guest")) << key.error().message;
+  EXPECT_TRUE(Contains(key.error().message, "not the SNP guest device /dev/sev-guest"))
+      << key.error().message;
 
   const auto tcb = (*provider)->CommittedTcb();
   ASSERT_FALSE(tcb.has_value());

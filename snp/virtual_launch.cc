@@ -21,6 +21,7 @@ constexpr char kGuestSvn[] = "guest_svn";
 constexpr char kCommittedTcb[] = "committed_tcb";
 constexpr char kVmpl[] = "vmpl";
 constexpr char kChipId[] = "chip_id";
+constexpr char kVlekInstalled[] = "vlek_installed";
 
 std::unexpected<DerivedKeyError> FieldError(std::string_view key, const std::string& what) {
   return Fail(DerivedKeyErrorCode::kPlatformStateError,
@@ -92,6 +93,11 @@ base::Expected<void, DerivedKeyError> ParseField(VirtualLaunch& out, std::string
     if (out.vmpl > kMaxVmpl) return FieldError(key, "is out of range (0..3)");
     return {};
   }
+  if (key == kVlekInstalled) {
+    if (!value.is_boolean()) return FieldError(key, "must be true or false");
+    out.vlek_installed = value.get<bool>();
+    return {};
+  }
   if (key == kChipId) {
     std::array<uint8_t, 64> chip_id{};
     if (auto r = Assign(chip_id, ParseHexBytes<64>(key, value)); !r) return r;
@@ -99,7 +105,7 @@ base::Expected<void, DerivedKeyError> ParseField(VirtualLaunch& out, std::string
     return {};
   }
   return FieldError(key, "is not a known field (known: measurement, guest_policy, family_id, "
-                         "image_id, guest_svn, committed_tcb, vmpl, chip_id)");
+                         "image_id, guest_svn, committed_tcb, vmpl, vlek_installed, chip_id)");
 }
 
 base::Expected<VirtualLaunch, DerivedKeyError> ParseObject(const json& document) {
@@ -140,6 +146,7 @@ std::string VirtualLaunchToJson(const VirtualLaunch& launch) {
   document[kGuestSvn] = launch.guest_svn;
   document[kCommittedTcb] = HexNumber(launch.committed_tcb);
   document[kVmpl] = launch.vmpl;
+  if (launch.vlek_installed) document[kVlekInstalled] = true;
   if (launch.chip_id) document[kChipId] = base::ToHex(*launch.chip_id);
   return document.dump(2);
 }

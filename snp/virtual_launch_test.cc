@@ -16,6 +16,7 @@ VirtualLaunch Distinctive() {
   launch.guest_svn = 7;
   launch.committed_tcb = 0xdb18000000000004;
   launch.vmpl = 1;
+  launch.vlek_installed = true;
   std::array<uint8_t, 64> chip_id{};
   chip_id.fill(0xc1);
   chip_id[63] = 0x01;
@@ -28,6 +29,16 @@ TEST(VirtualLaunchJsonTest, RoundTripsEveryField) {
   const auto parsed = ParseVirtualLaunchJson(VirtualLaunchToJson(launch));
   ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
   EXPECT_EQ(*parsed, launch);
+}
+
+TEST(VirtualLaunchJsonTest, VlekInstalledIsABooleanOmittedWhenFalse) {
+  EXPECT_EQ(VirtualLaunchToJson(VirtualLaunch{}).find("vlek_installed"), std::string::npos);
+  const auto parsed = ParseVirtualLaunchJson(R"({"vlek_installed": true})");
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+  EXPECT_TRUE(parsed->vlek_installed);
+  const auto bad = ParseVirtualLaunchJson(R"({"vlek_installed": 1})");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message.find("vlek_installed"), std::string::npos) << bad.error().message;
 }
 
 TEST(VirtualLaunchJsonTest, RoundTripsAnAbsentChipId) {

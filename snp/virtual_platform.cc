@@ -36,6 +36,21 @@ void AppendLengthPrefixedInteger(std::vector<uint8_t>& out, T value) {
   AppendLittleEndian<T>(out, value);
 }
 
+// The root key a request resolves to on `launch`, as mixed into the HMAC
+// input. 0 and 1 are the ROOT_KEY_SEL values keys were derived with before
+// KEY_SEL was modelled, so those keys are unchanged.
+enum class EffectiveRoot : uint32_t { kVcek = 0, kVmrk = 1, kVlek = 2 };
+
+EffectiveRoot ResolveRoot(const DerivedKeyRequest& request, const VirtualLaunch& launch) {
+  if (request.root_key == RootKey::kVmrk) return EffectiveRoot::kVmrk;
+  switch (request.key_select) {
+    case KeySelect::kVcek: return EffectiveRoot::kVcek;
+    case KeySelect::kVlek: return EffectiveRoot::kVlek;
+    case KeySelect::kDefault: break;
+  }
+  return launch.vlek_installed ? EffectiveRoot::kVlek : EffectiveRoot::kVcek;
+}
+
 // The HMAC input: fixed header, then exactly the selected fields in bit
 // order. Holds no secret (every part is visible in an attestation report).
 std::vector<uint8_t> EncodeDerivationInput(const DerivedKeyRequest& request,
@@ -43,7 +58,7 @@ std::vector<uint8_t> EncodeDerivationInput(const DerivedKeyRequest& request,
   const uint64_t select = request.guest_field_select;
   std::vector<uint8_t> input;
   AppendLengthPrefixed(input, AsBytes(kKeyLabel));
-  AppendLengthPrefixedInteger<uint32_t>(input, static_cast<uint32_t>(request.root_key));
+  AppendLengthPrefixedInteger<uint32_t>(input, static_cast<uint32_t>(ResolveRoot(request, launch)));
   AppendLengthPrefixedInteger<uint32_t>(input, request.vmpl);
   AppendLengthPrefixedInteger<uint64_t>(input, select);
   AppendLengthPrefixed(input, *launch.chip_id);
@@ -64,6 +79,12 @@ base::Expected<void, DerivedKeyError> CheckAgainstLaunch(const DerivedKeyRequest
     return Fail(DerivedKeyErrorCode::kInvalidRequest,
                 "vmpl " + std::to_string(request.vmpl) + " is more privileged than the guest's own VMPL " +
                     std::to_string(launch.vmpl));
+  }
+  if (request.root_key == RootKey::kVcek && request.key_select == KeySelect::kVlek &&
+      !launch.vlek_installed) {
+    return Fail(DerivedKeyErrorCode::kInvalidRequest,
+                "key_select VLEK, but no VLEK is installed on this platform (the firmware "
+                "answers INVALID_KEY); choose root key vcek or default");
   }
   if (request.guest_svn > launch.guest_svn) {
     return Fail(DerivedKeyErrorCode::kInvalidRequest,

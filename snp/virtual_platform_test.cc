@@ -290,6 +290,57 @@ TEST(VirtualProviderTest, RefusesAVmplMorePrivilegedThanTheGuest) {
   EXPECT_TRUE(provider->GetDerivedKey(request).has_value());
 }
 
+TEST(VirtualProviderTest, VcekVlekAndVmrkRootsGiveDifferentKeys) {
+  VirtualLaunch with_vlek = BaseLaunch();
+  with_vlek.vlek_installed = true;
+  DerivedKeyRequest vcek = BaseRequest(kFieldMeasurement);
+  vcek.key_select = KeySelect::kVcek;
+  DerivedKeyRequest vlek = vcek;
+  vlek.key_select = KeySelect::kVlek;
+  DerivedKeyRequest vmrk = BaseRequest(kFieldMeasurement);
+  vmrk.root_key = RootKey::kVmrk;
+  const DerivedKeyRequest by_default = BaseRequest(kFieldMeasurement);
+
+  const KeyBytes vcek_key = KeyOf(with_vlek, vcek);
+  const KeyBytes vlek_key = KeyOf(with_vlek, vlek);
+  const KeyBytes vmrk_key = KeyOf(with_vlek, vmrk);
+  EXPECT_NE(vcek_key, vlek_key);
+  EXPECT_NE(vcek_key, vmrk_key);
+  EXPECT_NE(vlek_key, vmrk_key);
+  // KEY_SEL 0 is the VLEK where one is installed, else the VCEK; the key
+  // depends on the root, not on how it was named.
+  EXPECT_EQ(KeyOf(with_vlek, by_default), vlek_key);
+  EXPECT_EQ(KeyOf(BaseLaunch(), by_default), KeyOf(BaseLaunch(), vcek));
+  EXPECT_EQ(KeyOf(BaseLaunch(), vcek), vcek_key);
+}
+
+TEST(VirtualProviderTest, RefusesTheVlekWhereNoneIsInstalled) {
+  DerivedKeyRequest request = BaseRequest(kFieldMeasurement);
+  request.key_select = KeySelect::kVlek;
+  const auto key = Provider(SecretA(), BaseLaunch())->GetDerivedKey(request);
+  ASSERT_FALSE(key.has_value());
+  EXPECT_EQ(key.error().code, DerivedKeyErrorCode::kInvalidRequest);
+  EXPECT_NE(key.error().message.find("no VLEK is installed"), std::string::npos) << key.error().message;
+}
+
+TEST(VirtualProviderTest, AGuestAtVmplOneDerivesAtItsOwnLevelOrBelow) {
+  // A guest under an SVSM runs at VMPL 1 or higher: VMPL 0 is refused, its
+  // own level and every less privileged one works, and each gives its own key.
+  VirtualLaunch launch = BaseLaunch();
+  launch.vmpl = 1;
+  const auto provider = Provider(SecretA(), launch);
+  DerivedKeyRequest request = BaseRequest(kFieldMeasurement);
+  request.vmpl = 0;
+  ASSERT_FALSE(provider->GetDerivedKey(request).has_value());
+  std::vector<KeyBytes> keys;
+  for (uint32_t vmpl = 1; vmpl <= kMaxVmpl; ++vmpl) {
+    request.vmpl = vmpl;
+    keys.push_back(KeyOf(*provider, request));
+  }
+  EXPECT_NE(keys[0], keys[1]);
+  EXPECT_NE(keys[1], keys[2]);
+}
+
 TEST(VirtualProviderTest, RejectsALaunchVmplAboveThree) {
   VirtualLaunch launch = BaseLaunch();
   launch.vmpl = 4;

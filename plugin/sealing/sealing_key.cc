@@ -36,7 +36,7 @@ v1::DerivationParams MakeDerivationParams(std::string_view platform_name,
   v1::DerivationParams params;
   params.set_derivation_version(kDerivationVersion);
   params.set_platform(std::string(platform_name));
-  params.set_root_key_select(static_cast<uint32_t>(request.root_key));
+  params.set_root_key_select(snp::EncodeRootKeySelect(request));
   params.set_guest_field_select(request.guest_field_select);
   params.set_vmpl(request.vmpl);
   params.set_guest_svn(request.guest_svn);
@@ -57,7 +57,10 @@ SealingResult<snp::DerivedKeyRequest> ToDerivedKeyRequest(const v1::DerivationPa
     return std::unexpected(std::move(s.error()));
   }
   snp::DerivedKeyRequest request;
-  request.root_key = static_cast<snp::RootKey>(params.root_key_select());
+  if (auto root = snp::DecodeRootKeySelect(params.root_key_select(), request); !root) {
+    return MakeSealingError(SealingErrorCode::kMalformed,
+                            "stored derivation parameters: " + root.error().message);
+  }
   request.guest_field_select = params.guest_field_select();
   request.vmpl = params.vmpl();
   request.guest_svn = params.guest_svn();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <utility>
 
 #include "kvstore_adapter/public/types.h"
 #include "crypto/public/hkdf.h"
@@ -101,6 +102,20 @@ TEST(SealingKeyTest, EveryRequestFieldChangesTheKey) {
   }
 }
 
+TEST(SealingKeyTest, KeySelectIsCarriedInRootKeySelect) {
+  for (const auto& [key_select, word] : {std::pair{snp::KeySelect::kDefault, 0u},
+                                         std::pair{snp::KeySelect::kVcek, 2u},
+                                         std::pair{snp::KeySelect::kVlek, 4u}}) {
+    snp::DerivedKeyRequest request;
+    request.key_select = key_select;
+    const auto params = MakeDerivationParams("virtual", request);
+    EXPECT_EQ(params.root_key_select(), word);
+    auto back = ToDerivedKeyRequest(params);
+    ASSERT_TRUE(back) << back.error().ToString();
+    EXPECT_EQ(*back, request);
+  }
+}
+
 TEST(SealingKeyTest, UnknownDerivationVersion) {
   auto provider = MakeProvider("m1");
   for (uint32_t version : {0u, 2u, 1000u}) {
@@ -117,7 +132,7 @@ TEST(SealingKeyTest, InvalidStoredParamsAreMalformed) {
   auto provider = MakeProvider("m1");
   const auto base = DefaultParams(*provider);
   std::vector<v1::DerivationParams> bad(5, base);
-  bad[0].set_root_key_select(2);
+  bad[0].set_root_key_select(8);  // reserved bit (2 = KEY_SEL VCEK is valid)
   bad[1].set_guest_field_select(0x40);
   bad[2].set_vmpl(4);
   bad[3].set_platform("");

@@ -177,8 +177,8 @@ TEST_F(TamperTest, DerivationParams) {
 
   params->set_root_key_select(1);
   ExpectRecoveryKeyError(sealed, SealingErrorCode::kPlatformMismatch, "root key 1");
-  params->set_root_key_select(2);
-  ExpectRecoveryKeyError(sealed, SealingErrorCode::kMalformed, "root key 2");
+  params->set_root_key_select(6);  // KEY_SEL 3 is reserved (2 and 4 name the VCEK and the VLEK)
+  ExpectRecoveryKeyError(sealed, SealingErrorCode::kMalformed, "root key 6");
   params->set_root_key_select(original.root_key_select());
 
   for (int bit = 0; bit < 64; ++bit) {

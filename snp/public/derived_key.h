@@ -32,14 +32,32 @@ inline constexpr uint64_t kAllFieldSelectBits = 0x3f;
 // Highest VM permission level (VMPL0 is the most privileged).
 inline constexpr uint32_t kMaxVmpl = 3;
 
-// ROOT_KEY_SELECT of MSG_KEY_REQ.
+// ROOT_KEY_SEL, bit 0 of MSG_KEY_REQ's first word: the chip's endorsement
+// root (kVcek: the VCEK or the VLEK, as KeySelect chooses) or the VM root key.
 enum class RootKey : uint32_t { kVcek = 0, kVmrk = 1 };
+
+// KEY_SEL, bits 2:1 of MSG_KEY_REQ's first word (SEV-SNP ABI 1.55 and later;
+// older firmware reserves these bits as zero): which endorsement key the
+// kVcek root means. Only meaningful with RootKey::kVcek.
+//   kDefault  the VLEK if the host installed one, otherwise the VCEK — so the
+//             root of a kDefault key changes if a VLEK is installed or removed
+//   kVcek     always the VCEK (chip-unique)
+//   kVlek     always the VLEK; refused (INVALID_KEY) when none is installed
+// Value 3 is reserved.
+enum class KeySelect : uint32_t { kDefault = 0, kVcek = 1, kVlek = 2 };
+
+// MSG_KEY_REQ's first word: ROOT_KEY_SEL in bit 0, KEY_SEL in bits 2:1, the
+// rest reserved. This word is what ledgerseal stores as `root_key_select`.
+inline constexpr uint32_t kRootKeySelectMask = 0x1;
+inline constexpr uint32_t kKeySelectShift = 1;
+inline constexpr uint32_t kKeySelectMask = 0x3u << kKeySelectShift;
 
 // One derived-key request; mirrors `struct snp_derived_key_req` of
 // <linux/sev-guest.h>. Stored verbatim next to everything sealed with the
 // resulting key, so that unsealing repeats exactly the same request.
 struct DerivedKeyRequest {
   RootKey root_key = RootKey::kVcek;
+  KeySelect key_select = KeySelect::kDefault;
   uint64_t guest_field_select = kFieldMeasurement | kFieldTcbVersion;
   uint32_t vmpl = 0;
   uint32_t guest_svn = 0;
@@ -70,11 +88,28 @@ struct DerivedKeyError {
 };
 
 // Checks what every platform checks before asking for a key: no
-// field-select bits above kAllFieldSelectBits, vmpl <= kMaxVmpl, and a known
-// root key. Platform-specific rules (TCB at or below committed, guest SVN at
+// field-select bits above kAllFieldSelectBits, vmpl <= kMaxVmpl, a known
+// root key and key select, and KeySelect::kDefault with RootKey::kVmrk
+// (KEY_SEL names an endorsement key, which a VMRK request does not use).
+// Platform-specific rules (TCB at or below committed, guest SVN at
 // or below the launch SVN, ...) are left to the provider.
 // Errors: kInvalidRequest naming the offending field. Thread-safe.
 base::Expected<void, DerivedKeyError> ValidateRequest(const DerivedKeyRequest& request);
+
+// MSG_KEY_REQ's first word for `request`: root_key | key_select << 1.
+// Equals static_cast<uint32_t>(request.root_key) when key_select is
+// kDefault, so words stored before KEY_SEL was modelled read back unchanged.
+uint32_t EncodeRootKeySelect(const DerivedKeyRequest& request);
+
+// Sets request.root_key and request.key_select from a stored first word.
+// Errors: kInvalidRequest for reserved bits (3 and up), the reserved KEY_SEL
+// value 3, or KEY_SEL with the VMRK root (words 3 and 5); `request` is then
+// unchanged. Thread-safe.
+base::Expected<void, DerivedKeyError> DecodeRootKeySelect(uint32_t word, DerivedKeyRequest& request);
+
+// "vcek", "vmrk", "vlek" or "default (VLEK if installed, else VCEK)": the
+// root a request names, for messages and logs. Thread-safe.
+std::string RootKeyDescription(const DerivedKeyRequest& request);
 
 // 32 bytes of key material; wiped (OPENSSL_cleanse) when destroyed, and the
 // source is wiped when moved from. Move-only so that copies of the key are

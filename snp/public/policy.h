@@ -57,6 +57,58 @@ base::Expected<uint64_t, DerivedKeyError> ParsePolicy(std::string_view text);
 // valid). Thread-safe.
 std::string PolicyName(uint64_t field_select);
 
+// ------------------------------------------------------------- root key
+// Which endorsement key a sealing key derives from (KEY_SEL of MSG_KEY_REQ,
+// ROOT_KEY_SEL always VCEK/VLEK — never the VMRK, which on hardware is new
+// for every launch unless a migration agent supplies it). Config values:
+//   default  the VLEK if the host installed one, else the VCEK (what every
+//            key sealed before this choice existed used; stored word 0).
+//            Installing or removing a VLEK changes the key.
+//   vcek     always the VCEK: bound to this one chip (stored word 2).
+//   vlek     always the VLEK: shared by every chip the cloud provider loaded
+//            it on (at that TCB), so NOT bound to one chip; refused where no
+//            VLEK is installed (stored word 4).
+struct RootKeyChoice {
+  std::string_view name;
+  KeySelect key_select;
+  std::string_view description;  // one line, for --help
+};
+inline constexpr std::string_view kDefaultRootKeyName = "default";
+
+// The choices above, default first. Valid for the program's lifetime.
+std::span<const RootKeyChoice> RootKeyChoices();
+
+// KEY_SEL for "default", "vcek" or "vlek". Errors: kInvalidRequest naming
+// the valid choices. Thread-safe.
+base::Expected<KeySelect, DerivedKeyError> ParseRootKey(std::string_view text);
+
+// The config name of `key_select` ("default", "vcek", "vlek"). Thread-safe.
+std::string_view RootKeyName(KeySelect key_select);
+
+// ------------------------------------------------------- sealing policy
+// Everything configuration decides about a sealing request: field-select
+// bits (ParsePolicy), root key (ParseRootKey) and the request VMPL. A guest
+// at VMPL n (n >= 1 under an SVSM) must ask with vmpl >= n: the firmware
+// refuses a more privileged level (INVALID_PARAM), and so does `virtual`.
+// The VMPL is mixed into the key, so it is stored and must stay the same.
+struct SealingPolicy {
+  uint64_t field_select = kFieldMeasurement | kFieldTcbVersion;
+  KeySelect key_select = KeySelect::kDefault;
+  uint32_t vmpl = 0;
+
+  friend bool operator==(const SealingPolicy&, const SealingPolicy&) = default;
+};
+
+// Parses the three settings. Errors: kInvalidRequest from ParsePolicy or
+// ParseRootKey, or for vmpl > kMaxVmpl. Thread-safe.
+base::Expected<SealingPolicy, DerivedKeyError> MakeSealingPolicy(
+    std::string_view policy, std::string_view root_key = kDefaultRootKeyName, uint32_t vmpl = 0);
+
+// Writes the policy into `request`: guest_field_select, root_key (always
+// RootKey::kVcek, the endorsement-key root), key_select and vmpl; leaves
+// guest_svn and tcb_version alone. Thread-safe.
+void ApplySealingPolicy(const SealingPolicy& policy, DerivedKeyRequest& request);
+
 }  // namespace ledgerseal::snp
 
 #endif  // LEDGERSEAL_SNP_PUBLIC_POLICY_H_

@@ -40,7 +40,9 @@ struct VirtualPlatformOptions {
 };
 
 // Derives keys as HMAC-SHA256(machine secret, encoding of the request and of
-// the selected launch fields); docs/SNP.md gives the exact byte layout.
+// the selected launch fields); docs/SNP.md gives the exact byte layout. The
+// VCEK, VLEK and VMRK roots derive different keys; KeySelect::kDefault is
+// the VLEK when launch.vlek_installed, else the VCEK (as on hardware).
 //
 // Thread safety: immutable after construction; all methods may be called
 // concurrently.
@@ -72,7 +74,9 @@ class VirtualProvider final : public DerivedKeyProvider {
   const VirtualLaunch& launch() const { return launch_; }
 
   // Mirrors the firmware's refusals. Errors: kInvalidRequest for
-  // ValidateRequest failures, vmpl below the launch VMPL, or guest_svn above
+  // ValidateRequest failures, vmpl below the launch VMPL (a guest may not ask
+  // for a more privileged level's key), KeySelect::kVlek without
+  // launch().vlek_installed (INVALID_KEY on hardware), or guest_svn above
   // the launch guest SVN; kTcbAboveCommitted when kFieldTcbVersion is
   // selected and tcb_version > launch().committed_tcb; kPlatformStateError
   // if OpenSSL fails.

@@ -34,6 +34,7 @@ std::string RecoveryReport::ToString() const {
   for (const DroppedTail& d : dropped) {
     out += "\n  " + d.file.string() + (d.file_removed ? " (whole file, " : " (from offset " + std::to_string(d.offset_bytes) + ", ");
     out += std::to_string(d.dropped_bytes) + " bytes, version " + std::to_string(d.version) + "): " + d.reason;
+    if (!d.kept_copy.empty()) out += "; bytes kept in " + d.kept_copy.string();
   }
   return out;
 }
@@ -91,20 +92,86 @@ Result<UniqueFd> LockDirectory(const std::filesystem::path& dir) {
   return fd;
 }
 
-// Makes the scan's verdict true on disk: truncates torn frames, removes chunks
-// without a complete frame, and syncs both before anything new is appended
-// (appending after an unsynced truncation could leave old bytes past the new
-// frame after a power loss).
-Status ApplyDrops(int dir_fd, const std::filesystem::path& dir, const RecoveryReport& report) {
+// Bound on the ".<n>" suffixes tried for a kept copy's name.
+constexpr int kMaxKeptCopyNames = 1000;
+
+// "<file>.torn-<offset>", or with ".<n>" added when `n` > 0. Not a chunk name,
+// so the ledger ignores it.
+std::filesystem::path KeptCopyName(const std::filesystem::path& file, uint64_t offset_bytes, int n) {
+  std::string name = file.string() + ".torn-" + std::to_string(offset_bytes);
+  if (n > 0) name += "." + std::to_string(n);
+  return name;
+}
+
+// Copies bytes [offset_bytes, end of file) of `file` into a new file (0600,
+// O_EXCL: an earlier copy is never overwritten) and syncs it. Returns its path.
+Result<std::filesystem::path> KeepTornBytes(const std::filesystem::path& file, uint64_t offset_bytes) {
+  auto in = internal::OpenFile(file, O_RDONLY);
+  if (!in) return std::unexpected(in.error());
+  auto size = internal::FileSize(in->get(), file);
+  if (!size) return std::unexpected(size.error());
+  if (*size < offset_bytes) {
+    return MakeError(ErrorCode::kIoError, "ledger chunk " + file.string() + " is " + std::to_string(*size) +
+                                              " bytes, shorter than the good frames the scan found (modified while opening?)");
+  }
+  Bytes bytes(*size - offset_bytes);
+  if (auto s = internal::ReadExact(in->get(), file, offset_bytes, bytes); !s) return std::unexpected(s.error());
+  for (int n = 0; n < kMaxKeptCopyNames; ++n) {
+    const std::filesystem::path copy = KeptCopyName(file, offset_bytes, n);
+    const int raw_fd = ::open(copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (raw_fd < 0) {
+      const int e = errno;
+      if (e == EEXIST) continue;
+      return std::unexpected(internal::ErrnoError(ErrorCode::kIoError, "create", copy, e));
+    }
+    const UniqueFd out(raw_fd);
+    if (auto s = internal::WriteAll(out.get(), copy, 0, bytes); !s) return std::unexpected(s.error());
+    if (auto s = internal::SyncData(out.get(), copy); !s) return std::unexpected(s.error());
+    return copy;
+  }
+  return MakeError(ErrorCode::kIoError, "no free name to keep the torn tail of " + file.string() + " in");
+}
+
+// Renames a chunk without a complete frame to its kept-copy name (link, then
+// unlink: link never replaces an existing file). Returns the new path.
+Result<std::filesystem::path> KeepRemovedChunk(const std::filesystem::path& file) {
+  for (int n = 0; n < kMaxKeptCopyNames; ++n) {
+    const std::filesystem::path copy = KeptCopyName(file, 0, n);
+    if (::link(file.c_str(), copy.c_str()) != 0) {
+      const int e = errno;
+      if (e == EEXIST) continue;
+      return std::unexpected(internal::ErrnoError(ErrorCode::kIoError, "link", copy, e));
+    }
+    if (::unlink(file.c_str()) != 0) {
+      return std::unexpected(internal::ErrnoError(ErrorCode::kIoError, "unlink", file, errno));
+    }
+    return copy;
+  }
+  return MakeError(ErrorCode::kIoError, "no free name to keep the torn chunk " + file.string() + " in");
+}
+
+// Makes the scan's verdict true on disk: cuts torn frames and takes chunks
+// without a complete frame out of the ledger, and syncs both before anything
+// new is appended (appending after an unsynced truncation could leave old
+// bytes past the new frame after a power loss). Nothing is destroyed: the
+// dropped bytes are first kept next to the chunk (DroppedTail::kept_copy), and
+// that copy is durable (file and directory synced) before the cut.
+Status ApplyDrops(int dir_fd, const std::filesystem::path& dir, RecoveryReport& report) {
+  if (report.dropped.empty()) return {};
   bool removed_any = false;
-  for (const DroppedTail& d : report.dropped) {
+  for (DroppedTail& d : report.dropped) {
     if (d.file_removed) {
-      if (::unlink(d.file.c_str()) != 0 && errno != ENOENT) {
-        return std::unexpected(internal::ErrnoError(ErrorCode::kIoError, "unlink", d.file, errno));
-      }
+      auto kept = KeepRemovedChunk(d.file);
+      if (!kept) return std::unexpected(kept.error());
+      d.kept_copy = *kept;
       removed_any = true;
       continue;
     }
+    auto kept = KeepTornBytes(d.file, d.offset_bytes);
+    if (!kept) return std::unexpected(kept.error());
+    d.kept_copy = *kept;
+    // The copy's directory entry is durable before any byte is cut.
+    if (auto s = internal::SyncDirectory(dir_fd, dir); !s) return s;
     auto fd = internal::OpenFile(d.file, O_WRONLY);
     if (!fd) return std::unexpected(fd.error());
     if (auto s = internal::Truncate(fd->get(), d.file, d.offset_bytes); !s) return s;
@@ -200,7 +267,7 @@ Result<std::unique_ptr<LedgerWriter>> LedgerWriter::Open(const LedgerOptions& op
   auto chunks = internal::ListChunks(options.dir);
   if (!chunks) return std::unexpected(chunks.error());
   auto scan = internal::ScanTail(std::move(*chunks), nullptr);
-  if (!scan) return std::unexpected(scan.error());
+  if (!scan) return std::unexpected(scan.error());  // corruption: nothing was changed
   if (auto s = ApplyDrops(dir_fd->get(), options.dir, scan->report); !s) return std::unexpected(s.error());
 
   auto impl = std::make_unique<Impl>();

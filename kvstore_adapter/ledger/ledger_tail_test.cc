@@ -1,12 +1,20 @@
-// Damaged ledgers: torn tails (every truncation length and every corrupted
-// byte of the last frame, a torn first frame of a new chunk, stray empty
-// chunks, zero-filled space) are dropped and reported; damage followed by good
-// frames is kCorruption naming the file, offset and version.
+// Damaged ledgers: torn tails (every truncation length of the last frame, a
+// torn first frame of a new chunk, stray empty chunks, zero-filled space) are
+// dropped and reported, and the writer keeps the dropped bytes in a 0600 copy
+// before cutting them; a complete frame that fails verification (every
+// flipped byte of the newest frame), bytes that are not the start of a frame,
+// and damage followed by good frames are kCorruption naming the file, offset
+// and version, with the files left untouched (docs/FORMAT.md §9.8).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "kvstore_adapter/ledger/frame.h"
 #include "kvstore_adapter/ledger/public/ledger_files.h"
@@ -104,10 +112,12 @@ void ExpectTornTailRecovered(const std::filesystem::path& reference, const std::
     EXPECT_EQ(d.file_removed, expected.file_removed);
     EXPECT_EQ(d.version, expected.version);
     EXPECT_FALSE(d.reason.empty());
+    EXPECT_TRUE(d.kept_copy.empty()) << "a view keeps nothing: it changes nothing";
     EXPECT_EQ(report.dropped_bytes(), expected.dropped_bytes);
     ExpectReadable(**view, expected.version - 1);
     EXPECT_EQ(ReadChunkFiles(work), damaged_files) << "a view modified the files";
   }
+  const Bytes damaged = ReadFile(expected.file);
   auto writer = LedgerWriter::Open(TestOptions(work, kMaxChunkBytes));
   ASSERT_TRUE(writer) << writer.error().ToString();
   const RecoveryReport& report = (*writer)->recovery_report();
@@ -115,6 +125,15 @@ void ExpectTornTailRecovered(const std::filesystem::path& reference, const std::
   ASSERT_EQ(report.dropped.size(), 1u);
   EXPECT_EQ(report.dropped[0].offset_bytes, expected.offset_bytes);
   EXPECT_EQ(report.dropped[0].dropped_bytes, expected.dropped_bytes);
+  // The cut bytes were kept, 0600, next to the chunk, under a name that is
+  // not a chunk's.
+  const auto kept = report.dropped[0].kept_copy;
+  EXPECT_EQ(kept, expected.file.string() + ".torn-" + std::to_string(expected.offset_bytes));
+  EXPECT_EQ(ReadFile(kept), Bytes(damaged.begin() + static_cast<ptrdiff_t>(expected.offset_bytes), damaged.end()));
+  struct stat st{};
+  ASSERT_EQ(::stat(kept.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_NE(report.ToString().find(kept.string()), std::string::npos) << report.ToString();
   if (expected.file_removed) {
     EXPECT_FALSE(std::filesystem::exists(expected.file));
   } else {
@@ -150,7 +169,7 @@ TEST(LedgerTailTest, EveryTruncationOfTheLastFrameIsDroppedAndReported) {
     std::filesystem::resize_file(chunk, at.offset_bytes + kept);
     ExpectTornTailRecovered(reference, work, last,
                             DroppedTail{.file = chunk, .offset_bytes = at.offset_bytes, .dropped_bytes = kept,
-                                        .file_removed = false, .version = last, .reason = {}},
+                                        .file_removed = false, .version = last, .reason = {}, .kept_copy = {}},
                             "kept " + std::to_string(kept) + " of " + std::to_string(frame_bytes) + " bytes");
     if (::testing::Test::HasFatalFailure()) return;
   }
@@ -163,22 +182,164 @@ TEST(LedgerTailTest, EveryTruncationOfTheLastFrameIsDroppedAndReported) {
   EXPECT_EQ((*view)->last_version(), last - 1);
 }
 
-TEST(LedgerTailTest, EveryCorruptedByteOfTheLastFrameIsDroppedAndReported) {
+Bytes ToBytes(std::string_view s) {
+  const ByteView b = AsBytes(s);
+  return Bytes(b.begin(), b.end());
+}
+
+// Every file of `dir` (chunks and anything else) with its bytes.
+std::map<std::string, Bytes> ReadAllFiles(const std::filesystem::path& dir) {
+  std::map<std::string, Bytes> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) files[e.path().filename().string()] = ReadFile(e.path());
+  return files;
+}
+
+void ExpectCorruptionNaming(const Error& error, const std::filesystem::path& file, uint64_t offset, Version version) {
+  EXPECT_EQ(error.code, ErrorCode::kCorruption) << error.ToString();
+  EXPECT_NE(error.message.find(file.string()), std::string::npos) << error.message;
+  EXPECT_NE(error.message.find("offset " + std::to_string(offset)), std::string::npos) << error.message;
+  EXPECT_NE(error.message.find("version " + std::to_string(version)), std::string::npos) << error.message;
+}
+
+// Both a view and a writer refuse to open `dir` with kCorruption naming
+// (file, offset, version), and leave every file of the directory as it was.
+void ExpectOpenRefused(const std::filesystem::path& dir, const std::filesystem::path& file, uint64_t offset,
+                       Version version, const std::string& context) {
+  SCOPED_TRACE(context);
+  const auto files = ReadAllFiles(dir);
+  auto view = LedgerView::Open(dir);
+  ASSERT_FALSE(view) << "a view took the damage for a torn tail: " << (*view)->recovery_report().ToString();
+  ExpectCorruptionNaming(view.error(), file, offset, version);
+  auto writer = LedgerWriter::Open(TestOptions(dir, kMaxChunkBytes));
+  ASSERT_FALSE(writer) << "the writer took the damage for a torn tail: "
+                       << (*writer)->recovery_report().ToString();
+  ExpectCorruptionNaming(writer.error(), file, offset, version);
+  EXPECT_EQ(ReadAllFiles(dir), files) << "a refused Open changed the directory";
+}
+
+// Issue 15: a flipped byte inside the newest complete frame used to be taken
+// for a torn write, and the writer cut a committed entry away. Every byte
+// (including the length field, whose damage can make the frame look longer
+// than the file) and two flip patterns.
+TEST(LedgerTailTest, EveryCorruptedByteOfTheNewestCompleteFrameIsCorruption) {
   const auto reference = FreshDir("flip_ref");
   const Version last = BuildWithLongLastFrame(reference);
   const Location at = Locate(reference, last);
   const uint64_t frame_bytes = FrameBytesOf(last);
   const auto work = std::filesystem::path(reference).replace_filename("flip_work");
-  for (uint64_t i = 0; i < frame_bytes; ++i) {
+  for (const uint8_t mask : {uint8_t{0xFF}, uint8_t{0x01}}) {
+    for (uint64_t i = 0; i < frame_bytes; ++i) {
+      CopyDir(reference, work);
+      const auto chunk = work / at.chunk.filename();
+      Bytes bytes = ReadFile(chunk);
+      bytes[at.offset_bytes + i] ^= mask;
+      WriteFile(chunk, bytes);
+      ExpectOpenRefused(work, chunk, at.offset_bytes, last,
+                        "flipped byte " + std::to_string(i) + " of " + std::to_string(frame_bytes) + " with mask " +
+                            std::to_string(mask));
+      if (::testing::Test::HasFatalFailure()) return;
+    }
+  }
+}
+
+// The same damage in the newest complete frame, now followed by a torn
+// write of the next one: still corruption (the damaged frame is complete: its
+// trailer closes it), never a tail of two frames dropped.
+TEST(LedgerTailTest, ACorruptedCompleteFrameBeforeATornOneIsCorruption) {
+  const auto reference = FreshDir("flip_torn_ref");
+  const Version last = BuildWithLongLastFrame(reference);
+  const Location torn = Locate(reference, last);
+  const Location at = Locate(reference, last - 1);
+  ASSERT_EQ(at.chunk, torn.chunk);
+  const uint64_t frame_bytes = FrameBytesOf(last - 1);
+  const auto work = std::filesystem::path(reference).replace_filename("flip_torn_work");
+  for (const uint64_t kept : {uint64_t{1}, uint64_t{30}, FrameBytesOf(last) - 1}) {
+    for (uint64_t i = 0; i < frame_bytes; ++i) {
+      CopyDir(reference, work);
+      const auto chunk = work / at.chunk.filename();
+      Bytes bytes = ReadFile(chunk);
+      bytes[at.offset_bytes + i] ^= 0xFF;
+      bytes.resize(torn.offset_bytes + kept);
+      WriteFile(chunk, bytes);
+      ExpectOpenRefused(work, chunk, at.offset_bytes, last - 1,
+                        "flipped byte " + std::to_string(i) + ", kept " + std::to_string(kept) + " torn bytes");
+      if (::testing::Test::HasFatalFailure()) return;
+    }
+  }
+}
+
+// Bytes after the last complete frame that our writer cannot have left
+// (neither zeros nor the start of the next frame) are refused like damage:
+// the safe choice (RocksDB's kAbsoluteConsistency), documented in §9.8.
+TEST(LedgerTailTest, GarbageAfterACompleteFrameIsCorruption) {
+  const auto reference = FreshDir("garbage_ref");
+  const Version last = 60;
+  Build(reference, last);
+  const auto newest = ChunkPaths(reference).back();
+  const uint64_t size = std::filesystem::file_size(newest);
+  const auto work = std::filesystem::path(reference).replace_filename("garbage_work");
+  Bytes other_version;
+  internal::AppendFrame(last + 7, PayloadFor(3), other_version);
+  other_version.resize(other_version.size() - 1);  // torn, but of the wrong version
+  const std::vector<std::pair<std::string, Bytes>> cases = {
+      {"one byte", Bytes{0x01}},
+      {"text", ToBytes("hello, ledger")},
+      {"0xFF x 40", Bytes(40, 0xFF)},
+      {"LSFR, a length, then garbage", [] {
+         Bytes b = ToBytes("LSFR");
+         b.insert(b.end(), {0x05, 0x00, 0x00, 0x00});
+         const Bytes rest = ToBytes("garbage-garbage-garbage");
+         b.insert(b.end(), rest.begin(), rest.end());
+         return b;
+       }()},
+      {"a torn frame of another version", other_version},
+      {"zeros then a byte", [] {
+         Bytes b(100, 0);
+         b.back() = 1;
+         return b;
+       }()},
+  };
+  for (const auto& [name, garbage] : cases) {
     CopyDir(reference, work);
-    const auto chunk = work / at.chunk.filename();
-    FlipByte(chunk, at.offset_bytes + i);
-    ExpectTornTailRecovered(reference, work, last,
-                            DroppedTail{.file = chunk, .offset_bytes = at.offset_bytes, .dropped_bytes = frame_bytes,
-                                        .file_removed = false, .version = last, .reason = {}},
-                            "flipped byte " + std::to_string(i) + " of " + std::to_string(frame_bytes));
+    const auto chunk = work / newest.filename();
+    Bytes bytes = ReadFile(chunk);
+    bytes.insert(bytes.end(), garbage.begin(), garbage.end());
+    WriteFile(chunk, bytes);
+    ExpectOpenRefused(work, chunk, size, last + 1, name);
     if (::testing::Test::HasFatalFailure()) return;
   }
+}
+
+// The bytes of a newest chunk that a crash cannot have left: a partial
+// header that is not a prefix of the header its name implies, or a complete
+// but invalid header that is not zero-filled (even with no frame after it).
+TEST(LedgerTailTest, AChunkHeaderNoWriteCanHaveLeftIsCorruption) {
+  const auto reference = FreshDir("header_garbage_ref");
+  Build(reference, 50);
+  const auto stray = ChunkName(51);
+  const auto work = std::filesystem::path(reference).replace_filename("header_garbage_work");
+  Bytes header;
+  internal::AppendChunkHeader(51, header);
+  Bytes partial_wrong(header.begin(), header.begin() + 20);
+  partial_wrong[17] ^= 0x01;  // first_version's second byte
+  Bytes full_wrong = header;
+  full_wrong[29] ^= 0x01;  // the CRC
+  for (const auto& [name, bytes] : std::vector<std::pair<std::string, Bytes>>{
+           {"partial header, wrong", partial_wrong}, {"complete header, bad CRC", full_wrong}}) {
+    CopyDir(reference, work);
+    WriteFile(work / stray, bytes);
+    ExpectOpenRefused(work, work / stray, 0, 51, name);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+  // A zero-filled header (a power loss) is dropped, and kept.
+  CopyDir(reference, work);
+  WriteFile(work / stray, Bytes(32, 0));
+  auto writer = LedgerWriter::Open(TestOptions(work, kMaxChunkBytes));
+  ASSERT_TRUE(writer) << writer.error().ToString();
+  ASSERT_EQ((*writer)->recovery_report().dropped.size(), 1u);
+  EXPECT_TRUE((*writer)->recovery_report().dropped[0].file_removed);
+  EXPECT_FALSE(std::filesystem::exists(work / stray));
+  EXPECT_EQ(ReadFile((*writer)->recovery_report().dropped[0].kept_copy), Bytes(32, 0));
 }
 
 // A crash right after rollover: the new chunk holds a partial header, a bare
@@ -200,7 +361,7 @@ TEST(LedgerTailTest, TornFirstFrameOfANewChunkRemovesTheChunk) {
     std::filesystem::resize_file(chunk, kept);
     ExpectTornTailRecovered(reference, work, last,
                             DroppedTail{.file = chunk, .offset_bytes = 0, .dropped_bytes = kept, .file_removed = true,
-                                        .version = last, .reason = {}},
+                                        .version = last, .reason = {}, .kept_copy = {}},
                             "kept " + std::to_string(kept) + " of " + std::to_string(size) + " bytes");
     if (::testing::Test::HasFatalFailure()) return;
   }
@@ -248,15 +409,8 @@ TEST(LedgerTailTest, ZeroFilledTailIsDropped) {
   std::filesystem::resize_file(chunk, size + 4096);
   ExpectTornTailRecovered(reference, work, 60,
                           DroppedTail{.file = chunk, .offset_bytes = size, .dropped_bytes = 4096, .file_removed = false,
-                                      .version = 61, .reason = {}},
+                                      .version = 61, .reason = {}, .kept_copy = {}},
                           "zero fill");
-}
-
-void ExpectCorruptionNaming(const Error& error, const std::filesystem::path& file, uint64_t offset, Version version) {
-  EXPECT_EQ(error.code, ErrorCode::kCorruption) << error.ToString();
-  EXPECT_NE(error.message.find(file.string()), std::string::npos) << error.message;
-  EXPECT_NE(error.message.find("offset " + std::to_string(offset)), std::string::npos) << error.message;
-  EXPECT_NE(error.message.find("version " + std::to_string(version)), std::string::npos) << error.message;
 }
 
 // A bad frame followed by good ones is damage, not a crash: readers stop at

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
 #include <string>
 
 #include "base/check.h"
@@ -36,7 +37,8 @@ ChunkTail DropWholeChunk(const ChunkFile& chunk, uint64_t size_bytes, std::strin
                                           .dropped_bytes = size_bytes,
                                           .file_removed = true,
                                           .version = chunk.first_version,
-                                          .reason = std::move(reason)}};
+                                          .reason = std::move(reason),
+                                          .kept_copy = {}}};
 }
 
 // The last frame, located from the end of the file, if it is complete and
@@ -64,6 +66,68 @@ Result<std::optional<Version>> VerifiedLastFrame(int fd, const ChunkFile& chunk,
                                             std::to_string(chunk.first_version)));
   }
   return frame->version;
+}
+
+bool AllZero(ByteView bytes) {
+  for (uint8_t b : bytes) {
+    if (b != 0) return false;
+  }
+  return true;
+}
+
+// Whether `present` (the first bytes of a frame header, at most
+// kFrameHeaderBytes) agrees with every header field the writer's frame for
+// `expected` would hold that is known in advance: magic, version, reserved.
+// (payload_bytes and the CRC depend on the payload.)
+bool AgreesWithFrameHeader(ByteView present, Version expected) {
+  Bytes known;
+  AppendFrame(expected, {}, known);  // a frame with the same magic, version and reserved field
+  for (size_t i = 0; i < present.size() && i < kFrameHeaderBytes; ++i) {
+    const bool is_known = i < 4 || (i >= 8 && i < 20);
+    if (is_known && present[i] != known[i]) return false;
+  }
+  return true;
+}
+
+// The offset in `tail` of a trailer that closes a frame starting at tail[0]
+// (its magic is there and its length puts the frame's start exactly at 0),
+// if any. A torn write never holds its own trailer: the trailer is the last
+// thing in a frame. Finding one means the frame is complete and its header's
+// length field is what is damaged.
+std::optional<uint64_t> TrailerClosingFrameAt0(ByteView tail) {
+  for (uint64_t end = kFrameOverheadBytes; end <= tail.size(); ++end) {
+    auto trailer = DecodeFrameTrailer(tail.subspan(end - kFrameTrailerBytes, kFrameTrailerBytes));
+    if (trailer && FrameBytes(trailer->payload_bytes) == end) return end - kFrameTrailerBytes;
+  }
+  return std::nullopt;
+}
+
+// Why the bytes `tail` (the rest of the chunk from the first frame that did
+// not verify, at file offset `offset`) cannot be a torn write of the frame of
+// version `expected`, or nullopt when they can. docs/FORMAT.md §9.8 states
+// the rule and why it never drops a complete frame.
+std::optional<std::string> NotATornWrite(ByteView tail, Version expected, uint64_t offset) {
+  if (AllZero(tail)) return std::nullopt;  // space a power loss left unwritten
+  if (!AgreesWithFrameHeader(tail, expected)) {
+    return "the bytes there are not the start of the frame of version " + std::to_string(expected) +
+           " (magic, version or reserved field differs): damage, not a torn write";
+  }
+  if (tail.size() < kFrameHeaderBytes) return std::nullopt;  // a partial header
+  auto header = DecodeFrameHeader(tail);
+  if (!header) return "frame header: " + std::string(DefectName(header.error())) + ": damage, not a torn write";
+  const uint64_t frame_bytes = FrameBytes(header->payload_bytes);
+  if (frame_bytes <= tail.size()) {
+    auto frame = DecodeFrame(tail.first(frame_bytes));
+    const std::string defect = frame ? "bytes follow it" : std::string(DefectName(frame.error()));
+    return "complete frame (" + std::to_string(frame_bytes) + " bytes, ending at offset " +
+           std::to_string(offset + frame_bytes) + ") fails verification: " + defect +
+           "; damage, not a torn write";
+  }
+  if (auto trailer = TrailerClosingFrameAt0(tail)) {
+    return "the frame's header says " + std::to_string(frame_bytes) + " bytes, past the end of the file, but a trailer at offset " +
+           std::to_string(offset + *trailer) + " closes it: the frame is complete and its length field damaged";
+  }
+  return std::nullopt;  // the frame's declared end lies past the end of the file
 }
 
 // Scans the frames after the chunk header (`body`, read whole) from the start;
@@ -107,8 +171,16 @@ Result<ChunkTail> ScanChunkBody(const ChunkFile& chunk, ByteView body) {
         std::string(DefectName(defect)) + ", yet a verifiable frame follows at offset " +
             std::to_string(good_end + 1 + *later) + ": damage before the tail, not a torn write"));
   }
+  if (expected == kNoVersion) {  // the last good frame holds version 2^64-1
+    return std::unexpected(CorruptionAt(chunk.path, good_end, expected,
+                                        "bytes follow the frame of the last possible version"));
+  }
+  if (auto damage = NotATornWrite(body.subspan(pos), expected, good_end)) {
+    return std::unexpected(CorruptionAt(chunk.path, good_end, expected, *damage));
+  }
   const std::string reason =
-      "frame at offset " + std::to_string(good_end) + ": " + std::string(DefectName(defect));
+      "frame at offset " + std::to_string(good_end) + ": " +
+      (AllZero(body.subspan(pos)) ? std::string("zero-filled space") : "incomplete (" + std::string(DefectName(defect)) + ")");
   const uint64_t size_bytes = kChunkHeaderBytes + body.size();
   if (expected == chunk.first_version) return DropWholeChunk(chunk, size_bytes, reason + "; chunk holds no complete frame");
   return ChunkTail{.good_end_bytes = good_end,
@@ -118,14 +190,22 @@ Result<ChunkTail> ScanChunkBody(const ChunkFile& chunk, ByteView body) {
                                           .dropped_bytes = size_bytes - good_end,
                                           .file_removed = false,
                                           .version = expected,
-                                          .reason = reason}};
+                                          .reason = reason,
+                                          .kept_copy = {}}};
 }
 
 // A chunk whose header does not verify. A crash can leave the header partial
-// (it is written together with the first frame) but then no frame follows; a
-// verifiable frame after a bad header is damage.
-Result<ChunkTail> BadHeaderChunk(int fd, const ChunkFile& chunk, uint64_t size_bytes, Defect defect,
-                                 ReadCounters* counters) {
+// (it is written together with the first frame, by one write) or, after a
+// power loss, zero-filled; but a complete header the writer wrote is valid.
+// So a complete, invalid header that is not all zeros is damage, and so is a
+// verifiable frame after a bad header.
+Result<ChunkTail> BadHeaderChunk(int fd, const ChunkFile& chunk, uint64_t size_bytes, ByteView header_bytes,
+                                 Defect defect, ReadCounters* counters) {
+  if (!AllZero(header_bytes)) {
+    return std::unexpected(CorruptionAt(chunk.path, 0, chunk.first_version,
+                                        "chunk header: " + std::string(DefectName(defect)) +
+                                            ": damage, not a torn write (a complete header is written whole)"));
+  }
   auto bytes = ReadRange(fd, chunk, 0, size_bytes, counters);
   if (!bytes) return std::unexpected(bytes.error());
   if (auto frame = FindVerifiableFrame(*bytes)) {
@@ -133,7 +213,7 @@ Result<ChunkTail> BadHeaderChunk(int fd, const ChunkFile& chunk, uint64_t size_b
                                         "chunk header: " + std::string(DefectName(defect)) +
                                             ", yet a verifiable frame follows at offset " + std::to_string(*frame)));
   }
-  return DropWholeChunk(chunk, size_bytes, "chunk header: " + std::string(DefectName(defect)) + ", no frame follows");
+  return DropWholeChunk(chunk, size_bytes, "chunk header zero-filled, no frame follows");
 }
 
 Result<ChunkTail> ScanChunkTail(const ChunkFile& chunk, ReadCounters* counters) {
@@ -142,13 +222,24 @@ Result<ChunkTail> ScanChunkTail(const ChunkFile& chunk, ReadCounters* counters) 
   auto size = FileSize(fd->get(), chunk.path);
   if (!size) return std::unexpected(size.error());
   if (*size < kChunkHeaderBytes) {
+    // A partial header: it must be a prefix of the header the writer writes
+    // for this chunk (every byte of it is known from the name), or zeros.
+    auto bytes = ReadRange(fd->get(), chunk, 0, *size, counters);
+    if (!bytes) return std::unexpected(bytes.error());
+    Bytes expected;
+    AppendChunkHeader(chunk.first_version, expected);
+    if (!AllZero(*bytes) && !std::equal(bytes->begin(), bytes->end(), expected.begin())) {
+      return std::unexpected(CorruptionAt(chunk.path, 0, chunk.first_version,
+                                          "chunk of " + std::to_string(*size) +
+                                              " bytes is not the start of its header: damage, not a torn write"));
+    }
     return DropWholeChunk(chunk, *size, "chunk header incomplete (" + std::to_string(*size) + " of " +
                                             std::to_string(kChunkHeaderBytes) + " bytes)");
   }
   auto header_bytes = ReadRange(fd->get(), chunk, 0, kChunkHeaderBytes, counters);
   if (!header_bytes) return std::unexpected(header_bytes.error());
   auto first = DecodeChunkHeader(*header_bytes);
-  if (!first) return BadHeaderChunk(fd->get(), chunk, *size, first.error(), counters);
+  if (!first) return BadHeaderChunk(fd->get(), chunk, *size, *header_bytes, first.error(), counters);
   if (*first != chunk.first_version) {
     return std::unexpected(CorruptionAt(chunk.path, 0, chunk.first_version,
                                         "chunk header names first version " + std::to_string(*first)));

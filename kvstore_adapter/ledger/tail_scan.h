@@ -28,12 +28,16 @@ struct TailScan {
 // The newest chunk is clean when its last frame — found from the end of the
 // file through the trailer — verifies: O(1) frames read. Otherwise its frames
 // are scanned from the chunk header (O(chunk size)) up to the first one that
-// fails; that frame and everything after it is the torn tail, unless a
-// verifiable frame starts anywhere after it: then the damage is not a torn
-// write (a crash leaves at most one partial frame, at the end) and the result
-// is kCorruption naming the file, offset and version. A chunk left without
-// any complete frame is dropped whole and the next older chunk examined.
-// `counters` may be null.
+// fails. The bytes from there to the end of the file are a torn tail only if
+// they can be an interrupted write of the next frame (docs/FORMAT.md §9.8):
+// all zeros, or a prefix of that frame's header, or a valid header of the
+// expected version whose declared end lies past the end of the file and no
+// trailer closing it. Anything else — a complete frame that fails
+// verification, a length field shown damaged by the frame's own trailer,
+// bytes that are not the start of the next frame, or a verifiable frame
+// anywhere after the failing one — is kCorruption naming the file, offset and
+// version. A chunk left without any complete frame is dropped whole and the
+// next older chunk examined. `counters` may be null.
 Result<TailScan> ScanTail(std::vector<ChunkFile> chunks, ReadCounters* counters);
 
 // Offset of the first complete, verifiable frame in `bytes` (any version),

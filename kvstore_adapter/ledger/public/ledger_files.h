@@ -61,12 +61,20 @@ struct DroppedTail {
   uint64_t dropped_bytes = 0;  // bytes from offset_bytes to the end of `file`
   bool file_removed = false;   // the chunk held no complete frame at all
   Version version = kNoVersion;  // the version the incomplete frame would have had
-  std::string reason;          // e.g. "frame at offset 4096: truncated"
+  std::string reason;          // e.g. "frame at offset 4096: incomplete (truncated)"
+  // LedgerWriter only: where the dropped bytes were kept before the cut (the
+  // writer never destroys them): "<file>.torn-<offset_bytes>" (a removed
+  // chunk is renamed to it), with ".<n>" added if that name is taken. Mode
+  // 0600. Readers ignore these files. Empty for a LedgerView.
+  std::filesystem::path kept_copy;
 };
 
-// What opening a ledger found at its tail. An incomplete or checksum-failing
-// last frame (a crash mid-write) is dropped and reported here; damage followed
-// by a verifiable frame is not a torn tail and fails Open with kCorruption.
+// What opening a ledger found at its tail. Only an incomplete last frame (a
+// crash mid-write: the frame's declared end lies past the end of the file, or
+// its header is partial) or zero-filled space is a torn tail: it is dropped
+// and reported here. A complete frame that fails verification, bytes that are
+// not the start of the next frame, or damage followed by a verifiable frame
+// is not a torn tail and fails Open with kCorruption (docs/FORMAT.md §9.8).
 struct RecoveryReport {
   Version last_good_version = kNoVersion;  // newest complete, verified entry
   std::vector<DroppedTail> dropped;        // newest chunk first; empty when clean
@@ -93,17 +101,21 @@ struct Entry {
 class LedgerWriter {
  public:
   // Opens the ledger in options.dir for appending, after recovering its tail:
-  // an incomplete or checksum-failing last frame is truncated away, a chunk
-  // left without any complete frame (a crash right after rollover) is
-  // removed, and both are made durable (fsync of the file and directory)
-  // before Open returns. recovery_report() says what was dropped. Appending
-  // then continues right after the last good entry.
+  // an incomplete last frame (a torn write) is cut away and a chunk left
+  // without any complete frame (a crash right after rollover) is taken out of
+  // the ledger; the dropped bytes are first kept in "<chunk>.torn-<offset>"
+  // (DroppedTail::kept_copy), and all of it is made durable (fsync of the
+  // files and directory) before Open returns. recovery_report() says what was
+  // dropped. Appending then continues right after the last good entry.
   //
   // Errors: kInvalidArgument (bad options), kNotFound (dir missing and
   // !create_if_missing), kUnavailable (another writer holds the directory),
-  // kCorruption (in the newest chunk: a damaged frame or header followed by a
-  // verifiable frame, a header naming another version than the file name, a
-  // frame out of version order — names the file, offset and version; a
+  // kCorruption (in the newest chunk: a complete frame that fails
+  // verification, a damaged length field, bytes after the last good frame
+  // that are not the start of the next one, a damaged frame or header followed
+  // by a verifiable frame, a header naming another version than the file name,
+  // a frame out of version order — names the file, offset and version; the
+  // files are left untouched; a
   // newest entry of version 2^64-1, which nothing can follow; older chunks
   // are not read here, readers find damage there), kIoError.
   static Result<std::unique_ptr<LedgerWriter>> Open(const LedgerOptions& options);

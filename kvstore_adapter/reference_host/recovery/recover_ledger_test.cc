@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 #include "base/testing/test_dir.h"
 #include "crypto/public/random_source.h"
@@ -153,6 +156,33 @@ TEST_F(RecoverLedgerTest, ATornTailIsDroppedAndReported) {
   EXPECT_FALSE(r->ledger_report.clean());
   EXPECT_EQ(recovered_store_->Get("app.private", AsBytes("k" + std::to_string(kEntries))),
             Result<std::optional<Bytes>>(std::nullopt));
+}
+
+// Issue 15: a flipped byte inside the newest complete frame is damage, not a
+// torn write: recovery stops naming the chunk file and offset instead of
+// dropping that committed entry, and leaves the file as it was.
+TEST_F(RecoverLedgerTest, ADamagedNewestFrameStopsRecoveryNamingTheChunk) {
+  std::vector<fs::path> chunks;
+  for (const auto& e : fs::directory_iterator(ledger_dir())) chunks.push_back(e.path());
+  std::sort(chunks.begin(), chunks.end());
+  const fs::path chunk = chunks.back();
+  std::string bytes;
+  {
+    std::ifstream in(chunk, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  bytes[bytes.size() - 20] ^= 0x01;  // the newest frame's payload, 8 bytes before its trailer
+  { std::ofstream(chunk, std::ios::binary | std::ios::trunc) << bytes; }
+  UseSecretFile(latest_version_, latest_);
+  secrets::LedgerSecrets out;
+  auto r = Recover(out, root_ / "fresh");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kRecoveryFailed);
+  EXPECT_NE(r.error().message.find("corruption"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find(chunk.string() + " offset "), std::string::npos) << r.error().message;
+  EXPECT_EQ(recovered_store_->applied_version(), kNoVersion);
+  std::ifstream in(chunk, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), bytes);
 }
 
 TEST_F(RecoverLedgerTest, WithoutAnyHookRecoveryFailsAndWritesNothing) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -201,6 +202,53 @@ TEST_F(StateMachineTest, ReopenCatchesTheStoreUpWithTheLedger) {
   EXPECT_EQ(nodes_[1]->store->applied_version(), 5u);
   EXPECT_EQ(nodes_[1]->store->Get("app.private", AsBytes("k5")),
             Result<std::optional<Bytes>>(ToBytes("x5")));
+}
+
+// Issue 15: one flipped byte inside the newest complete ledger frame is
+// damage, not a torn write. Opening refuses it naming the chunk file and the
+// frame's offset, and changes no byte; only an incomplete last frame is cut,
+// after its bytes were kept next to the chunk.
+TEST_F(StateMachineTest, ADamagedNewestFrameStopsOpeningAndOnlyATornOneIsCut) {
+  Bytes last_entry;
+  for (Version v = 1; v <= 5; ++v) {
+    last_entry = Entry(v, 1, secret1_, "x" + std::to_string(v));
+    ApplyAll(last_entry, {0});
+  }
+  nodes_[0]->sm.reset();
+  const fs::path ledger_dir = nodes_[0]->dir / "ledger";
+  std::vector<fs::path> chunks;
+  for (const auto& e : fs::directory_iterator(ledger_dir)) chunks.push_back(e.path());
+  std::sort(chunks.begin(), chunks.end());
+  ASSERT_FALSE(chunks.empty());
+  const fs::path chunk = chunks.back();
+  std::string bytes = FileBytes(chunk);
+  const uint64_t frame_offset = bytes.size() - (36 + last_entry.size());  // FORMAT.md §9.3
+  bytes[bytes.size() - 12 - last_entry.size() / 2] ^= 0x01;               // inside the payload
+  { std::ofstream(chunk, std::ios::binary | std::ios::trunc) << bytes; }
+  const std::string damaged = LedgerBytes(ledger_dir);
+
+  auto reopened = nodes_[0]->Open();
+  ASSERT_FALSE(reopened);
+  EXPECT_EQ(reopened.error().code, ErrorCode::kCorruption) << reopened.error().ToString();
+  EXPECT_NE(reopened.error().message.find(chunk.string()), std::string::npos) << reopened.error().message;
+  EXPECT_NE(reopened.error().message.find("offset " + std::to_string(frame_offset)), std::string::npos)
+      << reopened.error().message;
+  EXPECT_EQ(LedgerBytes(ledger_dir), damaged) << "a refused open changed the ledger files";
+
+  // A torn write instead: the last frame lost its last 5 bytes (the store
+  // never saw that entry: it is rebuilt from the ledger).
+  bytes[bytes.size() - 12 - last_entry.size() / 2] ^= 0x01;
+  bytes.resize(bytes.size() - 5);
+  { std::ofstream(chunk, std::ios::binary | std::ios::trunc) << bytes; }
+  nodes_[0]->store.reset();
+  fs::remove_all(nodes_[0]->dir / "store");
+  auto torn = nodes_[0]->Open();
+  ASSERT_TRUE(torn) << torn.error().ToString();
+  EXPECT_EQ(nodes_[0]->sm->applied_version(), 4u);
+  const auto& report = nodes_[0]->sm->ledger_recovery_report();
+  ASSERT_EQ(report.dropped.size(), 1u);
+  EXPECT_EQ(report.dropped[0].offset_bytes, frame_offset);
+  EXPECT_EQ(FileBytes(report.dropped[0].kept_copy), bytes.substr(frame_offset));
 }
 
 }  // namespace

@@ -14,6 +14,8 @@ sealing::LocalSealingOptions SealingOptions(const kv::NodeConfig& c) {
   o.rsa_bits = c.sealing.rsa_bits;
   o.fail_on_unseal_error = c.sealing.on_failure == kv::SealingFailurePolicy::kFail;
   o.virtual_machine_secret_path = c.sealing.virtual_machine_secret_path;
+  o.root_key = c.sealing.root_key;
+  o.vmpl = c.sealing.vmpl;
   o.virtual_launch_json = c.sealing.virtual_launch_json;
   const std::string prefix = "[node " + c.node_id + "] ";
   o.log = [prefix](std::string_view line) { std::cerr << prefix << line << std::endl; };

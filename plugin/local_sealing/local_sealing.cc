@@ -23,7 +23,9 @@ kv::Status CheckOptions(const LocalSealingOptions& o) {
   if (!crypto::IsSupportedRsaBits(o.rsa_bits)) {
     return invalid("sealing.rsa_bits: must be 2048, 3072 or 4096");
   }
-  if (auto p = snp::ParsePolicy(o.policy); !p) return invalid("sealing.policy: " + p.error().message);
+  if (auto p = snp::MakeSealingPolicy(o.policy, o.root_key, o.vmpl); !p) {
+    return invalid("sealing.policy / root_key / vmpl: " + p.error().message);
+  }
   if (!o.provider && o.platform == snp::kVirtualPlatformName && o.virtual_machine_secret_path.empty()) {
     return invalid("sealing.virtual_machine_secret_path is required on the virtual platform");
   }
@@ -61,7 +63,9 @@ kv::Result<std::shared_ptr<const snp::DerivedKeyProvider>> OpenProvider(const Lo
 kv::Result<snp::DerivedKeyRequest> SealingRequest(const LocalSealingOptions& o) {
   auto request = DefaultDerivedKeyRequest(*o.provider);
   if (!request) return std::unexpected(ToKvError(request.error()));
-  request->guest_field_select = *snp::ParsePolicy(o.policy);
+  auto policy = snp::MakeSealingPolicy(o.policy, o.root_key, o.vmpl);  // checked by Create
+  if (!policy) return kv::MakeError(kv::ErrorCode::kInvalidArgument, policy.error().message);
+  snp::ApplySealingPolicy(*policy, *request);
   return *request;
 }
 

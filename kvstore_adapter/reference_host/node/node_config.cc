@@ -121,6 +121,7 @@ Status ReadSealing(ObjectReader& top, const std::filesystem::path& base, Sealing
                   r.String("sealing_identity", s.sealing_identity, false),
                   r.String("previous_local_sealing_identity", s.previous_local_sealing_identity, false),
                   r.String("platform", s.platform, false), r.String("policy", s.policy, false),
+                  r.String("root_key", s.root_key, false), r.Uint("vmpl", s.vmpl, 0, 3),
                   r.Uint("rsa_bits", s.rsa_bits, 0, 1u << 16),
                   r.String("on_failure", on_failure, false),
                   r.String("virtual_machine_secret_path", secret_path, false)}) {
@@ -133,6 +134,9 @@ Status ReadSealing(ObjectReader& top, const std::filesystem::path& base, Sealing
   if (auto st = r.RejectUnknown(); !st) return st;
   if (s.platform != "virtual" && s.platform != "sev-guest") {
     return Invalid("sealing.platform", "must be \"sev-guest\" or \"virtual\"");
+  }
+  if (s.root_key != "default" && s.root_key != "vcek" && s.root_key != "vlek") {
+    return Invalid("sealing.root_key", "must be \"default\", \"vcek\" or \"vlek\"");
   }
   if (s.rsa_bits != 2048 && s.rsa_bits != 3072 && s.rsa_bits != 4096) {
     return Invalid("sealing.rsa_bits", "must be one of 2048, 3072, 4096");
@@ -283,6 +287,8 @@ std::string NodeConfigToJson(const NodeConfig& c) {
   json sealing = {{"enable_local_sealing", c.sealing.enable_local_sealing},
                   {"platform", c.sealing.platform},
                   {"policy", c.sealing.policy},
+                  {"root_key", c.sealing.root_key},
+                  {"vmpl", c.sealing.vmpl},
                   {"rsa_bits", c.sealing.rsa_bits},
                   {"on_failure", c.sealing.on_failure == SealingFailurePolicy::kFail
                                      ? "fail"

@@ -95,6 +95,19 @@ TEST(NodeConfigTest, ADirectoryIsNotAConfigurationFile) {
   EXPECT_NE(c.error().message.find("is not a regular file"), std::string::npos) << c.error().message;
 }
 
+TEST(NodeConfigTest, RootKeyAndVmplAreReadAndChecked) {
+  auto c = ParseNodeConfig(With(R"("sealing": {"root_key": "vlek", "vmpl": 1})"), "/etc/ls");
+  ASSERT_TRUE(c) << c.error().ToString();
+  EXPECT_EQ(c->sealing.root_key, "vlek");
+  EXPECT_EQ(c->sealing.vmpl, 1u);
+  auto again = ParseNodeConfig(NodeConfigToJson(*c), "/");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->sealing.root_key, "vlek");
+  EXPECT_EQ(again->sealing.vmpl, 1u);
+  EXPECT_NE(ErrorOf(With(R"("sealing": {"root_key": "vmrk"})")).find("sealing.root_key"), std::string::npos);
+  EXPECT_NE(ErrorOf(With(R"("sealing": {"vmpl": 4})")).find("sealing.vmpl"), std::string::npos);
+}
+
 TEST(NodeConfigTest, ADuplicateKeyIsRefusedNamingIt) {
   EXPECT_NE(ErrorOf(With(R"("node_id": "n2")")).find("\"node_id\" twice"), std::string::npos);
   EXPECT_NE(ErrorOf(With(R"("sealing": {"policy": "measurement+tcb", "policy": "raw:0x2a"})")).find("\"policy\" twice"),

@@ -30,6 +30,12 @@ struct LocalSealingOptions {
   std::string previous_sealing_identity;  // recovery: unseal as this (default: sealing_identity)
   std::string platform = "virtual";       // "sev-guest" | "virtual"
   std::string policy = "measurement+tcb"; // snp policy preset or raw:0x..
+  // The root of the derived key (KEY_SEL): "default" (the VLEK if the host
+  // installed one, else the VCEK), "vcek" or "vlek" (docs/SNP.md).
+  std::string root_key = "default";
+  // The VMPL the key is requested for: 0..3, not below the guest's own (a
+  // guest under an SVSM runs at VMPL >= 1).
+  uint32_t vmpl = 0;
   size_t rsa_bits = 3072;
   // true: a failed unseal stops recovery. false (explicit fallback): the
   // failure is logged and the next recovery hook may supply the secret.

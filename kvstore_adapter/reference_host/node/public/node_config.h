@@ -27,6 +27,8 @@ struct SealingConfig {
   std::string previous_local_sealing_identity;  // recovery: the identity to unseal as
   std::string platform = "virtual";             // "sev-guest" | "virtual"
   std::string policy = "measurement+tcb";       // a snp policy name or raw:0x..
+  std::string root_key = "default";             // "default" | "vcek" | "vlek" (KEY_SEL)
+  uint32_t vmpl = 0;                            // 0..3: the VMPL keys are requested for
   uint32_t rsa_bits = 3072;                     // 2048 | 3072 | 4096
   SealingFailurePolicy on_failure = SealingFailurePolicy::kFail;
   // virtual platform only

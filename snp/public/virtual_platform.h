@@ -39,7 +39,7 @@ struct VirtualPlatformOptions {
   VirtualLaunch launch{};
 };
 
-// Derives keys as HMAC-SHA256(machine secret, encoding of the request and of
+// Derives keys as HMAC-SHA256(key = machine secret, message = encoding of the request and of
 // the selected launch fields); docs/SNP.md gives the exact byte layout. The
 // VCEK, VLEK and VMRK roots derive different keys; KeySelect::kDefault is
 // the VLEK when launch.vlek_installed, else the VCEK (as on hardware).

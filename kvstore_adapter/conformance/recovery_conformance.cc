@@ -23,6 +23,36 @@ std::function<Status(HookRegistrar&)> EscrowOnly(const std::shared_ptr<EscrowPlu
   return Hooks(escrow, {{"escrow", escrow->recovery_hook()}});
 }
 
+// What a total outage after a few writes leaves: the escrow whose hooks the
+// service ran, the stopped host, its fingerprint and the escrow's commit
+// count then.
+struct Outage {
+  std::shared_ptr<EscrowPlugin> escrow;
+  std::unique_ptr<StoppedHost> stopped;
+  std::string fingerprint;
+  size_t commits_before = 0;
+};
+
+// Starts a service with the escrow's hooks, writes a=1 (then, if `rotate`,
+// rotates and writes b=2) and stops it. Call it in ASSERT_NO_FATAL_FAILURE.
+void MakeOutage(HostFactory& factory, bool rotate, Outage& outage) {
+  outage.escrow = std::make_shared<EscrowPlugin>();
+  auto host = factory.StartService(Hooks(outage.escrow, {}), kGenesisPayload);
+  ASSERT_TRUE(host) << host.error().ToString();
+  CONFORMANCE_ASSERT_OK((*host)->Put("a", "1"));
+  if (rotate) {
+    CONFORMANCE_ASSERT_OK((*host)->Rotate());
+    CONFORMANCE_ASSERT_OK((*host)->Put("b", "2"));
+  }
+  auto stopped = factory.Stop(std::move(*host));
+  ASSERT_TRUE(stopped) << stopped.error().ToString();
+  outage.stopped = std::move(*stopped);
+  auto fingerprint = outage.stopped->Fingerprint();
+  ASSERT_TRUE(fingerprint) << fingerprint.error().ToString();
+  outage.fingerprint = *fingerprint;
+  outage.commits_before = outage.escrow->commit_count();
+}
+
 void ExpectStrictlyDecreasing(const std::vector<Version>& versions) {
   for (size_t i = 1; i < versions.size(); ++i) {
     EXPECT_LT(versions[i], versions[i - 1]) << "the reader went forwards at read #" << i;
@@ -93,19 +123,13 @@ TEST_P(HostConformanceTest, NotFoundChainsToTheNextHookWhichGetsAFreshReader) {
 }
 
 TEST_P(HostConformanceTest, AnyOtherHookErrorStopsRecoveryAndWritesNothing) {
-  auto escrow = std::make_shared<EscrowPlugin>();
-  auto host = factory_->StartService(Hooks(escrow, {}), kGenesisPayload);
-  ASSERT_TRUE(host) << host.error().ToString();
-  CONFORMANCE_ASSERT_OK((*host)->Put("a", "1"));
-  auto stopped = factory_->Stop(std::move(*host));
-  ASSERT_TRUE(stopped) << stopped.error().ToString();
-  auto fingerprint = (*stopped)->Fingerprint();
-  ASSERT_TRUE(fingerprint) << fingerprint.error().ToString();
-  const size_t commits_before = escrow->commit_count();
+  Outage outage;
+  ASSERT_NO_FATAL_FAILURE(MakeOutage(*factory_, /*rotate=*/false, outage));
+  const auto& [escrow, stopped, fingerprint, commits_before] = outage;
 
   auto failing = std::make_shared<FailingHook>(ErrorCode::kCorruption);
   auto refused = factory_->Recover(
-      **stopped, Hooks(escrow, {{"failing", failing}, {"escrow", escrow->recovery_hook()}}));
+      *stopped, Hooks(escrow, {{"failing", failing}, {"escrow", escrow->recovery_hook()}}));
   ASSERT_FALSE(refused) << "recovery went on after a hook failed";
   EXPECT_EQ(refused.error().code, ErrorCode::kRecoveryFailed) << refused.error().ToString();
   EXPECT_NE(refused.error().message.find("failing"), std::string::npos)
@@ -113,36 +137,28 @@ TEST_P(HostConformanceTest, AnyOtherHookErrorStopsRecoveryAndWritesNothing) {
   EXPECT_EQ(failing->unseal_calls().size(), 1u);
   EXPECT_TRUE(escrow->recovery_hook()->unseal_calls().empty()) << "a later hook ran after an error";
   EXPECT_EQ(escrow->commit_count(), commits_before) << "a failed recovery committed";
-  EXPECT_EQ((*stopped)->Fingerprint(), fingerprint) << "a failed recovery changed what the host keeps";
+  EXPECT_EQ(stopped->Fingerprint(), fingerprint) << "a failed recovery changed what the host keeps";
 
   // The ledger is intact: a recovery with good hooks succeeds.
-  auto recovered = factory_->Recover(**stopped, EscrowOnly(escrow));
+  auto recovered = factory_->Recover(*stopped, EscrowOnly(escrow));
   ASSERT_TRUE(recovered) << recovered.error().ToString();
   EXPECT_EQ((*recovered)->Get("a"), Is("1"));
 }
 
 TEST_P(HostConformanceTest, AWrongSecretIsRefusedByReplayAndWritesNothing) {
-  auto escrow = std::make_shared<EscrowPlugin>();
-  auto host = factory_->StartService(Hooks(escrow, {}), kGenesisPayload);
-  ASSERT_TRUE(host) << host.error().ToString();
-  CONFORMANCE_ASSERT_OK((*host)->Put("a", "1"));
-  CONFORMANCE_ASSERT_OK((*host)->Rotate());
-  CONFORMANCE_ASSERT_OK((*host)->Put("b", "2"));
-  auto stopped = factory_->Stop(std::move(*host));
-  ASSERT_TRUE(stopped) << stopped.error().ToString();
-  auto fingerprint = (*stopped)->Fingerprint();
-  ASSERT_TRUE(fingerprint) << fingerprint.error().ToString();
-  const size_t commits_before = escrow->commit_count();
+  Outage outage;
+  ASSERT_NO_FATAL_FAILURE(MakeOutage(*factory_, /*rotate=*/true, outage));
+  const auto& [escrow, stopped, fingerprint, commits_before] = outage;
 
   auto wrong = std::make_shared<WrongSecretHook>();
-  auto refused = factory_->Recover(**stopped, Hooks(escrow, {{"wrong-secret", wrong}}));
+  auto refused = factory_->Recover(*stopped, Hooks(escrow, {{"wrong-secret", wrong}}));
   ASSERT_FALSE(refused) << "the host accepted a wrong ledger secret";
   const std::vector<UnsealCall> calls = wrong->unseal_calls();
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_TRUE(calls[0].found_at.has_value()) << "the hook found no marker, so replay was never tried";
   EXPECT_TRUE(wrong->recovered_calls().empty()) << "OnRecovered ran for a wrong secret";
   EXPECT_EQ(escrow->commit_count(), commits_before) << "a refused recovery committed";
-  EXPECT_EQ((*stopped)->Fingerprint(), fingerprint) << "a refused recovery changed what the host keeps";
+  EXPECT_EQ(stopped->Fingerprint(), fingerprint) << "a refused recovery changed what the host keeps";
 }
 
 // Without a rotation after the genesis there is no chain to unwind: the
@@ -179,20 +195,14 @@ TEST_P(HostConformanceTest, AWrongSecretWithoutRotationsIsRefusedByReplayWithRec
 // from: a host refuses one outside 1..(the ledger's last version), even with
 // the right secret, naming the hook, and writes nothing (never an abort).
 TEST_P(HostConformanceTest, AFoundAtVersionOutsideTheLedgerIsRefusedAndWritesNothing) {
-  auto escrow = std::make_shared<EscrowPlugin>();
-  auto host = factory_->StartService(Hooks(escrow, {}), kGenesisPayload);
-  ASSERT_TRUE(host) << host.error().ToString();
-  CONFORMANCE_ASSERT_OK((*host)->Put("a", "1"));
-  auto stopped = factory_->Stop(std::move(*host));
-  ASSERT_TRUE(stopped) << stopped.error().ToString();
-  auto fingerprint = (*stopped)->Fingerprint();
-  ASSERT_TRUE(fingerprint) << fingerprint.error().ToString();
-  const size_t commits_before = escrow->commit_count();
+  Outage outage;
+  ASSERT_NO_FATAL_FAILURE(MakeOutage(*factory_, /*rotate=*/false, outage));
+  const auto& [escrow, stopped, fingerprint, commits_before] = outage;
 
   for (const auto claim : {BadFoundAtHook::Claim::kZero, BadFoundAtHook::Claim::kPastTheNewest}) {
     SCOPED_TRACE(claim == BadFoundAtHook::Claim::kZero ? "found at version 0" : "found past the newest entry");
     auto bad = std::make_shared<BadFoundAtHook>(escrow, claim);
-    auto refused = factory_->Recover(**stopped, Hooks(escrow, {{"bad-found-at", bad}}));
+    auto refused = factory_->Recover(*stopped, Hooks(escrow, {{"bad-found-at", bad}}));
     ASSERT_FALSE(refused) << "the host accepted a found_at_version outside the ledger";
     EXPECT_EQ(refused.error().code, ErrorCode::kRecoveryFailed) << refused.error().ToString();
     EXPECT_NE(refused.error().message.find("bad-found-at"), std::string::npos)
@@ -201,11 +211,11 @@ TEST_P(HostConformanceTest, AFoundAtVersionOutsideTheLedgerIsRefusedAndWritesNot
     EXPECT_TRUE(bad->unseal_calls()[0].found_at.has_value()) << "the hook found no marker";
     EXPECT_TRUE(bad->recovered_calls().empty()) << "OnRecovered ran for a refused secret";
     EXPECT_EQ(escrow->commit_count(), commits_before) << "a refused recovery committed";
-    EXPECT_EQ((*stopped)->Fingerprint(), fingerprint) << "a refused recovery changed what the host keeps";
+    EXPECT_EQ(stopped->Fingerprint(), fingerprint) << "a refused recovery changed what the host keeps";
   }
 
   // The secret itself was right: with an honest hook the ledger recovers.
-  auto recovered = factory_->Recover(**stopped, EscrowOnly(escrow));
+  auto recovered = factory_->Recover(*stopped, EscrowOnly(escrow));
   ASSERT_TRUE(recovered) << recovered.error().ToString();
   EXPECT_EQ((*recovered)->Get("a"), Is("1"));
 }

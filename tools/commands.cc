@@ -60,7 +60,12 @@ constexpr std::array kCommands = {
             "Reads the node's ledger files (public writes only: no secret, no platform) and\n"
             "shows the rotations, the sealed-shares records, which sealing identities can\n"
             "unseal the latest ledger secret, every sealed recovery key (platform, policy,\n"
-            "TCB), trusted nodes without one, and how the last recovery got its secret.\n",
+            "TCB), trusted nodes without one, and how the last recovery got its secret.\n"
+            "\n"
+            "Nothing it shows is authenticated: offline, no key can check the records (only\n"
+            "the frames' checksums), so a host that rewrites the ledger files can alter\n"
+            "them. Both renderings say so first (--json: \"authenticated\": false).\n"
+            "Recovery authenticates every entry.\n",
             RunInspectCommand},
     Command{"recover", "offline recovery of a ledger directory into a store",
             "usage: ledgerseal recover --config FILE [--into DIR]\n"

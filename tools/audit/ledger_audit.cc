@@ -189,7 +189,8 @@ std::string AuditToJson(const LedgerAudit& a) {
               {"rotations", rotations}, {"shares_records", a.shares_records},
               {"can_unseal_latest", a.can_unseal_latest}, {"recovery_keys", keys},
               {"nodes", nodes}, {"trusted_without_recovery_key", a.trusted_without_recovery_key},
-              {"warnings", a.warnings}, {"latest_shares", nullptr}, {"last_recovery", nullptr}};
+              {"warnings", a.warnings}, {"latest_shares", nullptr}, {"last_recovery", nullptr},
+              {"authenticated", false}, {"authentication", std::string(kUnauthenticatedNotice)}};
   if (a.latest_shares) {
     const auto& s = *a.latest_shares;
     doc["latest_shares"] = {{"at_version", s.at_version}, {"ledger_secret_version", s.ledger_secret_version},
@@ -208,6 +209,7 @@ std::string AuditToJson(const LedgerAudit& a) {
 
 std::string AuditToText(const LedgerAudit& a) {
   std::ostringstream out;
+  out << "UNAUTHENTICATED  " << kUnauthenticatedNotice << "\n";
   out << "ledger           versions " << a.first_version << ".." << a.last_version << ", " << a.bytes
       << " bytes of entries" << (a.torn_tail.empty() ? "" : "; torn tail: " + a.torn_tail) << "\n"
       << "service          " << a.service_id << "\n"

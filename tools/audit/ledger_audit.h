@@ -10,11 +10,20 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::tools {
+
+// What `inspect` shows is read from a disk the host controls, checked only
+// by the frames' CRCs: an offline tool holds no key that could authenticate
+// it (entries are authenticated under ledger secrets, which recovery
+// obtains). Every rendering says so, first.
+inline constexpr std::string_view kUnauthenticatedNotice =
+    "read from disk, not authenticated (offline, no key can check these records: a host that "
+    "rewrites the ledger files can alter what is shown; recovery authenticates every entry)";
 
 struct RotationInfo {
   uint64_t at_version = 0;

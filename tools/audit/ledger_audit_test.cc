@@ -39,6 +39,7 @@ TEST(LedgerAuditTest, TextSaysHowTheLastRecoveryGotItsSecret) {
   EXPECT_NE(text.find("tcb 0x1f"), std::string::npos) << text;
   EXPECT_NE(text.find("  n4: trusted, NO sealed recovery key\n"), std::string::npos) << text;
   EXPECT_NE(text.find("WARNING: 1 trusted node(s) have no sealed recovery key"), std::string::npos) << text;
+  EXPECT_EQ(text.rfind("UNAUTHENTICATED  read from disk, not authenticated", 0), 0u) << "first line: " << text;
 }
 
 TEST(LedgerAuditTest, TextOfANeverRecoveredLedgerThatNobodyCanUnseal) {
@@ -58,6 +59,9 @@ TEST(LedgerAuditTest, JsonCarriesEveryFact) {
   EXPECT_EQ(doc["trusted_without_recovery_key"], nlohmann::json::array({"n4"}));
   EXPECT_EQ(doc["rotations"].size(), 2u);
   EXPECT_EQ(doc["recovery_keys"]["sealing-n2"]["tcb_version"], 0x1fu);
+
+  EXPECT_EQ(doc["authenticated"], false) << "inspect cannot authenticate what it reads";
+  EXPECT_NE(doc["authentication"].get<std::string>().find("not authenticated"), std::string::npos);
 
   const auto empty = nlohmann::json::parse(AuditToJson(LedgerAudit{}));
   EXPECT_TRUE(empty["last_recovery"].is_null());

@@ -1,0 +1,25 @@
+"""ledgerseal_fuzz_test: one fuzz target (LLVMFuzzerTestOneInput), run two ways.
+
+`bazel test //...` (GCC): a cc_test whose main() (base/fuzz/fuzz_driver.cc)
+runs the target over 20,000 deterministic generated and mutated inputs; any
+crash, sanitizer report (--config=asan) or trap fails it.
+`--define=ledgerseal_fuzz=libfuzzer` with a clang toolchain: the same sources
+linked with libFuzzer (-fsanitize=fuzzer), coverage-guided. docs/FUZZING.md
+says what is missing for that mode here.
+"""
+
+def ledgerseal_fuzz_test(name, srcs, deps = [], **kwargs):
+    native.cc_test(
+        name = name,
+        srcs = srcs,
+        deps = deps + select({
+            "//base/fuzz:libfuzzer": [],
+            "//conditions:default": ["//base/fuzz:fuzz_driver"],
+        }),
+        linkopts = select({
+            "//base/fuzz:libfuzzer": ["-fsanitize=fuzzer"],
+            "//conditions:default": [],
+        }),
+        size = "small",
+        **kwargs
+    )

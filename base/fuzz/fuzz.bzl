@@ -3,9 +3,9 @@
 `bazel test //...` (GCC): a cc_test whose main() (base/fuzz/fuzz_driver.cc)
 runs the target over 20,000 deterministic generated and mutated inputs; any
 crash, sanitizer report (--config=asan) or trap fails it.
-`--define=ledgerseal_fuzz=libfuzzer` with a clang toolchain: the same sources
-linked with libFuzzer (-fsanitize=fuzzer), coverage-guided. docs/FUZZING.md
-says what is missing for that mode here.
+`bazel run --config=fuzz //pkg:name -- -runs=N` (clang-16, ASan, UBSan): the
+same sources linked with libFuzzer (-fsanitize=fuzzer), coverage-guided.
+docs/FUZZING.md has the commands and figures.
 """
 
 def ledgerseal_fuzz_test(name, srcs, deps = [], **kwargs):

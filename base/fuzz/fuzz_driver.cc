@@ -2,9 +2,9 @@
 // short, deterministic run of the target's LLVMFuzzerTestOneInput over
 // inputs derived from a fixed-seed generator — lengths around every size
 // boundary, random bytes, and mutations (flips, truncations, insertions) of
-// earlier inputs. With libFuzzer (--define=ledgerseal_fuzz=libfuzzer and a
-// clang toolchain) this file is not linked and libFuzzer's main() runs the
-// same target, coverage-guided (docs/FUZZING.md).
+// earlier inputs. Under `--config=fuzz` (clang-16, libFuzzer) this file is
+// not linked and libFuzzer's main() runs the same target, coverage-guided
+// (docs/FUZZING.md).
 //
 // Environment: LEDGERSEAL_FUZZ_RUNS (default 20000) inputs.
 #include <cstddef>

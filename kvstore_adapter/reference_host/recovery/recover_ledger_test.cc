@@ -36,14 +36,17 @@ class RecoverLedgerTest : public ::testing::Test {
 
   fs::path ledger_dir() const { return ledger_dir_; }
 
-  Result<RecoverResult> Recover(secrets::LedgerSecrets& out, const fs::path& store_dir) {
+  // Recovers into a new store at `store_dir` (kept in recovered_store_) with
+  // `hooks`, or the fixture's own hooks_.
+  Result<RecoverResult> Recover(secrets::LedgerSecrets& out, const fs::path& store_dir,
+                                const HookRegistry* hooks = nullptr) {
     auto store = Store::Open(StoreOptions{.dir = store_dir, .encryption_key = &store_key_});
     EXPECT_TRUE(store);
     recovered_store_ = std::move(*store);
     RecoverOptions options;
     options.ledger_dir = ledger_dir();
     options.store = recovered_store_.get();
-    options.hooks = &hooks_;
+    options.hooks = hooks != nullptr ? hooks : &hooks_;
     options.progress = [this](uint64_t done, uint64_t total) { progress_.emplace_back(done, total); };
     options.progress_every = 7;
     return RecoverLedger(options, out);
@@ -229,22 +232,15 @@ TEST_F(RecoverLedgerTest, AHookNamingAVersionOutsideTheLedgerIsRefusedBeforeRepl
     SCOPED_TRACE(found_at);
     HookRegistry hooks;
     ASSERT_TRUE(hooks.RegisterRecoveryHook("claims", std::make_shared<FoundAtHook>(root_ / "secret", found_at)));
-    auto store = Store::Open(StoreOptions{.dir = root_ / ("fresh" + std::to_string(found_at)),
-                                          .encryption_key = &store_key_});
-    ASSERT_TRUE(store) << store.error().ToString();
-    RecoverOptions options;
-    options.ledger_dir = ledger_dir();
-    options.store = store->get();
-    options.hooks = &hooks;
     secrets::LedgerSecrets out;
-    auto r = RecoverLedger(options, out);
+    auto r = Recover(out, root_ / ("fresh" + std::to_string(found_at)), &hooks);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::kRecoveryFailed);
     EXPECT_NE(r.error().message.find("'claims' found its material at version " + std::to_string(found_at) +
                                      ", outside the ledger (1.." + std::to_string(kEntries) + ")"),
               std::string::npos)
         << r.error().message;
-    EXPECT_EQ((*store)->applied_version(), kNoVersion);
+    EXPECT_EQ(recovered_store_->applied_version(), kNoVersion);
     EXPECT_TRUE(out.versions().empty());
   }
 }
@@ -255,15 +251,8 @@ TEST_F(RecoverLedgerTest, AHookNamingTheFirstOrLastVersionIsAccepted) {
     SCOPED_TRACE(found_at);
     HookRegistry hooks;
     ASSERT_TRUE(hooks.RegisterRecoveryHook("claims", std::make_shared<FoundAtHook>(root_ / "secret", found_at)));
-    auto store = Store::Open(StoreOptions{.dir = root_ / ("fresh" + std::to_string(found_at)),
-                                          .encryption_key = &store_key_});
-    ASSERT_TRUE(store) << store.error().ToString();
-    RecoverOptions options;
-    options.ledger_dir = ledger_dir();
-    options.store = store->get();
-    options.hooks = &hooks;
     secrets::LedgerSecrets out;
-    auto r = RecoverLedger(options, out);
+    auto r = Recover(out, root_ / ("fresh" + std::to_string(found_at)), &hooks);
     ASSERT_TRUE(r) << r.error().ToString();
     EXPECT_EQ(r->outcome.secret.found_at_version, found_at);
     EXPECT_EQ(r->replayed_to, kEntries);

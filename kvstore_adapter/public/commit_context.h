@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kvstore_adapter/public/service_identity.h"
 #include "kvstore_adapter/public/types.h"
 
 namespace ledgerseal::kv {
@@ -58,6 +59,11 @@ struct CommitContext {
   std::optional<NodeMember> joining_node;  // the node this transaction admits
   // The first transaction of a service recovered from an old ledger.
   bool recovery = false;
+  // Signs as the service identity whose id is `service_id` (for the
+  // recovery commit: the NEW service's identity). Filled in every context
+  // whose trusted_nodes must be filled; hooks that sign records refuse a
+  // transaction without it (kInvalidArgument). Owned by the host.
+  const ServiceSigner* service_signer = nullptr;
 };
 
 }  // namespace ledgerseal::kv

@@ -44,8 +44,14 @@ struct RecoveryContext {
   // The identity this node had in the service being recovered (may differ
   // from node.sealing_identity); empty when not configured.
   std::string previous_sealing_identity;
-  // The service id of the service being recovered.
+  // The service id of the service being recovered, as the newest entry's
+  // header claims it (unauthenticated: a hint for logs only).
   std::string previous_service_id;
+  // The operator's pin (config `expected_previous_service_identity`): when
+  // not empty, a hook must refuse material of any other service before it
+  // decrypts anything, and the host refuses a replayed ledger whose last
+  // service is another. Empty: no pin.
+  std::string expected_previous_service_id;
   LedgerReader* ledger = nullptr;  // never null; positioned at the newest entry
 };
 
@@ -57,15 +63,19 @@ struct RecoveredSecret {
   SecretBytes secret;  // kLedgerSecretBytes bytes; the host refuses other sizes
   // The version of the entry that carried the sealed material; the host
   // must authenticate this entry and every later one during replay, and
-  // refuse the recovery if it cannot.
+  // refuse the recovery if it cannot. `ledger_secret_version` must be the
+  // secret in force after this entry (the entry's secret version, plus one
+  // if the entry rotates); the host refuses the recovery otherwise.
   Version found_at_version = kNoVersion;
   std::string method;  // how it was obtained, e.g. "local_unsealing"
   // Who made the recovery possible, for the audit record: the sealing
   // identity the material was unsealed as, or the members whose shares were
   // combined.
   std::vector<std::string> identities;
-  // The service the recovered material belonged to (as the record says;
-  // authenticated only once replay authenticated found_at_version).
+  // The service the recovered material belonged to: the identity whose
+  // signature the hook verified (a hook that cannot authenticate its
+  // material says so in `method`). The host checks that replay ends in this
+  // service and refuses the recovery otherwise.
   std::string previous_service_id;
 };
 

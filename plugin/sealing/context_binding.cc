@@ -1,9 +1,11 @@
 #include "plugin/sealing/context_binding.h"
 
 #include "plugin/public/sealing_format.h"
-#include "plugin/sealing/canonical_encoding.h"
+#include "base/canonical_items.h"
 
 namespace ledgerseal::sealing::internal {
+
+using base::CanonicalEncoder;
 
 std::vector<uint8_t> EncodeDerivationParams(const v1::DerivationParams& params) {
   return CanonicalEncoder()

@@ -1,13 +1,13 @@
-#include "plugin/sealing/canonical_encoding.h"
+#include "base/canonical_items.h"
 
 #include <gtest/gtest.h>
 
 #include "base/testing/hex.h"
 
-namespace ledgerseal::sealing::internal {
+namespace ledgerseal::base {
 namespace {
 
-using testing::ToHex;
+using ledgerseal::testing::ToHex;
 
 TEST(CanonicalEncoderTest, BytesAreLengthPrefixedBigEndian) {
   EXPECT_EQ(ToHex(CanonicalEncoder().AddString("ab").Finish()), "000000026162");
@@ -51,4 +51,4 @@ TEST(CanonicalEncoderTest, FinishEmptiesTheEncoder) {
 }
 
 }  // namespace
-}  // namespace ledgerseal::sealing::internal
+}  // namespace ledgerseal::base

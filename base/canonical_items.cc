@@ -1,9 +1,9 @@
-#include "plugin/sealing/canonical_encoding.h"
+#include "base/canonical_items.h"
 
 #include <cstdlib>
 #include <limits>
 
-namespace ledgerseal::sealing::internal {
+namespace ledgerseal::base {
 namespace {
 
 void AppendBigEndian(std::vector<uint8_t>& out, uint64_t value, int width_bytes) {
@@ -39,4 +39,4 @@ CanonicalEncoder& CanonicalEncoder::AddU64(uint64_t value) {
   return *this;
 }
 
-}  // namespace ledgerseal::sealing::internal
+}  // namespace ledgerseal::base

@@ -1,4 +1,5 @@
-// Internal: the one canonical byte encoding behind every AAD and OAEP label.
+// The one canonical byte encoding behind every AAD, OAEP label and signed
+// message (sealing records and service-identity signatures).
 //
 // A message is a sequence of items; each item is written as its length
 // (u32, big-endian) followed by its bytes. Integers are items of fixed width,
@@ -6,15 +7,15 @@
 // too. Length prefixes make the encoding injective: no two different item
 // sequences share an encoding, so no field can "borrow" bytes of its
 // neighbour (docs/FORMAT.md §"Canonical encoding").
-#ifndef LEDGERSEAL_PLUGIN_SEALING_CANONICAL_ENCODING_H_
-#define LEDGERSEAL_PLUGIN_SEALING_CANONICAL_ENCODING_H_
+#ifndef LEDGERSEAL_BASE_CANONICAL_ITEMS_H_
+#define LEDGERSEAL_BASE_CANONICAL_ITEMS_H_
 
 #include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
 
-namespace ledgerseal::sealing::internal {
+namespace ledgerseal::base {
 
 // Thread safety: none; one encoder per message.
 class CanonicalEncoder {
@@ -33,6 +34,6 @@ class CanonicalEncoder {
   std::vector<uint8_t> out_;
 };
 
-}  // namespace ledgerseal::sealing::internal
+}  // namespace ledgerseal::base
 
-#endif  // LEDGERSEAL_PLUGIN_SEALING_CANONICAL_ENCODING_H_
+#endif  // LEDGERSEAL_BASE_CANONICAL_ITEMS_H_

@@ -10,6 +10,7 @@
 #define LEDGERSEAL_KVSTORE_ADAPTER_PUBLIC_SERVICE_IDENTITY_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -81,6 +82,15 @@ class ServiceSigner {
   // domain); kInternal (OpenSSL failed).
   [[nodiscard]] virtual Result<Bytes> Sign(std::string_view domain, ByteView body) const = 0;
 };
+
+// Makes the opaque payload a node presents for plugins (NodeMember::
+// join_payload) for the service it is about to serve: the sealing plugin
+// seals its recovery key bound to `identity`. Hosts call it at genesis and
+// after a recovery's replay (with the NEW identity) and, on a joiner, once
+// it learned the service's identity and before it asks to join; never with
+// an identity the node has not checked against the service id it expects.
+// Errors: the plugin's, passed through to the operator.
+using JoinPayloadFactory = std::function<Result<Bytes>(const ServiceIdentity& identity)>;
 
 // One link of the endorsement chain: what a host records about a service at
 // genesis and at every recovery (the reference host's `ledger.service`

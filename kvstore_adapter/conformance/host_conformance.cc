@@ -26,6 +26,16 @@ void ExpectFilled(const ObservedCommit& c, const std::string& service_id, size_t
   EXPECT_TRUE(std::is_sorted(c.trusted_nodes.begin(), c.trusted_nodes.end(),
                              [](const NodeMember& a, const NodeMember& b) { return a.node_id < b.node_id; }))
       << "trusted nodes are not sorted by node id";
+  // Hosting duty 9: wherever hooks act (the trusted nodes must be filled),
+  // they can sign as the service, whose id is a commitment to its key.
+  const bool acts = c.rotates || c.trusted_nodes_changed || c.joining_node.has_value() || c.recovery;
+  if (acts) {
+    ASSERT_TRUE(c.signer.has_value()) << "no service signer in a context hooks act on";
+    EXPECT_EQ(c.signer->service_id, c.service_id) << "the signer is not the commit's service";
+    EXPECT_EQ(ServiceIdOf(c.signer->public_key_der), c.service_id) << "the service id is not its key's id";
+    EXPECT_TRUE(c.signature_verified) << "the signer's signature does not verify under its identity";
+    EXPECT_TRUE(c.refused_endorsement) << "the signer signs endorsements for a plugin";
+  }
 }
 
 const NodeMember* FindNode(const std::vector<NodeMember>& nodes, const std::string& node_id) {

@@ -266,6 +266,11 @@ TEST_P(HostConformanceTest, OlderSecretsComeFromTheLedgerAndTheRecoveredServiceS
   EXPECT_GT(first.secret_version, newest_secret);
   EXPECT_EQ(first.service_id, new_service);
   EXPECT_TRUE(first.sealed);
+  // The recovery commit signs as the NEW service's identity.
+  ASSERT_TRUE(first.signer.has_value()) << "no service signer in the recovery commit";
+  EXPECT_EQ(first.signer->service_id, new_service);
+  EXPECT_EQ(ServiceIdOf(first.signer->public_key_der), new_service);
+  EXPECT_TRUE(first.signature_verified);
   for (size_t i = commits_before + 1; i < commits.size(); ++i) EXPECT_FALSE(commits[i].recovery);
 
   // The recovered service serves, and its ledger recovers in turn (the

@@ -47,6 +47,15 @@ class EscrowTransactionHook final : public TransactionHook {
                         ctx.recovery,
                         tx.read_version(),
                         false};
+    if (ctx.service_signer != nullptr) {
+      seen.signer = ctx.service_signer->identity();
+      const Bytes body = ToBytes("conformance " + std::to_string(tx.read_version()));
+      auto signature = ctx.service_signer->Sign(kConformanceDomain, body);
+      seen.signature_verified =
+          signature && VerifyServiceSignature(*seen.signer, kConformanceDomain, body, *signature).has_value();
+      auto endorsement = ctx.service_signer->Sign(kEndorsementDomain, body);
+      seen.refused_endorsement = !endorsement && endorsement.error().code == ErrorCode::kInvalidArgument;
+    }
     Status result;
     if (ctx.ledger_secret == nullptr) {
       // As the sealing plugin does: a host that did not fill the context

@@ -26,6 +26,7 @@
 
 #include "kvstore_adapter/public/hooks.h"
 #include "kvstore_adapter/public/host.h"
+#include "kvstore_adapter/public/service_identity.h"
 
 namespace ledgerseal::kv::conformance {
 
@@ -50,7 +51,15 @@ struct ObservedCommit {
   bool recovery = false;
   Version read_version = kNoVersion;
   bool sealed = false;  // the hook wrote the marker in this transaction
+  // The context's service signer, if any, and whether a signature it made
+  // (domain kConformanceDomain) verified under its identity; whether it
+  // refused to sign an endorsement (only hosts endorse).
+  std::optional<ServiceIdentity> signer{};
+  bool signature_verified = false;
+  bool refused_endorsement = false;
 };
+
+inline constexpr std::string_view kConformanceDomain = "ledgerseal conformance test v1";
 
 // One Unseal call as a recording recovery hook saw it.
 struct UnsealCall {

@@ -47,12 +47,12 @@ struct RecoveryContext {
   // The service id of the service being recovered, as the newest entry's
   // header claims it (unauthenticated: a hint for logs only).
   std::string previous_service_id;
+  LedgerReader* ledger = nullptr;  // never null; positioned at the newest entry
   // The operator's pin (config `expected_previous_service_identity`): when
   // not empty, a hook must refuse material of any other service before it
   // decrypts anything, and the host refuses a replayed ledger whose last
   // service is another. Empty: no pin.
-  std::string expected_previous_service_id;
-  LedgerReader* ledger = nullptr;  // never null; positioned at the newest entry
+  std::string expected_previous_service_id{};
 };
 
 // A ledger secret recovered before replay. Everything the hook needs again

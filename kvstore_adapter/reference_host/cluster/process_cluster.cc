@@ -1,5 +1,7 @@
 #include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
 
+#include <random>
+#include <mutex>
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -51,18 +53,43 @@ std::optional<int> Reap(pid_t pid) {
 
 }  // namespace
 
-kv::Result<uint16_t> FreeLoopbackPort() {
+namespace {
+
+// Binds 127.0.0.1:`port` (0: any) and releases it; the port bound, or 0.
+uint16_t TryBind(uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return kv::MakeError(kv::ErrorCode::kIoError, "socket failed");
+  if (fd < 0) return 0;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
   socklen_t len = sizeof(addr);
   const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
                   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
   ::close(fd);
-  if (!ok) return kv::MakeError(kv::ErrorCode::kIoError, "no free loopback port");
-  return ntohs(addr.sin_port);
+  return ok ? ntohs(addr.sin_port) : 0;
+}
+
+// Below Linux's default ephemeral range (32768-60999): a port the kernel
+// handed out for bind(0) is also where every outgoing connection of every
+// concurrently running test takes its local port, so between this release
+// and the node's bind another process could take it ("address in use").
+constexpr uint16_t kFirstTestPort = 20000;
+constexpr uint16_t kTestPorts = 12000;
+constexpr int kPortAttempts = 64;
+
+}  // namespace
+
+kv::Result<uint16_t> FreeLoopbackPort() {
+  static std::mutex mu;
+  static std::mt19937 random(std::random_device{}());
+  std::lock_guard lock(mu);
+  for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
+    const auto port = static_cast<uint16_t>(kFirstTestPort + random() % kTestPorts);
+    if (TryBind(port) == port) return port;
+  }
+  if (const uint16_t any = TryBind(0); any != 0) return any;
+  return kv::MakeError(kv::ErrorCode::kIoError, "no free loopback port");
 }
 
 ProcessCluster::ProcessCluster(ClusterOptions options) : options_(std::move(options)) {

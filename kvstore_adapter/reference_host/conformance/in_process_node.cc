@@ -18,7 +18,11 @@ InProcessNode::InProcessNode(NodeConfig config, node::StartMode mode, std::uniqu
   options_.config = std::move(config);
   options_.mode = mode;
   options_.hooks = hooks_.get();
-  options_.join_payload = std::move(join_payload);
+  // The conformance hooks' payloads are opaque and the same for every
+  // service identity.
+  options_.join_payload_for = [payload = std::move(join_payload)](const ServiceIdentity&) -> Result<Bytes> {
+    return payload;
+  };
   options_.log = [this](std::string_view line) { Log(line); };
   options_.stop = &stop_;
 }

@@ -151,6 +151,30 @@ void ReplicatedHost::FillContext(CommitContext& ctx, const std::vector<pb::NodeI
   ctx.recovery = options.recovered != nullptr;
 }
 
+Result<const ServiceKey*> ReplicatedHost::SignerFor(SnapshotTransaction& tx, const ServiceCommitOptions& options) {
+  if (options.new_service_key != nullptr) {
+    // The caller's new identity: its id is the service the entry starts.
+    if (options.new_service_key->identity().service_id != options.new_service_id) {
+      return MakeError(ErrorCode::kInvalidArgument, "the new service key is not service " + options.new_service_id);
+    }
+    return options.new_service_key;
+  }
+  const std::string current = service_id();
+  if (!service_key_ || service_key_->identity().service_id != current) {
+    service_key_.reset();
+    auto key = membership::GetServiceKey(tx);
+    if (!key) return std::unexpected(key.error());
+    // The key and the id both come from this node's own store; a mismatch is
+    // a host bug or a ledger of another service, never something to sign for.
+    if (key->identity().service_id != current) {
+      return MakeError(ErrorCode::kCorruption, "the stored service identity key is service " +
+                                                   key->identity().service_id + ", not " + current);
+    }
+    service_key_.emplace(std::move(*key));
+  }
+  return &*service_key_;
+}
+
 Status ReplicatedHost::RunHooks(SnapshotTransaction& tx, const ServiceCommitOptions& options) {
   if (auto s = hooks_->RunTransactionHooks(tx); !s) return s;
   if (options.recovered) {
@@ -186,6 +210,12 @@ Result<Version> ReplicatedHost::CommitWith(std::unique_ptr<Transaction> tx,
   auto secrets = PrepareSecrets(*own, *nodes, options.rotate_secret);
   if (!secrets) return std::unexpected(secrets.error());
   FillContext(own->mutable_commit_context(), *nodes, options, *secrets);
+  if (membership_matters || options.new_service_key != nullptr) {
+    auto signer = SignerFor(*own, options);
+    if (!signer) return std::unexpected(signer.error());
+    own->mutable_commit_context().service_signer = *signer;
+    LEDGERSEAL_CHECK((*signer)->identity().service_id == own->commit_context().service_id);
+  }
   if (auto s = RunHooks(*own, options); !s) return std::unexpected(s.error());
 
   entry::EntryHeader header;

@@ -74,6 +74,77 @@ Status PutService(Transaction& tx, const pb::ServiceInfo& info) {
   return PutMessage(tx, kServiceTable, kServiceKey, info);
 }
 
+Result<pb::ServiceInfo> DecodeServiceRecord(ByteView bytes) {
+  return Parse<pb::ServiceInfo>(bytes, "service record");
+}
+
+ServiceRecord ToServiceRecord(const pb::ServiceInfo& info) {
+  ServiceRecord r;
+  r.service_id = info.service_id();
+  r.created_at_version = info.created_at_version();
+  r.previous_service_id = info.previous_service_id();
+  r.recovery_count = info.recovery_count();
+  r.identity_algorithm = info.identity_algorithm();
+  r.identity_public_key_der = ToBytes(info.identity_public_key_der());
+  r.recovered_to_version = info.recovered_to_version();
+  r.recovered_tail_digest = ToBytes(info.recovered_tail_digest());
+  r.endorsement = ToBytes(info.endorsement());
+  return r;
+}
+
+pb::ServiceInfo FromServiceRecord(const ServiceRecord& r) {
+  pb::ServiceInfo info;
+  info.set_service_id(r.service_id);
+  info.set_created_at_version(r.created_at_version);
+  info.set_previous_service_id(r.previous_service_id);
+  info.set_recovery_count(r.recovery_count);
+  info.set_identity_algorithm(r.identity_algorithm);
+  info.set_identity_public_key_der(r.identity_public_key_der.data(), r.identity_public_key_der.size());
+  info.set_recovered_to_version(r.recovered_to_version);
+  info.set_recovered_tail_digest(r.recovered_tail_digest.data(), r.recovered_tail_digest.size());
+  info.set_endorsement(r.endorsement.data(), r.endorsement.size());
+  return info;
+}
+
+pb::ServiceInfo NewServiceRecord(const ServiceIdentity& identity, Version created_at_version) {
+  pb::ServiceInfo info;
+  info.set_service_id(identity.service_id);
+  info.set_created_at_version(created_at_version);
+  info.set_identity_algorithm(static_cast<uint32_t>(identity.algorithm));
+  info.set_identity_public_key_der(identity.public_key_der.data(), identity.public_key_der.size());
+  return info;
+}
+
+Result<ServiceKey> GetServiceKey(Transaction& tx) {
+  auto value = tx.Get(kServiceKeyTable, AsBytes(kServiceKey));
+  if (!value) return std::unexpected(value.error());
+  if (!*value) return MakeError(ErrorCode::kNotFound, "no service identity key (ledger.service_key)");
+  pb::ServiceKey record;
+  if (!record.ParseFromArray((*value)->data(), static_cast<int>((*value)->size()))) {
+    return MakeError(ErrorCode::kCorruption, "the service identity key record does not parse");
+  }
+  if (record.format_version() != 1 || record.algorithm() != static_cast<uint32_t>(kServiceIdentityAlgorithm)) {
+    return MakeError(ErrorCode::kCorruption, "the service identity key record has format " +
+                                                 std::to_string(record.format_version()) + ", algorithm " +
+                                                 std::to_string(record.algorithm()) + " (expected 1, 2)");
+  }
+  auto key = ServiceKey::FromPkcs8Der(AsBytes(record.private_key_pkcs8()));
+  WipeString(*record.mutable_private_key_pkcs8());
+  return key;
+}
+
+Status PutServiceKey(Transaction& tx, const ServiceKey& key) {
+  auto der = key.ToPkcs8Der();
+  if (!der) return std::unexpected(der.error());
+  pb::ServiceKey record;
+  record.set_format_version(1);
+  record.set_algorithm(static_cast<uint32_t>(kServiceIdentityAlgorithm));
+  record.set_private_key_pkcs8(der->bytes().data(), der->bytes().size());
+  WipedString bytes(record.SerializeAsString());
+  WipeString(*record.mutable_private_key_pkcs8());
+  return tx.Put(kServiceKeyTable, AsBytes(kServiceKey), bytes.span());
+}
+
 std::vector<const pb::NodeInfo*> SecretRecipients(const std::vector<pb::NodeInfo>& nodes) {
   std::vector<const pb::NodeInfo*> out;
   for (const auto& n : nodes) {

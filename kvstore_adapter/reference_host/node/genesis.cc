@@ -6,26 +6,27 @@
 
 namespace ledgerseal::kv::node {
 
-namespace pb = ::ledgerseal::ledger::v1;
-
 Status Node::Genesis() {
   if (auto s = OpenStore(); !s) return s;
   if (auto s = OpenStateMachine(); !s) return s;
   if (auto s = StartRaft(1, /*bootstrap=*/true); !s) return s;
   if (auto s = WaitUntilPrimary(); !s) return s;
-  auto new_id = NewServiceId();
-  if (!new_id) return std::unexpected(new_id.error());
-  const std::string service_id = *new_id;
+  // The service's identity: its id is a commitment to the key; the key
+  // lives in memory and, encrypted, in the private domain.
+  auto key = ServiceKey::Generate();
+  if (!key) return std::unexpected(key.error());
+  const std::string service_id = key->identity().service_id;
+  auto payload = JoinPayloadFor(key->identity());
+  if (!payload) return std::unexpected(payload.error());
   auto tx = host_->BeginTransaction();
   if (!tx) return std::unexpected(tx.error());
-  pb::ServiceInfo service;
-  service.set_service_id(service_id);
-  service.set_created_at_version(1);
-  if (auto s = membership::PutService(**tx, service); !s) return s;
-  if (auto s = membership::PutNode(**tx, SelfRecord(1, service_id)); !s) return s;
+  if (auto s = membership::PutService(**tx, membership::NewServiceRecord(key->identity(), 1)); !s) return s;
+  if (auto s = membership::PutServiceKey(**tx, *key); !s) return s;
+  if (auto s = membership::PutNode(**tx, SelfRecord(1, service_id, *payload)); !s) return s;
   auto version = host_->CommitWith(std::move(*tx), {.rotate_secret = true,
                                                     .trusted_nodes_changed = true,
-                                                    .new_service_id = service_id});
+                                                    .new_service_id = service_id,
+                                                    .new_service_key = &*key});
   if (!version) return std::unexpected(version.error());
   Log("started service " + service_id + " (genesis at version " + std::to_string(*version) + ")");
   return {};

@@ -4,6 +4,7 @@
 // and report ready once the leader made this node a voter.
 #include <algorithm>
 
+#include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/node/join_secrets.h"
 #include "kvstore_adapter/reference_host/node/node.h"
 
@@ -39,8 +40,20 @@ Status Node::JoinService() {
   if (auto s = OpenStore(); !s) return s;
   if (auto s = OpenStateMachine(); !s) return s;
   rpc::RpcClient client(*c_.join_address);
-  auto joined = AskToJoin(client);
+  // Learn, then seal, then join (docs/SERVICE_IDENTITY.md §2): the payload
+  // is bound to the identity of the service this node is about to serve, so
+  // no unbound payload is ever written anywhere.
+  auto identity = LearnServiceIdentity(client);
+  if (!identity) return std::unexpected(identity.error());
+  auto payload = JoinPayloadFor(*identity);
+  if (!payload) return std::unexpected(payload.error());
+  auto joined = AskToJoin(client, *payload);
   if (!joined) return std::unexpected(joined.error());
+  if (joined->service_id() != identity->service_id) {
+    return MakeError(ErrorCode::kUnavailable, "the service at " + *c_.join_address + " announced service " +
+                                                  identity->service_id + " but admitted this node to " +
+                                                  joined->service_id() + " (it recovered meanwhile?); join again");
+  }
   auto secrets = DecryptJoinSecrets(*key_, c_.node_id, AsBytes(joined->encrypted_secrets()));
   if (!secrets) return std::unexpected(secrets.error());
   for (auto& s : *secrets) {
@@ -50,6 +63,7 @@ Status Node::JoinService() {
   host_->SetServiceId(joined->service_id());
   const auto start = Clock::now();
   if (auto s = CopyLedger(client, joined->version()); !s) return s;
+  if (auto s = CheckCopiedService(*identity); !s) return s;
   Log("copied the ledger to version " + std::to_string(sm_->applied_version()) + " in " +
       std::to_string(static_cast<int>(MsSince(start))) + " ms");
   if (auto s = StartRaft(joined->raft_id(), /*bootstrap=*/false); !s) return s;
@@ -60,7 +74,59 @@ Status Node::JoinService() {
 // Retries transient refusals for kJoinTimeoutMs, every kJoinRetryPauseMs;
 // the Join call in flight is itself bounded by the RPC client's request
 // timeout. Any other error ends the join at once.
-Result<rpc::v1::JoinResponse> Node::AskToJoin(rpc::RpcClient& client) {
+// Bounded like AskToJoin: transient failures are retried for kJoinTimeoutMs.
+Result<ServiceIdentity> Node::LearnServiceIdentity(rpc::RpcClient& client) {
+  const auto deadline = Clock::now() + kJoinTimeoutMs;
+  auto status = client.GetStatus();
+  while ((!status && IsTransient(status.error().code) && Clock::now() <= deadline) ||
+         (status && status->service_id().empty() && Clock::now() <= deadline)) {  // before its genesis
+    if (!SleepUnlessStopped(*o_.stop, kJoinRetryPauseMs)) {
+      return MakeError(ErrorCode::kUnavailable, "stopped while joining via " + *c_.join_address);
+    }
+    status = client.GetStatus();
+  }
+  const std::string from = "joining via " + *c_.join_address + ": the service";
+  if (!status) {
+    return MakeError(status.error().code, "joining via " + *c_.join_address + ": asking for the service identity: " +
+                                              status.error().message);
+  }
+  if (status->service_identity_public_key_der().empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     from + " announces no service identity (a format 1 service, or one that has not started): "
+                            "this build joins only services with an identity");
+  }
+  auto identity = ServiceIdentityFromPublicKey(status->service_identity_algorithm(),
+                                               AsBytes(status->service_identity_public_key_der()));
+  if (!identity) return MakeError(ErrorCode::kInvalidArgument, from + ": " + identity.error().message);
+  if (identity->service_id != status->service_id()) {
+    return MakeError(ErrorCode::kInvalidArgument, from + " announces service " + status->service_id() +
+                                                      " with the identity of service " + identity->service_id);
+  }
+  if (!c_.expected_service_identity.empty() && identity->service_id != c_.expected_service_identity) {
+    return MakeError(ErrorCode::kInvalidArgument, from + " is service " + identity->service_id +
+                                                      ", not the expected_service_identity " +
+                                                      c_.expected_service_identity);
+  }
+  Log("joining service " + identity->service_id);
+  return identity;
+}
+
+// The copy authenticated every entry under the secrets the primary sent;
+// its ledger.service record is the service's own word on its identity.
+Status Node::CheckCopiedService(const ServiceIdentity& identity) {
+  auto tx = host_->BeginTransaction();
+  if (!tx) return std::unexpected(tx.error());
+  auto service = membership::GetService(**tx);
+  if (!service) return std::unexpected(service.error());
+  if (!*service || (*service)->identity_public_key_der() != AsString(identity.public_key_der)) {
+    return MakeError(ErrorCode::kCorruption,
+                     "the copied ledger's service is " + (*service ? (*service)->service_id() : std::string("none")) +
+                         ", not service " + identity.service_id + " this node sealed its recovery key for");
+  }
+  return {};
+}
+
+Result<rpc::v1::JoinResponse> Node::AskToJoin(rpc::RpcClient& client, const Bytes& join_payload) {
   rpc::v1::JoinRequest join;
   join.set_node_id(c_.node_id);
   join.set_raft_address(c_.raft_address);
@@ -69,7 +135,7 @@ Result<rpc::v1::JoinResponse> Node::AskToJoin(rpc::RpcClient& client) {
   if (!der) return MakeError(ErrorCode::kInternal, "exporting the node key");
   join.set_encryption_public_key_der(der->data(), der->size());
   join.set_sealing_identity(c_.sealing.sealing_identity);
-  join.set_sealed_recovery_key(join_payload_.data(), join_payload_.size());
+  join.set_sealed_recovery_key(join_payload.data(), join_payload.size());
   const auto deadline = Clock::now() + kJoinTimeoutMs;
   auto response = client.Join(join);
   while (!response && IsTransient(response.error().code) && Clock::now() <= deadline) {

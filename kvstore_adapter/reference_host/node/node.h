@@ -104,8 +104,10 @@ class Node {
   Status StartRaft(uint64_t raft_id, bool bootstrap);
   // Waits until this node leads and has applied its predecessors' entries.
   Status WaitUntilPrimary();
-  ::ledgerseal::ledger::v1::NodeInfo SelfRecord(uint64_t raft_id, const std::string& service_id);
-  Result<std::string> NewServiceId();
+  ::ledgerseal::ledger::v1::NodeInfo SelfRecord(uint64_t raft_id, const std::string& service_id,
+                                                const Bytes& join_payload);
+  // options.join_payload_for(identity), or nothing without a factory.
+  Result<Bytes> JoinPayloadFor(const ServiceIdentity& identity) const;
   Status StartRpc();
   Status ServeUntilStopped();
   void Shutdown();
@@ -115,7 +117,13 @@ class Node {
 
   // join.cc
   Status JoinService();
-  Result<rpc::v1::JoinResponse> AskToJoin(rpc::RpcClient& client);
+  // Asks the service for its identity (Status) and checks it against its
+  // id and the expected_service_identity pin.
+  Result<ServiceIdentity> LearnServiceIdentity(rpc::RpcClient& client);
+  Result<rpc::v1::JoinResponse> AskToJoin(rpc::RpcClient& client, const Bytes& join_payload);
+  // After the ledger copy: the authenticated ledger.service record names
+  // the identity this node sealed for.
+  Status CheckCopiedService(const ServiceIdentity& identity);
   Status CopyLedger(rpc::RpcClient& client, Version admitted_at);
   Status WaitUntilVoter(uint64_t raft_id);
 
@@ -131,7 +139,6 @@ class Node {
   crypto::OpenSslRandomSource random_;
   std::unique_ptr<crypto::RsaPrivateKey> key_;
   SecretBytes store_key_;
-  Bytes join_payload_;
   secrets::LedgerSecrets secrets_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<LedgerStateMachine> sm_;

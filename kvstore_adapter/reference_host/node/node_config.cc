@@ -1,4 +1,5 @@
 #include "kvstore_adapter/reference_host/node/public/node_config.h"
+#include "kvstore_adapter/public/service_identity.h"
 
 #include <algorithm>
 #include <fstream>
@@ -11,6 +12,11 @@ namespace ledgerseal::kv {
 namespace {
 
 using json = nlohmann::json;
+
+bool IsServiceId(std::string_view id) {
+  return id.size() == kServiceIdChars &&
+         std::ranges::all_of(id, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
 
 std::unexpected<Error> Invalid(const std::string& key, const std::string& why) {
   return MakeError(ErrorCode::kInvalidArgument, key + ": " + why);
@@ -224,6 +230,8 @@ Result<NodeConfig> ParseNodeConfig(std::string_view json_text, const std::filesy
   for (auto s : {r.String("node_id", c.node_id, true), r.String("raft_address", c.raft_address, true),
                  r.String("rpc_address", c.rpc_address, true), r.String("data_dir", data_dir, true),
                  r.String("join_address", join, false),
+                 r.String("expected_previous_service_identity", c.expected_previous_service_identity, false),
+                 r.String("expected_service_identity", c.expected_service_identity, false),
                  r.String("insecure_test_secret_file", test_secret, false)}) {
     if (!s) return std::unexpected(s.error());
   }
@@ -233,6 +241,13 @@ Result<NodeConfig> ParseNodeConfig(std::string_view json_text, const std::filesy
   for (auto s : {CheckName("node_id", c.node_id), CheckAddress("raft_address", c.raft_address),
                  CheckAddress("rpc_address", c.rpc_address)}) {
     if (!s) return std::unexpected(s.error());
+  }
+  for (const auto& [key, id] : {std::pair<std::string_view, const std::string*>{"expected_previous_service_identity",
+                                                                                &c.expected_previous_service_identity},
+                                {"expected_service_identity", &c.expected_service_identity}}) {
+    if (!id->empty() && !IsServiceId(*id)) {
+      return Invalid(std::string(key), "must be a service id: 32 lowercase hex digits");
+    }
   }
   if (!join.empty()) {
     if (auto s = CheckAddress("join_address", join); !s) return std::unexpected(s.error());
@@ -284,6 +299,10 @@ std::string NodeConfigToJson(const NodeConfig& c) {
                 {"snapshot_threshold", c.raft.snapshot_threshold}}}};
   if (c.join_address) doc["join_address"] = *c.join_address;
   if (c.insecure_test_secret_file) doc["insecure_test_secret_file"] = c.insecure_test_secret_file->string();
+  if (!c.expected_previous_service_identity.empty()) {
+    doc["expected_previous_service_identity"] = c.expected_previous_service_identity;
+  }
+  if (!c.expected_service_identity.empty()) doc["expected_service_identity"] = c.expected_service_identity;
   json sealing = {{"enable_local_sealing", c.sealing.enable_local_sealing},
                   {"platform", c.sealing.platform},
                   {"policy", c.sealing.policy},

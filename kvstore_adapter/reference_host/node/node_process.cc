@@ -254,7 +254,6 @@ Status Node::Prepare() {
     store_key_ = SecretBytes(32);
     if (!random_.Fill(store_key_.mutable_bytes())) return MakeError(ErrorCode::kInternal, "no randomness");
   }
-  join_payload_ = o_.join_payload;
   if (c_.insecure_test_secret_file) {
     Log("WARNING: INSECURE test mode: ledger secrets are written in plaintext to " +
         c_.insecure_test_secret_file->string());
@@ -334,7 +333,7 @@ Status Node::WaitUntilPrimary() {
   return {};
 }
 
-pb::NodeInfo Node::SelfRecord(uint64_t raft_id, const std::string& service_id) {
+pb::NodeInfo Node::SelfRecord(uint64_t raft_id, const std::string& service_id, const Bytes& join_payload) {
   pb::NodeInfo self;
   self.set_node_id(c_.node_id);
   self.set_raft_id(raft_id);
@@ -346,15 +345,13 @@ pb::NodeInfo Node::SelfRecord(uint64_t raft_id, const std::string& service_id) {
   self.set_status(pb::NodeInfo::TRUSTED);
   self.set_admitted_at_version(store_->applied_version() + 1);
   self.set_service_id(service_id);
-  self.set_join_payload(join_payload_.data(), join_payload_.size());
+  self.set_join_payload(join_payload.data(), join_payload.size());
   return self;
 }
 
-// A fresh service id: 16 random bytes in hex.
-Result<std::string> Node::NewServiceId() {
-  std::vector<uint8_t> raw(16);
-  if (!random_.Fill(raw)) return MakeError(ErrorCode::kInternal, "no randomness for a service id");
-  return ToHex(raw);
+Result<Bytes> Node::JoinPayloadFor(const ServiceIdentity& identity) const {
+  if (!o_.join_payload_for) return Bytes();
+  return o_.join_payload_for(identity);
 }
 
 Status Node::StartRpc() {

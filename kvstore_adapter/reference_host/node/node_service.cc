@@ -1,5 +1,6 @@
 #include "kvstore_adapter/reference_host/node/node_service.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "kvstore_adapter/ledger/public/ledger_files.h"
@@ -46,6 +47,15 @@ bool IsReserved(std::string_view table) {
 // Client writes to tables the host or the plugin own are refused, and a
 // table keeps its domain: a clash must be caught before proposing, because
 // every node's store would refuse the entry.
+// Private-domain tables of the host (ledger.*) and of plugins (sealing.*):
+// their values may be keys (the service identity's private key), which
+// must never leave a node in the clear.
+bool IsHostPrivate(std::string_view table, const std::vector<std::pair<std::string, Domain>>& tables) {
+  if (table == membership::kServiceKeyTable.name) return true;
+  if (!IsReserved(table)) return false;
+  return std::ranges::any_of(tables, [&](const auto& t) { return t.first == table && t.second == Domain::kPrivate; });
+}
+
 Status CheckClientWrite(const v1::Write& w, const std::vector<std::pair<std::string, Domain>>& tables) {
   if (!IsValidTableName(w.table())) {
     return MakeError(ErrorCode::kInvalidArgument, "invalid table name '" + w.table() + "'");
@@ -187,6 +197,11 @@ v1::Response NodeService::Get(const v1::GetRequest& get) {
     }
   }
   if (!IsValidTableName(get.table())) return Invalid("invalid table name '" + get.table() + "'");
+  // The host's private tables hold keys (the service identity's private
+  // key): never readable through the RPC interface.
+  if (IsHostPrivate(get.table(), deps_.store->tables())) {
+    return Invalid("table '" + get.table() + "' is private to the host and cannot be read");
+  }
   auto snapshot = deps_.store->Snapshot();
   auto value = snapshot->Get(get.table(), AsBytes(get.key()));
   if (!value) return rpc::ErrorResponse(value.error());
@@ -391,6 +406,12 @@ v1::Response NodeService::DescribeNode() {
   out->set_ledger_secret_version(deps_.secrets->latest_version());
   out->set_service_id(deps_.host->service_id());
   for (uint64_t id : deps_.raft->Voters()) out->add_voter_raft_ids(id);
+  if (auto tx = deps_.host->BeginTransaction()) {
+    if (auto service = membership::GetService(**tx); service && *service) {
+      out->set_service_identity_algorithm((*service)->identity_algorithm());
+      out->set_service_identity_public_key_der((*service)->identity_public_key_der());
+    }
+  }
   if (const auto leader = LeaderRecord()) {
     out->set_leader_node_id(leader->node_id());
     out->set_leader_rpc_address(leader->rpc_address());

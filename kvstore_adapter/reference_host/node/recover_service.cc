@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/check.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/node/node.h"
 #include "kvstore_adapter/reference_host/recovery/public/recover_into_store.h"
@@ -96,6 +97,7 @@ Status Node::RecoverService() {
   RecoverIntoStoreOptions options;
   options.context.node = {c_.node_id, c_.sealing.sealing_identity, ""};
   options.context.previous_sealing_identity = c_.sealing.previous_local_sealing_identity;
+  options.context.expected_previous_service_id = c_.expected_previous_service_identity;
   options.progress = [this](uint64_t done, uint64_t total) {
     Log("replay: " + std::to_string(done) + "/" + std::to_string(total) + " entries");
   };
@@ -140,15 +142,23 @@ Status Node::StartRecoveredService(const RecoverResult& recovered) {
   auto probe = host_->BeginTransaction();
   if (!probe) return std::unexpected(probe.error());
   auto raft_id = membership::NextRaftId(**probe);
-  auto old_service = membership::GetService(**probe);
   if (!raft_id) return std::unexpected(raft_id.error());
-  if (!old_service) return std::unexpected(old_service.error());
+  // The old service's key, from the replayed (authenticated) private
+  // domain: replay checked that it is the key of the ledger's last service
+  // record, and that that service is the one the hook's material named.
+  auto old_key = membership::GetServiceKey(**probe);
+  if (!old_key) return std::unexpected(old_key.error());
+  LEDGERSEAL_CHECK(recovered.last_service.has_value() &&
+                   old_key->identity().service_id == recovered.last_service->service_id &&
+                   old_key->identity().service_id == recovered.outcome.secret.previous_service_id);
   if (auto s = StartRaft(*raft_id, /*bootstrap=*/true); !s) return s;
   if (auto s = WaitUntilPrimary(); !s) return s;
 
-  auto new_id = NewServiceId();
-  if (!new_id) return std::unexpected(new_id.error());
-  const std::string service_id = *new_id;
+  auto new_key = ServiceKey::Generate();
+  if (!new_key) return std::unexpected(new_key.error());
+  const std::string service_id = new_key->identity().service_id;
+  auto payload = JoinPayloadFor(new_key->identity());
+  if (!payload) return std::unexpected(payload.error());
   auto tx = host_->BeginTransaction();
   if (!tx) return std::unexpected(tx.error());
   auto nodes = membership::ListNodes(**tx);
@@ -158,20 +168,28 @@ Status Node::StartRecoveredService(const RecoverResult& recovered) {
     n.set_status(pb::NodeInfo::RETIRED);
     if (auto s = membership::PutNode(**tx, n); !s) return s;
   }
-  if (auto s = membership::PutNode(**tx, SelfRecord(*raft_id, service_id)); !s) return s;
-  pb::ServiceInfo service;
-  service.set_service_id(service_id);
-  service.set_created_at_version(store_->applied_version() + 1);
-  service.set_previous_service_id(recovered.previous_service_id);
-  service.set_recovery_count((*old_service ? (*old_service)->recovery_count() : 0) + 1);
-  if (auto s = membership::PutService(**tx, service); !s) return s;
+  if (auto s = membership::PutNode(**tx, SelfRecord(*raft_id, service_id, *payload)); !s) return s;
+  // The successor record, endorsed by the old identity: it binds the new
+  // key to the prefix this node recovered (its last version and digest).
+  const Version at = store_->applied_version() + 1;
+  LEDGERSEAL_CHECK(at == recovered.replayed_to + 1);
+  pb::ServiceInfo service = membership::NewServiceRecord(new_key->identity(), at);
+  service.set_previous_service_id(recovered.last_service->service_id);
+  service.set_recovery_count(recovered.last_service->recovery_count + 1);
+  service.set_recovered_to_version(recovered.replayed_to);
+  service.set_recovered_tail_digest(recovered.last_entry_digest.data(), recovered.last_entry_digest.size());
+  ServiceRecord successor = membership::ToServiceRecord(service);
+  if (auto s = old_key->Endorse(successor); !s) return s;
+  if (auto s = membership::PutService(**tx, membership::FromServiceRecord(successor)); !s) return s;
+  if (auto s = membership::PutServiceKey(**tx, *new_key); !s) return s;
   auto version = host_->CommitWith(std::move(*tx), {.rotate_secret = true,
                                                     .trusted_nodes_changed = true,
                                                     .new_service_id = service_id,
-                                                    .recovered = &recovered.outcome});
+                                                    .recovered = &recovered.outcome,
+                                                    .new_service_key = &*new_key});
   if (!version) return std::unexpected(version.error());
-  Log("started service " + service_id + " recovered from " + recovered.previous_service_id + " (version " +
-      std::to_string(*version) + ")");
+  Log("started service " + service_id + " recovered from " + recovered.last_service->service_id + " (version " +
+      std::to_string(*version) + ", endorsed by the previous identity)");
   return {};
 }
 

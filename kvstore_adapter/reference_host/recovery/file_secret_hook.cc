@@ -60,6 +60,10 @@ Result<RecoveredSecret> FileSecretRecoveryHook::Unseal(const RecoveryContext& ct
   out.ledger_secret_version = version;
   out.found_at_version = ctx.ledger->last_version();
   out.method = "insecure_test_secret_file";
+  // Unauthenticated (a plaintext file authenticates nothing): the newest
+  // entry's claim, which replay then checks against the ledger's last
+  // service record.
+  out.previous_service_id = ctx.previous_service_id;
   return out;
 }
 

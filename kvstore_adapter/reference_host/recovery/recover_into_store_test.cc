@@ -37,6 +37,7 @@ class RecoverIntoStoreTest : public ::testing::Test {
     ASSERT_TRUE(ledger) << ledger.error().ToString();
     ledger_dir_ = ledger->ledger_dir;
     latest_ = std::move(ledger->latest);
+    service_id_ = ledger->service_id;
     ASSERT_TRUE(WriteSecretFile(root_ / "secret", 2, latest_));
     ASSERT_TRUE(hooks_.RegisterRecoveryHook("file", std::make_shared<FileSecretRecoveryHook>(root_ / "secret")));
   }
@@ -61,6 +62,7 @@ class RecoverIntoStoreTest : public ::testing::Test {
   crypto::OpenSslRandomSource random_;
   SecretBytes store_key_{std::vector<uint8_t>(32, 9)};
   SecretBytes latest_;
+  std::string service_id_;
   HookRegistry hooks_;
   secrets::LedgerSecrets secrets_;
 };
@@ -76,7 +78,7 @@ TEST_F(RecoverIntoStoreTest, InstallsAFlushedStoreAndReportsWhatItDid) {
   EXPECT_EQ(r->recovery.replayed_to, kEntries);
   EXPECT_EQ(r->recovery.outcome.hook_name, "file");
   EXPECT_EQ(r->recovery.outcome.secret.ledger_secret_version, 2u);
-  EXPECT_EQ(r->recovery.previous_service_id, "old-service");
+  EXPECT_EQ(r->recovery.previous_service_id, service_id_);
   EXPECT_GE(r->total_ms, r->recovery.time_to_secret_ms);
   EXPECT_GE(r->total_ms, r->flush_ms);
   ASSERT_FALSE(progress.empty());

@@ -4,7 +4,10 @@
 
 #include "base/check.h"
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
+#include "kvstore_adapter/host_support/public/snapshot_transaction.h"
+#include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/recovery/public/ledger_file_reader.h"
+#include "kvstore_adapter/reference_host/recovery/service_chain.h"
 
 namespace ledgerseal::kv {
 namespace {
@@ -27,24 +30,66 @@ std::unexpected<Error> StoppedAt(const std::string& where) {
   return MakeError(ErrorCode::kAborted, "recovery stopped " + where);
 }
 
-// The secret chain links of every entry, newest first (public writes only).
-Result<std::map<uint64_t, Bytes>> CollectChainLinks(const RecoverOptions& options,
-                                                    const ledger::LedgerView& view) {
+// What replay needs from the public writes before it starts: the secret
+// chain links, and where the service records are.
+struct PublicScan {
   std::map<uint64_t, Bytes> links;
+  std::set<Version> service_record_versions;
+};
+
+// One backward scan of every entry's public writes (unauthenticated; replay
+// authenticates what it uses).
+Result<PublicScan> ScanPublicWrites(const RecoverOptions& options, const ledger::LedgerView& view) {
+  PublicScan scan;
   LedgerFileReader reader(view);
   for (uint64_t seen = 0; seen <= view.last_version(); ++seen) {  // bounded by the ledger
     if (Stopped(options)) return StoppedAt("while collecting the secret chain");
     auto entry = reader.Previous();
     if (!entry) return std::unexpected(entry.error());
-    if (!entry->has_value()) return links;
-    links.merge(secrets::ChainLinksIn((*entry)->public_writes));
+    if (!entry->has_value()) return scan;
+    scan.links.merge(secrets::ChainLinksIn((*entry)->public_writes));
+    scan.service_record_versions.merge(
+        recovery_internal::ServiceRecordVersionsIn((*entry)->version, (*entry)->public_writes));
   }
   return MakeError(ErrorCode::kInternal, "backward scan did not end");
 }
 
+// The secret in force after an entry: its own, or the next one if it
+// rotates (except the genesis entry, which is already under its new one).
+uint64_t SecretAfter(const entry::EntryHeader& header) {
+  const bool rotates = (header.flags & entry::kFlagRotation) != 0;
+  return rotates && header.version != 1 ? header.ledger_secret_version + 1 : header.ledger_secret_version;
+}
+
+// After replay (docs/SERVICE_IDENTITY.md §6.4): the ledger ends in the
+// service whose material the hook authenticated, the one the operator
+// pinned, and holding that service's key.
+Status CheckEnd(const RecoverOptions& options, const RecoveredSecret& secret, const ServiceRecord& last) {
+  auto broken = [](const std::string& what) {
+    return MakeError(ErrorCode::kRecoveryFailed, "broken_endorsement at the end of the ledger: " + what);
+  };
+  if (secret.previous_service_id != last.service_id) {
+    return broken("the recovery hook's material is of service '" + secret.previous_service_id +
+                  "', the ledger ends in service " + last.service_id);
+  }
+  if (const auto& pin = options.context.expected_previous_service_id; !pin.empty() && pin != last.service_id) {
+    return MakeError(ErrorCode::kRecoveryFailed, "wrong_service: the ledger ends in service " + last.service_id +
+                                                     ", not the expected previous service " + pin);
+  }
+  SnapshotTransaction tx(nullptr, options.store->Snapshot());
+  auto key = membership::GetServiceKey(tx);
+  if (!key) return broken("the service identity key: " + key.error().ToString());
+  if (key->identity().public_key_der != last.identity_public_key_der) {
+    return broken("the stored service identity key is not service " + last.service_id + "'s");
+  }
+  return {};
+}
+
 Status Replay(const RecoverOptions& options, const ledger::LedgerView& view,
-              const secrets::LedgerSecrets& secrets, RecoverResult& result) {
+              const secrets::LedgerSecrets& secrets, const RecoveredSecret& recovered,
+              std::set<Version> service_record_versions, RecoverResult& result) {
   const uint64_t total = view.last_version() - view.first_version() + 1;
+  recovery_internal::ServiceChainCheck chain(std::move(service_record_versions), view.last_version());
   Status failed;
   auto walked = view.ForEach(view.first_version(), [&](Version v, ByteView bytes) {
     if (Stopped(options)) {
@@ -66,6 +111,17 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view,
                                                          std::to_string(decoded->header.version));
       return false;
     }
+    if (auto s = chain.OnEntry(v, bytes, *decoded); !s) {
+      failed = s;
+      return false;
+    }
+    if (v == recovered.found_at_version && SecretAfter(decoded->header) != recovered.ledger_secret_version) {
+      failed = MakeError(ErrorCode::kRecoveryFailed,
+                         "the recovery hook's secret " + std::to_string(recovered.ledger_secret_version) +
+                             " is not the secret in force after entry " + std::to_string(v) + " (" +
+                             std::to_string(SecretAfter(decoded->header)) + ")");
+      return false;
+    }
     if (auto applied = options.store->Apply(v, decoded->writes); !applied || !*applied) {
       failed = MakeError(ErrorCode::kRecoveryFailed, "store refused entry " + std::to_string(v));
       return false;
@@ -81,6 +137,11 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view,
   if (!walked) return Failed("reading the ledger files", walked.error());
   if (!failed) return failed;
   if (options.progress) options.progress(result.entries_replayed, total);
+  // Every entry was seen, so the chain check saw a genesis record (or failed).
+  LEDGERSEAL_CHECK(chain.last_record().has_value() && !chain.last_entry_digest().empty());
+  if (auto s = CheckEnd(options, recovered, *chain.last_record()); !s) return s;
+  result.last_service = *chain.last_record();
+  result.last_entry_digest = chain.last_entry_digest();
   return {};
 }
 
@@ -141,13 +202,16 @@ Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::Ledg
   }
 
   const auto replay_start = Clock::now();
-  auto links = CollectChainLinks(options, **view);
-  if (!links && links.error().code == ErrorCode::kAborted) return std::unexpected(links.error());
-  if (!links) return Failed("collecting the secret chain", links.error());
-  if (auto s = secrets.UnwindChain(outcome->secret.ledger_secret_version, *links); !s) {
+  auto scan = ScanPublicWrites(options, **view);
+  if (!scan && scan.error().code == ErrorCode::kAborted) return std::unexpected(scan.error());
+  if (!scan) return Failed("collecting the secret chain", scan.error());
+  if (auto s = secrets.UnwindChain(outcome->secret.ledger_secret_version, scan->links); !s) {
     return Failed("unwinding the secret chain", s.error());
   }
-  if (auto s = Replay(options, **view, secrets, result); !s) return std::unexpected(s.error());
+  if (auto s = Replay(options, **view, secrets, outcome->secret, std::move(scan->service_record_versions), result);
+      !s) {
+    return std::unexpected(s.error());
+  }
   result.replay_ms = MsSince(replay_start);
   // The entry that carried the sealed material, and every later one, were
   // authenticated by the replay (which verifies every entry up to the last,

@@ -31,6 +31,7 @@ class RecoverLedgerTest : public ::testing::Test {
     ledger_dir_ = ledger->ledger_dir;
     latest_version_ = ledger->latest_version;
     latest_ = std::move(ledger->latest);
+    service_id_ = ledger->service_id;
     ASSERT_EQ(latest_version_, 3u);
   }
 
@@ -63,6 +64,7 @@ class RecoverLedgerTest : public ::testing::Test {
   SecretBytes store_key_{std::vector<uint8_t>(32, 4)};
   SecretBytes latest_;
   uint64_t latest_version_ = 0;
+  std::string service_id_;
   HookRegistry hooks_;
   std::unique_ptr<Store> recovered_store_;
   std::vector<std::pair<uint64_t, uint64_t>> progress_;
@@ -75,7 +77,7 @@ TEST_F(RecoverLedgerTest, LatestSecretRecoversEverySecretAndEveryEntry) {
   ASSERT_TRUE(r) << r.error().ToString();
   EXPECT_EQ(r->replayed_to, kEntries);
   EXPECT_EQ(r->entries_replayed, kEntries);
-  EXPECT_EQ(r->previous_service_id, "old-service");
+  EXPECT_EQ(r->previous_service_id, service_id_);
   EXPECT_EQ(r->outcome.hook_name, "file");
   EXPECT_TRUE(r->ledger_report.clean());
   EXPECT_EQ(out.latest_version(), 3u);
@@ -245,9 +247,10 @@ TEST_F(RecoverLedgerTest, AHookNamingAVersionOutsideTheLedgerIsRefusedBeforeRepl
   }
 }
 
-TEST_F(RecoverLedgerTest, AHookNamingTheFirstOrLastVersionIsAccepted) {
+TEST_F(RecoverLedgerTest, AHookNamingAnEntryWhoseSecretItReturnsIsAccepted) {
+  // Secret 3 is in force after entry 20 (which rotates to it) and every later one.
   ASSERT_TRUE(WriteSecretFile(root_ / "secret", latest_version_, latest_));
-  for (const Version found_at : {Version{1}, kEntries}) {
+  for (const Version found_at : {Version{20}, kEntries}) {
     SCOPED_TRACE(found_at);
     HookRegistry hooks;
     ASSERT_TRUE(hooks.RegisterRecoveryHook("claims", std::make_shared<FoundAtHook>(root_ / "secret", found_at)));
@@ -256,6 +259,24 @@ TEST_F(RecoverLedgerTest, AHookNamingTheFirstOrLastVersionIsAccepted) {
     ASSERT_TRUE(r) << r.error().ToString();
     EXPECT_EQ(r->outcome.secret.found_at_version, found_at);
     EXPECT_EQ(r->replayed_to, kEntries);
+  }
+}
+
+TEST_F(RecoverLedgerTest, AHookNamingAnEntryOfAnotherSecretIsRefused) {
+  // A sealing record is written with the secret it seals: material claimed
+  // to come from an entry under an older secret was not written there.
+  ASSERT_TRUE(WriteSecretFile(root_ / "secret", latest_version_, latest_));
+  for (const Version found_at : {Version{1}, Version{19}}) {
+    SCOPED_TRACE(found_at);
+    HookRegistry hooks;
+    ASSERT_TRUE(hooks.RegisterRecoveryHook("claims", std::make_shared<FoundAtHook>(root_ / "secret", found_at)));
+    secrets::LedgerSecrets out;
+    auto r = Recover(out, root_ / ("fresh" + std::to_string(found_at)), &hooks);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kRecoveryFailed);
+    EXPECT_NE(r.error().message.find("secret 3 is not the secret in force after entry " + std::to_string(found_at)),
+              std::string::npos)
+        << r.error().message;
   }
 }
 

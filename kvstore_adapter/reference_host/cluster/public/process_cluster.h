@@ -86,7 +86,9 @@ class ProcessCluster {
   std::map<std::string, std::unique_ptr<rpc::RpcClient>> clients_;
 };
 
-// A free TCP port on 127.0.0.1 (bound, then released). Errors: kIoError.
+// A free TCP port on 127.0.0.1 (bound, then released), drawn at random below
+// the ephemeral port range so that outgoing connections do not take it
+// before the caller binds it. Thread-safe. Errors: kIoError.
 kv::Result<uint16_t> FreeLoopbackPort();
 
 }  // namespace ledgerseal::cluster

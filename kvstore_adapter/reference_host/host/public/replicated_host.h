@@ -11,6 +11,7 @@
 #include <string>
 
 #include "kvstore_adapter/host_support/public/hook_registry.h"
+#include "kvstore_adapter/host_support/public/service_key.h"
 #include "kvstore_adapter/host_support/public/snapshot_transaction.h"
 #include "kvstore_adapter/public/host.h"
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
@@ -46,6 +47,12 @@ struct ServiceCommitOptions {
   // The first transaction of a recovered service: OnRecovered of the hook
   // that produced the secret runs after the transaction hooks.
   const RecoveryOutcome* recovered = nullptr;
+  // With new_service_id: the new service's identity (its id must be
+  // new_service_id), handed to hooks as the CommitContext's signer. The
+  // caller writes its ledger.service and ledger.service_key records in the
+  // same transaction. Without: the signer is the current service's key,
+  // read from ledger.service_key.
+  const ServiceKey* new_service_key = nullptr;
 };
 
 // Thread safety: every method may be called from any thread; commits are
@@ -69,14 +76,18 @@ class ReplicatedHost : public Host {
   using Host::Commit;
   Result<Version> Commit(std::unique_ptr<Transaction> tx, const CommitOptions& options) override;
 
-  // Fills the commit context, runs the hooks, encodes the entry (version = read_version + 1) under the
+  // Fills the commit context (for rotations, membership changes, admissions
+  // and service starts also the trusted nodes and the service signer), runs
+  // the hooks, encodes the entry (version = read_version + 1) under the
   // secret in force, proposes it and waits until this node applied it.
   // Errors: kNotPrimary (not the leader, or a new leader that has not yet
   // applied its predecessors' entries; the message names the leader),
   // kAborted (another transaction committed first, or leadership was lost:
   // retry), kHookFailed, kInvalidArgument (foreign or empty transaction),
   // kUnavailable (timed out or stopping: it MAY have committed), kIoError,
-  // kNotFound (no ledger secret and no rotation).
+  // kNotFound (no ledger secret and no rotation; or no service identity key
+  // where the context needs a signer), kCorruption (the stored identity key
+  // is not the current service's).
   Result<Version> CommitWith(std::unique_ptr<Transaction> tx, const ServiceCommitOptions& options);
 
   // The service the host commits for (empty before genesis / recovery).
@@ -92,6 +103,7 @@ class ReplicatedHost : public Host {
                                        bool rotate);
   void FillContext(CommitContext& ctx, const std::vector<::ledgerseal::ledger::v1::NodeInfo>& nodes,
                    const ServiceCommitOptions& options, const CommitSecrets& secrets) const;
+  Result<const ServiceKey*> SignerFor(SnapshotTransaction& tx, const ServiceCommitOptions& options);
   Status RunHooks(SnapshotTransaction& tx, const ServiceCommitOptions& options);
   Status PrepareRotation(SnapshotTransaction& tx, const std::vector<::ledgerseal::ledger::v1::NodeInfo>& nodes,
                          uint64_t new_version, const SecretBytes& new_secret,
@@ -106,6 +118,9 @@ class ReplicatedHost : public Host {
   std::mutex commit_mu_;   // one commit at a time; held across the proposal
   // Parsed encryption keys by DER (parsing costs ~0.1 ms; nodes rarely change).
   std::map<std::string, std::unique_ptr<crypto::RsaPublicKey>> key_cache_;
+  // The current service's identity key, read from ledger.service_key on the
+  // first commit that needs a signer (guarded by commit_mu_).
+  std::optional<ServiceKey> service_key_;
 };
 
 }  // namespace ledgerseal::kv

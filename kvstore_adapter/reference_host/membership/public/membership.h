@@ -9,7 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "kvstore_adapter/host_support/public/service_key.h"
 #include "kvstore_adapter/public/commit_context.h"
+#include "kvstore_adapter/public/service_identity.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/public/transaction.h"
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
@@ -20,6 +22,7 @@ namespace pb = ::ledgerseal::ledger::v1;
 
 inline constexpr Table kNodesTable{"ledger.nodes", Domain::kPublic};
 inline constexpr Table kServiceTable{"ledger.service", Domain::kPublic};
+inline constexpr Table kServiceKeyTable{"ledger.service_key", Domain::kPrivate};
 inline constexpr std::string_view kServiceKey = "current";
 
 // One `ledger.nodes` value as read from a ledger entry (offline tools read
@@ -43,6 +46,26 @@ Result<uint64_t> NextRaftId(Transaction& tx);
 // The current service record; std::nullopt before genesis.
 Result<std::optional<pb::ServiceInfo>> GetService(Transaction& tx);
 Status PutService(Transaction& tx, const pb::ServiceInfo& info);
+
+// One `ledger.service` value as read from a ledger entry. Errors: kCorruption.
+Result<pb::ServiceInfo> DecodeServiceRecord(ByteView bytes);
+
+// The record as the interface's chain verifier sees it, and back.
+ServiceRecord ToServiceRecord(const pb::ServiceInfo& info);
+pb::ServiceInfo FromServiceRecord(const ServiceRecord& record);
+
+// A service record for `identity` (fields 1, 2, 5, 6; a genesis needs
+// nothing more, a successor fills the rest and is endorsed).
+pb::ServiceInfo NewServiceRecord(const ServiceIdentity& identity, Version created_at_version);
+
+// The service identity's private key (private table ledger.service_key),
+// as `tx` sees it. Errors: kNotFound (no key: a ledger written before
+// service identities, or before genesis), kCorruption (the record or key
+// does not parse, or another format), store errors.
+Result<ServiceKey> GetServiceKey(Transaction& tx);
+// Writes `key`'s PKCS#8 encoding; the serialised record is wiped after the
+// write was handed to the transaction. Errors: kInternal, kInvalidArgument.
+Status PutServiceKey(Transaction& tx, const ServiceKey& key);
 
 // The nodes that must receive a new ledger secret: every node not retired.
 std::vector<const pb::NodeInfo*> SecretRecipients(const std::vector<pb::NodeInfo>& nodes);

@@ -44,6 +44,12 @@ struct NodeConfig {
   std::optional<std::string> join_address;  // set: join that service; else start a new one
   RaftConfig raft;
   SealingConfig sealing;
+  // Pins (docs/SERVICE_IDENTITY.md), 32 hex digits each; empty: no pin.
+  // --recover: recovery refuses a ledger whose last service is another
+  // (like CCF's previous_service_identity).
+  std::string expected_previous_service_identity;
+  // Joining: the node refuses to join a service with another id.
+  std::string expected_service_identity;
   // INSECURE, tests only: write every ledger secret this node learns here, and
   // recover from it. Never set in production.
   std::optional<std::filesystem::path> insecure_test_secret_file;

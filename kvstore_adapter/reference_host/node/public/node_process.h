@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "kvstore_adapter/host_support/public/hook_registry.h"
+#include "kvstore_adapter/public/service_identity.h"
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/node/public/node_config.h"
 
@@ -25,9 +26,13 @@ struct NodeProcessOptions {
   // Plugins register their hooks here before the node starts (the insecure
   // test secret-file hook is added by the node when configured).
   HookRegistry* hooks = nullptr;
-  // What this node presents when it joins or starts a service, for plugins
-  // (the sealing plugin's sealed recovery key). Empty: nothing.
-  Bytes join_payload{};
+  // Makes what this node presents for plugins when it joins or starts a
+  // service (the sealing plugin's recovery key sealed for that service's
+  // identity): called at genesis and after a recovery's replay with the new
+  // identity, and by a joiner with the identity the service announced
+  // (checked against its id and the expected_service_identity pin) before
+  // it asks to join. Null: nothing is presented.
+  JoinPayloadFactory join_payload_for{};
   // Derives the store encryption key (the sealing plugin binds it to the
   // platform). Null: a random key held in memory only.
   std::function<Result<SecretBytes>()> store_key{};

@@ -7,9 +7,11 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <optional>
 
 #include "kvstore_adapter/host_support/public/hook_registry.h"
 #include "kvstore_adapter/ledger/public/ledger_files.h"
+#include "kvstore_adapter/public/service_identity.h"
 #include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
 #include "kvstore_adapter/store/public/store.h"
 
@@ -40,6 +42,10 @@ struct RecoverResult {
   uint64_t bytes_replayed = 0;
   ledger::RecoveryReport ledger_report;  // a torn tail that was ignored, if any
   std::string previous_service_id;
+  // The ledger's last service record (the chain verified up to it), and
+  // SHA-256 of the last entry's bytes: what a successor's endorsement binds.
+  std::optional<ServiceRecord> last_service;
+  Bytes last_entry_digest;
   double time_to_secret_ms = 0;    // opening the ledger + recovery hooks
   double replay_ms = 0;
 };
@@ -52,7 +58,15 @@ struct RecoverResult {
 // corrupt before its tail; no hook produced a secret (or a hook failed: its
 // error is included); the hook's found_at_version is not a version of the
 // ledger; a chain link is missing or tampered; an entry (named
-// by version) does not authenticate under its secret; the store is not fresh.
+// by version) does not authenticate under its secret; the store is not fresh;
+// and the service checks of docs/SERVICE_IDENTITY.md §6, each naming the
+// version: a service record that breaks the endorsement chain
+// ("broken_endorsement at version V"), a format 1 ledger (no identity in its
+// genesis record), an entry of another service than the chain says there,
+// a hook secret that is not the one in force after found_at_version, a
+// ledger that does not end in the hook's service or holds another key, or
+// ends in another service than context.expected_previous_service_id
+// ("wrong_service").
 // kAborted: `*options.stop` was set (the store may hold a partial replay).
 Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::LedgerSecrets& secrets);
 

@@ -4,8 +4,12 @@
 #include <utility>
 
 #include "crypto/public/random_source.h"
+#include "crypto/public/sha256.h"
 #include "crypto/public/rsa_key.h"
+#include "kvstore_adapter/host_support/public/service_key.h"
+#include "kvstore_adapter/host_support/public/snapshot_transaction.h"
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
+#include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
 #include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
 #include "kvstore_adapter/store/public/store.h"
@@ -14,6 +18,7 @@ namespace ledgerseal::kv::testing {
 namespace {
 
 namespace fs = std::filesystem;
+namespace pb = ::ledgerseal::ledger::v1;
 constexpr Table kApp{"app.private", Domain::kPrivate};
 constexpr char kNodeId[] = "n0";
 
@@ -38,8 +43,47 @@ Result<const NodeKeys*> Keys() {
 }
 
 // Writes the entries through a state machine over a store in `store_dir`.
+// A service record and its key as one entry's writes (membership writes
+// through a Transaction, so a scratch one over the store collects them).
+Status PutService(WriteSet& ws, Store& store, const pb::ServiceInfo& record, const ServiceKey& key) {
+  SnapshotTransaction tx(nullptr, store.Snapshot());
+  if (auto s = membership::PutService(tx, record); !s) return s;
+  if (auto s = membership::PutServiceKey(tx, key); !s) return s;
+  return ws.Merge(tx.writes());
+}
+
+// The record a recovery at `v` writes, endorsed as `flaw` says.
+Result<pb::ServiceInfo> SuccessorRecord(const ServiceKey& old_key, const ServiceKey& new_key, Version v,
+                                        ByteView previous_entry, TestLedgerOptions::Flaw flaw) {
+  auto digest = crypto::Sha256(previous_entry);
+  if (!digest) return MakeError(ErrorCode::kInternal, digest.error().ToString());
+  ServiceRecord r;
+  r.service_id = new_key.identity().service_id;
+  r.created_at_version = v;
+  r.previous_service_id = old_key.identity().service_id;
+  r.recovery_count = 1;
+  r.identity_algorithm = static_cast<uint32_t>(kServiceIdentityAlgorithm);
+  r.identity_public_key_der = new_key.identity().public_key_der;
+  r.recovered_to_version = v - 1;
+  r.recovered_tail_digest.assign(digest->begin(), digest->end());
+  if (flaw == TestLedgerOptions::Flaw::kWrongTailDigest) r.recovered_tail_digest[0] ^= 1;
+  if (flaw == TestLedgerOptions::Flaw::kSelfEndorsed) {
+    ServiceRecord as_own = r;
+    as_own.previous_service_id = new_key.identity().service_id;
+    if (auto s = new_key.Endorse(as_own); !s) return std::unexpected(s.error());
+    r.endorsement = as_own.endorsement;
+  } else if (auto s = old_key.Endorse(r); !s) {
+    return std::unexpected(s.error());
+  }
+  return membership::FromServiceRecord(r);
+}
+
 Status WriteEntries(const TestLedgerOptions& options, const NodeKeys& keys, const fs::path& store_dir,
                     crypto::RandomSource& random, TestLedger& out) {
+  auto service_key = ServiceKey::Generate();
+  if (!service_key) return std::unexpected(service_key.error());
+  out.service_id = out.genesis_service_id = service_key->identity().service_id;
+  Bytes previous_entry;
   const SecretBytes store_key{std::vector<uint8_t>(32, 7)};
   auto store = Store::Open(StoreOptions{.dir = store_dir, .encryption_key = &store_key});
   if (!store) return std::unexpected(store.error());
@@ -55,6 +99,25 @@ Status WriteEntries(const TestLedgerOptions& options, const NodeKeys& keys, cons
     const std::string value = "v" + std::to_string(v);
     WriteSet ws;
     if (auto s = ws.Put(kApp, AsBytes(key), AsBytes(value)); !s) return s;
+    if (v == 1) {
+      auto record = membership::NewServiceRecord(service_key->identity(), 1);
+      if (!options.genesis_identity) {
+        record.clear_identity_algorithm();
+        record.clear_identity_public_key_der();
+      }
+      if (auto s = PutService(ws, **store, record, *service_key); !s) return s;
+    }
+    if (v == options.successor_at) {
+      auto next_key = ServiceKey::Generate();
+      if (!next_key) return std::unexpected(next_key.error());
+      auto record = SuccessorRecord(*service_key, *next_key, v, previous_entry, options.successor_flaw);
+      if (!record) return std::unexpected(record.error());
+      if (auto s = PutService(ws, **store, *record, *next_key); !s) return s;
+      service_key.emplace(std::move(*next_key));
+      out.service_id = service_key->identity().service_id;
+    }
+    const std::string header_service = v == options.foreign_service_at ? "0123456789abcdef0123456789abcdef"
+                                                                        : out.service_id;
     uint32_t flags = 0;
     const uint64_t current = out.chain.size();
     if (options.rotate_at.contains(v)) {
@@ -69,7 +132,7 @@ Status WriteEntries(const TestLedgerOptions& options, const NodeKeys& keys, cons
       }
       flags = entry::kFlagRotation;
     }
-    auto e = entry::EncodeEntry(random, entry::EntryHeader{v, current, flags, "old-service"}, ws,
+    auto e = entry::EncodeEntry(random, entry::EntryHeader{v, current, flags, header_service}, ws,
                                 out.chain[current - 1]);
     if (!e) return std::unexpected(e.error());
     auto applied = (*sm)->Apply(*e);
@@ -78,6 +141,7 @@ Status WriteEntries(const TestLedgerOptions& options, const NodeKeys& keys, cons
       return MakeError(ErrorCode::kInternal, "test ledger: entry " + std::to_string(v) + " was not applied");
     }
     out.expected.emplace(key, value);
+    previous_entry = std::move(*e);
   }
   return {};
 }

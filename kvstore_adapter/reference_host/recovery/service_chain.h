@@ -1,0 +1,56 @@
+// Internal to recovery: the replay checks that tie a recovered ledger to the
+// services that wrote it (docs/SERVICE_IDENTITY.md §6). Once the recovered
+// secret is authentic, every entry that authenticates was written by the
+// service; these checks make sure the ledger's own account of its services
+// (the endorsement chain) is whole, and that each entry is of the service
+// its place in the chain says.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RECOVERY_SERVICE_CHAIN_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RECOVERY_SERVICE_CHAIN_H_
+
+#include <optional>
+#include <set>
+
+#include "kvstore_adapter/public/service_identity.h"
+#include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
+
+namespace ledgerseal::kv::recovery_internal {
+
+// The versions whose entries write `ledger.service` (from the public
+// writes, read before replay), so replay hashes only the entries an
+// endorsement binds: the one before each such version, and the last.
+std::set<Version> ServiceRecordVersionsIn(Version version, const WriteSet& public_writes);
+
+// Fed every entry in order, after it authenticated. Not thread-safe.
+class ServiceChainCheck {
+ public:
+  // `service_record_versions`: as collected before replay; `last_version`:
+  // the ledger's last version.
+  ServiceChainCheck(std::set<Version> service_record_versions, Version last_version)
+      : record_versions_(std::move(service_record_versions)), last_version_(last_version) {}
+
+  // Checks entry `decoded` (its bytes `entry_bytes`) at version v:
+  //  - a `ledger.service` write passes VerifyServiceRecord against the one
+  //    before it (a genesis record without an identity is a format 1
+  //    ledger, refused as such);
+  //  - the header's service id is the newest record's (the genesis and
+  //    recovery entries carry their own new id).
+  // Errors: kRecoveryFailed naming v ("broken_endorsement at version v"
+  // for the chain).
+  [[nodiscard]] Status OnEntry(Version v, ByteView entry_bytes, const entry::DecodedEntry& decoded);
+
+  // The newest service record replayed, if any.
+  const std::optional<ServiceRecord>& last_record() const { return last_; }
+  // SHA-256 of the last entry's bytes (filled once OnEntry saw it).
+  const Bytes& last_entry_digest() const { return last_entry_digest_; }
+
+ private:
+  std::set<Version> record_versions_;
+  Version last_version_;
+  std::optional<ServiceRecord> last_;
+  Bytes previous_digest_;  // of entry v - 1 when v holds a record
+  Bytes last_entry_digest_;
+};
+
+}  // namespace ledgerseal::kv::recovery_internal
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RECOVERY_SERVICE_CHAIN_H_

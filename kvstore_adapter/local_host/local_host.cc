@@ -6,6 +6,7 @@
 
 #include "base/check.h"
 #include "kvstore_adapter/local_host/local_ledger_format.h"
+#include "kvstore_adapter/local_host/local_service_identity.h"
 
 namespace ledgerseal::kv {
 namespace {
@@ -39,9 +40,10 @@ Result<std::optional<NodeRecord>> GetNode(Transaction& tx, std::string_view node
 // What an application's transaction may do to the tables the host owns.
 Status CheckHostTables(const Transaction& tx, const CommitOptions& options) {
   const WriteSet& writes = tx.writes();
-  if (writes.Touches(local::kChainTable.name) || writes.Touches(local::kServiceTable.name)) {
-    return MakeError(ErrorCode::kInvalidArgument, "local_host.secret_chain and local_host.service "
-                                                  "are written by the host only");
+  if (writes.Touches(local::kChainTable.name) || writes.Touches(local::kServiceTable.name) ||
+      writes.Touches(local::kServiceKeyTable.name)) {
+    return MakeError(ErrorCode::kInvalidArgument, "local_host.secret_chain, local_host.service and "
+                                                  "local_host.service_key are written by the host only");
   }
   if (writes.Touches(local::kNodesTable.name) && !options.trusted_nodes_changed && !options.joining_node) {
     return MakeError(ErrorCode::kInvalidArgument, "local_host.nodes changes only in a commit that says so "
@@ -61,7 +63,8 @@ Status CheckHostTables(const Transaction& tx, const CommitOptions& options) {
 }
 
 // The tables only the host writes, and what a write set writes to each.
-constexpr std::array<Table, 3> kHostTables = {local::kChainTable, local::kServiceTable, local::kNodesTable};
+constexpr std::array<Table, 4> kHostTables = {local::kChainTable, local::kServiceTable, local::kServiceKeyTable,
+                                              local::kNodesTable};
 using HostTableWrites = std::array<std::optional<TableWrites>, kHostTables.size()>;
 
 HostTableWrites WritesToHostTables(const WriteSet& writes) {
@@ -123,16 +126,37 @@ Result<Version> ChangeNodeStatus(LocalHost& host, std::string_view node_id, Node
 }  // namespace
 
 Result<std::unique_ptr<LocalHost>> LocalHost::Create(LocalHostOptions options) {
-  if (options.node.node_id.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "LocalHost needs a node id");
+  auto injected = local::PrepareOptions(options);
+  if (!injected) return std::unexpected(injected.error());
+  auto key = *injected ? Result<ServiceKey>(std::move(**injected)) : ServiceKey::Generate();
+  if (!key) return std::unexpected(key.error());
+  std::unique_ptr<LocalHost> host(new LocalHost(std::move(options)));
+  ServiceRecord genesis = local::GenesisRecord(key->identity());
+  if (auto s = host->SetServiceIdentity(std::move(*key), std::move(genesis)); !s) return std::unexpected(s.error());
+  return host;
+}
+
+Status LocalHost::SetServiceIdentity(ServiceKey key, ServiceRecord record) {
+  LEDGERSEAL_CHECK(!service_key_ && record.service_id == key.identity().service_id &&
+                   record.identity_public_key_der == key.identity().public_key_der);
+  Bytes payload;
+  if (options_.join_payload_for) {
+    auto made = options_.join_payload_for(key.identity());
+    if (!made) return std::unexpected(made.error());
+    payload = std::move(*made);
   }
-  if (!options.random) options.random = std::make_shared<crypto::OpenSslRandomSource>();
-  if (options.node.service_id.empty()) {
-    auto id = local::DrawSecret(*options.random, 16);  // not secret; wiped all the same
-    if (!id) return std::unexpected(id.error());
-    options.node.service_id = ToHex(id->bytes());
-  }
-  return std::unique_ptr<LocalHost>(new LocalHost(std::move(options)));
+  options_.node.service_id = key.identity().service_id;
+  join_payload_ = std::move(payload);
+  service_key_.emplace(std::move(key));
+  std::lock_guard lock(commit_mu_);
+  LEDGERSEAL_CHECK(!started_);
+  start_record_ = std::move(record);
+  return {};
+}
+
+const ServiceIdentity& LocalHost::service_identity() const {
+  LEDGERSEAL_CHECK(service_key_.has_value());  // set before the host is handed out
+  return service_key_->identity();
 }
 
 Status LocalHost::RegisterTransactionHook(std::string name, std::shared_ptr<TransactionHook> hook) {
@@ -172,19 +196,32 @@ Result<Version> LocalHost::CommitLocked(SnapshotTransaction& tx, CommitOptions o
                                               " committed after the transaction began at " +
                                               std::to_string(tx.read_version()));
   }
+  LEDGERSEAL_CHECK(service_key_ && service_key_->identity().service_id == options_.node.service_id);
   // The service's first commit (genesis, or the recovered service's start)
-  // records the service and this node, trusted, and rotates the secret.
+  // records the service (its record and private key) and this node, trusted,
+  // and rotates the secret.
   if (!started_) {
+    LEDGERSEAL_CHECK(start_record_ && start_record_->created_at_version == applied + 1 &&
+                     start_record_->service_id == options_.node.service_id);
     const NodeIdentity& self = options_.node;
-    NodeRecord record{NodeStatus::kTrusted, self.sealing_identity, options_.join_payload};
+    NodeRecord record{NodeStatus::kTrusted, self.sealing_identity, join_payload_};
+    auto key_record = local::EncodeServiceKey(*service_key_);  // wiped when it goes
+    if (!key_record) return std::unexpected(key_record.error());
     WriteSet start;
-    if (auto s = start.Put(local::kServiceTable, AsBytes(local::kServiceKey), AsBytes(self.service_id)); !s) {
+    if (auto s = start.Put(local::kServiceTable, AsBytes(local::kCurrentRow),
+                           local::EncodeServiceRecord(*start_record_));
+        !s) {
       return std::unexpected(s.error());
     }
     if (auto s = start.Put(local::kNodesTable, AsBytes(self.node_id), local::EncodeNodeRecord(record)); !s) {
       return std::unexpected(s.error());
     }
     if (auto s = tx.MergeWrites(start); !s) return std::unexpected(s.error());
+    // Straight into the transaction: one fewer unwiped copy of the key (a
+    // WriteSet's values are plain bytes; the ledger keeps it encrypted).
+    if (auto s = tx.Put(local::kServiceKeyTable, AsBytes(local::kCurrentRow), key_record->bytes()); !s) {
+      return std::unexpected(s.error());
+    }
     options.rotate_secret = true;
     options.trusted_nodes_changed = true;
   }
@@ -208,18 +245,31 @@ Result<Version> LocalHost::CommitLocked(SnapshotTransaction& tx, CommitOptions o
   const SecretBytes& secret = fresh ? *fresh : *secret_;
   const uint64_t secret_version = fresh ? secret_version_ + 1 : secret_version_;
 
-  auto trusted = TrustedNodes(tx);
-  if (!trusted) return std::unexpected(trusted.error());
+  // The trusted nodes and the signer go to the hooks exactly in the commits
+  // they act on (commit_context.h), so ordinary commits do not pay for
+  // reading the membership and hold no signer a hook could misuse.
+  const bool membership = options.rotate_secret || options.trusted_nodes_changed ||
+                          options.joining_node.has_value() || recovered != nullptr;
+  std::vector<NodeMember> trusted;
+  if (membership) {
+    auto listed = TrustedNodes(tx);
+    if (!listed) return std::unexpected(listed.error());
+    trusted = std::move(*listed);
+  }
   CommitContext& ctx = tx.mutable_commit_context();
   ctx = CommitContext{};
   ctx.service_id = options_.node.service_id;
   ctx.ledger_secret = &secret;
   ctx.ledger_secret_version = secret_version;
   ctx.rotates_ledger_secret = options.rotate_secret;
-  ctx.trusted_nodes = std::move(*trusted);
+  ctx.trusted_nodes = std::move(trusted);
   ctx.trusted_nodes_changed = options.trusted_nodes_changed;
   ctx.joining_node = options.joining_node;
   ctx.recovery = recovered != nullptr;
+  ctx.service_signer = membership ? &*service_key_ : nullptr;
+  // For the recovery commit this is the NEW identity: the one in the record
+  // this commit writes, endorsed by the old one.
+  LEDGERSEAL_CHECK(ctx.service_signer == nullptr || ctx.service_signer->identity().service_id == ctx.service_id);
 
   // The hooks' writes are checked on the final write set: they may touch
   // neither the host's tables nor a table's domain.
@@ -247,6 +297,7 @@ Result<Version> LocalHost::CommitLocked(SnapshotTransaction& tx, CommitOptions o
     secret_version_ = secret_version;
   }
   started_ = true;
+  start_record_.reset();
   LEDGERSEAL_CHECK(state_.version() == version && ledger_.back().version == version &&
                    ledger_.size() == version && secret_->size() == kLedgerSecretBytes);
   return version;

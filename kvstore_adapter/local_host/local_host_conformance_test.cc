@@ -18,10 +18,15 @@ using conformance::kDataTable;
 using conformance::RegisterHooks;
 using conformance::StoppedHost;
 
+// The suite's payloads are fixed bytes: its test plugin does not bind them
+// to the service identity, so the factory hands the same bytes to every
+// identity LocalHost asks for.
 LocalHostOptions Options(const Bytes& join_payload) {
   return {.node = {"local-1", "local-seal-1", ""},
-          .join_payload = join_payload,
+          .join_payload_for = [join_payload](const ServiceIdentity&) -> Result<Bytes> { return join_payload; },
           .previous_sealing_identity = "",
+          .expected_previous_service_id = "",
+          .service_key_pkcs8 = {},
           .random = std::make_shared<crypto::OpenSslRandomSource>()};
 }
 

@@ -7,6 +7,7 @@
 
 #include "crypto/public/random_source.h"
 #include "kvstore_adapter/conformance/test_hooks.h"
+#include "kvstore_adapter/host_support/public/service_key.h"
 #include "kvstore_adapter/local_host/public/local_host.h"
 
 namespace ledgerseal::kv {
@@ -25,6 +26,12 @@ constexpr Table kPublic{"app.public", Domain::kPublic};
 constexpr Table kChain{"local_host.secret_chain", Domain::kPublic};
 constexpr Table kService{"local_host.service", Domain::kPublic};
 constexpr Table kNodes{"local_host.nodes", Domain::kPublic};
+constexpr Table kServiceKeyTable{"local_host.service_key", Domain::kPrivate};
+
+// A join payload factory that presents `payload` whatever the identity.
+JoinPayloadFactory Payload(std::string payload) {
+  return [payload = std::move(payload)](const ServiceIdentity&) -> Result<Bytes> { return ToBytes(payload); };
+}
 
 // A transaction hook that writes `value` under `key` of `table` (or removes
 // the key, for std::nullopt) in every commit.
@@ -64,7 +71,7 @@ bool Names(const Result<T>& result, std::string_view what) {
 class LocalHostLedgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto host = LocalHost::Create({.node = {"n1", "seal-1", ""}, .join_payload = ToBytes("payload-1")});
+    auto host = LocalHost::Create({.node = {"n1", "seal-1", ""}, .join_payload_for = Payload("payload-1")});
     ASSERT_TRUE(host) << host.error().ToString();
     host_ = std::move(*host);
     ASSERT_TRUE(conformance::Hooks(escrow_, {})(*host_));
@@ -132,7 +139,7 @@ TEST_F(LocalHostLedgerTest, RecoveryRefusesAnAlteredLedgerAndCreatesNothing) {
             Result<std::optional<Bytes>>(ToBytes("v")));
 }
 
-TEST_F(LocalHostLedgerTest, RecoveryRefusesASecretOfTheWrongSizeOrAReusedServiceId) {
+TEST_F(LocalHostLedgerTest, RecoveryRefusesASecretOfTheWrongSizeOrAChosenServiceId) {
   // A hook returning 16 bytes, through a host-agnostic wrapper.
   class ShortSecretHook final : public conformance::RecordingRecoveryHook {
    public:
@@ -152,16 +159,19 @@ TEST_F(LocalHostLedgerTest, RecoveryRefusesASecretOfTheWrongSizeOrAReusedService
   EXPECT_EQ(refused.error().code, ErrorCode::kRecoveryFailed);
   EXPECT_NE(refused.error().message.find("16 bytes"), std::string::npos) << refused.error().ToString();
 
+  // A service id is the id of the service's key: it cannot be chosen, the
+  // recovered one least of all.
   auto same_id = LocalHost::Recover(ledger, {.node = {"n1", "seal-1", host_->node().service_id}},
                                     conformance::Hooks(escrow_, {{"escrow", escrow_->recovery_hook()}}));
   ASSERT_FALSE(same_id);
   EXPECT_EQ(same_id.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(escrow_->recovery_hook()->unseal_calls().empty()) << "options were checked after the hooks ran";
 }
 
 TEST_F(LocalHostLedgerTest, OnlyTheHostWritesItsTables) {
   ASSERT_TRUE(host_->Genesis());
   for (const Table& table : {Table{"local_host.secret_chain", Domain::kPublic},
-                             Table{"local_host.service", Domain::kPublic},
+                             Table{"local_host.service", Domain::kPublic}, kServiceKeyTable,
                              Table{"local_host.nodes", Domain::kPublic}}) {
     auto written = Write(table, "k", "v");
     ASSERT_FALSE(written) << table.name;
@@ -187,6 +197,7 @@ TEST_F(LocalHostLedgerTest, HooksCannotWriteTheHostTablesEither) {
   const std::vector<Case> cases = {
       {kChain, "forged link", false},
       {kService, "forged service", false},
+      {kServiceKeyTable, "forged key", false},
       {kNodes, "forged node", false},
       {kNodes, std::nullopt, true},  // drops the joiner's record the admission writes
   };
@@ -255,12 +266,19 @@ TEST_F(LocalHostLedgerTest, ATableKeepsItsDomainForTheLifeOfTheLedger) {
 }
 
 TEST_F(LocalHostLedgerTest, ReplayRefusesALedgerThatSwitchesATablesDomain) {
-  // Two hosts drawing alike share their genesis (and its secret): one
-  // writes app.shared private, the other public. Their entries spliced
-  // together all authenticate, but switch the table's domain.
+  // Two hosts drawing alike, with one service key, share their genesis (and
+  // its secret): one writes app.shared private, the other public. Their
+  // entries spliced together all authenticate, but switch the table's
+  // domain.
   constexpr std::string_view kShared = "app.shared";
+  auto key = ServiceKey::Generate();
+  ASSERT_TRUE(key) << key.error().ToString();
+  auto pkcs8 = key->ToPkcs8Der();
+  ASSERT_TRUE(pkcs8) << pkcs8.error().ToString();
   auto start = [&]() -> std::unique_ptr<LocalHost> {
-    auto host = LocalHost::Create({.node = {"n1", "seal-1", "spliced"}, .random = std::make_shared<CountingRandom>()});
+    auto host = LocalHost::Create({.node = {"n1", "seal-1", ""},
+                                   .service_key_pkcs8 = pkcs8->Clone(),
+                                   .random = std::make_shared<CountingRandom>()});
     EXPECT_TRUE(host && conformance::Hooks(escrow_, {})(**host) && (*host)->Genesis());
     return host ? std::move(*host) : nullptr;
   };

@@ -38,7 +38,7 @@ class TracingHook : public TransactionHook {
 class LocalHostTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto host = LocalHost::Create({.node = {"n1", "seal-1", "svc"}});
+    auto host = LocalHost::Create({.node = {"n1", "seal-1", ""}});
     ASSERT_TRUE(host) << host.error().ToString();
     host_ = std::move(*host);
   }

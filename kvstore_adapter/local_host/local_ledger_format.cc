@@ -6,6 +6,8 @@
 #include "base/check.h"
 #include "crypto/public/aead_box.h"
 #include "crypto/public/aes_gcm.h"
+#include "crypto/public/sha256.h"
+#include "kvstore_adapter/local_host/local_codec.h"
 
 namespace ledgerseal::kv::local {
 namespace {
@@ -13,75 +15,6 @@ namespace {
 constexpr std::string_view kEntryAadLabel = "ledgerseal local entry v1";
 constexpr std::string_view kChainAadLabel = "ledgerseal local chain v1";
 constexpr size_t kChainLinkBytes = 8 + crypto::kAesGcmIvBytes + kLedgerSecretBytes + crypto::kAesGcmTagBytes;
-
-void PutU64(Bytes& out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(v >> shift));
-}
-
-// Reads what the Put* functions wrote; every read checks the bounds.
-class Reader {
- public:
-  explicit Reader(ByteView bytes) : bytes_(bytes) {}
-  bool U8(uint8_t& v) {
-    if (bytes_.size() - pos_ < 1) return false;
-    v = bytes_[pos_++];
-    return true;
-  }
-  bool U32(uint32_t& v) {
-    if (bytes_.size() - pos_ < 4) return false;
-    v = 0;
-    for (int i = 0; i < 4; ++i) v = (v << 8) | bytes_[pos_++];
-    return true;
-  }
-  bool U64(uint64_t& v) {
-    if (bytes_.size() - pos_ < 8) return false;
-    v = 0;
-    for (int i = 0; i < 8; ++i) v = (v << 8) | bytes_[pos_++];
-    return true;
-  }
-  bool Field(ByteView& v) {
-    uint32_t size = 0;
-    if (!U32(size) || bytes_.size() - pos_ < size) return false;
-    v = bytes_.subspan(pos_, size);
-    pos_ += size;
-    return true;
-  }
-  ByteView Rest() {
-    ByteView rest = bytes_.subspan(pos_);
-    pos_ = bytes_.size();
-    return rest;
-  }
-  bool done() const { return pos_ == bytes_.size(); }
-
- private:
-  ByteView bytes_;
-  size_t pos_ = 0;
-};
-
-// Writes into a buffer sized in advance (no reallocation leaves copies of
-// private writes behind).
-class Writer {
- public:
-  explicit Writer(std::span<uint8_t> out) : out_(out) {}
-  void U8(uint8_t v) {
-    LEDGERSEAL_CHECK(pos_ < out_.size());
-    out_[pos_++] = v;
-  }
-  void U32(uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) U8(static_cast<uint8_t>(v >> shift));
-  }
-  void Field(ByteView bytes) {
-    LEDGERSEAL_CHECK(bytes.size() <= UINT32_MAX && out_.size() - pos_ >= 4 + bytes.size());
-    U32(static_cast<uint32_t>(bytes.size()));
-    std::copy(bytes.begin(), bytes.end(), out_.begin() + static_cast<ptrdiff_t>(pos_));
-    pos_ += bytes.size();
-  }
-  bool done() const { return pos_ == out_.size(); }
-
- private:
-  std::span<uint8_t> out_;
-  size_t pos_ = 0;
-};
 
 size_t EncodedSize(const WriteSet& writes) {
   size_t size = 4;
@@ -217,6 +150,25 @@ Result<WriteSet> OpenEntry(const LocalLedgerEntry& entry, const SecretBytes& sec
     return MakeError(ErrorCode::kCorruption, where + ": " + merged.error().message);
   }
   return writes;
+}
+
+Bytes EncodeEntry(const LocalLedgerEntry& entry) {
+  Bytes out = EntryAad(entry.version, entry.ledger_secret_version, entry.public_writes);
+  const size_t aad_size = out.size();
+  out.resize(aad_size + 12 + entry.iv.size() + entry.ciphertext.size() + entry.tag.size());
+  Writer w(std::span<uint8_t>(out).subspan(aad_size));
+  for (const std::string* part : {&entry.iv, &entry.ciphertext, &entry.tag}) w.Field(AsBytes(*part));
+  LEDGERSEAL_CHECK(w.done());
+  return out;
+}
+
+Result<Bytes> EntryDigest(const LocalLedgerEntry& entry) {
+  auto digest = crypto::Sha256(EncodeEntry(entry));
+  if (!digest) {
+    return MakeError(ErrorCode::kInternal, "digest of entry " + std::to_string(entry.version) + ": " +
+                                               digest.error().ToString());
+  }
+  return Bytes(digest->begin(), digest->end());
 }
 
 Status PutChainLink(WriteSet& writes, crypto::RandomSource& random, uint64_t version,

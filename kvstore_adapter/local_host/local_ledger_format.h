@@ -9,12 +9,17 @@
 //   entry AAD   "ledgerseal local entry v1" || u64 version ||
 //               u64 ledger secret version || write set(public writes)
 //   entry box   AES-256-GCM(secret, AAD, plaintext = write set(private writes))
+//   entry bytes entry AAD || u32 iv length, iv || u32 ciphertext length,
+//               ciphertext || u32 tag length, tag
+//               (the whole entry, injectively: what a service record's
+//               recovered_tail_digest hashes, SHA-256)
 //   chain link  key u64(V); value u64(previous version) || iv(12) ||
 //               ciphertext(32) || tag(16), where the ciphertext is the
 //               previous secret sealed under secret V with AAD
 //               "ledgerseal local chain v1" || u64(V) || u64(previous version)
 //   node record u8 status (0 pending, 1 trusted, 2 retired) ||
 //               u32 sealing identity length, sealing identity || join payload
+// The service record and the service key: local_service_identity.h.
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_LOCAL_HOST_LOCAL_LEDGER_FORMAT_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_LOCAL_HOST_LOCAL_LEDGER_FORMAT_H_
 
@@ -33,13 +38,17 @@
 
 namespace ledgerseal::kv::local {
 
-// The tables LocalHost owns (public: recovery reads them before any secret
-// is known). Applications and hooks must not write them.
+// The tables LocalHost owns. Applications and hooks must not write them.
+// Public (recovery reads them before any secret is known): the secret chain,
+// the service record (key kCurrentRow) and the membership.
 inline constexpr Table kChainTable{"local_host.secret_chain", Domain::kPublic};
 inline constexpr Table kServiceTable{"local_host.service", Domain::kPublic};
 inline constexpr Table kNodesTable{"local_host.nodes", Domain::kPublic};
-inline constexpr std::string_view kServiceKey = "current";
-inline constexpr std::string_view kPreviousServiceKey = "previous";
+inline constexpr std::string_view kCurrentRow = "current";
+// Private, written by the genesis and the recovered service's first commit
+// only: the service identity's private key (key kCurrentRow), encrypted in
+// the ledger under the ledger secret like every private write.
+inline constexpr Table kServiceKeyTable{"local_host.service_key", Domain::kPrivate};
 
 // Canonical encoding of `writes` (above). Pure.
 Bytes EncodeWriteSet(const WriteSet& writes);
@@ -59,6 +68,12 @@ Result<LocalLedgerEntry> SealEntry(crypto::RandomSource& random, Version version
 // Errors: kCorruption (the tag does not verify: wrong secret or altered
 // bytes; or the decrypted writes do not parse or are not all private).
 Result<WriteSet> OpenEntry(const LocalLedgerEntry& entry, const SecretBytes& secret);
+
+// The entry's bytes ("entry bytes" above). Pure.
+Bytes EncodeEntry(const LocalLedgerEntry& entry);
+// SHA-256 of EncodeEntry(entry): a recovered service's
+// recovered_tail_digest. Errors: kInternal (OpenSSL failed).
+Result<Bytes> EntryDigest(const LocalLedgerEntry& entry);
 
 // Writes into `writes` the chain link that keeps `previous` (version
 // `previous_version`) recoverable under `secret` (version `version`).
@@ -109,7 +124,7 @@ Result<NodeRecord> DecodeNodeRecord(ByteView bytes);
 // Errors: kCorruption (a malformed record), the transaction's read errors.
 Result<std::map<std::string, NodeRecord>> ListNodes(Transaction& tx);
 
-// kLedgerSecretBytes (or 16, for service ids) bytes from `random`.
+// `size` (by default kLedgerSecretBytes) bytes from `random`.
 // Errors: kInternal.
 Result<SecretBytes> DrawSecret(crypto::RandomSource& random, size_t size = kLedgerSecretBytes);
 

@@ -1,9 +1,11 @@
-// LocalHost::Recover: recovery hooks, the secret chain, verified replay, and
-// the recovered service's first commit. Nothing is created unless all of it
-// succeeds.
+// LocalHost::Recover: recovery hooks, the secret chain, verified replay with
+// the service-identity checks (docs/SERVICE_IDENTITY.md §6), the new
+// identity endorsed by the old one, and the recovered service's first
+// commit. Nothing is created unless all of it succeeds.
 #include "base/check.h"
 #include "kvstore_adapter/host_support/public/vector_ledger_reader.h"
 #include "kvstore_adapter/local_host/local_ledger_format.h"
+#include "kvstore_adapter/local_host/local_service_identity.h"
 #include "kvstore_adapter/local_host/public/local_host.h"
 
 namespace ledgerseal::kv {
@@ -29,14 +31,30 @@ Result<std::vector<PublicEntry>> PublicEntries(const LocalLedger& ledger) {
   return entries;
 }
 
-// The id of the service that wrote the newest service record (unauthenticated
-// until replay authenticates the entry it is in).
-Result<std::string> NewestServiceId(const std::vector<PublicEntry>& entries) {
+// The newest service record: the hooks' hint of the service being
+// recovered (unauthenticated until replay authenticates the entry it is in
+// and checks the chain). A format 1 record is refused here already, before
+// any hook runs. Errors: those of DecodeServiceRecord; kCorruption (none).
+Result<ServiceRecord> NewestServiceRecord(const std::vector<PublicEntry>& entries) {
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
-    const std::optional<Bytes>* id = it->public_writes.Find(local::kServiceTable.name, AsBytes(local::kServiceKey));
-    if (id != nullptr && *id) return std::string(AsString(**id));
+    const std::optional<Bytes>* record =
+        it->public_writes.Find(local::kServiceTable.name, AsBytes(local::kCurrentRow));
+    if (record != nullptr && *record) return local::DecodeServiceRecord(**record, it->version);
   }
   return MakeError(ErrorCode::kCorruption, "the ledger holds no local_host.service record");
+}
+
+// Replay check §6.3, once `entry` (at found_at_version) authenticated: the
+// secret the hook returned is the one in force after it. LocalHost seals an
+// entry under the secret in force after it (a rotation's under the new one),
+// so that is the entry's own secret version.
+Status CheckSecretInForce(const RecoveryOutcome& outcome, const LocalLedgerEntry& entry) {
+  if (entry.ledger_secret_version == outcome.secret.ledger_secret_version) return {};
+  return std::unexpected(RecoveryFailed(
+      "recovery hook '" + outcome.hook_name + "' returned secret " +
+      std::to_string(outcome.secret.ledger_secret_version) + " for entry " + std::to_string(entry.version) +
+      ", but the secret in force after entry " + std::to_string(entry.version) + " is " +
+      std::to_string(entry.ledger_secret_version)));
 }
 
 // The secret a hook returned is one the host would have made, for an entry
@@ -64,27 +82,34 @@ Status CheckRecoveredSecret(const RecoveryOutcome& outcome, Version last_version
 Result<std::unique_ptr<LocalHost>> LocalHost::Recover(
     const LocalLedger& ledger, LocalHostOptions options,
     const std::function<Status(HookRegistrar&)>& register_hooks) {
+  auto injected = local::PrepareOptions(options);
+  if (!injected) return std::unexpected(injected.error());
   auto entries = PublicEntries(ledger);
   if (!entries) return std::unexpected(entries.error());
-  auto previous_service_id = NewestServiceId(*entries);
-  if (!previous_service_id) return std::unexpected(previous_service_id.error());
-  if (options.node.service_id == *previous_service_id) {
-    return MakeError(ErrorCode::kInvalidArgument, "a recovered service needs a new service id");
+  auto hint = NewestServiceRecord(*entries);
+  if (!hint) return std::unexpected(hint.error());
+  const auto reused = [](const ServiceKey& key, const std::string& old_id) -> Status {
+    if (key.identity().service_id != old_id) return {};
+    return MakeError(ErrorCode::kInvalidArgument, "a recovered service needs a new identity: "
+                                                  "service_key_pkcs8 is the key of service " + old_id);
+  };
+  if (*injected) {
+    if (auto s = reused(**injected, hint->service_id); !s) return std::unexpected(s.error());
   }
-  const std::string previous_sealing_identity = options.previous_sealing_identity;
-  auto host = Create(std::move(options));
-  if (!host) return std::unexpected(host.error());
+  std::unique_ptr<LocalHost> host(new LocalHost(std::move(options)));
+  LocalHost& h = *host;
   if (register_hooks) {
-    if (auto s = register_hooks(**host); !s) return std::unexpected(s.error());
+    if (auto s = register_hooks(h); !s) return std::unexpected(s.error());
   }
 
   // 1. The recovery hooks, before anything is replayed; each reads the
   // public entries backwards from the newest with a reader of its own.
   RecoveryContext ctx;
-  ctx.node = (*host)->node();
-  ctx.previous_sealing_identity = previous_sealing_identity;
-  ctx.previous_service_id = *previous_service_id;
-  auto outcome = (*host)->hooks_.RunRecoveryHooks(ctx, [&]() -> Result<std::unique_ptr<LedgerReader>> {
+  ctx.node = h.node();  // service_id empty: the new identity is made after replay
+  ctx.previous_sealing_identity = h.options_.previous_sealing_identity;
+  ctx.previous_service_id = hint->service_id;
+  ctx.expected_previous_service_id = h.options_.expected_previous_service_id;
+  auto outcome = h.hooks_.RunRecoveryHooks(ctx, [&]() -> Result<std::unique_ptr<LedgerReader>> {
     return std::make_unique<VectorLedgerReader>(*entries);
   });
   if (!outcome) return std::unexpected(outcome.error());
@@ -101,11 +126,12 @@ Result<std::unique_ptr<LocalHost>> LocalHost::Recover(
   }
 
   // 3. Verified replay into the new host's fresh state: each entry must
-  // authenticate under its secret before it is applied (a failure discards
-  // the new host, so nothing is created), and keep every table in the
-  // domain the entries before it wrote it in.
-  LocalHost& h = **host;
+  // authenticate under its secret before it is checked and applied (a
+  // failure discards the new host, so nothing is created), keep every table
+  // in the domain the entries before it wrote it in, and keep the
+  // endorsement chain unbroken.
   local::TableDomains domains;
+  local::ServiceChain chain;
   for (const LocalLedgerEntry& entry : ledger) {
     auto secret = secrets->find(entry.ledger_secret_version);
     if (secret == secrets->end()) {
@@ -125,6 +151,10 @@ Result<std::unique_ptr<LocalHost>> LocalHost::Recover(
                            " domain earlier entries wrote it in: a table belongs to one domain for the life "
                            "of a ledger");
     }
+    if (auto s = chain.Apply(ledger, entry.version, *writes); !s) return std::unexpected(s.error());
+    if (entry.version == outcome->secret.found_at_version) {
+      if (auto s = CheckSecretInForce(*outcome, entry); !s) return std::unexpected(s.error());
+    }
     local::RecordDomains(domains, *writes);
     h.state_.Apply(entry.version, *writes);
   }
@@ -133,8 +163,19 @@ Result<std::unique_ptr<LocalHost>> LocalHost::Recover(
   LEDGERSEAL_CHECK(h.state_.version() == ledger.back().version &&
                    ledger.back().version >= outcome->secret.found_at_version);
 
-  // 4. The new service: its first commit rotates to a secret linked to the
-  // newest recovered one.
+  // 4. The end of the chain: the service the hook authenticated (and the
+  // pin), with its key; then the new identity, endorsed by that key.
+  auto old_key = local::CheckChainEnd(chain, *h.state_.Snapshot(), outcome->hook_name,
+                                      outcome->secret.previous_service_id, h.options_.expected_previous_service_id);
+  if (!old_key) return std::unexpected(old_key.error());
+  auto new_key = *injected ? Result<ServiceKey>(std::move(**injected)) : ServiceKey::Generate();
+  if (!new_key) return std::unexpected(new_key.error());
+  if (auto s = reused(*new_key, old_key->identity().service_id); !s) return std::unexpected(s.error());
+  auto successor = local::SuccessorRecord(*chain.newest(), *old_key, new_key->identity(), ledger.back());
+  if (!successor) return std::unexpected(successor.error());
+
+  // 5. The new service: its first commit rotates to a secret linked to the
+  // newest recovered one and writes the successor record.
   {
     std::lock_guard lock(h.commit_mu_);
     h.ledger_ = ledger;
@@ -142,18 +183,21 @@ Result<std::unique_ptr<LocalHost>> LocalHost::Recover(
     h.secret_version_ = newest_version;
     h.secret_ = std::move(secrets->at(newest_version));
   }
-  auto started = h.StartRecoveredService(*outcome, *previous_service_id);
+  if (auto s = h.SetServiceIdentity(std::move(*new_key), std::move(*successor)); !s) {
+    return std::unexpected(s.error());
+  }
+  auto started = h.StartRecoveredService(*outcome);
   if (!started) return std::unexpected(started.error());
   return host;
 }
 
-Result<Version> LocalHost::StartRecoveredService(const RecoveryOutcome& outcome,
-                                                 const std::string& previous_service_id) {
+Result<Version> LocalHost::StartRecoveredService(const RecoveryOutcome& outcome) {
   std::lock_guard lock(commit_mu_);
   LEDGERSEAL_CHECK(!started_);
   SnapshotTransaction tx(this, state_.Snapshot());
   // The old service's nodes are gone with it (this node is re-recorded as
-  // trusted by the first commit).
+  // trusted by the first commit, with the payload made for the new identity,
+  // next to the successor service record and the new private key).
   auto nodes = local::ListNodes(tx);
   if (!nodes) return std::unexpected(nodes.error());
   for (auto& [node_id, record] : *nodes) {
@@ -163,12 +207,6 @@ Result<Version> LocalHost::StartRecoveredService(const RecoveryOutcome& outcome,
       return std::unexpected(s.error());
     }
   }
-  WriteSet service;
-  if (auto s = service.Put(local::kServiceTable, AsBytes(local::kPreviousServiceKey), AsBytes(previous_service_id));
-      !s) {
-    return std::unexpected(s.error());
-  }
-  if (auto s = tx.MergeWrites(service); !s) return std::unexpected(s.error());
   return CommitLocked(tx, CommitOptions{.rotate_secret = true, .trusted_nodes_changed = true}, &outcome);
 }
 

@@ -15,7 +15,18 @@
 //  - the membership: public records in local_host.nodes, changed only by
 //    AdmitNode / TrustNode / RetireNode (or genesis and recovery);
 //  - the domain of every table the ledger has written (a table name belongs
-//    to one domain for the life of a ledger, types.h), rebuilt by recovery.
+//    to one domain for the life of a ledger, types.h), rebuilt by recovery;
+//  - the service identity (docs/SERVICE_IDENTITY.md, hosting duty 9): a
+//    ServiceKey made for each service (genesis, and every recovery), whose
+//    id is the service id. Its public record, in local_host.service, chains
+//    each recovered service to the one before it (an endorsement by the old
+//    key); its private key is in memory and, in the ledger, only in the
+//    private table local_host.service_key, which only the genesis and a
+//    recovered service's first commit write. Hooks sign with it through
+//    CommitContext::service_signer and never see the key. (In-process
+//    readers of the private domain, state() and Transaction::Get, can read
+//    that table, as they can any private table: they are the host's own
+//    trust domain.)
 //
 // Its lifecycle: Create (a fresh host; its first commit is the genesis), or
 // Recover (a new service from the ledger a stopped LocalHost left); ledger()
@@ -35,29 +46,54 @@
 #include "crypto/public/random_source.h"
 #include "kvstore_adapter/host_support/public/hook_registry.h"
 #include "kvstore_adapter/host_support/public/memory_state.h"
+#include "kvstore_adapter/host_support/public/service_key.h"
 #include "kvstore_adapter/host_support/public/snapshot_transaction.h"
 #include "kvstore_adapter/public/host.h"
+#include "kvstore_adapter/public/service_identity.h"
 
 namespace ledgerseal::kv {
 
+// Move-only (service_key_pkcs8 is wiped memory).
 struct LocalHostOptions {
-  // node_id is required. service_id names the service this host runs: empty
-  // means 32 hex digits drawn from `random` (a recovered service must get an
-  // id different from the one it recovers).
+  // node_id is required. service_id is the host's to fill in: a service id
+  // is ServiceIdOf(the service identity's public key), so it cannot be
+  // chosen. Leave it empty; a non-empty one is refused (kInvalidArgument)
+  // unless it is the id of service_key_pkcs8 below.
   NodeIdentity node{};
-  // What this node presents for plugins (NodeMember::join_payload) when it
-  // starts a service, by genesis or by recovery; may be empty.
-  Bytes join_payload{};
+  // Makes what this node presents for plugins (NodeMember::join_payload) in
+  // the service it starts, for that service's identity (the sealing plugin
+  // seals its recovery key bound to it): called once by Create with the
+  // genesis identity, and once by Recover with the NEW identity, after
+  // replay. Called on the caller's thread, before the host is returned and
+  // without any of its locks. Null: an empty payload. Its error fails
+  // Create / Recover as it is.
+  JoinPayloadFactory join_payload_for{};
   // Recover only: the sealing identity this node had in the service being
   // recovered (RecoveryContext::previous_sealing_identity); may be empty.
   std::string previous_sealing_identity{};
-  // Where ledger secrets, IVs and service ids come from. Null: OpenSSL's
-  // DRBG. The host calls it from one thread at a time.
+  // Recover only: the operator's pin, the service id of the service being
+  // recovered (RecoveryContext::expected_previous_service_id). Not empty:
+  // hooks refuse material of another service, and Recover refuses a ledger
+  // whose last service is another. Empty: no pin.
+  std::string expected_previous_service_id{};
+  // TEST HOOK: the identity of the service this host starts (the genesis by
+  // Create, the new service by Recover), as ServiceKey::ToPkcs8Der made it,
+  // for tests that need to know or reuse a key. Empty (production): a fresh
+  // ServiceKey::Generate() from OpenSSL's DRBG. Never give two services one
+  // key: Recover refuses the key of the service it recovers.
+  SecretBytes service_key_pkcs8{};
+  // Where ledger secrets and IVs come from. Null: OpenSSL's DRBG. The host
+  // calls it from one thread at a time. (The service key does not come from
+  // here: see service_key_pkcs8.)
   std::shared_ptr<crypto::RandomSource> random{};
 };
 
 // One committed version as the ledger keeps it. Copyable: a test "stops" a
-// host by copying its ledger and destroying the host.
+// host by copying its ledger and destroying the host. A recovered service's
+// record (recovered_tail_digest) binds the SHA-256 of the last replayed
+// entry's canonical encoding: the entry's AAD (label, version, secret
+// version, public writes), then the length-prefixed IV, ciphertext and tag
+// ("entry bytes" in local_ledger_format.h).
 struct LocalLedgerEntry {
   Version version = kNoVersion;
   uint64_t ledger_secret_version = 0;  // the secret the entry is sealed under
@@ -71,62 +107,102 @@ using LocalLedger = std::vector<LocalLedgerEntry>;
 
 class LocalHost final : public Host {
  public:
-  // A fresh host; nothing is committed yet. Its first commit (any commit,
-  // or Genesis()) is the genesis: in that same transaction the host draws
-  // the first ledger secret and records this node as trusted with
-  // options.join_payload, and hooks see a rotation and a trusted-nodes
-  // change. Register hooks before that first commit.
-  // Errors: kInvalidArgument (no node id), kInternal (randomness failed).
+  // A fresh host; nothing is committed yet. Create makes the service
+  // identity (options.service_key_pkcs8, or a fresh key), sets
+  // node().service_id to its id and calls options.join_payload_for with it.
+  // The first commit (any commit, or Genesis()) is the genesis: in that same
+  // transaction the host draws the first ledger secret, writes the genesis
+  // service record (local_host.service) and the private key
+  // (local_host.service_key), and records this node as trusted with its join
+  // payload; hooks see a rotation and a trusted-nodes change, and the
+  // signer. Register hooks before that first commit.
+  // Errors: kInvalidArgument (no node id; a service id that is not the id
+  // of service_key_pkcs8; a service_key_pkcs8 that is not a P-256 PKCS#8
+  // key); what join_payload_for returns; kInternal (key generation failed).
   static Result<std::unique_ptr<LocalHost>> Create(LocalHostOptions options);
 
   // Recovers a new service from `ledger` (what ledger() returned before a
   // total outage). `register_hooks` registers the plugins' hooks with the
   // new host first. Then, in order: the recovery hooks run (a fresh
-  // backwards reader each, before anything is replayed); the chain of older
-  // secrets is unwound from the secret a hook returned; EVERY entry is
-  // authenticated under those secrets (versions consecutive from 1) and
-  // replayed into a fresh state; only then does the new service start: one
-  // commit that rotates the secret, retires the old service's other nodes,
-  // trusts this node and records the previous service id, with
-  // CommitContext::recovery set and the hook's OnRecovered inside it.
+  // backwards reader each, before anything is replayed; their
+  // RecoveryContext carries options.expected_previous_service_id, and its
+  // node.service_id is empty: the new identity is made after replay); the
+  // chain of older secrets is unwound from the secret a hook returned;
+  // EVERY entry is authenticated under those secrets (versions consecutive
+  // from 1) and replayed into a fresh state, with the checks of
+  // docs/SERVICE_IDENTITY.md §6:
+  //  1. every service record verifies against the one before it
+  //     (kv::VerifyServiceRecord: the genesis at version 1, then each
+  //     successor's predecessor, count, recovered_to, the digest of the
+  //     entry before it and the endorsement by the previous key);
+  //  2. (entry service ids: LocalHost entries carry none; the service of
+  //     each entry is the newest record at or before it);
+  //  3. the hook's RecoveredSecret::ledger_secret_version is the secret in
+  //     force after found_at_version (LocalHost seals each entry under the
+  //     secret in force after it, so: that entry's secret version);
+  //  4. the last record's id is the hook's previous_service_id and the pin
+  //     (when set), and local_host.service_key holds that record's key.
+  // Only then does the new service start: a new identity (service_key_pkcs8
+  // or a fresh key), join_payload_for(new identity), and one commit that
+  // rotates the secret, retires the old service's other nodes, trusts this
+  // node, writes the successor record (recovered_to_version = the last
+  // replayed version, recovered_tail_digest = EntryDigest of that entry,
+  // endorsed by the old key) and the new private key, with
+  // CommitContext::recovery set, the NEW key as service_signer and the
+  // hook's OnRecovered inside it.
   // On any failure nothing is created and `ledger` is untouched (it is
   // const), so recovery can be retried.
-  // Errors: kInvalidArgument (options; or a service id equal to the
-  // recovered one); what `register_hooks` returns; kCorruption (versions not
-  // consecutive from 1, no service record, a malformed host record, an
-  // authenticated entry writing a table under the other domain than the
-  // entries before it);
-  // kRecoveryFailed (an empty ledger; a hook error or no hook produced a
-  // secret; a secret that is not kLedgerSecretBytes or names an entry
-  // outside the ledger; a chain link or an entry that does not authenticate
-  // under the recovered secrets; OnRecovered failed); kHookFailed (a
-  // transaction hook refused the first commit); kInternal (randomness).
-  // Thread safety: may be called from any thread; the hooks run on it.
+  // Errors: kInvalidArgument (options, as Create; or a service_key_pkcs8
+  // that is the recovered service's key); what `register_hooks` and
+  // join_payload_for return; kCorruption (versions not consecutive from 1,
+  // no service record, a malformed host record, a write to local_host.service
+  // other than a record, an authenticated entry writing a table under the
+  // other domain than the entries before it);
+  // kRecoveryFailed (an empty ledger; a format 1 ledger, whose service
+  // record has no identity; a hook error or no hook produced a secret; a
+  // secret that is not kLedgerSecretBytes, names an entry outside the
+  // ledger, or is not the secret in force after that entry; a chain link or
+  // an entry that does not authenticate under the recovered secrets;
+  // "broken_endorsement at version V" for checks 1 and 4; OnRecovered
+  // failed); kHookFailed (a transaction hook refused the first commit);
+  // kInternal (randomness, key generation, digest or signature failed).
+  // Thread safety: may be called from any thread; the hooks and
+  // join_payload_for run on it.
   static Result<std::unique_ptr<LocalHost>> Recover(
       const LocalLedger& ledger, LocalHostOptions options,
       const std::function<Status(HookRegistrar&)>& register_hooks);
 
   // Host (host.h has the contracts). Thread safety: every method may be
   // called from any thread; commits are serialised. node() never changes
-  // (a service id is fixed per LocalHost; a recovery makes a new host).
+  // once Create / Recover returned the host (a service id is fixed per
+  // LocalHost; a recovery makes a new host): node().service_id ==
+  // service_identity().service_id.
   const NodeIdentity& node() const override { return options_.node; }
   Status RegisterTransactionHook(std::string name, std::shared_ptr<TransactionHook> hook) override;
   Status RegisterRecoveryHook(std::string name, std::shared_ptr<RecoveryHook> hook) override;
   // Never fails.
   Result<std::unique_ptr<Transaction>> BeginTransaction() override;
 
+  // The public identity of the service this host runs (what a joining node
+  // makes its join payload for, JoinPayloadFactory). Fixed once Create /
+  // Recover returned the host; valid while the host is; any thread.
+  const ServiceIdentity& service_identity() const;
+
   // Host::Commit, with optimistic concurrency: if another transaction
   // committed after `tx` began, `tx` fails with kAborted (retry it), so no
-  // update is lost. Fills the CommitContext on every commit (trusted nodes
-  // included). An empty transaction commits only if the host or the hooks
-  // add writes (a genesis, a rotation).
+  // update is lost. Fills the CommitContext on every commit; the trusted
+  // nodes and service_signer (this service's key; ctx.service_id is its id)
+  // exactly when the commit rotates the secret, changes the trusted nodes,
+  // admits a node or starts the service (genesis, recovery), and neither on
+  // other commits. An empty transaction commits only if the host or the
+  // hooks add writes (a genesis, a rotation).
   // Errors: kInvalidArgument (a transaction of another host; an empty one;
-  // a write to local_host.secret_chain or local_host.service; a write to
-  // local_host.nodes without trusted_nodes_changed or joining_node; a
-  // joining_node whose pending record the transaction does not write; a
-  // hook's write to any of those three tables; a table written, by the
-  // application or a hook, under the other domain than the ledger has it
-  // in — the message names the table),
+  // a write to local_host.secret_chain, local_host.service or
+  // local_host.service_key; a write to local_host.nodes without
+  // trusted_nodes_changed or joining_node; a joining_node whose pending
+  // record the transaction does not write; a hook's write to any of those
+  // four tables; a table written, by the application or a hook, under the
+  // other domain than the ledger has it in — the message names the table),
   // kAborted, kHookFailed, kCorruption (a malformed membership record),
   // kInternal (randomness or OpenSSL failed).
   using Host::Commit;
@@ -140,6 +216,9 @@ class LocalHost final : public Host {
   // AdmitNode records `member` as pending (CommitOptions::joining_node);
   // TrustNode makes a pending node trusted and RetireNode a trusted node
   // retired (CommitOptions::trusted_nodes_changed). Return the version.
+  // AdmitNode takes the payload as the joiner made it, for
+  // service_identity(); the host does not look inside it (a plugin's hook
+  // may refuse one made for another identity).
   // Errors: kInvalidArgument (an empty or already used node id; a node not
   // in the state the call needs; retiring this host's own node), kNotFound
   // (no such node), and those of Commit.
@@ -151,25 +230,39 @@ class LocalHost final : public Host {
   // outage leaves (pass it to Recover). Waits for a commit in progress.
   LocalLedger ledger() const;
 
-  // The committed state (tests and tools read it); valid while the host is.
+  // The committed state (tests and tools read it), private domain included;
+  // valid while the host is.
   const MemoryState& state() const { return state_; }
 
  private:
   explicit LocalHost(LocalHostOptions options) : options_(std::move(options)) {}
 
+  // Makes `key` this host's service identity: node().service_id, the join
+  // payload, and `record`, the service record the first commit writes.
+  // Called once, before the host is handed out (Create) or before the
+  // recovered service's first commit (Recover). Errors: join_payload_for's.
+  Status SetServiceIdentity(ServiceKey key, ServiceRecord record);
+
   // Validation, host writes, context, hooks, sealing, apply. Requires
   // commit_mu_. `recovered`: this commit starts a recovered service.
   Result<Version> CommitLocked(SnapshotTransaction& tx, CommitOptions options,
                                const RecoveryOutcome* recovered);
-  Result<Version> StartRecoveredService(const RecoveryOutcome& outcome,
-                                        const std::string& previous_service_id);
+  Result<Version> StartRecoveredService(const RecoveryOutcome& outcome);
 
-  const LocalHostOptions options_;
+  // Set before the host is handed out (Create) or before its first commit
+  // (Recover), then fixed: options_.node.service_id, service_key_,
+  // join_payload_. options_.service_key_pkcs8 is consumed (wiped) by then.
+  LocalHostOptions options_;
+  std::optional<ServiceKey> service_key_;
+  Bytes join_payload_;
   MemoryState state_;
   HookRegistry hooks_;
   mutable std::mutex commit_mu_;
   // Guarded by commit_mu_.
   bool started_ = false;  // the service's first commit (genesis or recovery) happened
+  // The record the service's first commit writes (its created_at_version is
+  // that commit's version).
+  std::optional<ServiceRecord> start_record_;
   uint64_t secret_version_ = 0;
   std::optional<SecretBytes> secret_;  // the newest ledger secret
   LocalLedger ledger_;

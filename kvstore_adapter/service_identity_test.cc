@@ -41,6 +41,29 @@ TEST(ServiceIdentityTest, SignedMessageIsDomainSignerDigestBody) {
             "000000020802");
 }
 
+// FORMAT.md §12.1's worked example: key 1 endorses key 2.
+TEST(ServiceIdentityTest, EndorsementMessageBytes) {
+  ServiceRecord r;
+  r.identity_algorithm = 2;
+  r.identity_public_key_der = FromHex(
+      "3059301306072a8648ce3d020106082a8648ce3d030107034200047cf27b188d034f7e8a52380304b51ac3c08969e277f21b35a60b48fc"
+      "4766997807775510db8ed040293d9ac69f7430dbba7dade63ce982299e04b79d227873d1");
+  r.recovery_count = 1;
+  r.created_at_version = 0x65;
+  r.recovered_to_version = 0x64;
+  r.recovered_tail_digest = Bytes(32, 0);
+  const Bytes body = EndorsementBody(r);
+  EXPECT_EQ(body.size(), 0xafu);
+  const Bytes m = ServiceSignedMessage(kEndorsementDomain, FromHex(kKey1SpkiHex), body);
+  ASSERT_EQ(m.size(), 252u);
+  EXPECT_EQ(base::ToHex(ByteView(m).first(4 + 33 + 4 + 32 + 4)),
+            "000000216c65646765727365616c207365727669636520656e646f7273656d656e74207631"
+            "000000205cd252fb0ce8932436faf8ccd1040981b89ee4ad6b9fe9e2a2b7e71aacb27cd3000000af");
+  EXPECT_EQ(base::ToHex(ByteView(m).subspan(4 + 33 + 4 + 32 + 4, 8)), "0000000400000002");
+  EXPECT_EQ(base::ToHex(ByteView(m).last(3 * 12 + 36)),
+            "00000008000000000000000100000008000000000000006500000008000000000000006400000020" + std::string(64, '0'));
+}
+
 TEST(ServiceIdentityTest, RefusesOtherAlgorithmsAndKeys) {
   EXPECT_FALSE(ServiceIdentityFromPublicKey(1, FromHex(kKey1SpkiHex)).has_value());
   EXPECT_FALSE(ServiceIdentityFromPublicKey(3, FromHex(kKey1SpkiHex)).has_value());

@@ -56,15 +56,24 @@ constexpr std::array kCommands = {
             RunClientCommand},
     Command{"inspect", "show the sealing state of a node's ledger",
             "usage: ledgerseal inspect NODE_DATA_DIR [--json]\n"
+            "                          [--expect-genesis-identity SERVICE_ID]\n"
+            "                          [--expect-service-identity SERVICE_ID]\n"
             "\n"
             "Reads the node's ledger files (public writes only: no secret, no platform) and\n"
-            "shows the rotations, the sealed-shares records, which sealing identities can\n"
-            "unseal the latest ledger secret, every sealed recovery key (platform, policy,\n"
-            "TCB), trusted nodes without one, and how the last recovery got its secret.\n"
+            "shows the service endorsement chain, the rotations, the sealed-shares records,\n"
+            "which sealing identities can unseal the latest ledger secret, every sealed\n"
+            "recovery key (platform, policy, TCB), trusted nodes without one, and how the\n"
+            "last recovery got its secret.\n"
             "\n"
-            "Nothing it shows is authenticated: offline, no key can check the records (only\n"
-            "the frames' checksums), so a host that rewrites the ledger files can alter\n"
-            "them. Both renderings say so first (--json: \"authenticated\": false).\n"
+            "The service chain IS verified: each recovered service's record is signed by\n"
+            "the identity before it, back to the genesis; pin the genesis (and the newest\n"
+            "service) with the --expect-* options. A broken or mis-pinned chain is printed\n"
+            "as FAILED (--json: \"failures\": [{\"error\", \"version\", \"message\"}]) and\n"
+            "inspect exits 1.\n"
+            "\n"
+            "Nothing else it shows is authenticated: offline, no key can check the other\n"
+            "records (only the frames' checksums), so a host that rewrites the ledger files\n"
+            "can alter them. Both renderings say so first (--json: \"authenticated\": false).\n"
             "Recovery authenticates every entry.\n",
             RunInspectCommand},
     Command{"recover", "offline recovery of a ledger directory into a store",

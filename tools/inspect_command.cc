@@ -1,5 +1,7 @@
-// `ledgerseal inspect NODE_DATA_DIR [--json]`: the sealing state of a node's
-// ledger, read offline from its files (no secret, no platform needed).
+// `ledgerseal inspect NODE_DATA_DIR [--json] [--expect-genesis-identity ID]
+// [--expect-service-identity ID]`: the sealing state of a node's ledger,
+// read offline from its files (no secret, no platform needed), and its
+// service endorsement chain, verified (exit 1 if it does not verify).
 #include <iostream>
 
 #include "tools/audit/ledger_audit.h"
@@ -12,9 +14,18 @@ namespace ledgerseal::tools {
 int RunInspectCommand(std::span<const std::string_view> args) {
   std::string dir;
   bool json = false;
-  for (std::string_view a : args) {
+  AuditOptions options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string_view a = args[i];
     if (a == "--json") {
       json = true;
+    } else if (a == "--expect-genesis-identity" || a == "--expect-service-identity") {
+      if (i + 1 >= args.size()) {
+        std::cerr << "ledgerseal inspect: " << a << " needs a service id\n";
+        return kExitUsage;
+      }
+      (a == "--expect-genesis-identity" ? options.expected_genesis_identity : options.expected_service_identity) =
+          std::string(args[++i]);
     } else if (!a.starts_with("--") && dir.empty()) {
       dir = std::string(a);
     } else {
@@ -26,13 +37,14 @@ int RunInspectCommand(std::span<const std::string_view> args) {
     std::cerr << "ledgerseal inspect: NODE_DATA_DIR is required\n";
     return kExitUsage;
   }
-  auto audit = AuditLedger(dir);
+  auto audit = AuditLedger(dir, options);
   if (!audit) {
     std::cerr << "ledgerseal inspect: " << audit.error().ToString() << "\n";
     return kExitFailure;
   }
   std::cout << (json ? AuditToJson(*audit) + "\n" : AuditToText(*audit));
-  return kExitOk;
+  // A broken or mis-pinned chain is a finding the caller must not miss.
+  return audit->chain.ok() ? kExitOk : kExitFailure;
 }
 
 }  // namespace ledgerseal::tools

@@ -77,9 +77,11 @@ kv::Status LoadSealingPlugin(kv::node::NodeProcessOptions& options,
   if (!loaded) return std::unexpected(loaded.error());
   plugin = std::move(*loaded);
   if (!plugin) return {};  // local sealing off: the sealing-only hook is registered
-  auto payload = plugin->NewJoinPayload();
-  if (!payload) return std::unexpected(payload.error());
-  options.join_payload = std::move(*payload);
+  // Sealed for the service the node is about to serve, once it knows it
+  // (genesis, join, recovery): the binding the recovery hook trusts.
+  options.join_payload_for = [p = plugin.get()](const kv::ServiceIdentity& identity) {
+    return p->NewJoinPayload(identity);
+  };
   options.store_key = [p = plugin.get()] { return p->DeriveStoreKey(); };
   return {};
 }

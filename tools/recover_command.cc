@@ -131,7 +131,11 @@ void Report(const kv::RecoverResult& r, const fs::path& into) {
               seconds > 0 ? r.bytes_replayed / 1e6 / seconds : 0.0,
               seconds > 0 ? r.entries_replayed / seconds : 0.0);
   if (!r.ledger_report.clean()) std::printf("dropped a torn tail: %s\n", r.ledger_report.ToString().c_str());
-  std::printf("store: %s (previous service %s)\n", into.c_str(), r.previous_service_id.c_str());
+  if (r.last_service) {
+    std::printf("service: %s (recovery %llu; endorsement chain verified back to the genesis)\n",
+                r.last_service->service_id.c_str(), static_cast<unsigned long long>(r.last_service->recovery_count));
+  }
+  std::printf("store: %s\n", into.c_str());
 }
 
 }  // namespace
@@ -179,6 +183,7 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
   kv::RecoverIntoStoreOptions options;
   options.context.node = {config->node_id, config->sealing.sealing_identity, ""};
   options.context.previous_sealing_identity = config->sealing.previous_local_sealing_identity;
+  options.context.expected_previous_service_id = config->expected_previous_service_identity;
   options.progress = [](uint64_t done, uint64_t total) {
     std::fprintf(stderr, "\rreplay: %llu/%llu entries", static_cast<unsigned long long>(done),
                  static_cast<unsigned long long>(total));

@@ -53,12 +53,15 @@ int main() {
   options.create_virtual_machine_secret = true;  // this node's first start
   auto plugin = sealing::LocalSealing::Create(std::move(options));
   if (!plugin) return Fail(plugin.error());
-  // What this node presents for sealing: its recovery key, sealed to the platform.
-  auto payload = (*plugin)->NewJoinPayload();
-  if (!payload) return Fail(payload.error());
+  // What this node presents for sealing: its recovery key, sealed to the
+  // platform and bound to the identity of the service it serves (the host
+  // calls this at genesis and after a recovery, with the new identity).
+  kv::JoinPayloadFactory payload_for = [&](const kv::ServiceIdentity& identity) {
+    return (*plugin)->NewJoinPayload(identity);
+  };
 
   // A service: the plugin registers its hooks before the first commit.
-  auto host = kv::LocalHost::Create({.node = {"n1", "consumer-1", ""}, .join_payload = *payload});
+  auto host = kv::LocalHost::Create({.node = {"n1", "consumer-1", ""}, .join_payload_for = payload_for});
   if (!host) return Fail(host.error());
   if (auto s = (*plugin)->RegisterWith(**host); !s) return Fail(s.error());
 
@@ -82,7 +85,7 @@ int main() {
   host->reset();
 
   // Recovery on the same (virtual) hardware: local unsealing, then replay.
-  auto recovered = kv::LocalHost::Recover(ledger, {.node = {"n1", "consumer-1", ""}, .join_payload = *payload},
+  auto recovered = kv::LocalHost::Recover(ledger, {.node = {"n1", "consumer-1", ""}, .join_payload_for = payload_for},
                                           [&](kv::HookRegistrar& registrar) { return (*plugin)->RegisterWith(registrar); });
   if (!recovered) return Fail(recovered.error());
   auto read = (*recovered)->BeginTransaction();

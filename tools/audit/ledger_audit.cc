@@ -39,6 +39,7 @@ class Auditor {
     if (!view) return std::unexpected(Bad(version, view.error().message));
     a_.service_id = view->header.service_id;
     const auto& w = view->public_writes;
+    chain_.Entry(version, bytes, w);
     for (auto step : {&Auditor::NoteRotation, &Auditor::NoteShares, &Auditor::NoteRecoveryKeys,
                       &Auditor::NoteNodes, &Auditor::NoteLastRecovery}) {
       if (auto s = (this->*step)(version, w); !s) return s;
@@ -116,7 +117,11 @@ class Auditor {
     return {};
   }
 
+  ServiceChainAuditor& chain() { return chain_; }
+
+ private:
   LedgerAudit& a_;
+  ServiceChainAuditor chain_;
 };
 
 void Conclude(LedgerAudit& a) {
@@ -139,7 +144,7 @@ void Conclude(LedgerAudit& a) {
 
 }  // namespace
 
-kv::Result<LedgerAudit> AuditLedger(const fs::path& data_dir) {
+kv::Result<LedgerAudit> AuditLedger(const fs::path& data_dir, const AuditOptions& options) {
   const fs::path dir = data_dir / "ledger";
   // error_code overloads only: a symlink loop (ELOOP) or an unreadable
   // directory is an error naming the path, never an exception.
@@ -165,6 +170,7 @@ kv::Result<LedgerAudit> AuditLedger(const fs::path& data_dir) {
   });
   if (!walked) return std::unexpected(walked.error());
   if (!failed) return std::unexpected(failed.error());
+  audit.chain = auditor.chain().Finish(options.expected_genesis_identity, options.expected_service_identity);
   Conclude(audit);
   return audit;
 }
@@ -191,6 +197,22 @@ std::string AuditToJson(const LedgerAudit& a) {
               {"nodes", nodes}, {"trusted_without_recovery_key", a.trusted_without_recovery_key},
               {"warnings", a.warnings}, {"latest_shares", nullptr}, {"last_recovery", nullptr},
               {"authenticated", false}, {"authentication", std::string(kUnauthenticatedNotice)}};
+  json chain = json::array(), failures = json::array();
+  for (const auto& l : a.chain.links) {
+    chain.push_back({{"at_version", l.at_version},
+                     {"service_id", l.record.service_id},
+                     {"previous_service_id", l.record.previous_service_id},
+                     {"recovery_count", l.record.recovery_count},
+                     {"recovered_to_version", l.record.recovered_to_version},
+                     {"identity_public_key_der", kv::ToHex(l.record.identity_public_key_der)},
+                     {"verified", l.verified}});
+  }
+  for (const auto& f : a.chain.failures) {
+    failures.push_back({{"error", f.error}, {"version", f.version}, {"message", f.message}});
+  }
+  doc["service_chain"] = chain;
+  doc["service_chain_verified"] = a.chain.ok();
+  doc["failures"] = failures;
   if (a.latest_shares) {
     const auto& s = *a.latest_shares;
     doc["latest_shares"] = {{"at_version", s.at_version}, {"ledger_secret_version", s.ledger_secret_version},
@@ -217,6 +239,25 @@ std::string AuditToText(const LedgerAudit& a) {
   for (const auto& r : a.rotations) {
     out << "  secret " << r.ledger_secret_version << " at version " << r.at_version << " for "
         << r.recipients.size() << " node(s)\n";
+  }
+  out << "service chain    " << a.chain.links.size() << " service(s), "
+      << (a.chain.ok() ? "every link verified (signed by the identity before it; pin the genesis with "
+                         "--expect-genesis-identity)"
+                       : "NOT verified")
+      << "\n";
+  for (const auto& l : a.chain.links) {
+    out << "  " << l.record.service_id << " at version " << l.at_version;
+    if (l.record.previous_service_id.empty()) {
+      out << " (genesis)";
+    } else {
+      out << " (recovery " << l.record.recovery_count << " of " << l.record.previous_service_id << " up to version "
+          << l.record.recovered_to_version << ")";
+    }
+    out << (l.verified ? ", verified" : ", NOT verified") << "\n";
+  }
+  for (const auto& f : a.chain.failures) {
+    out << "FAILED: " << f.error << (f.version ? " at version " + std::to_string(f.version) : "") << ": " << f.message
+        << "\n";
   }
   out << "sealed shares    " << a.shares_records << " record(s)";
   if (a.latest_shares) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "kvstore_adapter/public/types.h"
+#include "tools/audit/service_chain_audit.h"
 
 namespace ledgerseal::tools {
 
@@ -76,11 +77,20 @@ struct LedgerAudit {
   std::vector<std::string> trusted_without_recovery_key;
   std::optional<LastRecoveryInfo> last_recovery;
   std::vector<std::string> warnings;
+  // The endorsement chain, verified (service_chain_audit.h). Its failures
+  // make `inspect` exit non-zero.
+  ServiceChainAudit chain;
+};
+
+struct AuditOptions {
+  std::string expected_genesis_identity;  // a service id; empty: no pin
+  std::string expected_service_identity;  // the newest service's id; empty: no pin
 };
 
 // Reads `data_dir`/ledger forwards. Errors: kNotFound (no ledger there),
-// kCorruption (a frame or record does not parse; names the version).
-kv::Result<LedgerAudit> AuditLedger(const std::filesystem::path& data_dir);
+// kCorruption (a frame or record does not parse; names the version). A
+// broken chain is not an error here: it is reported in `chain.failures`.
+kv::Result<LedgerAudit> AuditLedger(const std::filesystem::path& data_dir, const AuditOptions& options = {});
 
 std::string AuditToText(const LedgerAudit& audit);
 std::string AuditToJson(const LedgerAudit& audit);

@@ -1,0 +1,60 @@
+#include "tools/audit/service_chain_audit.h"
+
+#include "crypto/public/sha256.h"
+#include "kvstore_adapter/reference_host/membership/public/membership.h"
+
+namespace ledgerseal::tools {
+
+void ServiceChainAuditor::Entry(uint64_t version, kv::ByteView entry_bytes, const kv::WriteSet& public_writes) {
+  const auto* value =
+      public_writes.Find(kv::membership::kServiceTable.name, kv::AsBytes(kv::membership::kServiceKey));
+  if (value != nullptr) {
+    ServiceLink link{version, {}, false};
+    auto info = value->has_value() ? kv::membership::DecodeServiceRecord(**value)
+                                   : kv::Result<ledger::v1::ServiceInfo>(
+                                         kv::MakeError(kv::ErrorCode::kCorruption, "the service record is removed"));
+    if (!info) {
+      audit_.failures.push_back({"broken_endorsement", version, info.error().message});
+    } else {
+      link.record = kv::membership::ToServiceRecord(*info);
+      const ServiceLink* previous = audit_.links.empty() ? nullptr : &audit_.links.back();
+      if (previous == nullptr && link.record.identity_public_key_der.empty()) {
+        audit_.failures.push_back({"format_1_ledger", version,
+                                   "the genesis service record has no service identity (written before service "
+                                   "identities: its sealing records are forgeable from public data)"});
+      } else if (auto s = kv::VerifyServiceRecord(previous ? &previous->record : nullptr, link.record, version,
+                                                  previous_digest_);
+                 !s) {
+        audit_.failures.push_back({"broken_endorsement", version, s.error().message});
+      } else {
+        link.verified = previous == nullptr || previous->verified;
+      }
+    }
+    audit_.links.push_back(std::move(link));
+  }
+  auto digest = crypto::Sha256(entry_bytes);
+  previous_digest_ = digest ? kv::Bytes(digest->begin(), digest->end()) : kv::Bytes();
+}
+
+ServiceChainAudit ServiceChainAuditor::Finish(const std::string& expected_genesis_id,
+                                              const std::string& expected_service_id) {
+  if (audit_.links.empty()) {
+    audit_.failures.push_back({"no_service_record", 0, "the ledger records no service"});
+    return std::move(audit_);
+  }
+  const ServiceLink& genesis = audit_.links.front();
+  if (!expected_genesis_id.empty() && genesis.record.service_id != expected_genesis_id) {
+    audit_.failures.push_back({"wrong_genesis", genesis.at_version,
+                               "the chain starts at service " + genesis.record.service_id + ", not " +
+                                   expected_genesis_id});
+  }
+  const ServiceLink& newest = audit_.links.back();
+  if (!expected_service_id.empty() && newest.record.service_id != expected_service_id) {
+    audit_.failures.push_back({"wrong_service", newest.at_version,
+                               "the newest service is " + newest.record.service_id + ", not " +
+                                   expected_service_id});
+  }
+  return std::move(audit_);
+}
+
+}  // namespace ledgerseal::tools

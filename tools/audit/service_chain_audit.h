@@ -1,0 +1,57 @@
+// The endorsement chain as `ledgerseal inspect` shows it: every service the
+// ledger records, from its genesis to the newest, each link verified the
+// way replay verifies it (kv::VerifyServiceRecord, docs/SERVICE_IDENTITY.md
+// §5). Unlike the rest of inspect's output this part is authenticated:
+// every link after the genesis is signed by the identity before it, so a
+// host that rewrites the files can forge a chain only from a genesis of its
+// own, which the --expect-genesis-identity pin catches.
+#ifndef LEDGERSEAL_TOOLS_AUDIT_SERVICE_CHAIN_AUDIT_H_
+#define LEDGERSEAL_TOOLS_AUDIT_SERVICE_CHAIN_AUDIT_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kvstore_adapter/public/service_identity.h"
+#include "kvstore_adapter/public/write_set.h"
+
+namespace ledgerseal::tools {
+
+struct ServiceLink {
+  uint64_t at_version = 0;
+  kv::ServiceRecord record;
+  bool verified = false;  // the link verified against the one before it
+};
+
+// A typed failure: `error` is a stable name ("broken_endorsement",
+// "format_1_ledger", "wrong_genesis", "wrong_service", "no_service_record").
+struct ChainFailure {
+  std::string error;
+  uint64_t version = 0;  // 0: about the chain as a whole
+  std::string message;
+};
+
+struct ServiceChainAudit {
+  std::vector<ServiceLink> links;  // genesis first
+  std::vector<ChainFailure> failures;
+  bool ok() const { return failures.empty() && !links.empty(); }
+};
+
+// Fed every entry in order (its version, bytes and public writes).
+// Not thread-safe.
+class ServiceChainAuditor {
+ public:
+  void Entry(uint64_t version, kv::ByteView entry_bytes, const kv::WriteSet& public_writes);
+
+  // Ends the walk and checks the pins (empty: none): the genesis identity,
+  // and the newest service. Returns the audit.
+  ServiceChainAudit Finish(const std::string& expected_genesis_id, const std::string& expected_service_id);
+
+ private:
+  ServiceChainAudit audit_;
+  kv::Bytes previous_digest_;
+};
+
+}  // namespace ledgerseal::tools
+
+#endif  // LEDGERSEAL_TOOLS_AUDIT_SERVICE_CHAIN_AUDIT_H_

@@ -1,7 +1,8 @@
 // The nodes every sealing benchmark works on, built once per process:
 // kMaxNodes nodes, each on its own `virtual` platform (own machine secret)
-// with an RSA-3072 recovery key sealed by the production SealRecoveryKey,
-// plus the same material in the shape the raw-OpenSSL baseline takes.
+// with an RSA-3072 recovery key sealed by the production SealRecoveryKey and
+// bound to a fresh service identity (P-256), plus the same material in the
+// shape the raw-OpenSSL baseline takes.
 #ifndef LEDGERSEAL_PLUGIN_BENCH_BENCH_FIXTURE_H_
 #define LEDGERSEAL_PLUGIN_BENCH_BENCH_FIXTURE_H_
 
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "kvstore_adapter/host_support/public/service_key.h"
 #include "kvstore_adapter/public/types.h"
 #include "plugin/bench/raw_openssl.h"
 #include "plugin/proto/sealing.pb.h"
@@ -24,7 +26,9 @@ namespace ledgerseal::bench {
 inline constexpr size_t kMaxNodes = 31;
 inline constexpr size_t kRsaBits = 3072;
 inline constexpr size_t kUnsealRecordNodes = 3;  // recipients of the record unsealed
-inline constexpr std::string_view kServiceId = "bench-service";
+// The raw side's service id (the plugin's is its service key's id; both are
+// 32 characters, so the AADs and labels have the same size).
+inline constexpr std::string_view kServiceId = "bench-service-0123456789abcdefgh";
 inline constexpr uint64_t kLedgerSecretVersion = 42;
 
 class BenchFixture {
@@ -42,9 +46,13 @@ class BenchFixture {
     return std::span(prepared_).first(count);
   }
   const kv::SecretBytes& ledger_secret() const { return ledger_secret_; }
-  // Node 0's platform, and a record sealed for the first kUnsealRecordNodes.
+  // The service identity every recovery key is bound to; it signs.
+  const kv::ServiceKey& service_key() const { return *service_key_; }
+  // Node 0's platform, and a sealing.shares value (signed envelope) sealed
+  // for the first kUnsealRecordNodes, and its body.
   const snp::VirtualProvider& unsealing_provider() const { return *providers_[0]; }
-  const sealing::v1::SealedShares& unseal_record() const { return unseal_record_; }
+  const kv::Bytes& unseal_record() const { return unseal_record_; }
+  const sealing::v1::SealedShares& unseal_body() const { return unseal_body_; }
 
   // Raw inputs: the same recipients (keys parsed once), and node 0's view
   // of unseal_record() with its derived key.
@@ -53,6 +61,8 @@ class BenchFixture {
   }
   const RawUnsealInput& raw_unseal_input() const { return raw_unseal_; }
   const RawCrypto& raw_crypto() const { return *raw_crypto_; }
+  // A P-256 key of the raw side's own, to sign as the plugin's signer does.
+  const RawSigner& raw_signer() const { return raw_signer_; }
 
  private:
   BenchFixture() = default;
@@ -65,9 +75,12 @@ class BenchFixture {
   std::vector<sealing::PreparedRecipient> prepared_;
   std::vector<RawRecipient> raw_recipients_;
   kv::SecretBytes ledger_secret_;
-  sealing::v1::SealedShares unseal_record_;
+  std::unique_ptr<kv::ServiceKey> service_key_;
+  kv::Bytes unseal_record_;
+  sealing::v1::SealedShares unseal_body_;
   RawUnsealInput raw_unseal_;
   std::unique_ptr<RawCrypto> raw_crypto_;
+  RawSigner raw_signer_;
 };
 
 }  // namespace ledgerseal::bench

@@ -35,24 +35,34 @@ void PrintUnseal(const MedianReporter& m, std::FILE* out) {
   const auto plugin = m.MedianMicros("BM_PluginUnseal");
   const auto raw = m.MedianMicros("BM_RawUnseal");
   if (!plugin || !raw) return;
-  std::fprintf(out, "unseal once (UnsealShares incl. UnsealRecoveryKey), RSA-3072\n");
+  std::fprintf(out, "unseal once (UnsealShares incl. UnsealRecoveryKey and the signature), RSA-3072\n");
   std::fprintf(out, "  plugin %.1f us, raw %.1f us: %.2fx %s the %.1fx target\n", *plugin, *raw,
                *plugin / *raw, Verdict(*plugin / *raw), kTargetRatio);
   if (const auto derived = m.MedianMicros("BM_Part_VirtualDerivedKey")) {
     std::fprintf(out, "  of which the virtual platform's derived key: %.1f us (%.2fx without it)\n",
                  *derived, (*plugin - *derived) / *raw);
   }
+  const auto parse = m.MedianMicros("BM_Part_ParseSignedShares");
+  const auto verify = m.MedianMicros("BM_Part_PluginVerify"), raw_verify = m.MedianMicros("BM_Part_RawVerify");
+  if (parse && verify && raw_verify) {
+    std::fprintf(out, "  of which parsing the value %.1f us and verifying the signature %.1f us (raw: %.1f us)\n",
+                 *parse, *verify, *raw_verify);
+  }
 }
 
 void PrintSeal(const MedianReporter& m, std::FILE* out) {
   if (!m.MedianMicros("BM_PluginSeal/1") && !m.MedianMicros("BM_PluginSeal/31")) return;
   std::fprintf(out,
-               "seal (SealShares), RSA-3072 recipients; keys parsed once up front on both "
+               "seal (SealShares, signed), RSA-3072 recipients; keys parsed once up front on both "
                "sides,\n  then (right) both parsing every recipient's DER key per call\n");
   std::fprintf(out, "  %5s %12s %12s %8s %-6s %12s %14s %8s\n", "N", "plugin us", "raw us",
                "ratio", "1.2x", "records us", "raw+DER us", "ratio");
   for (int nodes : kSealNodeCounts) PrintSealRow(m, nodes, out);
   PrintMarginal(m, out);
+  const auto sign = m.MedianMicros("BM_Part_PluginSign"), raw_sign = m.MedianMicros("BM_Part_RawSign");
+  if (sign && raw_sign) {
+    std::fprintf(out, "  of which the service signature: plugin %.1f us, raw %.1f us\n", *sign, *raw_sign);
+  }
 }
 
 // Repetitions behind the medians (the largest count of any headline row).

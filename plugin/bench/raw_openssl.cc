@@ -3,6 +3,7 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/decoder.h>
+#include <openssl/encoder.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
@@ -15,6 +16,7 @@ namespace ledgerseal::bench {
 namespace {
 
 constexpr std::string_view kSealingKeyInfo = "ledgerseal local sealing key v1";
+constexpr std::string_view kSharesDomain = "ledgerseal sealed shares v2";
 
 std::unexpected<std::string> Failed(std::string_view step) {
   return std::unexpected("EVP: " + std::string(step) + " failed");
@@ -50,10 +52,10 @@ base::Expected<PkeyCtxPtr, std::string> OaepContext(EVP_PKEY* key, bool encrypt,
 }
 
 base::Expected<EvpPkeyPtr, std::string> Decode(std::span<const uint8_t> der, const char* structure,
-                                              int selection) {
+                                              int selection, const char* type = "RSA") {
   EVP_PKEY* key = nullptr;
   OSSL_DECODER_CTX* ctx =
-      OSSL_DECODER_CTX_new_for_pkey(&key, "DER", structure, "RSA", selection, nullptr, nullptr);
+      OSSL_DECODER_CTX_new_for_pkey(&key, "DER", structure, type, selection, nullptr, nullptr);
   const uint8_t* data = der.data();
   size_t size = der.size();
   const bool ok = ctx != nullptr && OSSL_DECODER_from_data(ctx, &data, &size) == 1;
@@ -79,6 +81,7 @@ Status EncryptToRecipient(const RawRecipient& r, std::span<const uint8_t> wrappi
     auto key = ParsePublicKeyDer(r.public_key_der);
     if (!key) return std::unexpected(key.error());
     parsed = std::move(*key);
+    if (auto binding = ParseEcPublicKeyDer(r.binding_spki); !binding) return std::unexpected(binding.error());
   }
   const auto label =
       vectors::EncodeWrappingKeyLabel(r.sealing_identity, r.node_id, service_id, version);
@@ -86,6 +89,40 @@ Status EncryptToRecipient(const RawRecipient& r, std::span<const uint8_t> wrappi
   if (!ciphertext) return std::unexpected(ciphertext.error());
   out.encrypted_wrapping_keys.push_back(std::move(*ciphertext));
   return {};
+}
+
+void AppendItem(Bytes& out, std::span<const uint8_t> bytes) {
+  const size_t n = bytes.size();
+  const uint8_t length[4] = {static_cast<uint8_t>(n >> 24), static_cast<uint8_t>(n >> 16),
+                             static_cast<uint8_t>(n >> 8), static_cast<uint8_t>(n)};
+  out.insert(out.end(), length, length + 4);
+  out.insert(out.end(), bytes.begin(), bytes.end());
+}
+
+std::span<const uint8_t> AsBytes(std::string_view text) {
+  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+}
+
+// What RawSeal signs: the same material as the plugin's body, as items.
+Bytes BodyOf(const RawSealed& sealed, std::span<const RawRecipient> recipients,
+             std::string_view service_id, uint64_t version) {
+  Bytes body;
+  AppendItem(body, AsBytes(service_id));
+  const uint8_t v[8] = {static_cast<uint8_t>(version >> 56), static_cast<uint8_t>(version >> 48),
+                        static_cast<uint8_t>(version >> 40), static_cast<uint8_t>(version >> 32),
+                        static_cast<uint8_t>(version >> 24), static_cast<uint8_t>(version >> 16),
+                        static_cast<uint8_t>(version >> 8),  static_cast<uint8_t>(version)};
+  AppendItem(body, v);
+  AppendItem(body, sealed.iv);
+  AppendItem(body, sealed.ciphertext);
+  AppendItem(body, sealed.tag);
+  for (size_t i = 0; i < recipients.size(); ++i) {
+    AppendItem(body, AsBytes(recipients[i].sealing_identity));
+    AppendItem(body, AsBytes(recipients[i].node_id));
+    AppendItem(body, sealed.encrypted_wrapping_keys[i]);
+    AppendItem(body, recipients[i].record_copy);
+  }
+  return body;
 }
 
 base::Expected<EvpPkeyPtr, std::string> OpenPrivateKey(const RawCrypto& crypto,
@@ -97,8 +134,9 @@ base::Expected<EvpPkeyPtr, std::string> OpenPrivateKey(const RawCrypto& crypto,
   const vectors::DerivationFields params{
       1,       in.platform,  in.root_key_select, in.guest_field_select,
       in.vmpl, in.guest_svn, in.tcb_version};
-  const auto aad = vectors::EncodeRecoveryKeyAad(in.public_key_der, in.sealing_identity, in.node_id,
-                                                 params, in.key_id);
+  const auto aad = vectors::EncodeRecoveryKeyAadV2(in.public_key_der, in.sealing_identity,
+                                                   in.node_id, params, in.key_id,
+                                                   in.binding_algorithm, in.binding_spki);
   Bytes pkcs8(in.sealed_key_ciphertext.size());
   auto opened = crypto.GcmOpen(sealing_key, in.sealed_key_iv, aad, in.sealed_key_ciphertext,
                                in.sealed_key_tag, pkcs8);
@@ -205,8 +243,67 @@ base::Expected<EvpPkeyPtr, std::string> ParsePkcs8Der(std::span<const uint8_t> d
   return Decode(der, "PrivateKeyInfo", EVP_PKEY_KEYPAIR);
 }
 
+base::Expected<EvpPkeyPtr, std::string> GenerateP256() {
+  EvpPkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  if (!key) return Failed("EVP_PKEY_Q_keygen P-256");
+  return key;
+}
+
+base::Expected<Bytes, std::string> PublicKeyDerOf(EVP_PKEY* key) {
+  OSSL_ENCODER_CTX* ctx = OSSL_ENCODER_CTX_new_for_pkey(key, EVP_PKEY_PUBLIC_KEY, "DER",
+                                                        "SubjectPublicKeyInfo", nullptr);
+  uint8_t* data = nullptr;
+  size_t size = 0;
+  const bool ok = ctx != nullptr && OSSL_ENCODER_to_data(ctx, &data, &size) == 1;
+  OSSL_ENCODER_CTX_free(ctx);
+  if (!ok) return Failed("OSSL_ENCODER SubjectPublicKeyInfo");
+  Bytes out(data, data + size);
+  OPENSSL_free(data);
+  return out;
+}
+
+base::Expected<EvpPkeyPtr, std::string> ParseEcPublicKeyDer(std::span<const uint8_t> der) {
+  return Decode(der, "SubjectPublicKeyInfo", EVP_PKEY_PUBLIC_KEY, "EC");
+}
+
+base::Expected<Bytes, std::string> EcdsaSign(EVP_PKEY* key, std::span<const uint8_t> message) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  Bytes out(static_cast<size_t>(EVP_PKEY_get_size(key)));
+  size_t size = out.size();
+  const bool ok = ctx != nullptr && EVP_DigestSignInit_ex(ctx, nullptr, "SHA256", nullptr, nullptr, key, nullptr) == 1 &&
+                  EVP_DigestSign(ctx, out.data(), &size, message.data(), message.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  if (!ok) return Failed("EVP_DigestSign");
+  out.resize(size);
+  return out;
+}
+
+Status EcdsaVerify(EVP_PKEY* key, std::span<const uint8_t> message, std::span<const uint8_t> signature) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok = ctx != nullptr &&
+                  EVP_DigestVerifyInit_ex(ctx, nullptr, "SHA256", nullptr, nullptr, key, nullptr) == 1 &&
+                  EVP_DigestVerify(ctx, signature.data(), signature.size(), message.data(), message.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  if (!ok) return Failed("EVP_DigestVerify");
+  return {};
+}
+
+Bytes SignedMessage(std::string_view domain, std::span<const uint8_t> signer_spki,
+                    std::span<const uint8_t> body) {
+  uint8_t digest[32];
+  unsigned int size = 0;
+  EVP_Digest(signer_spki.data(), signer_spki.size(), digest, &size, EVP_sha256(), nullptr);
+  Bytes out;
+  out.reserve(body.size() + 80);
+  AppendItem(out, AsBytes(domain));
+  AppendItem(out, std::span<const uint8_t>(digest, size));
+  AppendItem(out, body);
+  return out;
+}
+
 base::Expected<RawSealed, std::string> RawSeal(const RawCrypto& crypto,
                                               std::span<const RawRecipient> recipients,
+                                              const RawSigner& signer,
                                               std::string_view service_id, uint64_t version,
                                               std::span<const uint8_t> ledger_secret,
                                               bool parse_der) {
@@ -221,12 +318,24 @@ base::Expected<RawSealed, std::string> RawSeal(const RawCrypto& crypto,
   }
   OPENSSL_cleanse(wrapping_key.data(), wrapping_key.size());
   if (!status) return std::unexpected(status.error());
+  auto signature = EcdsaSign(signer.key.get(), SignedMessage(kSharesDomain, signer.spki,
+                                                             BodyOf(out, recipients, service_id, version)));
+  if (!signature) return std::unexpected(signature.error());
+  out.signature = std::move(*signature);
   return out;
 }
 
 base::Expected<Bytes, std::string> RawUnseal(const RawCrypto& crypto, const RawUnsealInput& in) {
   auto private_key = OpenPrivateKey(crypto, in);
   if (!private_key) return std::unexpected(private_key.error());
+  // The signer is the identity the key is bound to; nothing is decrypted
+  // before its signature verified.
+  auto signer = ParseEcPublicKeyDer(in.binding_spki);
+  if (!signer) return std::unexpected(signer.error());
+  if (auto s = EcdsaVerify(signer->get(), SignedMessage(kSharesDomain, in.binding_spki, in.body), in.signature);
+      !s) {
+    return std::unexpected(s.error());
+  }
   const auto label =
       vectors::EncodeWrappingKeyLabel(in.sealing_identity, in.node_id, in.service_id, in.version);
   auto wrapping_key = OaepDecrypt(private_key->get(), label, in.encrypted_wrapping_key);

@@ -107,14 +107,36 @@ std::shared_ptr<kv::TransactionHook> NewSealingOnlyHook(std::function<void(std::
   return std::make_shared<internal::SealingTransactionHook>(std::move(options));
 }
 
-kv::Result<kv::Bytes> LocalSealing::NewJoinPayload() const {
+kv::Result<kv::Bytes> LocalSealing::NewJoinPayload(const kv::ServiceIdentity& service) const {
+  // Checked before any key generation: a host passing an unchecked identity
+  // is told so, not handed a payload bound to something unreadable.
+  auto checked = kv::ServiceIdentityFromPublicKey(static_cast<uint32_t>(service.algorithm),
+                                                  service.public_key_der);
+  if (!checked || checked->service_id != service.service_id) {
+    return kv::MakeError(kv::ErrorCode::kInvalidArgument,
+                         "local sealing: cannot bind the recovery key to service '" + service.service_id +
+                             "': " + (checked ? "its id is not the id of its key" : checked.error().message));
+  }
   auto request = SealingRequest(*options_);
   if (!request) return std::unexpected(request.error());
-  auto sealed = SealRecoveryKey(*options_->provider, *options_->random, *request,
-                                options_->sealing_identity, options_->node_id, options_->rsa_bits);
+  // One lock for generation and sealing: payloads are made a few times per
+  // process (start, join, recovery), never on a hot path.
+  std::lock_guard lock(recovery_key_mu_);
+  if (!recovery_key_) {
+    auto generated = crypto::RsaPrivateKey::Generate(options_->rsa_bits);
+    if (!generated) {
+      return kv::MakeError(kv::ErrorCode::kInternal,
+                           "local sealing: generating the recovery key: " + generated.error().ToString());
+    }
+    recovery_key_ = std::make_unique<const crypto::RsaPrivateKey>(std::move(*generated));
+  }
+  auto sealed = SealExistingRecoveryKey(*options_->provider, *options_->random, *request,
+                                        options_->sealing_identity, options_->node_id, service,
+                                        *recovery_key_);
   if (!sealed) return std::unexpected(ToKvError(sealed.error()));
   auto bytes = SerializeRecord(*sealed);
   if (!bytes) return std::unexpected(ToKvError(bytes.error()));
+  internal::Log(*options_, "sealed this node's recovery key for service " + service.service_id);
   return *bytes;
 }
 

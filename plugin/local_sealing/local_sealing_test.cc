@@ -1,94 +1,22 @@
-// The plugin's hooks against in-memory ledgers and transactions: which record
-// the recovery hook picks and what it costs, the failure policies, and what
-// the transaction hook writes.
-#include "plugin/local_sealing/public/local_sealing.h"
-
+// The plugin's recovery hook against in-memory ledgers: which record it
+// picks and what it costs, the failure policies, the service it reports,
+// the operator's pin, and what OnRecovered writes. The transaction hook and
+// the join payload are transaction_hook_test.cc.
 #include <gtest/gtest.h>
 
-#include "kvstore_adapter/host_support/public/snapshot_transaction.h"
-#include "kvstore_adapter/host_support/public/vector_ledger_reader.h"
-#include "plugin/public/records.h"
-#include "plugin/public/sealed_shares.h"
-#include "plugin/public/sealing_format.h"
 #include "base/testing/hex.h"
-#include "plugin/testing/sealed_nodes.h"
+#include "kvstore_adapter/host_support/public/vector_ledger_reader.h"
+#include "plugin/local_sealing/local_sealing_fixture.h"
+#include "plugin/public/records.h"
+#include "plugin/public/sealing_format.h"
 #include "plugin/testing/sealing_test_util.h"
+#include "plugin/testing/service_keys.h"
 
 namespace ledgerseal::sealing {
 namespace {
 
 using testing::MakeLedgerSecret;
-using testing::SealedNode;
 using testing::ToHex;
-
-constexpr char kService[] = "svc";
-const kv::Table kShares{kSharesTable, kv::Domain::kPublic};
-
-// A store snapshot with nothing in it: transactions start empty.
-class EmptySnapshot final : public kv::StateSnapshot {
- public:
-  kv::Version version() const override { return 0; }
-  kv::Result<std::optional<kv::Bytes>> Get(std::string_view, kv::ByteView) const override {
-    return std::optional<kv::Bytes>();
-  }
-  kv::Status ForEach(std::string_view, const std::function<bool(kv::ByteView, kv::ByteView)>&) const override {
-    return {};
-  }
-};
-
-class LocalSealingTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { nodes_ = new std::vector<SealedNode>(testing::MakeSealedNodes(3, 2048)); }
-  static void TearDownTestSuite() { delete nodes_; }
-
-  static std::unique_ptr<LocalSealing> PluginFor(size_t i, bool fail_on_error = true) {
-    LocalSealingOptions o;
-    o.node_id = (*nodes_)[i].node_id;
-    o.sealing_identity = (*nodes_)[i].sealing_identity;
-    o.fail_on_unseal_error = fail_on_error;
-    // Not owned: the fixture's provider outlives the plugin.
-    o.provider = std::shared_ptr<const snp::DerivedKeyProvider>(
-        std::shared_ptr<void>(), (*nodes_)[i].provider.get());
-    o.log = [](std::string_view) {};
-    auto plugin = LocalSealing::Create(std::move(o));
-    EXPECT_TRUE(plugin) << plugin.error().ToString();
-    return std::move(*plugin);
-  }
-
-  static kv::Bytes SharesRecord(uint64_t secret_version, uint8_t secret_tag, size_t node_count = 3) {
-    auto random = testing::MakeRandom("shares");
-    auto shares = SealShares(*random, kService, secret_version, MakeLedgerSecret(secret_tag),
-                             testing::RecipientsOf(*nodes_, node_count));
-    EXPECT_TRUE(shares);
-    return *SerializeRecord(*shares);
-  }
-
-  // `count` entries with an unrelated public write each.
-  static void AddFiller(std::vector<kv::PublicEntry>& entries, size_t count) {
-    for (size_t i = 0; i < count; ++i) {
-      kv::PublicEntry e;
-      e.version = entries.size() + 1;
-      (void)e.public_writes.Put({"app.public", kv::Domain::kPublic}, kv::AsBytes("k"), kv::AsBytes("v"));
-      entries.push_back(std::move(e));
-    }
-  }
-  static void AddShares(std::vector<kv::PublicEntry>& entries, const kv::Bytes& record) {
-    kv::PublicEntry e;
-    e.version = entries.size() + 1;
-    (void)e.public_writes.Put(kShares, kv::AsBytes(kSharesKey), record);
-    entries.push_back(std::move(e));
-  }
-
-  static kv::RecoveryContext Context(kv::LedgerReader& reader, size_t i) {
-    kv::RecoveryContext ctx;
-    ctx.node = {(*nodes_)[i].node_id, (*nodes_)[i].sealing_identity, "new"};
-    ctx.ledger = &reader;
-    return ctx;
-  }
-
-  static std::vector<SealedNode>* nodes_;
-};
-std::vector<SealedNode>* LocalSealingTest::nodes_ = nullptr;
 
 TEST_F(LocalSealingTest, UnsealsTheNewestRecordAndReadsOnlyBackToIt) {
   std::vector<kv::PublicEntry> entries;
@@ -104,7 +32,21 @@ TEST_F(LocalSealingTest, UnsealsTheNewestRecordAndReadsOnlyBackToIt) {
   EXPECT_EQ(secret->ledger_secret_version, 2u);
   EXPECT_EQ(secret->found_at_version, 20'102u);
   EXPECT_EQ(ToHex(secret->secret.bytes()), ToHex(MakeLedgerSecret(2).bytes()));
+  EXPECT_EQ(secret->method, "local_unsealing");
   EXPECT_EQ(reader.entries_read(), 11u) << "the cost must not grow with the ledger";
+}
+
+// previous_service_id is authenticated: the identity this node's own sealed
+// key is bound to, whose signature verified — not the header's hint.
+TEST_F(LocalSealingTest, ReportsTheServiceWhoseSignatureVerified) {
+  std::vector<kv::PublicEntry> entries;
+  AddShares(entries, SharesRecord(4, 4));
+  kv::VectorLedgerReader reader(entries);
+  auto ctx = Context(reader, 0);
+  ctx.previous_service_id = "what the newest header claims";
+  auto secret = PluginFor(0)->recovery_hook()->Unseal(ctx);
+  ASSERT_TRUE(secret) << secret.error().ToString();
+  EXPECT_EQ(secret->previous_service_id, Id(1));
 }
 
 TEST_F(LocalSealingTest, DuplicateRecordsDoNotMatter) {
@@ -140,6 +82,63 @@ TEST_F(LocalSealingTest, FailPolicyStopsRecoveryFallbackLetsTheNextHookRun) {
   EXPECT_EQ(nothing.error().code, kv::ErrorCode::kRecoveryFailed) << "fail policy: no silent skip";
 }
 
+// The forgery refusals reach the host as kRecoveryFailed, named, with the
+// record's version; the newest record decides (no fallback to an older one).
+TEST_F(LocalSealingTest, RefusalsNameTheCodeAndTheVersion) {
+  auto expect = [&](const kv::Bytes& newest, std::string_view code) {
+    std::vector<kv::PublicEntry> entries;
+    AddShares(entries, SharesRecord(1, 1));  // genuine, older
+    AddFiller(entries, 3);
+    AddShares(entries, newest);  // version 5
+    kv::VectorLedgerReader reader(entries);
+    auto result = PluginFor(0)->recovery_hook()->Unseal(Context(reader, 0));
+    ASSERT_FALSE(result) << code;
+    EXPECT_EQ(result.error().code, kv::ErrorCode::kRecoveryFailed) << result.error().ToString();
+    EXPECT_NE(result.error().message.find(code), std::string::npos) << result.error().message;
+    EXPECT_NE(result.error().message.find("at version 5"), std::string::npos) << result.error().message;
+  };
+  // A format 1 record: the body alone, as the previous build wrote it.
+  auto v1_record = ParseSignedShares(SharesRecord(2, 2));
+  ASSERT_TRUE(v1_record);
+  v1_record->body.set_format_version(1);
+  expect(*SerializeRecord(v1_record->body), "unsigned");
+  // Signed by another service (the forger's key).
+  auto forged = *v1_record;
+  forged.body.set_format_version(2);
+  forged.body.set_service_id(Id(3));
+  auto forged_envelope = SignSealedShares(testing::TestServiceKey(3), forged.body);
+  ASSERT_TRUE(forged_envelope);
+  expect(*SerializeRecord(*forged_envelope), "other_service");
+  // The genuine signer claimed, another key's signature.
+  auto borrowed = *forged_envelope;
+  borrowed.set_signer_public_key_der(std::string(kv::AsString(testing::TestServiceIdentity(1).public_key_der)));
+  forged.body.set_service_id(Id(1));
+  borrowed.set_body(forged.body.SerializeAsString());
+  expect(*SerializeRecord(borrowed), "bad_signature");
+}
+
+// The operator's pin (RecoveryContext::expected_previous_service_id).
+TEST_F(LocalSealingTest, ThePinIsChecked) {
+  std::vector<kv::PublicEntry> entries;
+  AddShares(entries, SharesRecord(3, 3));
+  kv::VectorLedgerReader matching_reader(entries);
+  auto matching = PluginFor(0)->recovery_hook()->Unseal(Context(matching_reader, 0, Id(1)));
+  ASSERT_TRUE(matching) << matching.error().ToString();
+  EXPECT_EQ(matching->previous_service_id, Id(1));
+  kv::VectorLedgerReader other_reader(entries);
+  auto other = PluginFor(0)->recovery_hook()->Unseal(Context(other_reader, 0, Id(2)));
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, kv::ErrorCode::kRecoveryFailed);
+  EXPECT_NE(other.error().message.find("wrong_service"), std::string::npos) << other.error().message;
+  EXPECT_NE(other.error().message.find(Id(2)), std::string::npos);
+  // Under fallback, a pin mismatch lets the next hook try (replay checks
+  // whatever secret it supplies against the pin again).
+  kv::VectorLedgerReader lenient_reader(entries);
+  auto lenient = PluginFor(0, false)->recovery_hook()->Unseal(Context(lenient_reader, 0, Id(2)));
+  ASSERT_FALSE(lenient);
+  EXPECT_EQ(lenient.error().code, kv::ErrorCode::kNotFound);
+}
+
 TEST_F(LocalSealingTest, OnRecoveredRecordsHowTheSecretWasObtained) {
   std::vector<kv::PublicEntry> entries;
   AddShares(entries, SharesRecord(3, 3));
@@ -147,70 +146,18 @@ TEST_F(LocalSealingTest, OnRecoveredRecordsHowTheSecretWasObtained) {
   auto plugin = PluginFor(0);
   auto secret = plugin->recovery_hook()->Unseal(Context(reader, 0));
   ASSERT_TRUE(secret);
-  kv::SnapshotTransaction tx(this, std::make_unique<EmptySnapshot>());
-  ASSERT_TRUE(plugin->recovery_hook()->OnRecovered(tx, *secret));
-  const auto* value = tx.writes().Find(kLastRecoveryTable, kv::AsBytes(kLastRecoveryKey));
+  auto tx = NewTransaction();
+  ASSERT_TRUE(plugin->recovery_hook()->OnRecovered(*tx, *secret));
+  const auto* value = tx->writes().Find(kLastRecoveryTable, kv::AsBytes(kLastRecoveryKey));
   ASSERT_TRUE(value && value->has_value());
   auto record = ParseLastRecovery(**value);
   ASSERT_TRUE(record);
+  EXPECT_EQ(record->format_version(), kLastRecoveryFormatVersion);
   EXPECT_EQ(record->method(), v1::LOCAL_UNSEALING);
   EXPECT_EQ(record->recovered_at_version(), 1u);
   EXPECT_EQ(record->ledger_secret_version(), 3u);
   EXPECT_EQ(record->recovering_sealing_identity(), "node-0");
-  EXPECT_EQ(record->previous_service_id(), kService);
-}
-
-kv::NodeMember Member(const SealedNode& n) {
-  return {n.node_id, n.sealing_identity, *SerializeRecord(n.recovery_key)};
-}
-
-TEST_F(LocalSealingTest, RotationSealsForEveryTrustedNodeWithAKey) {
-  auto plugin = PluginFor(0);
-  kv::SnapshotTransaction tx(this, std::make_unique<EmptySnapshot>());
-  const auto secret = MakeLedgerSecret(9);
-  auto& ctx = tx.mutable_commit_context();
-  ctx.service_id = kService;
-  ctx.ledger_secret = &secret;
-  ctx.ledger_secret_version = 7;
-  ctx.rotates_ledger_secret = true;
-  ctx.trusted_nodes = {Member((*nodes_)[0]), Member((*nodes_)[1]), {"n-nokey", "", {}}};
-  ASSERT_TRUE(plugin->transaction_hook()->OnCommit(tx));
-  const auto* value = tx.writes().Find(kSharesTable, kv::AsBytes(kSharesKey));
-  ASSERT_TRUE(value && value->has_value());
-  auto shares = ParseSealedShares(**value);
-  ASSERT_TRUE(shares);
-  EXPECT_EQ(shares->shares_size(), 2) << "the node without a key is reported, not sealed for";
-  auto unsealed = UnsealShares(*(*nodes_)[1].provider, *shares, "node-1", kService, 7);
-  ASSERT_TRUE(unsealed) << unsealed.error().ToString();
-  EXPECT_EQ(ToHex(unsealed->secret.bytes()), ToHex(secret.bytes()));
-  EXPECT_TRUE(tx.writes().Find(kRecoveryKeysTable, kv::AsBytes("node-1")));
-}
-
-TEST_F(LocalSealingTest, NothingToSealWithoutARotationOrMembershipChange) {
-  auto plugin = PluginFor(0);
-  kv::SnapshotTransaction tx(this, std::make_unique<EmptySnapshot>());
-  const auto secret = MakeLedgerSecret(1);
-  tx.mutable_commit_context().ledger_secret = &secret;
-  tx.mutable_commit_context().trusted_nodes = {Member((*nodes_)[0])};
-  ASSERT_TRUE(plugin->transaction_hook()->OnCommit(tx));
-  EXPECT_TRUE(tx.writes().empty());
-}
-
-TEST_F(LocalSealingTest, AJoinerPresentingAnotherNodesKeyIsRefused) {
-  auto plugin = PluginFor(0);
-  kv::SnapshotTransaction tx(this, std::make_unique<EmptySnapshot>());
-  const auto secret = MakeLedgerSecret(1);
-  auto& ctx = tx.mutable_commit_context();
-  ctx.ledger_secret = &secret;
-  kv::NodeMember impostor = Member((*nodes_)[1]);
-  impostor.node_id = "n-impostor";
-  ctx.joining_node = impostor;
-  auto refused = plugin->transaction_hook()->OnCommit(tx);
-  ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().message.find("presented the recovery key"), std::string::npos);
-  ctx.joining_node = Member((*nodes_)[1]);
-  ASSERT_TRUE(plugin->transaction_hook()->OnCommit(tx));
-  EXPECT_TRUE(tx.writes().Find(kRecoveryKeysTable, kv::AsBytes("node-1")));
+  EXPECT_EQ(record->previous_service_id(), Id(1));
 }
 
 }  // namespace

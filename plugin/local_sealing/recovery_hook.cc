@@ -57,27 +57,26 @@ kv::Result<kv::RecoveredSecret> LocalUnsealingHook::Unseal(const kv::RecoveryCon
     }
     const auto* value = (*entry)->public_writes.Find(kSharesTable, kv::AsBytes(kSharesKey));
     if (value == nullptr || !value->has_value()) continue;
-    auto shares = ParseSealedShares(**value);
-    if (!shares) {
-      return Fail(Prefixed(ToKvError(shares.error()), "sealing.shares at version " +
-                                                         std::to_string((*entry)->version) + ": "));
-    }
-    auto secret = UnsealShares(*options_->provider, *shares, identity, std::nullopt, std::nullopt);
-    if (!secret) {
-      return Fail(Prefixed(ToKvError(secret.error()), "unsealing sealing.shares of version " +
-                                                          std::to_string((*entry)->version) + " as '" +
-                                                          identity + "': "));
-    }
+    // The newest record decides: an older one is never tried instead, since
+    // a record that fails here is either forged or damaged, and falling back
+    // to an older secret would recover a truncated ledger.
+    const kv::Version version = (*entry)->version;
+    auto secret = UnsealShares(*options_->provider, **value, identity, version,
+                               ctx.expected_previous_service_id);
+    if (!secret) return Fail(Prefixed(ToKvError(secret.error()), "unsealing as '" + identity + "': "));
     Log(*options_, "unsealed ledger secret " + std::to_string(secret->ledger_secret_version) +
-                       " as '" + identity + "' from the record at version " +
-                       std::to_string((*entry)->version));
+                       " of service " + secret->service.service_id + " as '" + identity +
+                       "' from the record at version " + std::to_string(version) +
+                       " (signature verified)");
     kv::RecoveredSecret recovered;
     recovered.ledger_secret_version = secret->ledger_secret_version;
     recovered.secret = std::move(secret->secret);
-    recovered.found_at_version = (*entry)->version;
+    recovered.found_at_version = version;
     recovered.method = "local_unsealing";
     recovered.identities = {identity};
-    recovered.previous_service_id = shares->service_id();
+    // Authenticated: the identity this node's own sealed key is bound to,
+    // whose signature of the record verified.
+    recovered.previous_service_id = secret->service.service_id;
     return recovered;
   }
   return Fail({kv::ErrorCode::kCorruption, "the ledger reader returned more entries than its last version"});

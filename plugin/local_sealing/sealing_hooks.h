@@ -13,9 +13,11 @@
 
 namespace ledgerseal::sealing::internal {
 
-// On the primary: records joiners' recovery keys, and writes a new
-// sealing.shares record whenever the transaction rotates the secret or
-// changes the trusted nodes. Nodes without a recovery key are logged.
+// On the primary: records joiners' recovery keys (bound to the context's
+// service identity), and writes a new sealing.shares record, signed by the
+// context's service signer, whenever the transaction rotates the secret or
+// changes the trusted nodes. Nodes without a recovery key, or with one bound
+// to another service, are logged and left out.
 class SealingTransactionHook final : public kv::TransactionHook {
  public:
   // Sealing needs only `options.random` and `options.log`.
@@ -23,8 +25,9 @@ class SealingTransactionHook final : public kv::TransactionHook {
   kv::Status OnCommit(kv::Transaction& tx) override;
 
  private:
-  kv::Status RecordJoiner(kv::Transaction& tx, const kv::NodeMember& joiner);
-  kv::Status Reseal(kv::Transaction& tx, const kv::CommitContext& ctx);
+  kv::Status RecordJoiner(kv::Transaction& tx, const kv::NodeMember& joiner,
+                          const kv::ServiceSigner& signer);
+  kv::Status Reseal(kv::Transaction& tx, const kv::CommitContext& ctx, const kv::ServiceSigner& signer);
   // A recipient prepared once per distinct recovery key record (parsing a
   // public key costs ~0.1 ms; see BENCHMARKS.md).
   kv::Result<PreparedRecipient> Prepare(const kv::NodeMember& member);

@@ -10,6 +10,24 @@ namespace {
 constexpr kv::Table kRecoveryKeys{kRecoveryKeysTable, kv::Domain::kPublic};
 constexpr kv::Table kShares{kSharesTable, kv::Domain::kPublic};
 
+// The signer the commit must carry to admit a node or seal: present, and
+// speaking for the service the transaction belongs to.
+kv::Result<const kv::ServiceSigner*> SignerOf(const kv::CommitContext& ctx, std::string_view why) {
+  if (ctx.service_signer == nullptr) {
+    return kv::MakeError(kv::ErrorCode::kInvalidArgument,
+                         "the host did not put a service signer in the commit context: local "
+                         "sealing cannot " + std::string(why) + " (a record no node can verify "
+                         "would be refused at recovery)");
+  }
+  const std::string& signer_id = ctx.service_signer->identity().service_id;
+  if (signer_id != ctx.service_id) {
+    return kv::MakeError(kv::ErrorCode::kInvalidArgument,
+                         "the commit context's service signer is service " + signer_id +
+                             ", the transaction belongs to service " + ctx.service_id +
+                             ": local sealing cannot " + std::string(why));
+  }
+  return ctx.service_signer;
+}
 
 }  // namespace
 
@@ -23,25 +41,45 @@ kv::Status SealingTransactionHook::OnCommit(kv::Transaction& tx) {
                          "local sealing cannot seal this transaction");
   }
   if (ctx.joining_node && !ctx.joining_node->join_payload.empty()) {
-    if (auto s = RecordJoiner(tx, *ctx.joining_node); !s) return s;
+    auto signer = SignerOf(ctx, "check the joiner's binding");
+    if (!signer) return std::unexpected(signer.error());
+    if (auto s = RecordJoiner(tx, *ctx.joining_node, **signer); !s) return s;
   }
   if (!ctx.rotates_ledger_secret && !ctx.trusted_nodes_changed) return {};
-  return Reseal(tx, ctx);
+  auto signer = SignerOf(ctx, "sign the sealed shares");
+  if (!signer) return std::unexpected(signer.error());
+  return Reseal(tx, ctx, **signer);
 }
 
 // A joiner's record is checked before it enters the ledger, so a bad one is
 // refused at join time rather than discovered at the next rotation. It is
 // prepared (its public key parsed) now, and the result kept for the reseal
 // that trusting the node triggers.
-kv::Status SealingTransactionHook::RecordJoiner(kv::Transaction& tx, const kv::NodeMember& joiner) {
+kv::Status SealingTransactionHook::RecordJoiner(kv::Transaction& tx, const kv::NodeMember& joiner,
+                                                const kv::ServiceSigner& signer) {
+  // The joiner's input, so its defects are kInvalidArgument (a format 1
+  // payload included: it binds no service).
+  auto refuse = [&joiner](const kv::Error& error) {
+    return kv::MakeError(kv::ErrorCode::kInvalidArgument,
+                         "node '" + joiner.node_id + "' presented an unusable recovery key: " + error.message);
+  };
   auto record = ParseSealedRecoveryKey(joiner.join_payload);
-  if (!record) return std::unexpected(ToKvError(record.error()));
+  if (!record) return refuse(ToKvError(record.error()));
   if (record->sealing_identity() != joiner.sealing_identity || record->node_id() != joiner.node_id) {
     return kv::MakeError(kv::ErrorCode::kInvalidArgument,
                          "node '" + joiner.node_id + "' presented the recovery key of '" +
                              record->sealing_identity() + "' / node '" + record->node_id() + "'");
   }
-  if (auto prepared = Prepare(joiner); !prepared) return std::unexpected(prepared.error());
+  auto prepared = Prepare(joiner);
+  if (!prepared) return refuse(prepared.error());
+  // A key bound elsewhere would be useless here (its node would refuse our
+  // records): the joiner was told another identity than this service's.
+  if (prepared->service() != signer.identity()) {
+    return kv::MakeError(kv::ErrorCode::kInvalidArgument,
+                         "node '" + joiner.node_id + "' presented a recovery key bound to service " +
+                             prepared->service().service_id + ", but this service is " +
+                             signer.identity().service_id);
+  }
   return tx.Put(kRecoveryKeys, kv::AsBytes(joiner.sealing_identity), joiner.join_payload);
 }
 
@@ -56,9 +94,10 @@ kv::Result<PreparedRecipient> SealingTransactionHook::Prepare(const kv::NodeMemb
   return *prepared;
 }
 
-kv::Status SealingTransactionHook::Reseal(kv::Transaction& tx, const kv::CommitContext& ctx) {
+kv::Status SealingTransactionHook::Reseal(kv::Transaction& tx, const kv::CommitContext& ctx,
+                                          const kv::ServiceSigner& signer) {
   std::vector<PreparedRecipient> recipients;
-  std::string missing;
+  std::string missing, elsewhere;
   for (const kv::NodeMember& m : ctx.trusted_nodes) {
     if (m.sealing_identity.empty() || m.join_payload.empty()) {
       missing += (missing.empty() ? "" : ", ") + m.node_id;
@@ -66,6 +105,13 @@ kv::Status SealingTransactionHook::Reseal(kv::Transaction& tx, const kv::CommitC
     }
     auto prepared = Prepare(m);
     if (!prepared) return std::unexpected(prepared.error());
+    // Unreachable for a host that obtains payloads for its own identity
+    // (docs/SERVICE_IDENTITY.md §2); such a node could never use a share.
+    if (prepared->service() != signer.identity()) {
+      elsewhere += (elsewhere.empty() ? "" : ", ") + m.node_id + " (service " +
+                   prepared->service().service_id + ")";
+      continue;
+    }
     recipients.push_back(std::move(*prepared));
     // Genesis and recovered nodes present their key in their own record.
     auto stored = tx.Get(kRecoveryKeys, kv::AsBytes(m.sealing_identity));
@@ -78,15 +124,19 @@ kv::Status SealingTransactionHook::Reseal(kv::Transaction& tx, const kv::CommitC
     Log(options_, "WARNING: trusted nodes without a sealed recovery key cannot recover by local "
                    "sealing: " + missing);
   }
+  if (!elsewhere.empty()) {
+    Log(options_, "WARNING: trusted nodes whose recovery key is bound to another service than " +
+                      signer.identity().service_id + " cannot recover by local sealing: " + elsewhere);
+  }
   if (recipients.empty()) return {};
   auto random = options_.random;
-  auto shares = SealShares(*random, ctx.service_id, ctx.ledger_secret_version, *ctx.ledger_secret,
-                           recipients);
+  auto shares = SealShares(*random, signer, ctx.ledger_secret_version, *ctx.ledger_secret, recipients);
   if (!shares) return std::unexpected(ToKvError(shares.error()));
   auto bytes = SerializeRecord(*shares);
   if (!bytes) return std::unexpected(ToKvError(bytes.error()));
   Log(options_, "sealed ledger secret " + std::to_string(ctx.ledger_secret_version) + " for " +
-                     std::to_string(recipients.size()) + " trusted node(s)");
+                     std::to_string(recipients.size()) + " trusted node(s), signed by service " +
+                     signer.identity().service_id);
   return tx.Put(kShares, kv::AsBytes(kSharesKey), *bytes);
 }
 

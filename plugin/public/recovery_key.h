@@ -1,6 +1,8 @@
 // A node's recovery key: an RSA key pair whose private half is sealed to the
 // node's platform (AES-256-GCM under the sealing key) and whose public half
-// lets the primary seal ledger secrets for the node (docs/FORMAT.md §1, §4.2, §5.3).
+// lets the primary seal ledger secrets for the node (docs/FORMAT.md §1, §4.2,
+// §5.3). Format 2 binds the sealed record to the service identity the node
+// serves (docs/SERVICE_IDENTITY.md §3).
 #ifndef LEDGERSEAL_PLUGIN_PUBLIC_RECOVERY_KEY_H_
 #define LEDGERSEAL_PLUGIN_PUBLIC_RECOVERY_KEY_H_
 
@@ -9,66 +11,105 @@
 
 #include "crypto/public/random_source.h"
 #include "crypto/public/rsa_key.h"
+#include "kvstore_adapter/public/service_identity.h"
 #include "plugin/proto/sealing.pb.h"
 #include "plugin/public/sealing_error.h"
 #include "snp/public/derived_key.h"
 
 namespace ledgerseal::sealing {
 
+// A node's recovery key pair as a recovering node gets it back: the private
+// key and the service identity its sealed record is bound to. `service` is
+// authenticated (it is in the AAD the hardware key opened): the node trusts
+// it, and only it, to sign the sealing.shares records it reads back.
+struct UnsealedRecoveryKey {
+  crypto::RsaPrivateKey private_key;  // OpenSSL wipes it when freed
+  kv::ServiceIdentity service;        // "T" of docs/SERVICE_IDENTITY.md §3
+};
+
 // Generates an RSA key pair of `rsa_bits` and seals its private key (DER
-// PKCS#8) to this platform: the sealing key is derived from `provider` with
-// `request`, the 12-byte IV is drawn from `random` (12 bytes, the only
-// draw), and the AAD binds the public key, `sealing_identity`, `node_id`, the
-// derivation parameters and the key id (docs/FORMAT.md).
+// PKCS#8) to this platform, bound to `service`: the sealing key is derived
+// from `provider` with `request`, the 12-byte IV is drawn from `random` (12
+// bytes, the only draw), and the AAD (AAD_rk2, docs/FORMAT.md §4.2) binds
+// the public key, `sealing_identity`, `node_id`, the derivation parameters,
+// the key id and the service identity (algorithm and whole SPKI, also
+// stored in the clear in fields 8-9).
 //
-// The returned record is the value for table `sealing.recovery_keys`, key
-// `sealing_identity`. The private key exists in memory only during the call
-// and is wiped. RSA generation uses OpenSSL's DRBG, not `random`.
+// The returned record (format_version 2) is the value for table
+// `sealing.recovery_keys`, key `sealing_identity`. The private key exists in
+// memory only during the call and is wiped. RSA generation uses OpenSSL's
+// DRBG, not `random`; it runs after the platform answered, so a platform
+// error costs no key generation.
 //
 // Preconditions: sealing_identity and node_id are 1..kMaxNameBytes of UTF-8;
-// rsa_bits is 2048, 3072 or 4096.
-// Errors: kInvalidArgument; kMalformed (request rejected as invalid, see
-// ToDerivedKeyRequest); kPlatformError (provider refused); kCryptoError.
+// rsa_bits is 2048, 3072 or 4096; `service` is a valid identity (ECDSA P-256
+// SPKI) whose service_id is ServiceIdOf(its SPKI).
+// Errors: kInvalidArgument (including a `service` that is not valid);
+// kMalformed (request rejected as invalid, see ToDerivedKeyRequest);
+// kPlatformError (provider refused); kCryptoError.
 // Thread safety: as `provider` and `random`; no shared state otherwise.
 SealingResult<v1::SealedRecoveryKey> SealRecoveryKey(const snp::DerivedKeyProvider& provider,
                                                      crypto::RandomSource& random,
                                                      const snp::DerivedKeyRequest& request,
                                                      std::string_view sealing_identity,
                                                      std::string_view node_id,
+                                                     const kv::ServiceIdentity& service,
                                                      size_t rsa_bits = crypto::kDefaultRsaBits);
+
+// The same for a key pair the caller already holds (`private_key`, not
+// retained; its PKCS#8 bytes are wiped before returning): how a node reseals
+// its one recovery key for a new service identity, so that no RSA key
+// generation lands on the recovery path. Draws the IV (12 bytes) only.
+// Same preconditions (but no rsa_bits: the key's size is supported by
+// construction), errors and thread safety; thread-safe for `private_key`.
+SealingResult<v1::SealedRecoveryKey> SealExistingRecoveryKey(
+    const snp::DerivedKeyProvider& provider, crypto::RandomSource& random,
+    const snp::DerivedKeyRequest& request, std::string_view sealing_identity,
+    std::string_view node_id, const kv::ServiceIdentity& service,
+    const crypto::RsaPrivateKey& private_key);
 
 // Unseals the private key of `sealed`, re-deriving the sealing key with the
 // parameters STORED in the record (never the current defaults), so that a
-// committed-TCB upgrade does not lock the node out.
+// committed-TCB upgrade does not lock the node out, and returns it with the
+// service identity the record is bound to.
 //
 // Order of checks, which fixes the error reported for a given record:
-// format_version (kUnknownFormatVersion); derivation_version
-// (kUnknownDerivationVersion); field sizes and stored parameters
-// (kMalformed); stored parameters that do not bind the key to the code
-// (kWeakPolicy: no policy allows them, so they were written by someone
-// else); platform name (kPlatformMismatch); provider
+// format_version (kUnknownFormatVersion; format 1 is refused with a message
+// saying it binds no service); derivation_version
+// (kUnknownDerivationVersion); field sizes, stored parameters and the clear
+// service binding (kMalformed); stored parameters that do not bind the key
+// to the code (kWeakPolicy: no policy allows them, so they were written by
+// someone else); platform name (kPlatformMismatch); provider
 // (kPlatformError); key id (kPlatformMismatch — another chip, measurement or
 // TCB, or an altered key id/parameters); GCM tag (kTampered — the key is
-// right, so the bytes or their bound context were altered); then the
-// decrypted key must parse and match public_key_der (kMalformed).
+// right, so the bytes or their bound context, the service binding included,
+// were altered); then the decrypted key must parse and match public_key_der
+// (kMalformed).
 // Thread safety: as `provider`.
-SealingResult<crypto::RsaPrivateKey> UnsealRecoveryKey(const snp::DerivedKeyProvider& provider,
-                                                       const v1::SealedRecoveryKey& sealed);
+SealingResult<UnsealedRecoveryKey> UnsealRecoveryKey(const snp::DerivedKeyProvider& provider,
+                                                     const v1::SealedRecoveryKey& sealed);
 
 // Checks everything about `sealed` that needs no platform: format and
-// derivation versions, stored parameters, names, field sizes, and that
-// public_key_der is a supported RSA SubjectPublicKeyInfo. A primary calls
-// this on a joiner's record before writing it; PreparedRecipient::Prepare
-// calls it on every recipient. It cannot tell whether the private key is
-// really sealed.
-// Errors: kUnknownFormatVersion, kUnknownDerivationVersion, kMalformed.
-// Pure; thread-safe.
+// derivation versions, stored parameters, names, field sizes, the clear
+// service binding, and that public_key_der is a supported RSA
+// SubjectPublicKeyInfo. A primary calls this on a joiner's record before
+// writing it; PreparedRecipient::Prepare calls it on every recipient. It
+// cannot tell whether the private key is really sealed, nor whether the
+// clear binding is the one in the AAD (only the node's hardware can).
+// Errors: kUnknownFormatVersion, kUnknownDerivationVersion, kMalformed,
+// kWeakPolicy. Pure; thread-safe.
 SealingStatus ValidateSealedRecoveryKey(const v1::SealedRecoveryKey& sealed);
 
-// ValidateSealedRecoveryKey, returning the parsed public key (parsing is the
-// costly part; this avoids doing it twice). Same errors; pure; thread-safe.
-SealingResult<crypto::RsaPublicKey> ParseSealedRecoveryPublicKey(
-    const v1::SealedRecoveryKey& sealed);
+// What ValidateSealedRecoveryKey checks, returning the parsed public key and
+// the service identity the record claims to be bound to (parsing is the
+// costly part; this avoids doing it twice).
+struct RecoveryPublicKey {
+  crypto::RsaPublicKey public_key;
+  kv::ServiceIdentity service;  // the clear binding: not authenticated
+};
+
+// Same errors as ValidateSealedRecoveryKey; pure; thread-safe.
+SealingResult<RecoveryPublicKey> ParseSealedRecoveryPublicKey(const v1::SealedRecoveryKey& sealed);
 
 }  // namespace ledgerseal::sealing
 

@@ -1,6 +1,7 @@
 // Sealed shares: the latest ledger secret, wrapped under a fresh wrapping
 // key, with that key RSA-OAEP-encrypted to every trusted node's recovery key
-// (docs/ARCHITECTURE.md, "Sealing and recovery"; docs/FORMAT.md §5.4).
+// (docs/ARCHITECTURE.md, "Sealing and recovery"; docs/FORMAT.md §5.4), the
+// whole signed by the service identity (docs/SERVICE_IDENTITY.md §4).
 // Written by the primary in the transaction that rotates the secret or
 // changes the trusted nodes; read by a recovering node.
 #ifndef LEDGERSEAL_PLUGIN_PUBLIC_SEALED_SHARES_H_
@@ -8,13 +9,13 @@
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
-#include "kvstore_adapter/public/types.h"
 #include "crypto/public/random_source.h"
+#include "kvstore_adapter/public/service_identity.h"
+#include "kvstore_adapter/public/types.h"
 #include "crypto/public/rsa_key.h"
 #include "plugin/proto/sealing.pb.h"
 #include "plugin/public/sealing_error.h"
@@ -41,74 +42,118 @@ struct ShareRecipient {
 class PreparedRecipient {
  public:
   // Checks `recipient` (names, identity and node id equal to its recovery
-  // key's, the record's shape) and parses its public key.
+  // key's, the record's shape and service binding) and parses its public key.
   // Errors: kInvalidArgument (names, identity mismatch);
-  // kUnknownFormatVersion, kUnknownDerivationVersion, kMalformed (the
-  // record fails ValidateSealedRecoveryKey). Messages name the identity.
+  // kUnknownFormatVersion, kUnknownDerivationVersion, kMalformed, kWeakPolicy
+  // (the record fails ValidateSealedRecoveryKey; a format 1 record binds no
+  // service and is refused). Messages name the identity.
   static SealingResult<PreparedRecipient> Prepare(ShareRecipient recipient);
 
   const ShareRecipient& recipient() const { return recipient_; }
   const crypto::RsaPublicKey& public_key() const { return *public_key_; }
+  // The service identity the recipient's record is bound to, as its clear
+  // fields say (only the recipient's hardware can check the AAD).
+  const kv::ServiceIdentity& service() const { return service_; }
 
  private:
-  PreparedRecipient(ShareRecipient recipient, std::shared_ptr<const crypto::RsaPublicKey> key)
-      : recipient_(std::move(recipient)), public_key_(std::move(key)) {}
+  PreparedRecipient(ShareRecipient recipient, std::shared_ptr<const crypto::RsaPublicKey> key,
+                    kv::ServiceIdentity service)
+      : recipient_(std::move(recipient)), public_key_(std::move(key)), service_(std::move(service)) {}
   ShareRecipient recipient_;
   std::shared_ptr<const crypto::RsaPublicKey> public_key_;  // never null
+  kv::ServiceIdentity service_;
 };
 
-// Seals `ledger_secret` (version `ledger_secret_version` of service
-// `service_id`) for every recipient. Draws from `random`, in this order: the
-// 32-byte wrapping key, then the 12-byte IV of the wrapped secret. OAEP
-// padding uses OpenSSL's DRBG. The returned record (shares sorted by sealing
-// identity, each with a copy of the node's recovery key) is the value for
-// table `sealing.shares`. The wrapping key is wiped before returning.
+// Seals `ledger_secret` (version `ledger_secret_version`) for every
+// recipient and signs the record as the service `signer` speaks for
+// (docs/SERVICE_IDENTITY.md §4): the SealedShares body (format_version 2,
+// service_id = signer.identity().service_id, shares sorted by sealing
+// identity, each with a copy of the node's recovery key) is serialised once,
+// and the returned SignedSealedShares carries those bytes verbatim with
+// signer.Sign(kv::kSealedSharesDomain, body). Serialised (SerializeRecord),
+// it is the value for table `sealing.shares`.
 //
-// Preconditions: ledger_secret is kLedgerSecretBytes; service_id is
-// 1..kMaxNameBytes of UTF-8; at least one recipient; identities unique.
-// Errors: kInvalidArgument; kCryptoError.
-// Thread safety: as `random`; no shared state otherwise.
-SealingResult<v1::SealedShares> SealShares(crypto::RandomSource& random,
-                                           std::string_view service_id,
-                                           uint64_t ledger_secret_version,
-                                           const kv::SecretBytes& ledger_secret,
-                                           std::span<const PreparedRecipient> recipients);
+// Draws from `random`, in this order: the 32-byte wrapping key, then the
+// 12-byte IV of the wrapped secret. OAEP padding and the ECDSA nonce use
+// OpenSSL's DRBG. The wrapping key is wiped before returning.
+//
+// Preconditions: ledger_secret is kLedgerSecretBytes; at least one
+// recipient; identities unique; every recipient's record bound to
+// signer.identity() (a primary skips the others first, see
+// transaction_hook.cc); signer.identity() valid (ServiceIdentityFromPublicKey).
+// Errors: kInvalidArgument (naming the recipient and both service ids for a
+// binding mismatch; a signer that refuses the domain); kCryptoError (OpenSSL,
+// or the signer failed or returned no signature).
+// Thread safety: as `random` and `signer`; no shared state otherwise.
+SealingResult<v1::SignedSealedShares> SealShares(crypto::RandomSource& random,
+                                                 const kv::ServiceSigner& signer,
+                                                 uint64_t ledger_secret_version,
+                                                 const kv::SecretBytes& ledger_secret,
+                                                 std::span<const PreparedRecipient> recipients);
 
 // The same for recipients not yet prepared: prepares each (see
 // PreparedRecipient::Prepare for the extra errors), then seals.
-SealingResult<v1::SealedShares> SealShares(crypto::RandomSource& random,
-                                           std::string_view service_id,
-                                           uint64_t ledger_secret_version,
-                                           const kv::SecretBytes& ledger_secret,
-                                           std::span<const ShareRecipient> recipients);
+SealingResult<v1::SignedSealedShares> SealShares(crypto::RandomSource& random,
+                                                 const kv::ServiceSigner& signer,
+                                                 uint64_t ledger_secret_version,
+                                                 const kv::SecretBytes& ledger_secret,
+                                                 std::span<const ShareRecipient> recipients);
+
+// The envelope for `body` as SealShares makes it: `body` serialised
+// deterministically, signed by `signer`. SealShares uses it; so may tools
+// that must write a signed record (tests, vectors). Checks nothing about the
+// body. Errors: kInvalidArgument, kCryptoError as SealShares.
+// Thread safety: as `signer`.
+SealingResult<v1::SignedSealedShares> SignSealedShares(const kv::ServiceSigner& signer,
+                                                       const v1::SealedShares& body);
 
 struct UnsealedLedgerSecret {
   kv::SecretBytes secret;  // kLedgerSecretBytes; wiped on destruction
   uint64_t ledger_secret_version = 0;
+  // The identity this node's own sealed recovery key is bound to ("T"), whose
+  // signature of the record verified: the service the secret belongs to.
+  kv::ServiceIdentity service;
 };
 
-// Recovers the ledger secret from `shares` as the node `sealing_identity`:
-// unseals that node's recovery key (from the copy in its share, with the
-// stored derivation parameters), OAEP-decrypts the wrapping key, and opens
-// the wrapped ledger secret.
+// Recovers the ledger secret from `record` (a `sealing.shares` value, as
+// read from the entry at ledger version `record_version`) as the node
+// `sealing_identity`: unseals that node's recovery key from the copy in its
+// share, takes the service identity T that the copy is bound to, checks that
+// T signed the record, and only then OAEP-decrypts the wrapping key and
+// opens the wrapped ledger secret.
 //
-// Order of checks: format_version (kUnknownFormatVersion); expected service
-// id (kWrongService) and version (kWrongSecretVersion) when given; sizes and
-// duplicate identities (kMalformed); the share for `sealing_identity`
-// (kIdentityNotFound); share vs. its recovery-key copy (kTampered); then
-// every error of UnsealRecoveryKey; the OAEP decryption (kTampered: altered,
-// or moved from another identity, node, service or version); the wrapped
-// secret's tag (kTampered).
+// Order of checks (docs/SERVICE_IDENTITY.md §4.4; the first failure wins):
+//  1. the FormatProbe parses (kMalformed); format 1 (kUnsigned: written
+//     before service identities, forgeable from public data);
+//  2. format_version 2 (kUnknownFormatVersion);
+//  3. the envelope parses (kMalformed); its signature is not empty (kUnsigned);
+//  4. signature algorithm 2, the signer's SPKI a P-256 key, the body parses
+//     with format_version 2 (kMalformed);
+//  5. the wrapped secret's sizes and duplicate identities (kMalformed); the
+//     share for `sealing_identity` (kIdentityNotFound); the share vs. its
+//     recovery-key copy (kMalformed without one, kTampered);
+//  6. every error of UnsealRecoveryKey on the copy (an altered clear binding
+//     is kTampered);
+//  7. the signer's SPKI is T's and body.service_id is T's id (kOtherService);
+//  8. `expected_service_id` (the operator's pin) is empty or T's id
+//     (kWrongService);
+//  9. the signature verifies under T (kBadSignature);
+// 10. the wrapping key's size (kMalformed), OAEP decryption (kTampered), its
+//     size (kMalformed), the wrapped secret's tag (kTampered).
+// Every message starts "sealing.shares at version <record_version>:" and
+// never carries key material. Unauthenticated GCM output is wiped.
 //
-// Decryption alone does not prove authenticity — anyone can encrypt to a
-// public key. The caller must still authenticate the ledger entry that
-// carried `shares` (docs/ARCHITECTURE.md, "Threat model").
-// Preconditions: sealing_identity is not empty.
+// The signature makes the record authentic; the caller must still
+// authenticate the entry that carried it and every later one under the
+// recovered secrets (replay), which also catches truncation attempts this
+// function cannot see (docs/SERVICE_IDENTITY.md §7).
+// Preconditions: sealing_identity is not empty (else kInvalidArgument).
 // Thread safety: as `provider`.
-SealingResult<UnsealedLedgerSecret> UnsealShares(
-    const snp::DerivedKeyProvider& provider, const v1::SealedShares& shares,
-    std::string_view sealing_identity, std::optional<std::string_view> expected_service_id,
-    std::optional<uint64_t> expected_ledger_secret_version);
+SealingResult<UnsealedLedgerSecret> UnsealShares(const snp::DerivedKeyProvider& provider,
+                                                 std::span<const uint8_t> record,
+                                                 std::string_view sealing_identity,
+                                                 kv::Version record_version,
+                                                 std::string_view expected_service_id);
 
 }  // namespace ledgerseal::sealing
 

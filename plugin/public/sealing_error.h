@@ -22,12 +22,20 @@ enum class SealingErrorCode {
                               // record contradicts itself: its bytes were altered
   kIdentityNotFound,          // no share for the requested sealing identity
   kWrongSecretVersion,        // the record seals another ledger secret version than expected
-  kWrongService,              // the record belongs to another service than expected
+                              // (format 1 only: no format 2 check returns it; kept so that
+                              // the names of the codes stay stable)
+  kWrongService,              // the record's (authenticated) service is not the operator's pin
   kMalformed,                 // unparsable proto, wrong field sizes, invalid stored values
   kWeakPolicy,                // stored derivation parameters weaker than any policy allows
                               // (not bound to the code): sealing never writes them
   kInvalidArgument,           // the caller broke a documented precondition
   kCryptoError,               // OpenSSL failed internally (allocation, provider)
+  kUnsigned,                  // a shares record without a service signature (format 1, or an
+                              // empty signature): forgeable from public data, refused
+  kBadSignature,              // the signature does not verify under the trusted identity: the
+                              // record was altered after signing, or signed by another key
+  kOtherService,              // the record names another signer or service than the identity
+                              // this node's own sealed key is bound to
 };
 
 // Stable lower_snake_case name, e.g. "platform_mismatch". Returns "unknown"
@@ -54,7 +62,8 @@ inline std::unexpected<SealingError> MakeSealingError(SealingErrorCode code, std
 // kIdentityNotFound -> kNotFound (this node has nothing to unseal);
 // kTampered, kMalformed -> kCorruption; kPlatformMismatch -> kWrongKey;
 // kInvalidArgument -> kInvalidArgument; kCryptoError -> kInternal; all other
-// codes -> kRecoveryFailed. The message keeps the sealing code name:
+// codes (kUnsigned, kBadSignature, kOtherService and kWrongService included)
+// -> kRecoveryFailed. The message keeps the sealing code name:
 // "<sealing code name>: <message>". Thread-safe.
 kv::Error ToKvError(const SealingError& error);
 

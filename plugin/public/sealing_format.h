@@ -10,8 +10,17 @@
 
 namespace ledgerseal::sealing {
 
-// `format_version` of SealedRecoveryKey, SealedShares and LastRecovery.
-inline constexpr uint32_t kFormatVersion = 1;
+// `format_version` of SealedRecoveryKey, of the SealedShares body and of its
+// SignedSealedShares envelope (the `sealing.shares` value): format 2 binds
+// every recovery key to a service identity and signs every shares record
+// (docs/SERVICE_IDENTITY.md).
+inline constexpr uint32_t kFormatVersion = 2;
+// Format 1: written before service identities. Its records bind no service,
+// so they cannot be told apart from a forgery made from public data; they
+// are recognised only to be refused with a message saying so.
+inline constexpr uint32_t kUnsignedFormatVersion = 1;
+// `format_version` of LastRecovery: its layout did not change with format 2.
+inline constexpr uint32_t kLastRecoveryFormatVersion = 1;
 // `DerivationParams.derivation_version`: request layout + HKDF labels below.
 inline constexpr uint32_t kDerivationVersion = 1;
 
@@ -24,8 +33,9 @@ inline constexpr std::string_view kLastRecoveryTable = "sealing.last_recovery";
 inline constexpr std::string_view kSealingKeyInfo = "ledgerseal local sealing key v1";
 inline constexpr std::string_view kKeyIdInfo = "ledgerseal sealing key id v1";
 
-// First item of each AAD / OAEP label (domain separation).
-inline constexpr std::string_view kRecoveryKeyAadLabel = "ledgerseal sealed recovery key v1";
+// First item of each AAD / OAEP label (domain separation). The recovery
+// key's AAD gained the service identity in format 2, hence its "v2".
+inline constexpr std::string_view kRecoveryKeyAadLabel = "ledgerseal sealed recovery key v2";
 inline constexpr std::string_view kWrappedLedgerSecretAadLabel =
     "ledgerseal wrapped ledger secret v1";
 inline constexpr std::string_view kWrappingKeyOaepLabel = "ledgerseal wrapping key v1";

@@ -22,7 +22,9 @@ std::vector<uint8_t> EncodeDerivationParams(const v1::DerivationParams& params) 
 std::vector<uint8_t> RecoveryKeyAad(std::span<const uint8_t> public_key_der,
                                     std::string_view sealing_identity, std::string_view node_id,
                                     const v1::DerivationParams& params,
-                                    std::span<const uint8_t> key_id) {
+                                    std::span<const uint8_t> key_id,
+                                    uint32_t service_identity_algorithm,
+                                    std::span<const uint8_t> service_identity_public_key_der) {
   return CanonicalEncoder()
       .AddString(kRecoveryKeyAadLabel)
       .AddBytes(public_key_der)
@@ -30,6 +32,8 @@ std::vector<uint8_t> RecoveryKeyAad(std::span<const uint8_t> public_key_der,
       .AddString(node_id)
       .AddBytes(EncodeDerivationParams(params))
       .AddBytes(key_id)
+      .AddU32(service_identity_algorithm)
+      .AddBytes(service_identity_public_key_der)
       .Finish();
 }
 

@@ -20,13 +20,18 @@ namespace ledgerseal::sealing::internal {
 // u64 guest_field_select, u32 vmpl, u32 guest_svn, u64 tcb_version.
 std::vector<uint8_t> EncodeDerivationParams(const v1::DerivationParams& params);
 
-// AAD of SealedRecoveryKey.sealed_private_key:
-// label, public_key_der, sealing_identity, node_id,
-// EncodeDerivationParams(params) (as one item), key_id.
+// AAD_rk2 of SealedRecoveryKey.sealed_private_key (format 2):
+// label "... v2", public_key_der, sealing_identity, node_id,
+// EncodeDerivationParams(params) (as one item), key_id,
+// u32 service_identity_algorithm, service_identity_public_key_der.
+// The whole service SPKI is bound, not a hash of it: the unsealer trusts
+// exactly the key it verifies signatures with.
 std::vector<uint8_t> RecoveryKeyAad(std::span<const uint8_t> public_key_der,
                                     std::string_view sealing_identity, std::string_view node_id,
                                     const v1::DerivationParams& params,
-                                    std::span<const uint8_t> key_id);
+                                    std::span<const uint8_t> key_id,
+                                    uint32_t service_identity_algorithm,
+                                    std::span<const uint8_t> service_identity_public_key_der);
 
 // AAD of SealedShares.wrapped_ledger_secret:
 // label, service_id, u64 ledger_secret_version.

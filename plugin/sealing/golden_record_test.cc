@@ -1,9 +1,16 @@
-// A SealedShares record written by an independent implementation of
-// docs/FORMAT.md (Python `cryptography`, hand-encoded protobuf; RSA-2048),
-// for sealing identity "node-0" on the test fake platform of machine "m0"
-// with the default derivation request. If the derivation, the AADs, the OAEP
-// parameters or label, or the message layout ever change, this record stops
-// unsealing: bump the version numbers instead of breaking old ledgers.
+// Records written by independent implementations of docs/FORMAT.md (Python
+// `cryptography`, hand-encoded protobuf; RSA-2048), for sealing identity
+// "node-0" on the test fake platform of machine "m0" with the default
+// derivation request:
+//  - format 2 (plugin/testing/make_golden_v2.py): a signed sealing.shares
+//    value whose recovery key is bound to, and signed by, the service
+//    identity of P-256 key 1 (docs/SERVICE_IDENTITY.md §3-§4). If the
+//    derivation, the AADs, the OAEP parameters or label, the signed message
+//    or the message layout ever change, it stops unsealing: bump the version
+//    numbers instead of breaking old ledgers.
+//  - format 1: a SealedShares value as this build's predecessor wrote it.
+//    Format 2 refuses it (it binds no service: it cannot be told apart from
+//    a forgery), and must say so.
 #include <gtest/gtest.h>
 
 #include "plugin/public/records.h"
@@ -11,12 +18,68 @@
 #include "plugin/public/sealed_shares.h"
 #include "base/testing/hex.h"
 #include "plugin/testing/sealing_test_util.h"
+#include "plugin/testing/service_keys.h"
 
 namespace ledgerseal::sealing {
 namespace {
 
 using testing::FromHex;
 using testing::ToHex;
+
+// clang-format off
+constexpr char kGoldenV2Hex[] =
+    "080212b01008021220356364323532666230636538393332343336666166386363643130343039383118888e98a8"
+    "c0e080810122420a0ca21796b94869ebbfe94c6e3c12206c486985cd781921e1fafc7e209f1b10c5d43fa9b4e2f6"
+    "5e5fac3f2e6263e15c1a10053a5d7a4b82311017b09c4d4a3de0ef2abb0f0a066e6f64652d3012026e301a800218"
+    "3e99a714c509257df8b1195f530ec0ceb60dac676cd034c04131bfdf4e77623c4008b5afb107bfd684385ddf88ab"
+    "044b77ca5b41f9e95fbac86182c9406993a59bb46f3292cca58974dac705ebbdc18561a8d127239a8ee35a6a8b64"
+    "05602577954d99bd6ef3a68e8c36fa73bf81061ec683a2658be97941503946148ee8e8ec92e0af3372dd0b1385ea"
+    "8176cfe3dc0a969d3fe17cf8da4dae3370972eb8d486ea26d811530cc311218e1c1658432f92977c5d0986cd7662"
+    "4ae31126d7db21bc9ecd43681851a2902e11df8f951f948ed472bf50e318946822fb075fec51334010f332ccad7e"
+    "d27d928279bcb1f70d438f6e26dc783e8c44d73615d53f8ac322a90d080212066e6f64652d301a026e3022a60230"
+    "820122300d06092a864886f70d01010105000382010f003082010a0282010100dcc47e52be71b65b2f1e703ce2ed"
+    "28430a2f10a5f6731f93ddcead6dc3b30438dde8fa31593e8799116f9cab5dbe3b0b2de25e0b70a8a1fcccf58632"
+    "6054ac0a211439da1b880c0e105f8e1d8681dcad01f22190767ef4cb48a19959cf47ac707060b6aeacb5f8fa5e86"
+    "426a079942ed7f53710917eb54c6ea0a76edf73ee842c7bab730620f012647c70320756547ddd2d70d3c7e7af5fe"
+    "8281d5ae2977569b82991cb80e8b574d86887cfe3af2de1c00be833031e627f72d6e556897bcbc76dcf009268554"
+    "c7af3db15ea54ce6e9b288a186824db0a4328557cfb9a069e5d8d539150de882966acc8464938435ba5fe34d909c"
+    "c5c6dd0abf9d1816ded2cde102030100012a17080112077669727475616c202838b4a4808080808080033210f2d5"
+    "236a2e09f2b3b3398c4aba79da2b3ae5090a0c43cecfd665aceece7989f8b112c209ebd96fe5e761e59976513bfe"
+    "3c26154c1b14d7dab4951f1feb715c8c3b321f8b65a8697c377bb3930e6cb4ae52bf881cfd6ab20f2904381a3a55"
+    "dc092d0331c9a66237cf25273c7d694db2227458c17ed3b117c866845f0f1cc7e61dc65342cba23b210d82d2dfdf"
+    "c3bde79f0a3462cc4609ef5ffb264b705f14ceebb0a0e0987cdd4ab237677491dc51c0ec46c14c2a3e36ec822c6f"
+    "3e216bfea0ed304f0de665f643c48c16a73988c516fae6e2eb2b03f435c1f312ea5bddf8797c512495b15e65bb58"
+    "9df4d7e15dec3386949a61841586ff81e50e420aa257974297f655f52004553787a11ed9b34e97680f38742bf796"
+    "0cee534d3170d22900ada48d8f1209147acd8edf38f486793eca9bab3967c346476e0f832b16836f0965128ff4f8"
+    "8e91cac0935001ae1c18f3b90ffb9f3696f13132a04fe3573f0b9c2ea04e48a0ef545b04581bc77124d00f5bb6c3"
+    "728ce2092e6d42a39dc46695a5c81cb3af5d163a3de91a6469da6ae5a440ff40de2a9c4bd653ae0cde5e376913f2"
+    "8a6c8264320147f9f73572a120f13432c9f03abb668c47a94137aa5fe36dc7dadb4b699c84e7974afeaff19aca81"
+    "24fcca28c2b5d8bc09e8bffb4558acac0f8788cee45d6dcbcda7ffb2668b38f2171a3e3ce99e4602e7b51f67928a"
+    "7eeb67109f6de6032a60c9ec4d0000af2f488f191367e808037f6230b7bbbbbbd3642e3242b35c5bd918263cf235"
+    "2feed5644c58c94ee95db5ec99a094838528e74748cd17e37ec06d7884d18e4f1ca0be467174fa3e1dcf9daff889"
+    "865e00634830b7bd630ff7fd705b1414c84ed4edb8f277bfdd85f5cd452c19b6ef8c7603cba5638cdea745f697dc"
+    "946b91f749766f10c0d46c259672cedb465ece0fa7ef8d95f3cd035f2c90a521f549924f077f3287c74f0d058796"
+    "d03b9660787dd4b51b8b765830502541c898f5d76a116fa79ec12be1efe25b6611b829d63d7012fa38076902193b"
+    "aa53423cec62a7155b3bb1867bd2836195bd3e41b3c6c7867117af06ca7b5bb60c5380b2a18374e2b2081c80254c"
+    "ebf03b492b3561c0508ba739f3e61c87cdc4e97779b3a9327c07cb1de1dd1cfadfc5b0a53e00a1496606460256d7"
+    "b629f5bf627143a2db19647974206d0e200f440c58261f9e582a868471609dd4fef385602993e7c1404b0c628303"
+    "ee2650bc93881e28d85ff8dd687d005a44eba0337cb9a68646f708a10d1b8b7061675387e7e30a7f64544a6cad5d"
+    "ec9dd8c2559e5b9062d98765587a21e5bf53270279a1652c6ffd2d75747d344769301bffae46b45bf4dd39c6d392"
+    "991253bcc713e672f874c2de49437b76af8043809e17caa207128ad098eb91296d65faa0923e60f23721903118c6"
+    "71a5b9e978d143d8a97b53996a7ab7f74aee342456b2752f7ff6882484c795e1d6a1b578fead6bce4a34d2b5ba7d"
+    "22eea040c678dca15765cf30c84602f35d64699a1d1b7dce5864feef35f0b12f1d587c0b6ab77d927822e66b67e5"
+    "2dc2a29f393f9c70513e93f0ffa5c2035eefcede7ce37225811439a0feeb9a9313efb7e48273e32ffc893e69a79d"
+    "ed48739b086f2627383bad022b80be3d3b30c370147dd237c2f80e1049b721c53b357fe4042f26a7ace8554d261e"
+    "38a189d23d4d2346410c67d597b6588514aed7e11de079b92679d081b583c17f5bb3a1145741f07d7ac91af263e5"
+    "809993917ac513ad4f281a104c59a0ccdd376651734e0ee9a74abf1040024a5b3059301306072a8648ce3d020106"
+    "082a8648ce3d030107034200046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964f"
+    "e342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f51802225b3059301306072a8648ce3d"
+    "020106082a8648ce3d030107034200046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898"
+    "c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f52a473045022100f69a4f72a5"
+    "529a56306e10efb2249322ac8b54b2edfe817a3e6bb1dccdee16f702200a6ab03424b4b655c464df1c5de9fa7788"
+    "435c268f4791abdbdf1576f28b81fe"
+;
+// clang-format on
 
 constexpr char kGoldenSharesHex[] =
     "0801120e676f6c64656e2d7365727669636518888e98a8c0e080810122420a0cb15fd2e06527478e919bc65a12"
@@ -65,38 +128,62 @@ constexpr char kGoldenSharesHex[] =
     "1b6807054f2358916310eee79a84581ca7c727df7a08e286d4c6bb8c00e21a10a58eb1a111c4b27f42e087382f"
     "aaf999";
 
-constexpr char kGoldenService[] = "golden-service";
 constexpr uint64_t kGoldenVersion = 0x0102030405060708;
 // The ledger secret the record seals: bytes a0 a1 ... bf.
 constexpr char kGoldenSecretHex[] =
     "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
 
-TEST(GoldenRecordTest, IndependentlyWrittenRecordUnseals) {
-  auto shares = ParseSealedShares(FromHex(kGoldenSharesHex));
-  ASSERT_TRUE(shares) << shares.error().ToString();
+// The service of the format 2 record: P-256 key 1 (TEST KEY).
+constexpr char kGoldenServiceId[] = "5cd252fb0ce8932436faf8ccd1040981";
+
+TEST(GoldenRecordTest, IndependentlyWrittenFormat2RecordUnseals) {
   auto provider = testing::MakeProvider("m0");
-  auto secret = UnsealShares(*provider, *shares, "node-0", kGoldenService, kGoldenVersion);
+  auto secret = UnsealShares(*provider, FromHex(kGoldenV2Hex), "node-0", 1, kGoldenServiceId);
   ASSERT_TRUE(secret) << secret.error().ToString();
   EXPECT_EQ(ToHex(secret->secret.bytes()), kGoldenSecretHex);
   EXPECT_EQ(secret->ledger_secret_version, kGoldenVersion);
+  EXPECT_EQ(secret->service, testing::TestServiceIdentity(1));
 }
 
-TEST(GoldenRecordTest, ReserialisesToTheSameBytes) {
-  const auto golden = FromHex(kGoldenSharesHex);
-  auto shares = ParseSealedShares(golden);
-  ASSERT_TRUE(shares);
-  auto bytes = SerializeRecord(*shares);
-  ASSERT_TRUE(bytes);
-  EXPECT_EQ(ToHex(*bytes), ToHex(golden));
+TEST(GoldenRecordTest, Format2RecordReserialisesToTheSameBytes) {
+  const auto golden = FromHex(kGoldenV2Hex);
+  auto record = ParseSignedShares(golden);
+  ASSERT_TRUE(record) << record.error().ToString();
+  EXPECT_EQ(record->signer.service_id, kGoldenServiceId);
+  EXPECT_EQ(record->body.service_id(), kGoldenServiceId);
+  EXPECT_EQ(ToHex(*SerializeRecord(record->envelope)), ToHex(golden));
+  EXPECT_EQ(ToHex(*SerializeRecord(record->body)), ToHex(kv::AsBytes(record->envelope.body())));
 }
 
-TEST(GoldenRecordTest, OtherMachineIsPlatformMismatch) {
-  auto shares = ParseSealedShares(FromHex(kGoldenSharesHex));
-  ASSERT_TRUE(shares);
-  auto secret =
-      UnsealShares(*testing::MakeProvider("m1"), *shares, "node-0", std::nullopt, std::nullopt);
-  ASSERT_FALSE(secret);
-  EXPECT_EQ(secret.error().code, SealingErrorCode::kPlatformMismatch);
+TEST(GoldenRecordTest, Format2RecordRefusalsAreTyped) {
+  auto m0 = testing::MakeProvider("m0");
+  auto pinned = UnsealShares(*m0, FromHex(kGoldenV2Hex), "node-0", 1, testing::TestServiceIdentity(2).service_id);
+  ASSERT_FALSE(pinned);
+  EXPECT_EQ(pinned.error().code, SealingErrorCode::kWrongService);
+  auto elsewhere = UnsealShares(*testing::MakeProvider("m1"), FromHex(kGoldenV2Hex), "node-0", 1, "");
+  ASSERT_FALSE(elsewhere);
+  EXPECT_EQ(elsewhere.error().code, SealingErrorCode::kPlatformMismatch);
+  // The same body under another signature: the signature, not the body,
+  // carries the authority.
+  auto record = ParseSignedShares(FromHex(kGoldenV2Hex));
+  ASSERT_TRUE(record);
+  auto resigned = SignSealedShares(testing::TestServiceKey(2), record->body);
+  ASSERT_TRUE(resigned);
+  resigned->set_signer_public_key_der(record->envelope.signer_public_key_der());
+  auto bad = UnsealShares(*m0, *SerializeRecord(*resigned), "node-0", 1, "");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, SealingErrorCode::kBadSignature);
+}
+
+TEST(GoldenRecordTest, Format1RecordIsRefusedAsUnsigned) {
+  auto provider = testing::MakeProvider("m0");
+  auto secret = UnsealShares(*provider, FromHex(kGoldenSharesHex), "node-0", 5, "");
+  ASSERT_FALSE(secret) << "a format 1 record unsealed";
+  EXPECT_EQ(secret.error().code, SealingErrorCode::kUnsigned);
+  EXPECT_NE(secret.error().message.find("sealing.shares at version 5"), std::string::npos)
+      << secret.error().message;
+  EXPECT_NE(secret.error().message.find("written before service identities"), std::string::npos)
+      << secret.error().message;
 }
 
 }  // namespace

@@ -36,8 +36,19 @@ SealingStatus CheckAeadBlobShape(std::string_view what, const v1::AeadBlob& blob
   return {};
 }
 
-SealingStatus CheckRecoveryKeyShape(const v1::SealedRecoveryKey& sealed) {
+std::string Format1Refusal(std::string_view what) {
+  return std::string(what) +
+         ": format_version 1 was written before service identities and binds no service: "
+         "it cannot be told apart from a forgery made from public data, so it is refused "
+         "(this build reads version " +
+         std::to_string(kFormatVersion) + "; a format 1 ledger is recovered by the build that wrote it)";
+}
+
+SealingResult<kv::ServiceIdentity> CheckRecoveryKeyShape(const v1::SealedRecoveryKey& sealed) {
   const std::string who = "sealed recovery key of " + Quote(sealed.sealing_identity());
+  if (sealed.format_version() == kUnsignedFormatVersion) {
+    return MakeSealingError(SealingErrorCode::kUnknownFormatVersion, Format1Refusal(who));
+  }
   if (sealed.format_version() != kFormatVersion) {
     return MakeSealingError(SealingErrorCode::kUnknownFormatVersion,
                             who + ": format_version " + std::to_string(sealed.format_version()) +
@@ -68,8 +79,11 @@ SealingStatus CheckRecoveryKeyShape(const v1::SealedRecoveryKey& sealed) {
   if (auto s = CheckAeadBlobShape(who + ": sealed private key", sealed.sealed_private_key(), 1,
                                   kMaxSealedPrivateKeyBytes);
       !s) {
-    return s;
+    return std::unexpected(std::move(s.error()));
   }
+  auto service = kv::ServiceIdentityFromPublicKey(sealed.service_identity_algorithm(),
+                                                  kv::AsBytes(sealed.service_identity_public_key_der()));
+  if (!service) return Malformed(who + ": service identity binding: " + service.error().message);
   // After every shape check, so a record that is both malformed and weak is
   // reported as FORMAT.md §6 orders it: malformed first.
   if (auto s = CheckPolicyBindsCode(sealed.derivation()); !s) {
@@ -77,7 +91,7 @@ SealingStatus CheckRecoveryKeyShape(const v1::SealedRecoveryKey& sealed) {
     error.message = who + ": " + error.message;
     return std::unexpected(std::move(error));
   }
-  return {};
+  return std::move(*service);
 }
 
 }  // namespace ledgerseal::sealing::internal

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "crypto/public/aead_box.h"
+#include "kvstore_adapter/public/service_identity.h"
 #include "plugin/proto/sealing.pb.h"
 #include "plugin/public/sealing_error.h"
 
@@ -25,11 +26,19 @@ inline constexpr size_t kMaxSealedPrivateKeyBytes = 8192;
 SealingStatus CheckAeadBlobShape(std::string_view what, const v1::AeadBlob& blob,
                                  size_t min_ciphertext_bytes, size_t max_ciphertext_bytes);
 
-// Versions, names, derivation parameters and field sizes of a
-// SealedRecoveryKey; does not parse public_key_der (an altered key must be
-// reported by the tag check as kTampered, not as a parse failure).
-// Errors: kUnknownFormatVersion, kUnknownDerivationVersion, kMalformed.
-SealingStatus CheckRecoveryKeyShape(const v1::SealedRecoveryKey& sealed);
+// Versions, names, derivation parameters, field sizes and the service
+// binding of a SealedRecoveryKey, returning the identity it claims to be
+// bound to (unauthenticated until its tag opens); does not parse
+// public_key_der (an altered key must be reported by the tag check as
+// kTampered, not as a parse failure).
+// Errors: kUnknownFormatVersion (format 1 with a message saying it binds no
+// service, or any other version); kUnknownDerivationVersion; kMalformed (the
+// binding included: an algorithm other than ECDSA P-256 or an SPKI that is
+// not a P-256 key); kWeakPolicy, last.
+SealingResult<kv::ServiceIdentity> CheckRecoveryKeyShape(const v1::SealedRecoveryKey& sealed);
+
+// The message of a format-1 record, refused because it binds no service.
+std::string Format1Refusal(std::string_view what);
 
 // The stored form of a sealed box; takes its fields.
 inline v1::AeadBlob ToAeadBlob(crypto::AeadBox box) {

@@ -12,8 +12,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace sealing = ::ledgerseal::sealing;
   const std::span<const uint8_t> bytes(data, size);
-  if (auto shares = sealing::ParseSealedShares(bytes)) {
-    for (const auto& share : shares->shares()) {
+  if (auto shares = sealing::ParseSignedShares(bytes)) {
+    for (const auto& share : shares->body.shares()) {
       if (share.has_recovery_key()) (void)sealing::ValidateSealedRecoveryKey(share.recovery_key());
     }
   }

@@ -33,7 +33,7 @@ std::unexpected<SealingError> CryptoFailure(const std::string& what,
 }
 
 SealingStatus CheckSealArguments(std::string_view sealing_identity, std::string_view node_id,
-                                 size_t rsa_bits) {
+                                 const kv::ServiceIdentity& service) {
   for (auto [what, value] :
        {std::pair{"sealing identity", sealing_identity}, std::pair{"node id", node_id}}) {
     if (auto s =
@@ -42,12 +42,40 @@ SealingStatus CheckSealArguments(std::string_view sealing_identity, std::string_
       return s;
     }
   }
-  if (!crypto::IsSupportedRsaBits(rsa_bits)) {
-    return MakeSealingError(
-        SealingErrorCode::kInvalidArgument,
-        "rsa_bits " + std::to_string(rsa_bits) + " is not supported (2048, 3072 or 4096)");
+  // The binding is what a recovering node will trust: never write one that
+  // could not be read back, or whose id is not the key's.
+  auto checked = kv::ServiceIdentityFromPublicKey(static_cast<uint32_t>(service.algorithm),
+                                                  service.public_key_der);
+  if (!checked) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument,
+                            "service identity to bind: " + checked.error().message);
+  }
+  if (checked->service_id != service.service_id) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument,
+                            "service identity to bind: service id " + Quote(service.service_id) +
+                                " is not the id of its key (" + checked->service_id + ")");
   }
   return {};
+}
+
+// The checked derivation parameters and the sealing key they give.
+struct SealingTarget {
+  v1::DerivationParams params;
+  SealingKey key;
+};
+
+SealingResult<SealingTarget> DeriveTarget(const snp::DerivedKeyProvider& provider,
+                                          const snp::DerivedKeyRequest& request) {
+  v1::DerivationParams params = MakeDerivationParams(provider.platform_name(), request);
+  if (auto checked = ToDerivedKeyRequest(params); !checked) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument, checked.error().message);
+  }
+  if (auto strong = CheckPolicyBindsCode(params); !strong) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument, strong.error().message);
+  }
+  auto sealing_key = DeriveSealingKey(provider, params);
+  if (!sealing_key) return std::unexpected(std::move(sealing_key.error()));
+  return SealingTarget{std::move(params), std::move(*sealing_key)};
 }
 
 // AES-256-GCM of the PKCS#8 bytes under the sealing key, with a fresh IV.
@@ -62,7 +90,41 @@ SealingResult<v1::AeadBlob> SealPrivateKey(crypto::RandomSource& random, const S
 std::vector<uint8_t> AadOf(const v1::SealedRecoveryKey& sealed) {
   return internal::RecoveryKeyAad(kv::AsBytes(sealed.public_key_der()), sealed.sealing_identity(),
                                   sealed.node_id(), sealed.derivation(),
-                                  kv::AsBytes(sealed.key_id()));
+                                  kv::AsBytes(sealed.key_id()), sealed.service_identity_algorithm(),
+                                  kv::AsBytes(sealed.service_identity_public_key_der()));
+}
+
+// The record for `private_key`, sealed under `target` and bound to `service`.
+SealingResult<v1::SealedRecoveryKey> SealWith(crypto::RandomSource& random,
+                                              SealingTarget target,
+                                              std::string_view sealing_identity,
+                                              std::string_view node_id,
+                                              const kv::ServiceIdentity& service,
+                                              const crypto::RsaPrivateKey& private_key) {
+  auto public_key_der = private_key.PublicKeyDer();
+  if (!public_key_der) return CryptoFailure("exporting the public key", public_key_der.error());
+  auto pkcs8_der = private_key.ToPkcs8Der();  // SecretBytes: wiped when it goes
+  if (!pkcs8_der) return CryptoFailure("exporting the private key", pkcs8_der.error());
+
+  v1::SealedRecoveryKey sealed;
+  sealed.set_format_version(kFormatVersion);
+  sealed.set_sealing_identity(std::string(sealing_identity));
+  sealed.set_node_id(std::string(node_id));
+  sealed.set_public_key_der(public_key_der->data(), public_key_der->size());
+  *sealed.mutable_derivation() = std::move(target.params);
+  sealed.set_key_id(target.key.key_id.data(), target.key.key_id.size());
+  sealed.set_service_identity_algorithm(static_cast<uint32_t>(service.algorithm));
+  sealed.set_service_identity_public_key_der(service.public_key_der.data(),
+                                             service.public_key_der.size());
+  auto blob = SealPrivateKey(random, target.key, *pkcs8_der, AadOf(sealed));
+  if (!blob) return std::unexpected(std::move(blob.error()));
+  *sealed.mutable_sealed_private_key() = std::move(*blob);
+
+  // What we are about to hand out for the ledger must read back, bound to
+  // exactly the identity we were asked to bind.
+  auto bound = internal::CheckRecoveryKeyShape(sealed);
+  LEDGERSEAL_CHECK(bound.has_value() && *bound == service);
+  return sealed;
 }
 
 // Opens the sealed PKCS#8 bytes; the tag failing under the right key means
@@ -80,7 +142,8 @@ SealingResult<kv::SecretBytes> OpenPrivateKey(const v1::SealedRecoveryKey& seale
                             who +
                                 ": sealed private key fails authentication under the right "
                                 "sealing key (the ciphertext, IV, tag, public key, identity, "
-                                "node id or derivation parameters were altered)");
+                                "node id, derivation parameters or service identity binding "
+                                "were altered)");
   }
   return CryptoFailure(who + ": opening the sealed private key", opened.error());
 }
@@ -91,48 +154,41 @@ SealingResult<v1::SealedRecoveryKey> SealRecoveryKey(const snp::DerivedKeyProvid
                                                      crypto::RandomSource& random,
                                                      const snp::DerivedKeyRequest& request,
                                                      std::string_view sealing_identity,
-                                                     std::string_view node_id, size_t rsa_bits) {
-  if (auto s = CheckSealArguments(sealing_identity, node_id, rsa_bits); !s) {
+                                                     std::string_view node_id,
+                                                     const kv::ServiceIdentity& service,
+                                                     size_t rsa_bits) {
+  if (auto s = CheckSealArguments(sealing_identity, node_id, service); !s) {
     return std::unexpected(std::move(s.error()));
   }
-  v1::DerivationParams params = MakeDerivationParams(provider.platform_name(), request);
-  if (auto checked = ToDerivedKeyRequest(params); !checked) {
-    return MakeSealingError(SealingErrorCode::kInvalidArgument, checked.error().message);
+  if (!crypto::IsSupportedRsaBits(rsa_bits)) {
+    return MakeSealingError(
+        SealingErrorCode::kInvalidArgument,
+        "rsa_bits " + std::to_string(rsa_bits) + " is not supported (2048, 3072 or 4096)");
   }
-  if (auto strong = CheckPolicyBindsCode(params); !strong) {
-    return MakeSealingError(SealingErrorCode::kInvalidArgument, strong.error().message);
-  }
-  auto sealing_key = DeriveSealingKey(provider, params);
-  if (!sealing_key) return std::unexpected(std::move(sealing_key.error()));
-
+  auto target = DeriveTarget(provider, request);
+  if (!target) return std::unexpected(std::move(target.error()));
   auto private_key = crypto::RsaPrivateKey::Generate(rsa_bits);
   if (!private_key) return CryptoFailure("generating the recovery key", private_key.error());
-  auto public_key_der = private_key->PublicKeyDer();
-  if (!public_key_der) return CryptoFailure("exporting the public key", public_key_der.error());
-  auto pkcs8_der = private_key->ToPkcs8Der();
-  if (!pkcs8_der) return CryptoFailure("exporting the private key", pkcs8_der.error());
-
-  v1::SealedRecoveryKey sealed;
-  sealed.set_format_version(kFormatVersion);
-  sealed.set_sealing_identity(std::string(sealing_identity));
-  sealed.set_node_id(std::string(node_id));
-  sealed.set_public_key_der(public_key_der->data(), public_key_der->size());
-  *sealed.mutable_derivation() = std::move(params);
-  sealed.set_key_id(sealing_key->key_id.data(), sealing_key->key_id.size());
-  auto blob = SealPrivateKey(random, *sealing_key, *pkcs8_der, AadOf(sealed));
-  if (!blob) return std::unexpected(std::move(blob.error()));
-  *sealed.mutable_sealed_private_key() = std::move(*blob);
-
-  // What we are about to hand out for the ledger must read back.
-  LEDGERSEAL_CHECK(internal::CheckRecoveryKeyShape(sealed).has_value());
-  return sealed;
+  return SealWith(random, std::move(*target), sealing_identity, node_id, service, *private_key);
 }
 
-SealingResult<crypto::RsaPrivateKey> UnsealRecoveryKey(const snp::DerivedKeyProvider& provider,
-                                                       const v1::SealedRecoveryKey& sealed) {
-  if (auto s = internal::CheckRecoveryKeyShape(sealed); !s) {
+SealingResult<v1::SealedRecoveryKey> SealExistingRecoveryKey(
+    const snp::DerivedKeyProvider& provider, crypto::RandomSource& random,
+    const snp::DerivedKeyRequest& request, std::string_view sealing_identity,
+    std::string_view node_id, const kv::ServiceIdentity& service,
+    const crypto::RsaPrivateKey& private_key) {
+  if (auto s = CheckSealArguments(sealing_identity, node_id, service); !s) {
     return std::unexpected(std::move(s.error()));
   }
+  auto target = DeriveTarget(provider, request);
+  if (!target) return std::unexpected(std::move(target.error()));
+  return SealWith(random, std::move(*target), sealing_identity, node_id, service, private_key);
+}
+
+SealingResult<UnsealedRecoveryKey> UnsealRecoveryKey(const snp::DerivedKeyProvider& provider,
+                                                     const v1::SealedRecoveryKey& sealed) {
+  auto service = internal::CheckRecoveryKeyShape(sealed);
+  if (!service) return std::unexpected(std::move(service.error()));
   const std::string who = "sealed recovery key of " + Quote(sealed.sealing_identity());
   auto sealing_key = DeriveSealingKey(provider, sealed.derivation());
   if (!sealing_key) {
@@ -167,19 +223,21 @@ SealingResult<crypto::RsaPrivateKey> UnsealRecoveryKey(const snp::DerivedKeyProv
     return MakeSealingError(SealingErrorCode::kMalformed,
                             who + ": unsealed private key does not match the stored public key");
   }
-  return std::move(*private_key);
+  // The tag opened under the hardware key with the binding in the AAD: from
+  // here on the binding is authentic.
+  return UnsealedRecoveryKey{std::move(*private_key), std::move(*service)};
 }
 
-SealingResult<crypto::RsaPublicKey> ParseSealedRecoveryPublicKey(
-    const v1::SealedRecoveryKey& sealed) {
-  if (auto s = internal::CheckRecoveryKeyShape(sealed); !s) return std::unexpected(s.error());
+SealingResult<RecoveryPublicKey> ParseSealedRecoveryPublicKey(const v1::SealedRecoveryKey& sealed) {
+  auto service = internal::CheckRecoveryKeyShape(sealed);
+  if (!service) return std::unexpected(std::move(service.error()));
   auto public_key = crypto::RsaPublicKey::FromDer(kv::AsBytes(sealed.public_key_der()));
   if (!public_key) {
     return MakeSealingError(SealingErrorCode::kMalformed,
                             "sealed recovery key of " + Quote(sealed.sealing_identity()) +
                                 ": public key: " + public_key.error().ToString());
   }
-  return std::move(*public_key);
+  return RecoveryPublicKey{std::move(*public_key), std::move(*service)};
 }
 
 SealingStatus ValidateSealedRecoveryKey(const v1::SealedRecoveryKey& sealed) {

@@ -12,6 +12,7 @@
 #include "plugin/public/sealing_key.h"
 #include "base/testing/hex.h"
 #include "plugin/testing/sealing_test_util.h"
+#include "plugin/testing/service_keys.h"
 #include "snp/public/policy.h"
 #include "snp/public/virtual_platform.h"
 
@@ -21,6 +22,9 @@ namespace {
 using testing::MakeProvider;
 using testing::MakeRandom;
 using testing::ToHex;
+
+// The identity every key of these tests is bound to (P-256 key 1, a TEST KEY).
+const kv::ServiceIdentity& Service() { return testing::TestServiceIdentity(1); }
 
 snp::DerivedKeyRequest DefaultRequest(const snp::DerivedKeyProvider& provider) {
   auto request = DefaultDerivedKeyRequest(provider);
@@ -35,11 +39,11 @@ class RecoveryKeyTest : public ::testing::Test {
     provider_ = MakeProvider("m1").release();
     auto random = MakeRandom("recovery key test");
     auto a =
-        SealRecoveryKey(*provider_, *random, DefaultRequest(*provider_), "node-a", "n-a", 2048);
+        SealRecoveryKey(*provider_, *random, DefaultRequest(*provider_), "node-a", "n-a", Service(), 2048);
     ASSERT_TRUE(a) << a.error().ToString();
     sealed_a_ = new v1::SealedRecoveryKey(std::move(*a));
     auto b =
-        SealRecoveryKey(*provider_, *random, DefaultRequest(*provider_), "node-b", "n-b", 2048);
+        SealRecoveryKey(*provider_, *random, DefaultRequest(*provider_), "node-b", "n-b", Service(), 2048);
     ASSERT_TRUE(b) << b.error().ToString();
     sealed_b_ = new v1::SealedRecoveryKey(std::move(*b));
   }
@@ -97,10 +101,11 @@ TEST_F(RecoveryKeyTest, IvIsTheFirstDrawOfTheRandomSource) {
 TEST_F(RecoveryKeyTest, PlaintextIsThePkcs8PrivateKeyOfThePublicKey) {
   auto key = UnsealRecoveryKey(*provider_, *sealed_a_);
   ASSERT_TRUE(key) << key.error().ToString();
-  auto pkcs8 = key->ToPkcs8Der();
+  auto pkcs8 = key->private_key.ToPkcs8Der();
   ASSERT_TRUE(pkcs8);
   EXPECT_EQ(pkcs8->size(), sealed_a_->sealed_private_key().ciphertext().size());
-  EXPECT_EQ(kv::AsString(*key->PublicKeyDer()), sealed_a_->public_key_der());
+  EXPECT_EQ(kv::AsString(*key->private_key.PublicKeyDer()), sealed_a_->public_key_der());
+  EXPECT_EQ(key->service, Service()) << "the binding comes back with the key";
 }
 
 class RecoveryKeyRoundTripTest : public ::testing::TestWithParam<size_t> {};
@@ -110,12 +115,12 @@ TEST_P(RecoveryKeyRoundTripTest, SealThenUnseal) {
   auto provider = MakeProvider("m-size");
   auto random = MakeRandom("size");
   auto sealed =
-      SealRecoveryKey(*provider, *random, DefaultRequest(*provider), "id", "node", rsa_bits);
+      SealRecoveryKey(*provider, *random, DefaultRequest(*provider), "id", "node", Service(), rsa_bits);
   ASSERT_TRUE(sealed) << sealed.error().ToString();
   auto key = UnsealRecoveryKey(*provider, *sealed);
   ASSERT_TRUE(key) << key.error().ToString();
-  EXPECT_EQ(key->rsa_bits(), rsa_bits);
-  EXPECT_EQ(kv::AsString(*key->PublicKeyDer()), sealed->public_key_der());
+  EXPECT_EQ(key->private_key.rsa_bits(), rsa_bits);
+  EXPECT_EQ(kv::AsString(*key->private_key.PublicKeyDer()), sealed->public_key_der());
 }
 
 INSTANTIATE_TEST_SUITE_P(RsaSizes, RecoveryKeyRoundTripTest, ::testing::Values(2048, 3072, 4096));
@@ -156,8 +161,17 @@ TEST_F(RecoveryKeyTest, ProviderRefusalIsPlatformError) {
 
 TEST_F(RecoveryKeyTest, UnknownVersions) {
   auto sealed = *sealed_a_;
-  sealed.set_format_version(2);
+  sealed.set_format_version(3);
   ExpectError(*provider_, sealed, SealingErrorCode::kUnknownFormatVersion);
+  // Format 1 binds no service: refused, saying so, before the platform is asked.
+  sealed.set_format_version(1);
+  const int calls = provider_->calls();
+  auto v1_key = UnsealRecoveryKey(*provider_, sealed);
+  ASSERT_FALSE(v1_key);
+  EXPECT_EQ(v1_key.error().code, SealingErrorCode::kUnknownFormatVersion);
+  EXPECT_NE(v1_key.error().message.find("binds no service"), std::string::npos) << v1_key.error().message;
+  EXPECT_EQ(provider_->calls(), calls);
+  EXPECT_FALSE(ValidateSealedRecoveryKey(sealed));
   sealed = *sealed_a_;
   sealed.mutable_derivation()->set_derivation_version(2);
   ExpectError(*provider_, sealed, SealingErrorCode::kUnknownDerivationVersion);
@@ -221,15 +235,15 @@ TEST_F(RecoveryKeyTest, SealRejectsInvalidArguments) {
     ASSERT_FALSE(result) << what;
     EXPECT_EQ(result.error().code, SealingErrorCode::kInvalidArgument) << what;
   };
-  expect_invalid(SealRecoveryKey(*provider_, *random, request, "", "n", 2048), "empty identity");
-  expect_invalid(SealRecoveryKey(*provider_, *random, request, "a", "", 2048), "empty node id");
-  expect_invalid(SealRecoveryKey(*provider_, *random, request, "a\xff", "n", 2048), "bad utf-8");
-  expect_invalid(SealRecoveryKey(*provider_, *random, request, std::string(1025, 'a'), "n", 2048),
+  expect_invalid(SealRecoveryKey(*provider_, *random, request, "", "n", Service(), 2048), "empty identity");
+  expect_invalid(SealRecoveryKey(*provider_, *random, request, "a", "", Service(), 2048), "empty node id");
+  expect_invalid(SealRecoveryKey(*provider_, *random, request, "a\xff", "n", Service(), 2048), "bad utf-8");
+  expect_invalid(SealRecoveryKey(*provider_, *random, request, std::string(1025, 'a'), "n", Service(), 2048),
                  "long identity");
-  expect_invalid(SealRecoveryKey(*provider_, *random, request, "a", "n", 1024), "rsa 1024");
+  expect_invalid(SealRecoveryKey(*provider_, *random, request, "a", "n", Service(), 1024), "rsa 1024");
   auto bad_request = request;
   bad_request.vmpl = 4;
-  expect_invalid(SealRecoveryKey(*provider_, *random, bad_request, "a", "n", 2048), "vmpl");
+  expect_invalid(SealRecoveryKey(*provider_, *random, bad_request, "a", "n", Service(), 2048), "vmpl");
   EXPECT_EQ(random->drawn_bytes(), 0u) << "nothing drawn for rejected calls";
 }
 
@@ -238,13 +252,13 @@ TEST_F(RecoveryKeyTest, SealReportsPlatformErrors) {
   auto provider = MakeProvider("m1");
   auto request = DefaultRequest(*provider);
   request.tcb_version += 1;
-  auto above = SealRecoveryKey(*provider, *random, request, "a", "n", 2048);
+  auto above = SealRecoveryKey(*provider, *random, request, "a", "n", Service(), 2048);
   ASSERT_FALSE(above);
   EXPECT_EQ(above.error().code, SealingErrorCode::kPlatformError);
   EXPECT_NE(above.error().message.find("tcb_above_committed"), std::string::npos);
   provider->FailWith(snp::DerivedKeyErrorCode::kDeviceUnavailable);
   auto refused =
-      SealRecoveryKey(*provider, *random, DefaultRequest(*MakeProvider("m1")), "a", "n", 2048);
+      SealRecoveryKey(*provider, *random, DefaultRequest(*MakeProvider("m1")), "a", "n", Service(), 2048);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, SealingErrorCode::kPlatformError);
 }
@@ -266,7 +280,7 @@ TEST_F(RecoveryKeyTest, ErrorMessagesCarryNoKeyMaterial) {
   const std::string key_raw(kv::AsString(key->key.bytes()));
   auto unsealed = UnsealRecoveryKey(*provider_, *sealed_a_);
   ASSERT_TRUE(unsealed);
-  auto pkcs8 = unsealed->ToPkcs8Der();
+  auto pkcs8 = unsealed->private_key.ToPkcs8Der();
   ASSERT_TRUE(pkcs8);
   // 16 bytes from the middle of the private key (inside the secret primes).
   const auto secret_window = pkcs8->bytes().subspan(pkcs8->size() / 2, 16);
@@ -326,7 +340,7 @@ TEST(WeakPolicyTest, AKeyNotBoundToTheCodeIsSharedByEveryGuestOnTheChipSoItIsRef
   EXPECT_NE(ToHex((*genuine)->GetDerivedKey(strong)->bytes()), ToHex((*host)->GetDerivedKey(strong)->bytes()));
 
   auto random = testing::MakeRandom("weak policy test");
-  auto sealed = SealRecoveryKey(**genuine, *random, strong, "node-a", "n-a", 2048);
+  auto sealed = SealRecoveryKey(**genuine, *random, strong, "node-a", "n-a", Service(), 2048);
   ASSERT_TRUE(sealed) << sealed.error().ToString();
   ASSERT_TRUE(UnsealRecoveryKey(**genuine, *sealed));
   for (uint64_t bits : {uint64_t{0}, uint64_t{snp::kFieldTcbVersion},
@@ -339,7 +353,7 @@ TEST(WeakPolicyTest, AKeyNotBoundToTheCodeIsSharedByEveryGuestOnTheChipSoItIsRef
     EXPECT_NE(refused.error().message.find("do not bind the key to the code"), std::string::npos);
   }
   // Sealing never writes such parameters either.
-  auto refused_seal = SealRecoveryKey(**genuine, *random, weak, "node-a", "n-a", 2048);
+  auto refused_seal = SealRecoveryKey(**genuine, *random, weak, "node-a", "n-a", Service(), 2048);
   ASSERT_FALSE(refused_seal);
   EXPECT_NE(refused_seal.error().message.find("bind"), std::string::npos) << refused_seal.error().ToString();
 }

@@ -1,3 +1,6 @@
+// Sealing side of sealed shares: preparing recipients, sealing the ledger
+// secret for them, and signing the record as the service identity. The
+// unsealing side is unseal_shares.cc.
 #include "plugin/public/sealed_shares.h"
 
 #include <algorithm>
@@ -5,13 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "kvstore_adapter/public/types.h"
+#include "base/check.h"
 #include "crypto/public/aead_box.h"
 #include "crypto/public/rsa_key.h"
 #include "crypto/public/rsa_oaep.h"
+#include "kvstore_adapter/public/types.h"
+#include "plugin/public/records.h"
 #include "plugin/public/recovery_key.h"
 #include "plugin/public/sealing_format.h"
-#include "base/check.h"
 #include "plugin/sealing/context_binding.h"
 #include "plugin/sealing/names.h"
 #include "plugin/sealing/record_shape.h"
@@ -32,8 +36,6 @@ std::unexpected<SealingError> Prefixed(const std::string& prefix, SealingError e
   return std::unexpected(std::move(error));
 }
 
-// --- sealing -----------------------------------------------------------------
-
 SealingStatus CheckRecipientNames(const ShareRecipient& r) {
   for (auto [what, value] : {std::pair{"recipient sealing identity", &r.sealing_identity},
                              std::pair{"recipient node id", &r.node_id}}) {
@@ -53,9 +55,10 @@ SealingStatus CheckRecipientNames(const ShareRecipient& r) {
   return {};
 }
 
-SealingStatus CheckSealArguments(std::string_view service_id, const kv::SecretBytes& ledger_secret,
+SealingStatus CheckSealArguments(const kv::ServiceIdentity& service,
+                                 const kv::SecretBytes& ledger_secret,
                                  std::span<const PreparedRecipient> recipients) {
-  if (auto s = internal::ValidateName("service id", service_id, kMaxNameBytes,
+  if (auto s = internal::ValidateName("service id", service.service_id, kMaxNameBytes,
                                       SealingErrorCode::kInvalidArgument);
       !s) {
     return s;
@@ -75,6 +78,14 @@ SealingStatus CheckSealArguments(std::string_view service_id, const kv::SecretBy
     if (!identities.insert(identity).second) {
       return MakeSealingError(SealingErrorCode::kInvalidArgument,
                               "duplicate recipient sealing identity " + Quote(identity));
+    }
+    // A share whose key is bound elsewhere could never be unsealed with this
+    // record (the node's check 7 refuses it): a caller bug, not a skip.
+    if (r.service() != service) {
+      return MakeSealingError(SealingErrorCode::kInvalidArgument,
+                              "recipient " + Quote(identity) +
+                                  ": recovery key is bound to service " + r.service().service_id +
+                                  ", the record is signed by service " + service.service_id);
     }
   }
   return {};
@@ -112,134 +123,38 @@ SealingResult<v1::NodeShare> MakeShare(const ShareRecipient& r,
   return share;
 }
 
-// --- unsealing ---------------------------------------------------------------
+// The body, unsigned: what SealShares signs.
+SealingResult<v1::SealedShares> SealBody(crypto::RandomSource& random,
+                                         const kv::ServiceIdentity& service,
+                                         uint64_t ledger_secret_version,
+                                         const kv::SecretBytes& ledger_secret,
+                                         std::span<const PreparedRecipient> recipients) {
+  // Sorted by identity, so the record does not depend on the caller's order.
+  std::vector<const PreparedRecipient*> sorted;
+  for (const PreparedRecipient& r : recipients) sorted.push_back(&r);
+  std::ranges::sort(sorted, {}, [](const PreparedRecipient* r) -> const std::string& {
+    return r->recipient().sealing_identity;
+  });
 
-SealingStatus CheckRecordHeader(const v1::SealedShares& shares,
-                                std::optional<std::string_view> expected_service_id,
-                                std::optional<uint64_t> expected_version) {
-  if (shares.format_version() != kFormatVersion) {
-    return MakeSealingError(
-        SealingErrorCode::kUnknownFormatVersion,
-        "sealed shares: format_version " + std::to_string(shares.format_version()) +
-            " is not supported (this build knows version " + std::to_string(kFormatVersion) + ")");
+  kv::SecretBytes wrapping_key(kWrappingKeyBytes);  // wiped when it goes out of scope
+  if (auto s = random.Fill(wrapping_key.mutable_bytes()); !s) {
+    return CryptoFailure("drawing the wrapping key", s.error());
   }
-  if (expected_service_id && shares.service_id() != *expected_service_id) {
-    return MakeSealingError(SealingErrorCode::kWrongService,
-                            "sealed shares belong to service " + Quote(shares.service_id()) +
-                                ", expected " + Quote(*expected_service_id));
+  v1::SealedShares body;
+  body.set_format_version(kFormatVersion);
+  body.set_service_id(service.service_id);
+  body.set_ledger_secret_version(ledger_secret_version);
+  auto wrapped = WrapLedgerSecret(random, wrapping_key, ledger_secret, service.service_id,
+                                  ledger_secret_version);
+  if (!wrapped) return std::unexpected(std::move(wrapped.error()));
+  *body.mutable_wrapped_ledger_secret() = std::move(*wrapped);
+  for (const PreparedRecipient* r : sorted) {
+    auto share = MakeShare(r->recipient(), r->public_key(), wrapping_key, service.service_id,
+                           ledger_secret_version);
+    if (!share) return std::unexpected(std::move(share.error()));
+    *body.add_shares() = std::move(*share);
   }
-  if (expected_version && shares.ledger_secret_version() != *expected_version) {
-    return MakeSealingError(SealingErrorCode::kWrongSecretVersion,
-                            "sealed shares hold ledger secret version " +
-                                std::to_string(shares.ledger_secret_version()) + ", expected " +
-                                std::to_string(*expected_version));
-  }
-  if (!shares.has_wrapped_ledger_secret()) {
-    return MakeSealingError(SealingErrorCode::kMalformed,
-                            "sealed shares: no wrapped ledger secret");
-  }
-  return internal::CheckAeadBlobShape("sealed shares: wrapped ledger secret",
-                                      shares.wrapped_ledger_secret(), kLedgerSecretBytes,
-                                      kLedgerSecretBytes);
-}
-
-// The one share for `identity`; duplicates make the record ambiguous.
-SealingResult<const v1::NodeShare*> FindShare(const v1::SealedShares& shares,
-                                              std::string_view identity) {
-  const v1::NodeShare* found = nullptr;
-  std::set<std::string_view> seen;
-  std::string present;
-  for (const v1::NodeShare& share : shares.shares()) {
-    if (!seen.insert(share.sealing_identity()).second) {
-      return MakeSealingError(
-          SealingErrorCode::kMalformed,
-          "sealed shares: duplicate sealing identity " + Quote(share.sealing_identity()));
-    }
-    if (share.sealing_identity() == identity) found = &share;
-    if (seen.size() <= 8) {
-      present += (present.empty() ? "" : ", ") + Quote(share.sealing_identity());
-    }
-  }
-  if (found == nullptr) {
-    if (seen.size() > 8) present += ", ...";
-    return MakeSealingError(SealingErrorCode::kIdentityNotFound,
-                            "sealed shares (ledger secret version " +
-                                std::to_string(shares.ledger_secret_version()) +
-                                ") hold no share for sealing identity " + Quote(identity) +
-                                "; present: [" + present + "]");
-  }
-  return found;
-}
-
-// A correct sealer always copies the recipient's own recovery key.
-SealingStatus CheckShareConsistency(const v1::NodeShare& share, const std::string& who) {
-  if (!share.has_recovery_key()) {
-    return MakeSealingError(SealingErrorCode::kMalformed, who + ": no recovery key");
-  }
-  if (share.recovery_key().sealing_identity() != share.sealing_identity() ||
-      share.recovery_key().node_id() != share.node_id()) {
-    return MakeSealingError(SealingErrorCode::kTampered,
-                            who + " (node " + Quote(share.node_id()) +
-                                ") carries the recovery key of " +
-                                Quote(share.recovery_key().sealing_identity()) + " (node " +
-                                Quote(share.recovery_key().node_id()) + ")");
-  }
-  return {};
-}
-
-SealingResult<kv::SecretBytes> DecryptWrappingKey(const v1::SealedShares& shares,
-                                                  const v1::NodeShare& share,
-                                                  const crypto::RsaPrivateKey& private_key,
-                                                  const std::string& who) {
-  if (share.encrypted_wrapping_key().size() != private_key.modulus_bytes()) {
-    return MakeSealingError(SealingErrorCode::kMalformed,
-                            who + ": encrypted wrapping key is " +
-                                std::to_string(share.encrypted_wrapping_key().size()) +
-                                " bytes, expected " + std::to_string(private_key.modulus_bytes()));
-  }
-  const auto label =
-      internal::WrappingKeyOaepLabel(share.sealing_identity(), share.node_id(), shares.service_id(),
-                                     shares.ledger_secret_version());
-  auto wrapping_key =
-      crypto::RsaOaepSha256Decrypt(private_key, kv::AsBytes(share.encrypted_wrapping_key()), label);
-  if (!wrapping_key) {
-    if (wrapping_key.error().code == crypto::CryptoErrorCode::kDecryptionFailed) {
-      return MakeSealingError(
-          SealingErrorCode::kTampered,
-          who +
-              ": encrypted wrapping key does not decrypt under this node's recovery key for "
-              "service " +
-              Quote(shares.service_id()) + ", ledger secret version " +
-              std::to_string(shares.ledger_secret_version()) +
-              " (altered, or moved from another identity, node, service or version)");
-    }
-    return CryptoFailure(who + ": decrypting the wrapping key", wrapping_key.error());
-  }
-  if (wrapping_key->size() != kWrappingKeyBytes) {
-    return MakeSealingError(SealingErrorCode::kMalformed,
-                            who + ": wrapping key is " + std::to_string(wrapping_key->size()) +
-                                " bytes, expected " + std::to_string(kWrappingKeyBytes));
-  }
-  return std::move(*wrapping_key);
-}
-
-SealingResult<kv::SecretBytes> UnwrapLedgerSecret(const v1::SealedShares& shares,
-                                                  const kv::SecretBytes& wrapping_key) {
-  const v1::AeadBlob& blob = shares.wrapped_ledger_secret();
-  kv::SecretBytes secret(blob.ciphertext().size());
-  auto opened = crypto::OpenAeadBox(
-      secret.mutable_bytes(), wrapping_key.bytes(), kv::AsBytes(blob.iv()), kv::AsBytes(blob.ciphertext()),
-      kv::AsBytes(blob.tag()),
-      internal::WrappedLedgerSecretAad(shares.service_id(), shares.ledger_secret_version()));
-  if (opened) return secret;
-  if (opened.error().code == crypto::CryptoErrorCode::kAuthenticationFailed) {
-    return MakeSealingError(SealingErrorCode::kTampered,
-                            "wrapped ledger secret (version " +
-                                std::to_string(shares.ledger_secret_version()) + ", service " +
-                                Quote(shares.service_id()) +
-                                ") fails authentication under the unsealed wrapping key");
-  }
-  return CryptoFailure("unwrapping the ledger secret", opened.error());
+  return body;
 }
 
 }  // namespace
@@ -249,51 +164,73 @@ SealingResult<PreparedRecipient> PreparedRecipient::Prepare(ShareRecipient recip
   auto key = ParseSealedRecoveryPublicKey(recipient.recovery_key);
   if (!key) return Prefixed("recipient " + Quote(recipient.sealing_identity), key.error());
   return PreparedRecipient(std::move(recipient),
-                           std::make_shared<const crypto::RsaPublicKey>(std::move(*key)));
+                           std::make_shared<const crypto::RsaPublicKey>(std::move(key->public_key)),
+                           std::move(key->service));
 }
 
-SealingResult<v1::SealedShares> SealShares(crypto::RandomSource& random,
-                                           std::string_view service_id,
-                                           uint64_t ledger_secret_version,
-                                           const kv::SecretBytes& ledger_secret,
-                                           std::span<const PreparedRecipient> recipients) {
-  if (auto s = CheckSealArguments(service_id, ledger_secret, recipients); !s) {
+SealingResult<v1::SignedSealedShares> SignSealedShares(const kv::ServiceSigner& signer,
+                                                       const v1::SealedShares& body) {
+  auto body_bytes = SerializeRecord(body);
+  if (!body_bytes) return std::unexpected(std::move(body_bytes.error()));
+  // The signature covers these bytes; readers verify them verbatim and never
+  // a re-serialisation (any valid encoding parses, so none could be rebuilt).
+  auto signature = signer.Sign(kv::kSealedSharesDomain, *body_bytes);
+  if (!signature) {
+    const bool refused = signature.error().code == kv::ErrorCode::kInvalidArgument;
+    return MakeSealingError(refused ? SealingErrorCode::kInvalidArgument : SealingErrorCode::kCryptoError,
+                            "signing the sealed shares as service " +
+                                signer.identity().service_id + ": " + signature.error().ToString());
+  }
+  // A host's signer is outside this library: an empty signature would be
+  // written as an unsigned record that no node ever accepts.
+  if (signature->empty()) {
+    return MakeSealingError(SealingErrorCode::kCryptoError,
+                            "the service signer returned an empty signature");
+  }
+  const kv::ServiceIdentity& identity = signer.identity();
+  v1::SignedSealedShares envelope;
+  envelope.set_format_version(kFormatVersion);
+  envelope.set_body(body_bytes->data(), body_bytes->size());
+  envelope.set_signature_algorithm(static_cast<uint32_t>(identity.algorithm));
+  envelope.set_signer_public_key_der(identity.public_key_der.data(), identity.public_key_der.size());
+  envelope.set_signature(signature->data(), signature->size());
+  return envelope;
+}
+
+SealingResult<v1::SignedSealedShares> SealShares(crypto::RandomSource& random,
+                                                 const kv::ServiceSigner& signer,
+                                                 uint64_t ledger_secret_version,
+                                                 const kv::SecretBytes& ledger_secret,
+                                                 std::span<const PreparedRecipient> recipients) {
+  const kv::ServiceIdentity& service = signer.identity();
+  // The id must commit to the key a node will verify with (a digest, cheap);
+  // that the key is a P-256 key is the signer's own contract (it signs with it).
+  if (kv::ServiceIdOf(service.public_key_der) != service.service_id) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument,
+                            "the signer's service id " + Quote(service.service_id) +
+                                " is not the id of its key");
+  }
+  if (auto s = CheckSealArguments(service, ledger_secret, recipients); !s) {
     return std::unexpected(std::move(s.error()));
   }
-  // Sorted by identity, so the record does not depend on the caller's order.
-  std::vector<const PreparedRecipient*> sorted;
-  for (const PreparedRecipient& r : recipients) sorted.push_back(&r);
-  std::ranges::sort(sorted, {}, [](const PreparedRecipient* r) -> const std::string& {
-    return r->recipient().sealing_identity;
-  });
-
-  kv::SecretBytes wrapping_key(kWrappingKeyBytes);
-  if (auto s = random.Fill(wrapping_key.mutable_bytes()); !s) {
-    return CryptoFailure("drawing the wrapping key", s.error());
-  }
-  v1::SealedShares shares;
-  shares.set_format_version(kFormatVersion);
-  shares.set_service_id(std::string(service_id));
-  shares.set_ledger_secret_version(ledger_secret_version);
-  auto wrapped =
-      WrapLedgerSecret(random, wrapping_key, ledger_secret, service_id, ledger_secret_version);
-  if (!wrapped) return std::unexpected(std::move(wrapped.error()));
-  *shares.mutable_wrapped_ledger_secret() = std::move(*wrapped);
-  for (const PreparedRecipient* r : sorted) {
-    auto share = MakeShare(r->recipient(), r->public_key(), wrapping_key, service_id,
-                           ledger_secret_version);
-    if (!share) return std::unexpected(std::move(share.error()));
-    *shares.add_shares() = std::move(*share);
-  }
-  LEDGERSEAL_CHECK(CheckRecordHeader(shares, service_id, ledger_secret_version).has_value());
-  return shares;
+  auto body = SealBody(random, service, ledger_secret_version, ledger_secret, recipients);
+  if (!body) return std::unexpected(std::move(body.error()));
+  // A recovering node refuses a body that names another service than the
+  // signer (check 7), or that lacks a share it should hold.
+  LEDGERSEAL_CHECK(body->service_id() == service.service_id &&
+                   body->shares_size() == static_cast<int>(recipients.size()));
+  auto envelope = SignSealedShares(signer, *body);
+  if (!envelope) return std::unexpected(std::move(envelope.error()));
+  LEDGERSEAL_CHECK(envelope->format_version() == kFormatVersion && !envelope->signature().empty() &&
+                   kv::AsBytes(envelope->signer_public_key_der()).size() == service.public_key_der.size());
+  return envelope;
 }
 
-SealingResult<v1::SealedShares> SealShares(crypto::RandomSource& random,
-                                           std::string_view service_id,
-                                           uint64_t ledger_secret_version,
-                                           const kv::SecretBytes& ledger_secret,
-                                           std::span<const ShareRecipient> recipients) {
+SealingResult<v1::SignedSealedShares> SealShares(crypto::RandomSource& random,
+                                                 const kv::ServiceSigner& signer,
+                                                 uint64_t ledger_secret_version,
+                                                 const kv::SecretBytes& ledger_secret,
+                                                 std::span<const ShareRecipient> recipients) {
   std::vector<PreparedRecipient> prepared;
   prepared.reserve(recipients.size());
   for (const ShareRecipient& r : recipients) {
@@ -301,33 +238,7 @@ SealingResult<v1::SealedShares> SealShares(crypto::RandomSource& random,
     if (!p) return std::unexpected(std::move(p.error()));
     prepared.push_back(std::move(*p));
   }
-  return SealShares(random, service_id, ledger_secret_version, ledger_secret, prepared);
-}
-
-SealingResult<UnsealedLedgerSecret> UnsealShares(
-    const snp::DerivedKeyProvider& provider, const v1::SealedShares& shares,
-    std::string_view sealing_identity, std::optional<std::string_view> expected_service_id,
-    std::optional<uint64_t> expected_ledger_secret_version) {
-  if (sealing_identity.empty()) {
-    return MakeSealingError(SealingErrorCode::kInvalidArgument, "sealing identity is empty");
-  }
-  if (auto s = CheckRecordHeader(shares, expected_service_id, expected_ledger_secret_version); !s) {
-    return std::unexpected(std::move(s.error()));
-  }
-  auto share = FindShare(shares, sealing_identity);
-  if (!share) return std::unexpected(std::move(share.error()));
-  const std::string who = "share of " + Quote(sealing_identity);
-  if (auto s = CheckShareConsistency(**share, who); !s)
-    return std::unexpected(std::move(s.error()));
-
-  auto private_key = UnsealRecoveryKey(provider, (*share)->recovery_key());
-  if (!private_key) return Prefixed(who, std::move(private_key.error()));
-  auto wrapping_key = DecryptWrappingKey(shares, **share, *private_key, who);
-  if (!wrapping_key) return std::unexpected(std::move(wrapping_key.error()));
-  auto secret = UnwrapLedgerSecret(shares, *wrapping_key);
-  if (!secret) return std::unexpected(std::move(secret.error()));
-  LEDGERSEAL_CHECK(secret->size() == kLedgerSecretBytes);
-  return UnsealedLedgerSecret{std::move(*secret), shares.ledger_secret_version()};
+  return SealShares(random, signer, ledger_secret_version, ledger_secret, prepared);
 }
 
 }  // namespace ledgerseal::sealing

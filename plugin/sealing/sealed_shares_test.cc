@@ -1,17 +1,22 @@
-#include "plugin/public/sealed_shares.h"
-
+// UnsealShares, one test per row of the order of checks of
+// docs/SERVICE_IDENTITY.md §4.4, in that order: each row's failure is shown
+// on a record that would also fail every LATER row (where one can be built),
+// so the test pins the order, not only the codes. The sealing side is
+// seal_shares_test.cc.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <functional>
 #include <vector>
 
-#include "kvstore_adapter/public/types.h"
-#include "crypto/public/rsa_key.h"
-#include "plugin/public/sealing_format.h"
 #include "base/testing/hex.h"
+#include "crypto/public/rsa_key.h"
+#include "kvstore_adapter/public/types.h"
+#include "plugin/public/records.h"
+#include "plugin/public/sealed_shares.h"
+#include "plugin/public/sealing_format.h"
 #include "plugin/testing/sealed_nodes.h"
 #include "plugin/testing/sealing_test_util.h"
+#include "plugin/testing/service_keys.h"
 
 namespace ledgerseal::sealing {
 namespace {
@@ -20,13 +25,15 @@ using testing::MakeLedgerSecret;
 using testing::MakeRandom;
 using testing::RecipientsOf;
 using testing::SealedNode;
+using testing::TestServiceIdentity;
+using testing::TestServiceKey;
 using testing::ToHex;
 
-constexpr char kService[] = "service-1";
 constexpr uint64_t kVersion = 42;
+constexpr kv::Version kRecordVersion = 77;  // the entry that carried the record
 
-// Seven nodes on seven machines with default-size (3072-bit) recovery keys,
-// built once: keygen dominates.
+// Seven nodes on seven machines with default-size (3072-bit) recovery keys
+// bound to service key 1 (TEST KEY), built once: keygen dominates.
 class SealedSharesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -35,24 +42,52 @@ class SealedSharesTest : public ::testing::Test {
   static void TearDownTestSuite() { delete nodes_; }
 
   static const SealedNode& node(size_t i) { return (*nodes_)[i]; }
+  static const std::string& Id(uint8_t key) { return TestServiceIdentity(key).service_id; }
 
-  static v1::SealedShares Seal(size_t node_count, uint64_t version = kVersion,
-                               uint8_t secret_tag = 1) {
+  // A genuine record of service 1 for the first `node_count` nodes.
+  static v1::SignedSealedShares Seal(size_t node_count, uint64_t version = kVersion,
+                                     uint8_t secret_tag = 1) {
     auto random = MakeRandom("shares");
-    auto shares = SealShares(*random, kService, version, MakeLedgerSecret(secret_tag),
+    auto shares = SealShares(*random, TestServiceKey(1), version, MakeLedgerSecret(secret_tag),
                              RecipientsOf(*nodes_, node_count));
     EXPECT_TRUE(shares) << shares.error().ToString();
     return std::move(*shares);
   }
 
-  static SealingResult<UnsealedLedgerSecret> Unseal(size_t i, const v1::SealedShares& shares) {
-    return UnsealShares(*node(i).provider, shares, node(i).sealing_identity, kService, kVersion);
+  static v1::SealedShares BodyOf(const v1::SignedSealedShares& envelope) {
+    v1::SealedShares body;
+    EXPECT_TRUE(body.ParseFromString(envelope.body()));
+    return body;
   }
 
-  static void ExpectError(size_t i, const v1::SealedShares& shares, SealingErrorCode code) {
-    auto result = Unseal(i, shares);
-    ASSERT_FALSE(result) << "expected " << SealingErrorCodeName(code);
-    EXPECT_EQ(result.error().code, code) << result.error().ToString();
+  // `body` signed by key `key`, as a host with that key would.
+  static v1::SignedSealedShares SignedBy(uint8_t key, const v1::SealedShares& body) {
+    auto envelope = SignSealedShares(TestServiceKey(key), body);
+    EXPECT_TRUE(envelope) << envelope.error().ToString();
+    return std::move(*envelope);
+  }
+
+  static kv::Bytes Value(const google::protobuf::MessageLite& message) {
+    return *SerializeRecord(message);
+  }
+
+  static SealingResult<UnsealedLedgerSecret> Unseal(size_t i, std::span<const uint8_t> value,
+                                                    std::string_view pin = "") {
+    return UnsealShares(*node(i).provider, value, node(i).sealing_identity, kRecordVersion, pin);
+  }
+
+  // The error of node i on `value`, which must name the record's version.
+  static void ExpectError(size_t i, std::span<const uint8_t> value, SealingErrorCode code,
+                          const std::string& what, std::string_view pin = "") {
+    auto result = Unseal(i, value, pin);
+    ASSERT_FALSE(result) << what << ": expected " << SealingErrorCodeName(code);
+    EXPECT_EQ(result.error().code, code) << what << ": " << result.error().ToString();
+    EXPECT_EQ(result.error().message.rfind("sealing.shares at version 77: ", 0), 0u)
+        << what << ": " << result.error().message;
+  }
+  static void ExpectError(size_t i, const v1::SignedSealedShares& envelope, SealingErrorCode code,
+                          const std::string& what, std::string_view pin = "") {
+    ExpectError(i, Value(envelope), code, what, pin);
   }
 
   static std::vector<SealedNode>* nodes_;
@@ -62,300 +97,275 @@ std::vector<SealedNode>* SealedSharesTest::nodes_ = nullptr;
 class SealedSharesRoundTripTest : public SealedSharesTest,
                                   public ::testing::WithParamInterface<size_t> {};
 
-TEST_P(SealedSharesRoundTripTest, EveryRecipientRecoversTheSecret) {
+TEST_P(SealedSharesRoundTripTest, EveryRecipientRecoversTheSecretAndItsService) {
   const size_t node_count = GetParam();
-  const auto shares = Seal(node_count);
-  ASSERT_EQ(static_cast<size_t>(shares.shares_size()), node_count);
-  EXPECT_EQ(shares.format_version(), kFormatVersion);
-  EXPECT_EQ(shares.service_id(), kService);
-  EXPECT_EQ(shares.ledger_secret_version(), kVersion);
+  const auto envelope = Seal(node_count);
+  const auto body = BodyOf(envelope);
+  ASSERT_EQ(static_cast<size_t>(body.shares_size()), node_count);
+  EXPECT_EQ(envelope.format_version(), kFormatVersion);
+  EXPECT_EQ(body.format_version(), kFormatVersion);
+  EXPECT_EQ(body.service_id(), Id(1));
+  EXPECT_EQ(body.ledger_secret_version(), kVersion);
   for (size_t i = 0; i < node_count; ++i) {
-    auto secret = Unseal(i, shares);
+    auto secret = Unseal(i, Value(envelope), Id(1));
     ASSERT_TRUE(secret) << i << ": " << secret.error().ToString();
     EXPECT_TRUE(secret->secret == MakeLedgerSecret(1)) << i;
     EXPECT_EQ(secret->ledger_secret_version, kVersion);
+    EXPECT_EQ(secret->service, TestServiceIdentity(1));
   }
   // A node that was not a recipient has nothing to unseal.
-  if (node_count < nodes_->size())
-    ExpectError(node_count, shares, SealingErrorCode::kIdentityNotFound);
+  if (node_count < nodes_->size()) {
+    ExpectError(node_count, envelope, SealingErrorCode::kIdentityNotFound, "not a recipient");
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(NodeCounts, SealedSharesRoundTripTest, ::testing::Values(1, 3, 7));
 
-TEST_F(SealedSharesTest, NoExpectationsMeansAnyServiceAndVersion) {
-  const auto shares = Seal(1);
-  auto secret = UnsealShares(*node(0).provider, shares, "node-0", std::nullopt, std::nullopt);
-  ASSERT_TRUE(secret) << secret.error().ToString();
-  EXPECT_EQ(secret->ledger_secret_version, kVersion);
+TEST_F(SealedSharesTest, TheSignatureCoversTheStoredBodyUnderTheSharesDomain) {
+  const auto envelope = Seal(2);
+  EXPECT_EQ(envelope.signature_algorithm(), 2u);
+  EXPECT_EQ(kv::AsBytes(envelope.signer_public_key_der()).size(), 91u);
+  EXPECT_TRUE(kv::VerifyServiceSignature(TestServiceIdentity(1), kv::kSealedSharesDomain,
+                                         kv::AsBytes(envelope.body()), kv::AsBytes(envelope.signature())));
+  EXPECT_FALSE(kv::VerifyServiceSignature(TestServiceIdentity(1), kv::kEndorsementDomain,
+                                          kv::AsBytes(envelope.body()), kv::AsBytes(envelope.signature())));
 }
 
-TEST_F(SealedSharesTest, RecordCopiesRecoveryKeysAndIsSortedByIdentity) {
-  auto random = MakeRandom("order");
-  auto recipients = RecipientsOf(*nodes_, 3);
-  std::reverse(recipients.begin(), recipients.end());
-  auto shares = SealShares(*random, kService, kVersion, MakeLedgerSecret(1), recipients);
-  ASSERT_TRUE(shares);
-  for (int i = 0; i < 3; ++i) {
-    const auto& share = shares->shares(i);
-    EXPECT_EQ(share.sealing_identity(), node(i).sealing_identity);
-    EXPECT_EQ(share.node_id(), node(i).node_id);
-    EXPECT_EQ(share.recovery_key().SerializeAsString(), node(i).recovery_key.SerializeAsString());
-    EXPECT_EQ(share.encrypted_wrapping_key().size(), 384u);
-  }
-}
-
-TEST_F(SealedSharesTest, WrappedSecretIsReproducibleWithADeterministicRandomSource) {
-  const auto a = Seal(2);
-  const auto b = Seal(2);
-  EXPECT_EQ(a.wrapped_ledger_secret().SerializeAsString(),
-            b.wrapped_ledger_secret().SerializeAsString());
-  // OAEP draws from OpenSSL's DRBG: those bytes differ.
-  EXPECT_NE(a.shares(0).encrypted_wrapping_key(), b.shares(0).encrypted_wrapping_key());
-  // The IV is the second draw, after the 32-byte wrapping key.
-  auto random = MakeRandom("shares");
-  std::vector<uint8_t> draws(32 + 12);
-  ASSERT_TRUE(random->Fill(draws));
-  EXPECT_EQ(ToHex(kv::AsBytes(a.wrapped_ledger_secret().iv())),
-            ToHex(std::span(draws).subspan(32)));
-}
-
-TEST_F(SealedSharesTest, EachCallUsesAFreshWrappingKey) {
-  auto r1 = MakeRandom("one");
-  auto r2 = MakeRandom("two");
-  auto a = SealShares(*r1, kService, kVersion, MakeLedgerSecret(1), RecipientsOf(*nodes_, 1));
-  auto b = SealShares(*r2, kService, kVersion, MakeLedgerSecret(1), RecipientsOf(*nodes_, 1));
-  ASSERT_TRUE(a && b);
-  EXPECT_NE(a->wrapped_ledger_secret().ciphertext(), b->wrapped_ledger_secret().ciphertext());
-}
-
-TEST_F(SealedSharesTest, SealRejectsInvalidInput) {
-  auto random = MakeRandom("bad");
-  const auto secret = MakeLedgerSecret(1);
-  auto expect = [&](SealingResult<v1::SealedShares> result, SealingErrorCode code,
-                    const char* what) {
-    ASSERT_FALSE(result) << what;
-    EXPECT_EQ(result.error().code, code) << what << ": " << result.error().ToString();
-  };
-  const auto two = RecipientsOf(*nodes_, 2);
-  expect(SealShares(*random, kService, kVersion, secret, std::span<const ShareRecipient>{}),
-         SealingErrorCode::kInvalidArgument,
-         "no recipients");
-  std::vector<ShareRecipient> duplicate = {two[0], two[0]};
-  expect(SealShares(*random, kService, kVersion, secret, duplicate),
-         SealingErrorCode::kInvalidArgument, "duplicate identity");
-  expect(SealShares(*random, "", kVersion, secret, two), SealingErrorCode::kInvalidArgument,
-         "empty service");
-  expect(SealShares(*random, "s\xff", kVersion, secret, two), SealingErrorCode::kInvalidArgument,
-         "service not utf-8");
-  expect(SealShares(*random, kService, kVersion, kv::SecretBytes(31), two),
-         SealingErrorCode::kInvalidArgument, "short secret");
-  auto mismatched = two;
-  mismatched[0].node_id = "someone-else";
-  expect(SealShares(*random, kService, kVersion, secret, mismatched),
-         SealingErrorCode::kInvalidArgument, "recipient / recovery key mismatch");
-  auto garbage_key = two;
-  garbage_key[1].recovery_key.set_public_key_der("garbage");
-  expect(SealShares(*random, kService, kVersion, secret, garbage_key), SealingErrorCode::kMalformed,
-         "unparsable public key");
-  auto future = two;
-  future[1].recovery_key.set_format_version(2);
-  expect(SealShares(*random, kService, kVersion, secret, future),
-         SealingErrorCode::kUnknownFormatVersion, "future recovery key");
-  EXPECT_EQ(random->drawn_bytes(), 0u) << "rejected calls draw nothing";
-}
-
-// A host prepares each node once and reuses it across rotations; the
-// prepared path must produce the same record, byte for byte, as the
-// unprepared one given the same random draws (OAEP padding aside).
-TEST_F(SealedSharesTest, PreparedRecipientsSealTheSameRecord) {
-  const auto recipients = RecipientsOf(*nodes_, 3);
-  std::vector<PreparedRecipient> prepared;
-  for (const ShareRecipient& r : recipients) {
-    auto p = PreparedRecipient::Prepare(r);
-    ASSERT_TRUE(p) << p.error().ToString();
-    EXPECT_EQ(p->public_key().rsa_bits(), crypto::kDefaultRsaBits);
-    prepared.push_back(std::move(*p));
-  }
-  std::ranges::reverse(prepared);  // order must not matter
-  auto r1 = MakeRandom("same");
-  auto r2 = MakeRandom("same");
-  auto direct = SealShares(*r1, kService, kVersion, MakeLedgerSecret(5), recipients);
-  auto reused = SealShares(*r2, kService, kVersion, MakeLedgerSecret(5), prepared);
-  ASSERT_TRUE(direct && reused);
-  EXPECT_EQ(ToHex(kv::AsBytes(direct->wrapped_ledger_secret().SerializeAsString())),
-            ToHex(kv::AsBytes(reused->wrapped_ledger_secret().SerializeAsString())));
-  ASSERT_EQ(reused->shares_size(), 3);
-  for (size_t i = 0; i < 3; ++i) {
-    EXPECT_EQ(reused->shares(static_cast<int>(i)).sealing_identity(), node(i).sealing_identity);
-    auto secret = UnsealShares(*node(i).provider, *reused, node(i).sealing_identity, kService,
-                               kVersion);
-    ASSERT_TRUE(secret) << secret.error().ToString();
-    EXPECT_EQ(ToHex(secret->secret.bytes()), ToHex(MakeLedgerSecret(5).bytes()));
-  }
-}
-
-TEST_F(SealedSharesTest, PrepareRejectsBadRecipients) {
-  auto recipient = RecipientsOf(*nodes_, 1)[0];
-  recipient.recovery_key.set_public_key_der("garbage");
-  auto garbage = PreparedRecipient::Prepare(recipient);
-  ASSERT_FALSE(garbage);
-  EXPECT_EQ(garbage.error().code, SealingErrorCode::kMalformed);
-  EXPECT_NE(garbage.error().message.find("'node-0'"), std::string::npos);
-  recipient = RecipientsOf(*nodes_, 1)[0];
-  recipient.sealing_identity = "impostor";
-  auto impostor = PreparedRecipient::Prepare(recipient);
-  ASSERT_FALSE(impostor);
-  EXPECT_EQ(impostor.error().code, SealingErrorCode::kInvalidArgument);
-}
-
-TEST_F(SealedSharesTest, ErrorNamesTheOffendingRecipient) {
-  auto random = MakeRandom("bad");
-  auto recipients = RecipientsOf(*nodes_, 3);
-  recipients[2].recovery_key.mutable_sealed_private_key()->mutable_tag()->pop_back();
-  auto result = SealShares(*random, kService, kVersion, MakeLedgerSecret(1), recipients);
-  ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().code, SealingErrorCode::kMalformed);
-  EXPECT_NE(result.error().message.find("'node-2'"), std::string::npos) << result.error().message;
-}
-
-TEST_F(SealedSharesTest, ExpectationsAreChecked) {
-  const auto shares = Seal(1);
-  auto wrong_service = UnsealShares(*node(0).provider, shares, "node-0", "service-2", kVersion);
-  ASSERT_FALSE(wrong_service);
-  EXPECT_EQ(wrong_service.error().code, SealingErrorCode::kWrongService);
-  auto wrong_version = UnsealShares(*node(0).provider, shares, "node-0", kService, kVersion + 1);
-  ASSERT_FALSE(wrong_version);
-  EXPECT_EQ(wrong_version.error().code, SealingErrorCode::kWrongSecretVersion);
-}
-
-TEST_F(SealedSharesTest, MissingIdentityIsReportedWithThePresentOnes) {
-  const auto shares = Seal(2);
-  auto result = UnsealShares(*node(0).provider, shares, "node-9", kService, kVersion);
-  ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().code, SealingErrorCode::kIdentityNotFound);
-  EXPECT_NE(result.error().message.find("'node-9'"), std::string::npos);
-  EXPECT_NE(result.error().message.find("'node-1'"), std::string::npos);
-  auto empty = UnsealShares(*node(0).provider, shares, "", kService, kVersion);
+TEST_F(SealedSharesTest, EmptySealingIdentityIsInvalid) {
+  auto empty = UnsealShares(*node(0).provider, Value(Seal(1)), "", kRecordVersion, "");
   ASSERT_FALSE(empty);
   EXPECT_EQ(empty.error().code, SealingErrorCode::kInvalidArgument);
 }
 
-TEST_F(SealedSharesTest, RetiredNodeLosesAccessAtTheNextReshuffle) {
-  const auto before = Seal(3);
-  ASSERT_TRUE(Unseal(2, before));
-  const auto after = Seal(2);  // node-2 retired
-  ExpectError(2, after, SealingErrorCode::kIdentityNotFound);
-  ASSERT_TRUE(Unseal(0, after));
+// --- §4.4, in order --------------------------------------------------------
+
+// 1. The probe parses; it is not format 1.
+TEST_F(SealedSharesTest, Row1_ProbeParsesAndFormat1IsUnsigned) {
+  ExpectError(0, kv::Bytes{0xff, 0xff, 0xff}, SealingErrorCode::kMalformed, "not a protobuf");
+  // A genuine-looking format 1 record: the body as format 1 wrote it, alone.
+  auto v1_record = BodyOf(Seal(1));
+  v1_record.set_format_version(1);
+  auto v1_result = Unseal(0, Value(v1_record));
+  ASSERT_FALSE(v1_result);
+  EXPECT_EQ(v1_result.error().code, SealingErrorCode::kUnsigned);
+  EXPECT_NE(v1_result.error().message.find("forgeable from public data"), std::string::npos)
+      << v1_result.error().message;
+  EXPECT_EQ(v1_result.error().message.rfind("sealing.shares at version 77", 0), 0u);
 }
 
-TEST_F(SealedSharesTest, ShareMovedToAnotherIdentityFails) {
-  const auto shares = Seal(2);
-  // node-1's encrypted wrapping key placed in node-0's entry.
-  auto moved = shares;
-  moved.mutable_shares(0)->set_encrypted_wrapping_key(shares.shares(1).encrypted_wrapping_key());
-  ExpectError(0, moved, SealingErrorCode::kTampered);
-  // node-0's whole entry relabelled as node-1 (recovery key copy included):
-  // node-1 cannot use node-0's recovery key, whose AAD binds "node-0".
-  auto relabelled = shares;
-  relabelled.mutable_shares()->DeleteSubrange(1, 1);
-  relabelled.mutable_shares(0)->set_sealing_identity("node-1");
-  relabelled.mutable_shares(0)->set_node_id("n1");
-  relabelled.mutable_shares(0)->mutable_recovery_key()->set_sealing_identity("node-1");
-  relabelled.mutable_shares(0)->mutable_recovery_key()->set_node_id("n1");
-  ExpectError(1, relabelled, SealingErrorCode::kPlatformMismatch);
-  ExpectError(0, relabelled, SealingErrorCode::kIdentityNotFound);
-  // Relabelled on node-0's own machine: the key id matches, the AAD does not.
-  auto as_self = UnsealShares(*node(0).provider, relabelled, "node-1", kService, kVersion);
-  ASSERT_FALSE(as_self);
-  EXPECT_EQ(as_self.error().code, SealingErrorCode::kTampered) << as_self.error().ToString();
+// 2. format_version = 2.
+TEST_F(SealedSharesTest, Row2_UnknownFormatVersion) {
+  for (uint32_t version : {0u, 3u}) {
+    auto envelope = Seal(1);
+    envelope.set_format_version(version);
+    envelope.clear_signature();  // would be row 3
+    ExpectError(0, envelope, SealingErrorCode::kUnknownFormatVersion, "format " + std::to_string(version));
+  }
 }
 
-TEST_F(SealedSharesTest, ShareIdentityMustMatchItsRecoveryKeyCopy) {
-  auto shares = Seal(2);
-  *shares.mutable_shares(0)->mutable_recovery_key() = node(1).recovery_key;
-  ExpectError(0, shares, SealingErrorCode::kTampered);
+// 3. The envelope parses; its signature is not empty.
+TEST_F(SealedSharesTest, Row3_EnvelopeWithoutSignatureIsUnsigned) {
+  // The forgery of the issue, unsigned: a node's public recovery-key copy
+  // and a chosen secret, wrapped and encrypted from public data.
+  auto forged = Seal(1, kVersion, /*secret_tag=*/9);
+  forged.clear_signature();
+  forged.set_signature_algorithm(7);  // would be row 4
+  ExpectError(0, forged, SealingErrorCode::kUnsigned, "unsigned forgery");
 }
 
-TEST_F(SealedSharesTest, ChangedServiceOrVersionFails) {
-  const auto shares = Seal(1);
-  auto other_service = shares;
-  other_service.set_service_id("service-2");
-  auto r1 = UnsealShares(*node(0).provider, other_service, "node-0", "service-2", kVersion);
-  ASSERT_FALSE(r1);
-  EXPECT_EQ(r1.error().code, SealingErrorCode::kTampered) << r1.error().ToString();
-  auto other_version = shares;
-  other_version.set_ledger_secret_version(kVersion + 1);
-  auto r2 = UnsealShares(*node(0).provider, other_version, "node-0", kService, kVersion + 1);
-  ASSERT_FALSE(r2);
-  EXPECT_EQ(r2.error().code, SealingErrorCode::kTampered) << r2.error().ToString();
+// 4. Algorithm 2, a P-256 signer, a format 2 body.
+TEST_F(SealedSharesTest, Row4_EnvelopeShapeIsMalformed) {
+  const auto good = Seal(2);
+  std::vector<std::pair<const char*, std::function<void(v1::SignedSealedShares&)>>> edits = {
+      {"algorithm Ed25519", [](auto& e) { e.set_signature_algorithm(1); }},
+      {"algorithm P-384", [](auto& e) { e.set_signature_algorithm(3); }},
+      {"signer not a key", [](auto& e) { e.set_signer_public_key_der("not a key"); }},
+      {"no signer", [](auto& e) { e.clear_signer_public_key_der(); }},
+      {"body not a SealedShares", [](auto& e) { e.set_body(std::string(4, '\xff')); }},
+      {"body of format 1",
+       [](auto& e) {
+         v1::SealedShares body;
+         ASSERT_TRUE(body.ParseFromString(e.body()));
+         body.set_format_version(1);
+         e.set_body(body.SerializeAsString());
+       }},
+  };
+  for (const auto& [what, edit] : edits) {
+    auto envelope = good;
+    edit(envelope);
+    ExpectError(0, envelope, SealingErrorCode::kMalformed, what);
+  }
 }
 
-TEST_F(SealedSharesTest, MixingTwoRecordsFails) {
-  const auto v42 = Seal(1, kVersion, 1);
-  const auto v43 = Seal(1, kVersion + 1, 2);
-  // The wrapped secret of v43 with the encrypted wrapping key of v42.
-  auto mixed = v43;
-  mixed.mutable_shares(0)->set_encrypted_wrapping_key(v42.shares(0).encrypted_wrapping_key());
-  auto r = UnsealShares(*node(0).provider, mixed, "node-0", kService, kVersion + 1);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, SealingErrorCode::kTampered);
-  // v42 relabelled as version 43, wrapped secret and share together.
-  auto relabelled = v42;
-  relabelled.set_ledger_secret_version(kVersion + 1);
-  auto r2 = UnsealShares(*node(0).provider, relabelled, "node-0", kService, kVersion + 1);
-  ASSERT_FALSE(r2);
-  EXPECT_EQ(r2.error().code, SealingErrorCode::kTampered);
+// 5. Sizes, the node's own share, the share against its copy: before any
+// platform or key is used. Each record is re-signed by the genuine key, so
+// nothing but the defect is wrong.
+TEST_F(SealedSharesTest, Row5_StructureShareAndCopy) {
+  const auto good = BodyOf(Seal(2));
+  std::vector<std::tuple<const char*, std::function<void(v1::SealedShares&)>, SealingErrorCode>> edits = {
+      {"no wrapped secret", [](auto& s) { s.clear_wrapped_ledger_secret(); }, SealingErrorCode::kMalformed},
+      {"short IV", [](auto& s) { s.mutable_wrapped_ledger_secret()->mutable_iv()->pop_back(); },
+       SealingErrorCode::kMalformed},
+      {"long tag", [](auto& s) { s.mutable_wrapped_ledger_secret()->mutable_tag()->push_back('x'); },
+       SealingErrorCode::kMalformed},
+      {"short ciphertext", [](auto& s) { s.mutable_wrapped_ledger_secret()->mutable_ciphertext()->pop_back(); },
+       SealingErrorCode::kMalformed},
+      {"duplicate identity", [](auto& s) { *s.add_shares() = s.shares(0); }, SealingErrorCode::kMalformed},
+      {"no share", [](auto& s) { s.mutable_shares()->DeleteSubrange(0, 1); }, SealingErrorCode::kIdentityNotFound},
+      {"no copy", [](auto& s) { s.mutable_shares(0)->clear_recovery_key(); }, SealingErrorCode::kMalformed},
+      {"node-1's copy", [](auto& s) { *s.mutable_shares(0)->mutable_recovery_key() = node(1).recovery_key; },
+       SealingErrorCode::kTampered},
+  };
+  const int calls = node(0).provider->calls();
+  for (const auto& [what, edit, code] : edits) {
+    auto body = good;
+    edit(body);
+    ExpectError(0, SignedBy(1, body), code, what);
+  }
+  EXPECT_EQ(node(0).provider->calls(), calls) << "row 5 needs no platform";
 }
 
-TEST_F(SealedSharesTest, OtherPlatformIsPlatformMismatch) {
-  const auto shares = Seal(1);
-  auto other = testing::MakeProvider("somewhere else");
-  auto r = UnsealShares(*other, shares, "node-0", kService, kVersion);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, SealingErrorCode::kPlatformMismatch);
-  EXPECT_NE(r.error().message.find("'node-0'"), std::string::npos);
-}
-
-TEST_F(SealedSharesTest, ProviderErrorIsPlatformError) {
-  const auto shares = Seal(1);
+// 6. The copy: format 2 with a valid binding, unsealed by the hardware under
+// AAD_rk2. An altered clear binding breaks the AAD.
+TEST_F(SealedSharesTest, Row6_TheCopyIsUnsealedUnderItsBinding) {
+  const auto good = BodyOf(Seal(1));
+  auto with_copy = [&](const std::function<void(v1::SealedRecoveryKey&)>& edit) {
+    auto body = good;
+    edit(*body.mutable_shares(0)->mutable_recovery_key());
+    return body;
+  };
+  ExpectError(0, SignedBy(1, with_copy([](auto& k) { k.set_format_version(1); })),
+              SealingErrorCode::kUnknownFormatVersion, "a format 1 copy");
+  ExpectError(0, SignedBy(1, with_copy([](auto& k) { k.set_service_identity_algorithm(1); })),
+              SealingErrorCode::kMalformed, "binding algorithm");
+  ExpectError(0, SignedBy(1, with_copy([](auto& k) { k.clear_service_identity_public_key_der(); })),
+              SealingErrorCode::kMalformed, "no binding");
+  ExpectError(0, SignedBy(1, with_copy([](auto& k) { (*k.mutable_sealed_private_key()->mutable_tag())[0] ^= 1; })),
+              SealingErrorCode::kTampered, "sealed key tag");
+  // The clear binding rewritten to key 2, and the record re-signed by key 2
+  // as a service 2 record: every claim agrees, but the AAD does not.
+  auto rebound = with_copy([](auto& k) {
+    k.set_service_identity_public_key_der(std::string(kv::AsString(TestServiceIdentity(2).public_key_der)));
+  });
+  rebound.set_service_id(Id(2));
+  ExpectError(0, SignedBy(2, rebound), SealingErrorCode::kTampered, "clear binding altered and re-signed");
+  // Another machine, and a platform that refuses.
+  auto elsewhere = UnsealShares(*testing::MakeProvider("somewhere else"), Value(Seal(1)), "node-0",
+                                kRecordVersion, "");
+  ASSERT_FALSE(elsewhere);
+  EXPECT_EQ(elsewhere.error().code, SealingErrorCode::kPlatformMismatch);
+  EXPECT_NE(elsewhere.error().message.find("'node-0'"), std::string::npos);
   auto failing = testing::MakeProvider("m0");
   failing->FailWith(snp::DerivedKeyErrorCode::kIoctlFailed);
-  auto r = UnsealShares(*failing, shares, "node-0", kService, kVersion);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, SealingErrorCode::kPlatformError);
-  EXPECT_NE(r.error().message.find("ioctl_failed"), std::string::npos);
+  auto refused = UnsealShares(*failing, Value(Seal(1)), "node-0", kRecordVersion, "");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, SealingErrorCode::kPlatformError);
+  EXPECT_NE(refused.error().message.find("ioctl_failed"), std::string::npos);
 }
 
-TEST_F(SealedSharesTest, VersionsAreChecked) {
-  auto shares = Seal(1);
-  shares.set_format_version(0);
-  ExpectError(0, shares, SealingErrorCode::kUnknownFormatVersion);
-  shares = Seal(1);
-  shares.mutable_shares(0)->mutable_recovery_key()->mutable_derivation()->set_derivation_version(7);
-  ExpectError(0, shares, SealingErrorCode::kUnknownDerivationVersion);
-  shares = Seal(1);
-  shares.mutable_shares(0)->mutable_recovery_key()->set_format_version(9);
-  ExpectError(0, shares, SealingErrorCode::kUnknownFormatVersion);
+// 7. The signer and the body's service are T, the identity the copy is bound to.
+TEST_F(SealedSharesTest, Row7_AnotherSignerOrServiceIsOtherService) {
+  const auto genuine = BodyOf(Seal(1));
+  // Signed by key 2 as signer 2, for service 2 (node-0's key is bound to 1);
+  // also with a pin that would fail row 8.
+  auto as_service_2 = genuine;
+  as_service_2.set_service_id(Id(2));
+  ExpectError(0, SignedBy(2, as_service_2), SealingErrorCode::kOtherService, "signer 2", Id(3));
+  // Signed by the right key, but naming another service.
+  ExpectError(0, SignedBy(1, as_service_2), SealingErrorCode::kOtherService, "service id is not the signer's");
+  // The forgery signed by the forger's own key, naming the node's service.
+  ExpectError(0, SignedBy(3, genuine), SealingErrorCode::kOtherService, "forger's signature");
+  // node-0's copy swapped for its key sealed for an older service (2): the
+  // genuine signer 1 is then not the identity the copy binds.
+  auto swapped = genuine;
+  *swapped.mutable_shares(0)->mutable_recovery_key() = node(0).SealedFor(TestServiceIdentity(2));
+  ExpectError(0, SignedBy(1, swapped), SealingErrorCode::kOtherService, "copy bound to an older service");
 }
 
-TEST_F(SealedSharesTest, StructuralDefectsAreMalformed) {
-  const auto good = Seal(2);
-  std::vector<std::function<void(v1::SealedShares&)>> edits = {
-      [](auto& s) { s.clear_wrapped_ledger_secret(); },
-      [](auto& s) { s.mutable_wrapped_ledger_secret()->mutable_iv()->pop_back(); },
-      [](auto& s) { s.mutable_wrapped_ledger_secret()->mutable_tag()->push_back('x'); },
-      [](auto& s) { s.mutable_wrapped_ledger_secret()->mutable_ciphertext()->pop_back(); },
-      [](auto& s) { s.mutable_shares(0)->mutable_encrypted_wrapping_key()->pop_back(); },
-      [](auto& s) { s.mutable_shares(0)->clear_recovery_key(); },
-      [](auto& s) { *s.add_shares() = s.shares(0); },  // duplicate identity
+// 8. The operator's pin, before any signature or decryption.
+TEST_F(SealedSharesTest, Row8_PinMismatchIsWrongService) {
+  auto body = BodyOf(Seal(1));
+  (*body.mutable_wrapped_ledger_secret()->mutable_ciphertext())[0] ^= 1;  // would be row 10
+  auto envelope = SignedBy(1, body);
+  (*envelope.mutable_signature())[envelope.signature().size() / 2] ^= 1;  // would be row 9
+  ExpectError(0, envelope, SealingErrorCode::kWrongService, "pin", Id(2));
+  auto pinned = Unseal(0, Value(Seal(1)), Id(1));
+  EXPECT_TRUE(pinned) << pinned.error().ToString();
+}
+
+// 9. The signature verifies under T.
+TEST_F(SealedSharesTest, Row9_SignatureMustVerifyUnderTheTrustedIdentity) {
+  const auto genuine = Seal(1);
+  // Signer 1 claimed, key 2's signature of the same body.
+  auto borrowed = genuine;
+  borrowed.set_signature(SignedBy(2, BodyOf(genuine)).signature());
+  ExpectError(0, borrowed, SealingErrorCode::kBadSignature, "key 2's signature");
+  // A bit flip in the signed body, in a field only row 10 would catch.
+  auto body = BodyOf(genuine);
+  (*body.mutable_wrapped_ledger_secret()->mutable_ciphertext())[0] ^= 1;
+  auto flipped = genuine;
+  flipped.set_body(body.SerializeAsString());
+  ExpectError(0, flipped, SealingErrorCode::kBadSignature, "body bit flip");
+  // node-0's copy swapped for one bound to an older service (2), with the
+  // signer and service relabelled to match it: every claim agrees with the
+  // copy, but service 2 never signed this body.
+  auto swapped = BodyOf(genuine);
+  *swapped.mutable_shares(0)->mutable_recovery_key() = node(0).SealedFor(TestServiceIdentity(2));
+  swapped.set_service_id(Id(2));
+  auto relabelled = genuine;
+  relabelled.set_body(swapped.SerializeAsString());
+  relabelled.set_signer_public_key_der(std::string(kv::AsString(TestServiceIdentity(2).public_key_der)));
+  ExpectError(0, relabelled, SealingErrorCode::kBadSignature, "copy swapped for an older binding");
+  auto garbage = genuine;
+  garbage.set_signature("garbage");
+  ExpectError(0, garbage, SealingErrorCode::kBadSignature, "garbage signature");
+}
+
+// 10. Only now: the wrapping key and the secret. Records re-signed by the
+// genuine key, so only the binding of the ciphertexts is wrong.
+TEST_F(SealedSharesTest, Row10_DecryptionFailuresAreTampered) {
+  const auto good = BodyOf(Seal(2));
+  std::vector<std::tuple<const char*, std::function<void(v1::SealedShares&)>, SealingErrorCode>> edits = {
+      {"wrapping key size", [](auto& s) { s.mutable_shares(0)->mutable_encrypted_wrapping_key()->pop_back(); },
+       SealingErrorCode::kMalformed},
+      {"wrapping key byte", [](auto& s) { (*s.mutable_shares(0)->mutable_encrypted_wrapping_key())[100] ^= 1; },
+       SealingErrorCode::kTampered},
+      {"node-1's wrapping key in node-0's share",
+       [](auto& s) { s.mutable_shares(0)->set_encrypted_wrapping_key(s.shares(1).encrypted_wrapping_key()); },
+       SealingErrorCode::kTampered},
+      {"another secret version", [](auto& s) { s.set_ledger_secret_version(kVersion + 1); },
+       SealingErrorCode::kTampered},
+      {"wrapped secret ciphertext", [](auto& s) { (*s.mutable_wrapped_ledger_secret()->mutable_ciphertext())[0] ^= 1; },
+       SealingErrorCode::kTampered},
+      {"wrapped secret tag", [](auto& s) { (*s.mutable_wrapped_ledger_secret()->mutable_tag())[0] ^= 1; },
+       SealingErrorCode::kTampered},
   };
-  for (size_t i = 0; i < edits.size(); ++i) {
-    auto shares = good;
-    edits[i](shares);
-    auto r = Unseal(0, shares);
-    ASSERT_FALSE(r) << i;
-    EXPECT_EQ(r.error().code, SealingErrorCode::kMalformed) << i << ": " << r.error().ToString();
+  for (const auto& [what, edit, code] : edits) {
+    auto body = good;
+    edit(body);
+    ExpectError(0, SignedBy(1, body), code, what);
   }
+}
+
+// --- around the rows -------------------------------------------------------
+
+TEST_F(SealedSharesTest, MixingTwoGenuineRecordsFails) {
+  const auto v42 = BodyOf(Seal(1, kVersion, 1));
+  const auto v43 = BodyOf(Seal(1, kVersion + 1, 2));
+  auto mixed = v43;
+  mixed.mutable_shares(0)->set_encrypted_wrapping_key(v42.shares(0).encrypted_wrapping_key());
+  ExpectError(0, SignedBy(1, mixed), SealingErrorCode::kTampered, "re-signed mix");
+  auto unsigned_mix = Seal(1, kVersion + 1, 2);
+  unsigned_mix.set_body(mixed.SerializeAsString());
+  ExpectError(0, unsigned_mix, SealingErrorCode::kBadSignature, "mix under v43's signature");
+}
+
+TEST_F(SealedSharesTest, RetiredNodeLosesAccessAtTheNextReshuffle) {
+  const auto before = Seal(3);
+  ASSERT_TRUE(Unseal(2, Value(before)));
+  const auto after = Seal(2);  // node-2 retired
+  ExpectError(2, after, SealingErrorCode::kIdentityNotFound, "retired");
+  ASSERT_TRUE(Unseal(0, Value(after)));
 }
 
 // One node per RSA size: recovery keys of any supported size can receive shares.
@@ -364,10 +374,12 @@ class SealedSharesRsaSizeTest : public ::testing::TestWithParam<size_t> {};
 TEST_P(SealedSharesRsaSizeTest, RoundTrip) {
   const auto nodes = testing::MakeSealedNodes(1, GetParam());
   auto random = MakeRandom("size");
-  auto shares = SealShares(*random, kService, 1, MakeLedgerSecret(3), RecipientsOf(nodes, 1));
+  auto shares = SealShares(*random, TestServiceKey(1), 1, MakeLedgerSecret(3), RecipientsOf(nodes, 1));
   ASSERT_TRUE(shares) << shares.error().ToString();
-  EXPECT_EQ(shares->shares(0).encrypted_wrapping_key().size(), GetParam() / 8);
-  auto secret = UnsealShares(*nodes[0].provider, *shares, "node-0", kService, 1);
+  v1::SealedShares body;
+  ASSERT_TRUE(body.ParseFromString(shares->body()));
+  EXPECT_EQ(body.shares(0).encrypted_wrapping_key().size(), GetParam() / 8);
+  auto secret = UnsealShares(*nodes[0].provider, *SerializeRecord(*shares), "node-0", 1, "");
   ASSERT_TRUE(secret) << secret.error().ToString();
   EXPECT_TRUE(secret->secret == MakeLedgerSecret(3));
 }

@@ -16,6 +16,9 @@ std::string_view SealingErrorCodeName(SealingErrorCode code) {
     case SealingErrorCode::kWeakPolicy: return "weak_policy";
     case SealingErrorCode::kInvalidArgument: return "invalid_argument";
     case SealingErrorCode::kCryptoError: return "crypto_error";
+    case SealingErrorCode::kUnsigned: return "unsigned";
+    case SealingErrorCode::kBadSignature: return "bad_signature";
+    case SealingErrorCode::kOtherService: return "other_service";
   }
   return "unknown";
 }
@@ -42,7 +45,10 @@ kv::ErrorCode KvCodeFor(SealingErrorCode code) {
     case SealingErrorCode::kPlatformError:
     case SealingErrorCode::kWrongSecretVersion:
     case SealingErrorCode::kWrongService:
-    case SealingErrorCode::kWeakPolicy: return kv::ErrorCode::kRecoveryFailed;
+    case SealingErrorCode::kWeakPolicy:
+    case SealingErrorCode::kUnsigned:
+    case SealingErrorCode::kBadSignature:
+    case SealingErrorCode::kOtherService: return kv::ErrorCode::kRecoveryFailed;
   }
   return kv::ErrorCode::kInternal;
 }

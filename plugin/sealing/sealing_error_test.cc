@@ -20,6 +20,9 @@ constexpr SealingErrorCode kAllCodes[] = {
     SealingErrorCode::kWeakPolicy,
     SealingErrorCode::kInvalidArgument,
     SealingErrorCode::kCryptoError,
+    SealingErrorCode::kUnsigned,
+    SealingErrorCode::kBadSignature,
+    SealingErrorCode::kOtherService,
 };
 
 TEST(SealingErrorTest, NamesAreStableAndUnique) {
@@ -48,6 +51,16 @@ TEST(SealingErrorTest, KvMapping) {
   EXPECT_EQ(kv_code(SealingErrorCode::kCryptoError), kv::ErrorCode::kInternal);
   EXPECT_EQ(kv_code(SealingErrorCode::kPlatformError), kv::ErrorCode::kRecoveryFailed);
   EXPECT_EQ(ToKvError({SealingErrorCode::kTampered, "x"}).message, "tampered: x");
+  // The service-identity refusals stop a recovery and keep their name.
+  for (auto code : {SealingErrorCode::kUnsigned, SealingErrorCode::kBadSignature,
+                    SealingErrorCode::kOtherService, SealingErrorCode::kWrongService}) {
+    const kv::Error error = ToKvError({code, "at version 7"});
+    EXPECT_EQ(error.code, kv::ErrorCode::kRecoveryFailed) << SealingErrorCodeName(code);
+    EXPECT_EQ(error.message, std::string(SealingErrorCodeName(code)) + ": at version 7");
+  }
+  EXPECT_EQ(SealingErrorCodeName(SealingErrorCode::kUnsigned), "unsigned");
+  EXPECT_EQ(SealingErrorCodeName(SealingErrorCode::kBadSignature), "bad_signature");
+  EXPECT_EQ(SealingErrorCodeName(SealingErrorCode::kOtherService), "other_service");
 }
 
 }  // namespace

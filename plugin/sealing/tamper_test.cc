@@ -1,7 +1,9 @@
-// The tamper matrix: every byte of every sealed field, and every byte of the
-// serialised records, is altered in turn. Each alteration must produce the
-// expected typed error — never a crash, never a success, never a wrong
-// plaintext — and no error message may carry the ledger secret.
+// The tamper matrix, recovery-key half: every byte of every field of a
+// SealedRecoveryKey (the service binding of format 2 included), and every
+// byte of its serialised form, is altered in turn. Each alteration must
+// produce the expected typed error — never a crash, never a success. The
+// sealing.shares half (body, envelope, signature, signer) is
+// tamper_envelope_test.cc.
 #include <google/protobuf/stubs/logging.h>
 #include <gtest/gtest.h>
 
@@ -18,6 +20,7 @@
 #include "base/testing/hex.h"
 #include "plugin/testing/sealed_nodes.h"
 #include "plugin/testing/sealing_test_util.h"
+#include "plugin/testing/service_keys.h"
 #include "snp/public/policy.h"
 
 namespace ledgerseal::sealing {
@@ -27,20 +30,21 @@ using testing::MakeLedgerSecret;
 using testing::SealedNode;
 using testing::ToHex;
 
-constexpr char kService[] = "service-1";
 constexpr uint64_t kVersion = 7;
 
-// One node with a default-size (3072-bit) recovery key, and a record sealing
-// a ledger secret for it; built once.
+// One node with a default-size (3072-bit) recovery key bound to service
+// key 1 (TEST KEY), and a signed record sealing a ledger secret for it;
+// built once.
 class TamperTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     nodes_ = new std::vector<SealedNode>(testing::MakeSealedNodes(2, crypto::kDefaultRsaBits));
     auto random = testing::MakeRandom("tamper");
-    auto shares = SealShares(*random, kService, kVersion, MakeLedgerSecret(5),
+    auto shares = SealShares(*random, testing::TestServiceKey(1), kVersion, MakeLedgerSecret(5),
                              testing::RecipientsOf(*nodes_, 1));
     ASSERT_TRUE(shares) << shares.error().ToString();
-    shares_ = new v1::SealedShares(std::move(*shares));
+    shares_ = new v1::SealedShares();
+    ASSERT_TRUE(shares_->ParseFromString(shares->body()));
   }
   static void TearDownTestSuite() {
     delete nodes_;
@@ -50,13 +54,14 @@ class TamperTest : public ::testing::Test {
   static const SealedNode& node0() { return (*nodes_)[0]; }
   static const v1::SealedRecoveryKey& recovery_key() { return node0().recovery_key; }
 
-  // The record must fail with `code`, and the message must not carry the
-  // ledger secret (raw or hex).
+  // `shares` signed by the genuine key 1 must fail with `code` (so the
+  // defect itself is caught, not the signature), and the message must not
+  // carry the ledger secret (raw or hex).
   static void ExpectSharesError(const v1::SealedShares& shares, SealingErrorCode code,
-                                const std::string& where,
-                                std::optional<std::string_view> service = std::nullopt,
-                                std::optional<uint64_t> version = std::nullopt) {
-    auto result = UnsealShares(*node0().provider, shares, "node-0", service, version);
+                                const std::string& where) {
+    auto envelope = SignSealedShares(testing::TestServiceKey(1), shares);
+    ASSERT_TRUE(envelope) << envelope.error().ToString();
+    auto result = UnsealShares(*node0().provider, *SerializeRecord(*envelope), "node-0", 7, "");
     ASSERT_FALSE(result) << where << ": unsealed despite tampering";
     EXPECT_EQ(result.error().code, code) << where << ": " << result.error().ToString();
     ExpectNoSecretIn(result.error(), where);
@@ -94,7 +99,9 @@ std::vector<SealedNode>* TamperTest::nodes_ = nullptr;
 v1::SealedShares* TamperTest::shares_ = nullptr;
 
 TEST_F(TamperTest, UntouchedRecordsUnseal) {
-  auto secret = UnsealShares(*node0().provider, *shares_, "node-0", kService, kVersion);
+  auto envelope = SignSealedShares(testing::TestServiceKey(1), *shares_);
+  ASSERT_TRUE(envelope);
+  auto secret = UnsealShares(*node0().provider, *SerializeRecord(*envelope), "node-0", 7, "");
   ASSERT_TRUE(secret) << secret.error().ToString();
   EXPECT_TRUE(secret->secret == MakeLedgerSecret(5));
   EXPECT_TRUE(UnsealRecoveryKey(*node0().provider, recovery_key()));
@@ -217,55 +224,40 @@ TEST_F(TamperTest, DerivationParams) {
   }
 }
 
-// --- SealedShares fields -------------------------------------------------------
+// --- The service binding (format 2) --------------------------------------------
 
-TEST_F(TamperTest, WrappedLedgerSecretIvCiphertextTag) {
+// Every byte of the bound SPKI: a flip either makes it no P-256 key
+// (malformed, before the platform is asked) or another key, which the AAD
+// catches (tampered). Directly, and through the copy in a signed record.
+TEST_F(TamperTest, ServiceBindingEveryByte) {
+  auto sealed = recovery_key();
   auto shares = *shares_;
-  auto* blob = shares.mutable_wrapped_ledger_secret();
-  for (auto [name, field] :
-       {std::pair{"iv", blob->mutable_iv()}, std::pair{"ciphertext", blob->mutable_ciphertext()},
-        std::pair{"tag", blob->mutable_tag()}}) {
-    ForEachByte(field, 0x01, [&, name = name](size_t i) {
-      ExpectSharesError(
-          shares, SealingErrorCode::kTampered,
-          std::string("wrapped ledger secret ") + name + " byte " + std::to_string(i));
-    });
-  }
+  auto* copy = shares.mutable_shares(0)->mutable_recovery_key();
+  std::map<std::string, int> outcomes;
+  ForEachByte(sealed.mutable_service_identity_public_key_der(), 0x01, [&](size_t i) {
+    auto result = UnsealRecoveryKey(*node0().provider, sealed);
+    ASSERT_FALSE(result) << "binding byte " << i << " still unseals";
+    const auto code = result.error().code;
+    EXPECT_TRUE(code == SealingErrorCode::kMalformed || code == SealingErrorCode::kTampered)
+        << i << ": " << result.error().ToString();
+    ++outcomes[std::string(SealingErrorCodeName(code))];
+    *copy = sealed;
+    ExpectSharesError(shares, code, "copied binding byte " + std::to_string(i));
+  });
+  for (const auto& [code, count] : outcomes) std::cout << "  " << code << ": " << count << "\n";
+  EXPECT_GT(outcomes["malformed"], 0);
 }
 
-TEST_F(TamperTest, EncryptedWrappingKeyEveryByte) {
-  auto shares = *shares_;
-  auto* field = shares.mutable_shares(0)->mutable_encrypted_wrapping_key();
-  ASSERT_EQ(field->size(), 384u);
-  ForEachByte(field, 0x01, [&](size_t i) {
-    ExpectSharesError(shares, SealingErrorCode::kTampered,
-                      "encrypted wrapping key byte " + std::to_string(i));
-  });
-}
-
-TEST_F(TamperTest, ShareIdentityNodeIdServiceAndVersion) {
-  auto shares = *shares_;
-  auto* share = shares.mutable_shares(0);
-  ForEachByte(share->mutable_sealing_identity(), 0x01, [&](size_t i) {
-    ExpectSharesError(shares, SealingErrorCode::kIdentityNotFound,
-                      "share identity byte " + std::to_string(i));
-  });
-  ForEachByte(share->mutable_node_id(), 0x01, [&](size_t i) {
-    ExpectSharesError(shares, SealingErrorCode::kTampered,
-                      "share node id byte " + std::to_string(i));
-  });
-  ForEachByte(shares.mutable_service_id(), 0x01, [&](size_t i) {
-    const std::string where = "service id byte " + std::to_string(i);
-    ExpectSharesError(shares, SealingErrorCode::kTampered, where);
-    ExpectSharesError(shares, SealingErrorCode::kWrongService, where + " (expected)", kService);
-  });
-  for (int bit = 0; bit < 64; ++bit) {
-    shares.set_ledger_secret_version(kVersion ^ (uint64_t{1} << bit));
-    const std::string where = "version bit " + std::to_string(bit);
-    ExpectSharesError(shares, SealingErrorCode::kTampered, where);
-    ExpectSharesError(shares, SealingErrorCode::kWrongSecretVersion, where + " (expected)",
-                      std::nullopt, kVersion);
+TEST_F(TamperTest, ServiceBindingAlgorithmAndKey) {
+  auto sealed = recovery_key();
+  for (uint32_t algorithm : {0u, 1u, 3u, 0xffffffffu}) {
+    sealed.set_service_identity_algorithm(algorithm);
+    ExpectRecoveryKeyError(sealed, SealingErrorCode::kMalformed, "algorithm " + std::to_string(algorithm));
   }
+  sealed = recovery_key();
+  // Another valid identity: only the tag can tell.
+  sealed.set_service_identity_public_key_der(std::string(kv::AsString(testing::TestServiceIdentity(2).public_key_der)));
+  ExpectRecoveryKeyError(sealed, SealingErrorCode::kTampered, "another service's key");
 }
 
 // --- Serialised records ----------------------------------------------------------
@@ -282,7 +274,7 @@ TEST_F(TamperTest, SerialisedRecoveryKeyEveryByte) {
       auto tampered = *bytes;
       tampered[i] ^= mask;
       auto parsed = ParseSealedRecoveryKey(tampered);
-      SealingResult<crypto::RsaPrivateKey> key =
+      SealingResult<UnsealedRecoveryKey> key =
           parsed ? UnsealRecoveryKey(*node0().provider, *parsed) : std::unexpected(parsed.error());
       ASSERT_FALSE(key) << "byte " << i << " ^ " << int(mask) << " still unseals";
       ++outcomes[std::string(SealingErrorCodeName(key.error().code))];
@@ -291,40 +283,6 @@ TEST_F(TamperTest, SerialisedRecoveryKeyEveryByte) {
   for (const auto& [code, count] : outcomes) std::cout << "  " << code << ": " << count << "\n";
   EXPECT_GT(outcomes["tampered"], 0);
   EXPECT_GT(outcomes["malformed"], 0);
-}
-
-TEST_F(TamperTest, SerialisedSharesEveryByte) {
-  google::protobuf::LogSilencer silence_utf8_warnings;
-  auto bytes = SerializeRecord(*shares_);
-  ASSERT_TRUE(bytes);
-  std::map<std::string, int> outcomes;
-  for (size_t i = 0; i < bytes->size(); ++i) {
-    auto tampered = *bytes;
-    tampered[i] ^= 0xff;
-    auto parsed = ParseSealedShares(tampered);
-    SealingResult<UnsealedLedgerSecret> secret =
-        parsed ? UnsealShares(*node0().provider, *parsed, "node-0", std::nullopt, std::nullopt)
-               : std::unexpected(parsed.error());
-    ASSERT_FALSE(secret) << "byte " << i << " still unseals";
-    ExpectNoSecretIn(secret.error(), "serialised byte " + std::to_string(i));
-    ++outcomes[std::string(SealingErrorCodeName(secret.error().code))];
-  }
-  for (const auto& [code, count] : outcomes) std::cout << "  " << code << ": " << count << "\n";
-  EXPECT_GT(outcomes["tampered"], 0);
-  EXPECT_GT(outcomes["malformed"], 0);
-}
-
-TEST_F(TamperTest, TruncatedSerialisedRecordsNeverUnseal) {
-  google::protobuf::LogSilencer silence;
-  auto bytes = SerializeRecord(*shares_);
-  ASSERT_TRUE(bytes);
-  for (size_t length = 0; length < bytes->size(); ++length) {
-    std::span<const uint8_t> prefix(bytes->data(), length);
-    auto parsed = ParseSealedShares(prefix);
-    if (!parsed) continue;
-    auto secret = UnsealShares(*node0().provider, *parsed, "node-0", std::nullopt, std::nullopt);
-    ASSERT_FALSE(secret) << "prefix of " << length << " bytes unseals";
-  }
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Prints a complete example of the sealed formats as hex, for people writing
 // an independent implementation of docs/FORMAT.md: the platform's derived
-// key, one SealedRecoveryKey and the SealedShares record that seals a known
-// ledger secret for it. Uses the test fake platform; insecure by design.
+// key, the service identity (P-256 test key 1), one SealedRecoveryKey bound
+// to it and the signed sealing.shares value that seals a known ledger secret
+// for it. Uses the test fake platform and test keys; insecure by design.
 //
 //   bazel run //plugin:format_example
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include "base/testing/hex.h"
 #include "plugin/testing/sealed_nodes.h"
 #include "plugin/testing/sealing_test_util.h"
+#include "plugin/testing/service_keys.h"
 
 namespace ledgerseal::testing {
 namespace {
@@ -26,7 +28,8 @@ int Run() {
       request ? node.provider->GetDerivedKey(*request) : std::unexpected(snp::DerivedKeyError{});
   const kv::SecretBytes secret = MakeLedgerSecret(1);
   auto random = MakeRandom("format example");
-  auto shares = sealing::SealShares(*random, "service-1", 42, secret, RecipientsOf(nodes, 1));
+  const kv::ServiceKey& service = TestServiceKey(1);
+  auto shares = sealing::SealShares(*random, service, 42, secret, RecipientsOf(nodes, 1));
   if (!derived_key || !shares) {
     std::fprintf(stderr, "format_example: sealing failed\n");
     return 1;
@@ -37,7 +40,12 @@ int Run() {
   std::printf("sealing_identity: %s\n", node.sealing_identity.c_str());
   std::printf("derived_key: %s\n", ToHex(derived_key->bytes()).c_str());
   std::printf("ledger_secret: %s\n", ToHex(secret.bytes()).c_str());
+  std::printf("service_identity_pkcs8: %s\n", ToHex(TestServiceKeyPkcs8(1)).c_str());
+  std::printf("service_identity_spki: %s\n", ToHex(service.identity().public_key_der).c_str());
+  std::printf("service_id: %s\n", service.identity().service_id.c_str());
   std::printf("sealed_recovery_key: %s\n", ToHex(*key_bytes).c_str());
+  std::printf("sealed_shares_body: %s\n", ToHex(kv::AsBytes(shares->body())).c_str());
+  std::printf("sealed_shares_signature: %s\n", ToHex(kv::AsBytes(shares->signature())).c_str());
   std::printf("sealed_shares: %s\n", ToHex(*shares_bytes).c_str());
   return 0;
 }

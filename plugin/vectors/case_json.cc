@@ -2,9 +2,11 @@
 
 #include <string>
 
+#include "kvstore_adapter/public/service_identity.h"
 #include "kvstore_adapter/public/types.h"
 #include "plugin/public/records.h"
 #include "plugin/public/sealing_format.h"
+#include "plugin/testing/service_keys.h"
 #include "plugin/vectors/format_layout.h"
 #include "plugin/vectors/pem.h"
 #include "plugin/vectors/platform_json.h"
@@ -27,22 +29,25 @@ Json Blob(const sealing::v1::AeadBlob& blob, std::span<const uint8_t> aad) {
   return out;
 }
 
+// AAD_rk2 from the record's own (clear) fields, as an unsealer builds it.
 Json SealedKeyBlob(const sealing::v1::SealedRecoveryKey& key) {
-  const auto aad =
-      EncodeRecoveryKeyAad(kv::AsBytes(key.public_key_der()), key.sealing_identity(), key.node_id(),
-                           FieldsOf(key.derivation()), kv::AsBytes(key.key_id()));
+  const auto aad = EncodeRecoveryKeyAadV2(
+      kv::AsBytes(key.public_key_der()), key.sealing_identity(), key.node_id(), FieldsOf(key.derivation()),
+      kv::AsBytes(key.key_id()), key.service_identity_algorithm(), kv::AsBytes(key.service_identity_public_key_der()));
   Json out;
   out["key_id_hex"] = Hex(kv::AsBytes(key.key_id()));
+  out["service_identity_algorithm"] = key.service_identity_algorithm();
+  out["service_identity_public_key_der_hex"] = Hex(kv::AsBytes(key.service_identity_public_key_der()));
   out.update(Blob(key.sealed_private_key(), aad));
   return out;
 }
 
 void AddOutcome(const CaseSpec& spec, Json& out) {
-  const auto error = ExpectedError(spec.tamper);
+  const auto error = ExpectedError(spec);
   out["expect"] = error ? "error" : "success";
   if (!error) return;
   out["error"] = std::string(sealing::SealingErrorCodeName(*error));
-  out["failing_step"] = std::string(FailingStep(spec.tamper));
+  out["failing_step"] = std::string(FailingStep(spec));
 }
 
 Result<void> AddPlatform(const DeterministicParts& parts, Json& out) {
@@ -80,34 +85,58 @@ Result<void> AddKeys(const SealedCase& sealed, std::span<const uint8_t> pkcs8_de
   return {};
 }
 
-void AddShares(const DeterministicParts& parts, const SealedCase& sealed,
-               std::span<const uint8_t> wrapping_key, Json& out) {
-  const auto& shares = sealed.shares;
+void AddShares(const DeterministicParts& parts, const SealedCase& sealed, std::span<const uint8_t> wrapping_key,
+               Json& out) {
+  const auto& body = sealed.body;
   out["ledger_secret_hex"] = Hex(parts.ledger_secret);
   out["wrapping_key_hex"] = Hex(wrapping_key);
-  out["wrapped_ledger_secret"] =
-      Blob(shares.wrapped_ledger_secret(),
-           EncodeWrappedLedgerSecretAad(shares.service_id(), shares.ledger_secret_version()));
-  out["encrypted_wrapping_key_hex"] = Hex(kv::AsBytes(shares.shares(0).encrypted_wrapping_key()));
-  out["oaep_label_hex"] =
-      Hex(EncodeWrappingKeyLabel(sealed.sealing_identity, sealed.node_id, shares.service_id(),
-                                 shares.ledger_secret_version()));
+  out["wrapped_ledger_secret"] = Blob(
+      body.wrapped_ledger_secret(), EncodeWrappedLedgerSecretAad(body.service_id(), body.ledger_secret_version()));
+  out["encrypted_wrapping_key_hex"] = Hex(kv::AsBytes(body.shares(0).encrypted_wrapping_key()));
+  out["oaep_label_hex"] = Hex(EncodeWrappingKeyLabel(sealed.sealing_identity, sealed.node_id, body.service_id(),
+                                                     body.ledger_secret_version()));
+}
+
+// The envelope as a reader sees it (SERVICE_IDENTITY.md §4.1-§4.2). A format
+// 1 value has no envelope: its body is the value, and nobody signed it. The
+// body is not repeated on its own: it is the last item of the signed message
+// (and field 2 of the value).
+void AddSignature(const SealedCase& sealed, Json& out) {
+  const bool format1 = sealed.envelope.format_version() == 0 && sealed.envelope.body().empty();
+  const auto& e = sealed.envelope;
+  const std::vector<uint8_t> body =
+      format1 ? sealed.record : std::vector<uint8_t>(e.body().begin(), e.body().end());
+  out["record_format_version"] = format1 ? sealed.body.format_version() : e.format_version();
+  out["signature_algorithm"] = e.signature_algorithm();
+  out["signer_public_key_der_hex"] = Hex(kv::AsBytes(e.signer_public_key_der()));
+  out["signed_message_hex"] =
+      Hex(EncodeSignedMessage(kv::kSealedSharesDomain, kv::AsBytes(e.signer_public_key_der()), body));
+  out["signature_hex"] = Hex(kv::AsBytes(e.signature()));
 }
 
 Result<void> AddRecords(const SealedCase& sealed, Json& out) {
   auto key_record = sealing::SerializeRecord(sealed.recovery_key);
-  auto shares_record = sealing::SerializeRecord(sealed.shares);
-  if (!key_record || !shares_record) return Fail("serialising the records");
+  if (!key_record) return Fail("serialising the key record");
   out["sealed_recovery_key_record_hex"] = Hex(*key_record);
-  out["sealed_shares_record_hex"] = Hex(*shares_record);
+  out["signed_shares_record_hex"] = Hex(sealed.record);
   return {};
 }
 
 }  // namespace
 
-Result<Json> CaseToJson(const CaseSpec& spec, const DeterministicParts& parts,
-                        const SealedCase& sealed, std::span<const uint8_t> pkcs8_der,
-                        std::span<const uint8_t> wrapping_key) {
+Result<Json> ServiceIdentityToJson(uint8_t n) {
+  auto pem = DerToPem(kPrivateKeyPemLabel, testing::TestServiceKeyPkcs8(n));
+  if (!pem) return Fail(pem.error());
+  const kv::ServiceIdentity& identity = testing::TestServiceIdentity(n);
+  Json out;
+  out["private_key_pem"] = std::move(*pem);
+  out["public_key_der_hex"] = Hex(identity.public_key_der);
+  out["service_id"] = identity.service_id;
+  return out;
+}
+
+Result<Json> CaseToJson(const CaseSpec& spec, const DeterministicParts& parts, const SealedCase& sealed,
+                        std::span<const uint8_t> pkcs8_der, std::span<const uint8_t> wrapping_key) {
   Json out;
   out["id"] = std::string(spec.id);
   out["description"] = std::string(spec.description) + std::string(kTestKeyNote);
@@ -116,12 +145,18 @@ Result<Json> CaseToJson(const CaseSpec& spec, const DeterministicParts& parts,
   out["rsa_bits"] = spec.rsa_bits;
   if (auto s = AddPlatform(parts, out); !s) return Fail(s.error());
   AddRandom(spec, out);
-  out["service_id"] = sealed.shares.service_id();
-  out["ledger_secret_version"] = U64Hex(sealed.shares.ledger_secret_version());
+  out["service_id"] = sealed.body.service_id();
+  out["ledger_secret_version"] = U64Hex(sealed.body.ledger_secret_version());
   out["sealing_identity"] = sealed.sealing_identity;
   out["node_id"] = sealed.node_id;
+  auto identity = ServiceIdentityToJson(sealed.bound_key);
+  if (!identity) return Fail(identity.error());
+  out["service_identity"] = std::move(*identity);
+  out["expected_previous_service_id"] =
+      spec.pin_key == 0 ? "" : testing::TestServiceIdentity(spec.pin_key).service_id;
   if (auto s = AddKeys(sealed, pkcs8_der, out); !s) return Fail(s.error());
   AddShares(parts, sealed, wrapping_key, out);
+  AddSignature(sealed, out);
   if (auto s = AddRecords(sealed, out); !s) return Fail(s.error());
   return out;
 }

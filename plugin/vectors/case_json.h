@@ -1,6 +1,6 @@
-// TEST ONLY: one conformance vector as JSON, written from the (possibly
-// tampered) records and the deterministic parts of its case. The fields are
-// described in testdata/vectors/README.md.
+// TEST ONLY: one format 2 conformance vector as JSON, written from the
+// (possibly tampered) records and the deterministic parts of its case. The
+// fields are described in testdata/vectors/README.md.
 #ifndef LEDGERSEAL_PLUGIN_VECTORS_CASE_JSON_H_
 #define LEDGERSEAL_PLUGIN_VECTORS_CASE_JSON_H_
 
@@ -22,11 +22,13 @@ inline constexpr std::string_view kTestKeyNote =
 
 // `pkcs8_der` is the sealed private key; `wrapping_key` the key SealShares
 // drew (both known to the generator even when the records are tampered).
-// AADs and the OAEP label are those an unsealer builds from the records.
-// Errors: PEM encoding or record serialisation failed.
-Result<Json> CaseToJson(const CaseSpec& spec, const DeterministicParts& parts,
-                        const SealedCase& sealed, std::span<const uint8_t> pkcs8_der,
-                        std::span<const uint8_t> wrapping_key);
+// AADs, the OAEP label and the signed message are those an unsealer builds
+// from the records. Errors: PEM encoding or record serialisation failed.
+Result<Json> CaseToJson(const CaseSpec& spec, const DeterministicParts& parts, const SealedCase& sealed,
+                        std::span<const uint8_t> pkcs8_der, std::span<const uint8_t> wrapping_key);
+
+// {"private_key_pem", "public_key_der_hex", "service_id"} of TEST KEY n.
+Result<Json> ServiceIdentityToJson(uint8_t n);
 
 }  // namespace ledgerseal::vectors
 

@@ -1,7 +1,9 @@
-// TEST ONLY: the inputs of every conformance vector in
-// testdata/vectors/sealing_v1.json. The generator seals from these; the test
-// re-derives every deterministic value from them and compares it with the
-// checked-in file, so the two cannot drift apart silently.
+// TEST ONLY: the inputs of every conformance vector: the format 2 cases of
+// testdata/vectors/sealing_v2.json (the generator seals from these) and the
+// frozen format 1 cases of sealing_v1.json (kept as input: format 2 refuses
+// every one of them). The tests re-derive every deterministic value from
+// these specs and compare it with the checked-in files, so the two cannot
+// drift apart silently.
 #ifndef LEDGERSEAL_PLUGIN_VECTORS_CASE_SPEC_H_
 #define LEDGERSEAL_PLUGIN_VECTORS_CASE_SPEC_H_
 
@@ -38,9 +40,13 @@ struct RequestSpec {
   uint64_t tcb_version = 0;
 };
 
-// What a negative case alters after sealing.
+// What a negative case alters after sealing. The service keys are the P-256
+// TEST KEYS with private scalar 1 (the genuine service), 2 (another or an
+// older service) and 3 (a forger).
 enum class Tamper {
   kNone,
+  // The sealed material (format 1 and 2). In format 2 the record is re-signed
+  // by the genuine key, so that the alteration itself is what fails.
   kSealedKeyCiphertext,      // one byte of sealed_private_key.ciphertext
   kSealedKeyTag,             // one byte of sealed_private_key.tag
   kSealedKeyAadPublicKey,    // public_key_der replaced by another RSA key (AAD_rk)
@@ -49,36 +55,66 @@ enum class Tamper {
   kWrappedSecretCiphertext,  // one byte of wrapped_ledger_secret.ciphertext
   kWrappedSecretTag,         // one byte of wrapped_ledger_secret.tag
   kWrongKey,                 // unsealed on another platform (spec.unsealer != spec.sealer)
+  // The signature and the service (format 2 only; SERVICE_IDENTITY.md §8).
+  kFormat1Record,          // the value as format 1 wrote it: the body alone, format_version 1
+  kEmptySignature,         // the genuine envelope with its signature removed
+  kUnsignedForgery,        // the forgery from public data: an envelope with no signer and no signature
+  kSignedByOtherService,   // the body names service 2 and is signed by key 2 as signer 2
+  kServiceIdNotSigner,     // signer 1 signs a body that names service 2
+  kSignedByForger,         // the forgery signed by key 3 as signer 3 (the body names service 1)
+  kBorrowedSignature,      // signer 1 claimed, key 2's signature of the body
+  kBodyBitFlip,            // one bit of the wrapped secret flipped after signing
+  kOlderBindingCopy,       // the copy swapped for the node's key bound to service 2, signer and
+                           // service relabelled to 2, key 1's signature kept
+  kClearBindingAltered,    // the copy's clear binding rewritten to service 2, re-signed by key 2
+  kFormat3,                // the envelope's format_version is 3
 };
 
-// The first step of the unsealing chain that fails, as named in the vectors.
+// The first step of the unsealing chain that fails, as named in the vectors
+// (testdata/vectors/README.md). Format 1 used the four middle ones only.
+inline constexpr std::string_view kStepRecord = "record";  // probe, version, signature present
 inline constexpr std::string_view kStepKeyId = "key_id";
 inline constexpr std::string_view kStepSealedRecoveryKey = "sealed_recovery_key";
+inline constexpr std::string_view kStepService = "service";      // signer and service are the binding's
+inline constexpr std::string_view kStepPin = "pin";              // expected_previous_service_id
+inline constexpr std::string_view kStepSignature = "signature";  // verifies under the binding
 inline constexpr std::string_view kStepEncryptedWrappingKey = "encrypted_wrapping_key";
 inline constexpr std::string_view kStepWrappedLedgerSecret = "wrapped_ledger_secret";
+
+// The service id of P-256 TEST KEY 1 (docs/SERVICE_IDENTITY.md §8).
+inline constexpr std::string_view kServiceId1 = "5cd252fb0ce8932436faf8ccd1040981";
 
 struct CaseSpec {
   std::string_view id;  // unique, stable; the test matches file cases by it
   std::string_view description;
   size_t rsa_bits = 0;
-  std::string_view policy;  // snp preset name (ParsePolicy)
+  std::string_view policy;  // snp preset name or raw:0x.. (ParsePolicy)
   PlatformSpec sealer;      // where the recovery key was sealed
   PlatformSpec unsealer;    // where the vector's derived key comes from
   RequestSpec request;
   std::string_view sealing_identity;
   std::string_view node_id;
+  // Format 1: any name. Format 2: the genuine service's id (TEST KEY 1's,
+  // kServiceId1), which the generator checks.
   std::string_view service_id;
   uint64_t ledger_secret_version = 0;
   Tamper tamper = Tamper::kNone;
+  // Format 2: the operator's pin, the service id of TEST KEY n; 0: no pin.
+  uint8_t pin_key = 0;
 };
 
-// Every case, in file order. Ids are unique. Valid for the program's lifetime.
+// The format 2 cases, in file order. Ids are unique. Valid for the
+// program's lifetime.
 std::span<const CaseSpec> AllCaseSpecs();
 
-// The error the production UnsealShares must return for `tamper`, and the
-// failing step; std::nullopt / "" for kNone.
-std::optional<sealing::SealingErrorCode> ExpectedError(Tamper tamper);
-std::string_view FailingStep(Tamper tamper);
+// The format 1 cases of sealing_v1.json, frozen (case_spec_v1.cc).
+std::span<const CaseSpec> V1CaseSpecs();
+
+// The error the production UnsealShares returns for a format 2 `spec` (a
+// format 1 spec: the error format 1 documented), and the failing step;
+// std::nullopt / "" for a success.
+std::optional<sealing::SealingErrorCode> ExpectedError(const CaseSpec& spec);
+std::string_view FailingStep(const CaseSpec& spec);
 
 }  // namespace ledgerseal::vectors
 

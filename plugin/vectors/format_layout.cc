@@ -1,11 +1,17 @@
 #include "plugin/vectors/format_layout.h"
 
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <cstdlib>
+
 namespace ledgerseal::vectors {
 namespace {
 
 // Literal copies of the FORMAT.md labels (not plugin/public/sealing_format.h),
 // so that a changed constant in the plugin is caught here.
 constexpr std::string_view kRecoveryKeyLabel = "ledgerseal sealed recovery key v1";
+constexpr std::string_view kRecoveryKeyLabelV2 = "ledgerseal sealed recovery key v2";
 constexpr std::string_view kWrappedSecretLabel = "ledgerseal wrapped ledger secret v1";
 constexpr std::string_view kWrappingKeyLabel = "ledgerseal wrapping key v1";
 
@@ -60,6 +66,69 @@ std::vector<uint8_t> EncodeRecoveryKeyAad(std::span<const uint8_t> public_key_de
   Item(out, node_id);
   Item(out, EncodeP(params));
   Item(out, key_id);
+  return out;
+}
+
+std::vector<uint8_t> EncodeRecoveryKeyAadV2(std::span<const uint8_t> public_key_der,
+                                            std::string_view sealing_identity,
+                                            std::string_view node_id, const DerivationFields& params,
+                                            std::span<const uint8_t> key_id,
+                                            uint32_t service_identity_algorithm,
+                                            std::span<const uint8_t> service_identity_spki) {
+  std::vector<uint8_t> out;
+  Item(out, kRecoveryKeyLabelV2);
+  Item(out, public_key_der);
+  Item(out, sealing_identity);
+  Item(out, node_id);
+  Item(out, EncodeP(params));
+  Item(out, key_id);
+  ItemU32(out, service_identity_algorithm);
+  Item(out, service_identity_spki);
+  return out;
+}
+
+std::vector<uint8_t> Sha256Of(std::span<const uint8_t> bytes) {
+  std::vector<uint8_t> digest(32);
+  unsigned int size = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1 ||
+      size != digest.size()) {
+    std::fputs("format_layout: EVP_Digest failed\n", stderr);
+    std::abort();
+  }
+  return digest;
+}
+
+std::string ServiceIdOfSpki(std::span<const uint8_t> spki) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  const auto digest = Sha256Of(spki);
+  std::string id;
+  for (size_t i = 0; i < 16; ++i) {
+    id.push_back(kDigits[digest[i] >> 4]);
+    id.push_back(kDigits[digest[i] & 0xf]);
+  }
+  return id;
+}
+
+std::vector<uint8_t> EncodeSignedMessage(std::string_view domain, std::span<const uint8_t> signer_spki,
+                                         std::span<const uint8_t> body) {
+  std::vector<uint8_t> out;
+  Item(out, domain);
+  Item(out, Sha256Of(signer_spki));
+  Item(out, body);
+  return out;
+}
+
+std::vector<uint8_t> EncodeEndorsementBody(uint32_t algorithm, std::span<const uint8_t> spki,
+                                           uint64_t recovery_count, uint64_t created_at_version,
+                                           uint64_t recovered_to_version,
+                                           std::span<const uint8_t> tail_digest) {
+  std::vector<uint8_t> out;
+  ItemU32(out, algorithm);
+  Item(out, spki);
+  ItemU64(out, recovery_count);
+  ItemU64(out, created_at_version);
+  ItemU64(out, recovered_to_version);
+  Item(out, tail_digest);
   return out;
 }
 

@@ -1,10 +1,10 @@
-// TEST ONLY: produces one conformance vector with the production sealing
-// code on the `virtual` platform: SealRecoveryKey and SealShares with the
-// deterministic random source, the private key recovered with
-// UnsealRecoveryKey, the wrapping key by OAEP-decrypting it (and checked
-// against the deterministic stream), then the case's tampering, then a
-// check that the production UnsealShares gives the outcome the vector
-// promises.
+// TEST ONLY: produces one format 2 conformance vector with the production
+// sealing code on the `virtual` platform: SealRecoveryKey (bound to TEST
+// KEY 1) and SealShares (signed by TEST KEY 1) with the deterministic random
+// source, the private key recovered with UnsealRecoveryKey, the wrapping key
+// by OAEP-decrypting it (and checked against the deterministic stream), then
+// the case's tampering, then a check that the production UnsealShares gives
+// the outcome the vector promises.
 #ifndef LEDGERSEAL_PLUGIN_VECTORS_GENERATE_CASE_H_
 #define LEDGERSEAL_PLUGIN_VECTORS_GENERATE_CASE_H_
 

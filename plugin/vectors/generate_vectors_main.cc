@@ -1,12 +1,14 @@
-// Writes the conformance vectors testdata/vectors/sealing_v1.json (test keys
-// only; see testdata/vectors/README.md).
+// Writes the conformance vectors testdata/vectors/sealing_v2.json (test keys
+// only; see testdata/vectors/README.md). sealing_v1.json is no longer
+// written: format 2 cannot write format 1, and that file stays as input.
 //
 //   bazel run //plugin/vectors:generate_vectors                # into the workspace
 //   bazel run //plugin/vectors:generate_vectors -- --out PATH  # elsewhere
 //
-// RSA keys and OAEP ciphertexts differ on every run (OpenSSL's DRBG), so a
-// regenerated file differs from the checked-in one; everything else is
-// reproducible and checked by //plugin/vectors:sealing_vectors_test.
+// RSA keys, OAEP ciphertexts and ECDSA signatures differ on every run
+// (OpenSSL's DRBG), so a regenerated file differs from the checked-in one;
+// everything else is reproducible and checked by
+// //plugin/vectors:sealing_vectors_v2_test.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +17,7 @@
 #include <string_view>
 
 #include "plugin/vectors/case_spec.h"
+#include "plugin/vectors/endorsement_case.h"
 #include "plugin/vectors/generate_case.h"
 #include "plugin/vectors/json_hex.h"
 #include "plugin/vectors/result.h"
@@ -23,11 +26,11 @@
 namespace ledgerseal::vectors {
 namespace {
 
-constexpr std::string_view kDefaultRelativePath = "testdata/vectors/sealing_v1.json";
+constexpr std::string_view kDefaultRelativePath = "testdata/vectors/sealing_v2.json";
 constexpr std::string_view kUsage =
     "usage: generate_vectors [--out PATH]\n"
     "Writes the sealing conformance vectors (JSON). Without --out, writes\n"
-    "$BUILD_WORKSPACE_DIRECTORY/testdata/vectors/sealing_v1.json (set by `bazel run`).\n";
+    "$BUILD_WORKSPACE_DIRECTORY/testdata/vectors/sealing_v2.json (set by `bazel run`).\n";
 
 // `bazel run` starts the binary in its runfiles tree; BUILD_WORKSPACE_DIRECTORY
 // names the workspace the user ran it from.
@@ -41,16 +44,32 @@ Result<std::filesystem::path> OutputPath(int argc, char** argv) {
   return std::filesystem::path(workspace) / kDefaultRelativePath;
 }
 
+void Report(std::string_view id, const Json& json) {
+  std::fprintf(stderr, "  %-45s %s %s\n", std::string(id).c_str(), json["expect"].get<std::string>().c_str(),
+               json.contains("error") ? json["error"].get<std::string>().c_str() : "");
+}
+
+// {"shares": [...], "endorsements": [...]}: the two kinds of case have
+// different fields (testdata/vectors/README.md).
 Result<Json> GenerateAll() {
-  Json cases = Json::array();
+  Json shares = Json::array();
   for (const CaseSpec& spec : AllCaseSpecs()) {
     auto json = GenerateCase(spec);
     if (!json) return Fail(json.error());
-    std::fprintf(stderr, "  %-45s %s\n", std::string(spec.id).c_str(),
-                 (*json)["expect"].get<std::string>().c_str());
-    cases.push_back(std::move(*json));
+    Report(spec.id, *json);
+    shares.push_back(std::move(*json));
   }
-  return cases;
+  Json endorsements = Json::array();
+  for (const EndorsementSpec& spec : AllEndorsementSpecs()) {
+    auto json = GenerateEndorsementCase(spec);
+    if (!json) return Fail(json.error());
+    Report(spec.id, *json);
+    endorsements.push_back(std::move(*json));
+  }
+  Json out;
+  out["shares"] = std::move(shares);
+  out["endorsements"] = std::move(endorsements);
+  return out;
 }
 
 // Writes next to `path`, then renames, so a failed run leaves the old file.
@@ -85,8 +104,8 @@ int Run(int argc, char** argv) {
     std::fprintf(stderr, "generate_vectors: %s\n", s.error().c_str());
     return 1;
   }
-  std::fprintf(stderr, "wrote %zu cases, %zu bytes, to %s\n", cases->size(), text.size(),
-               path->c_str());
+  std::fprintf(stderr, "wrote %zu + %zu cases, %zu bytes, to %s\n", (*cases)["shares"].size(),
+               (*cases)["endorsements"].size(), text.size(), path->c_str());
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "crypto/public/hkdf.h"
 #include "crypto/public/rsa_key.h"
 #include "crypto/public/rsa_oaep.h"
+#include "crypto/public/signature.h"
 #include "plugin/vectors/case_spec.h"
 #include "plugin/vectors/format_layout.h"
 #include "plugin/vectors/pem.h"
@@ -57,12 +58,16 @@ Result<bool> CheckKeyDerivation(const VectorFields& v) {
   return v.key_id == v.stored_key_id;
 }
 
-// Step 3: the sealed PKCS#8 key; std::nullopt when its tag fails.
-Result<std::optional<crypto::RsaPrivateKey>> OpenPrivateKey(const VectorFields& v) {
+// Step 3: the sealed PKCS#8 key; std::nullopt when its tag fails. The AAD
+// is AAD_rk (format 1) or AAD_rk2 (format 2, with the record's clear binding).
+Result<std::optional<crypto::RsaPrivateKey>> OpenPrivateKey(const VectorFields& v, int format) {
   auto public_der = PemToDer(kPublicKeyPemLabel, v.public_key_pem);
   if (!public_der) return Fail(public_der.error());
-  const auto aad = EncodeRecoveryKeyAad(*public_der, v.sealing_identity, v.node_id,
-                                        DerivationFieldsOf(v), v.stored_key_id);
+  const auto aad = format == 1 ? EncodeRecoveryKeyAad(*public_der, v.sealing_identity, v.node_id,
+                                                      DerivationFieldsOf(v), v.stored_key_id)
+                               : EncodeRecoveryKeyAadV2(*public_der, v.sealing_identity, v.node_id,
+                                                        DerivationFieldsOf(v), v.stored_key_id,
+                                                        v.binding_algorithm, v.binding_public_key_der);
   if (auto s = Expect(aad == v.sealed_key.aad, "sealed_recovery_key.aad_hex"); !s) {
     return Fail(s.error());
   }
@@ -113,6 +118,28 @@ Result<std::optional<Bytes>> UnwrapSecret(const VectorFields& v, const Bytes& wr
 
 ChainOutcome FailedAt(std::string_view step) { return {std::string(step), {}}; }
 
+// Steps 4-6 of format 2: OAEP, then the wrapped secret.
+Result<ChainOutcome> Decrypt(const VectorFields& v, const crypto::RsaPrivateKey& private_key) {
+  auto wrapping_key = DecryptWrappingKey(v, private_key);
+  if (!wrapping_key) return Fail(wrapping_key.error());
+  if (!*wrapping_key) return FailedAt(kStepEncryptedWrappingKey);
+  auto secret = UnwrapSecret(v, **wrapping_key);
+  if (!secret) return Fail(secret.error());
+  if (!*secret) return FailedAt(kStepWrappedLedgerSecret);
+  return ChainOutcome{"", std::move(**secret)};
+}
+
+// The signed message is the documented encoding of the signer and its body,
+// and the signature verifies under the signer's key.
+Result<bool> SignatureVerifies(const VectorFields& v) {
+  const Bytes body = BodyOfSignedMessage(v.signed_message);
+  const Bytes message = EncodeSignedMessage("ledgerseal sealed shares v2", v.signer_public_key_der, body);
+  if (auto s = Expect(message == v.signed_message, "signed_message_hex"); !s) return Fail(s.error());
+  auto key = crypto::VerifyingKey::FromDer(crypto::SignatureAlgorithm::kEcdsaP256Sha256, v.signer_public_key_der);
+  if (!key) return Fail("signer_public_key_der_hex: " + key.error().ToString());
+  return key->Verify(v.signed_message, v.signature).has_value();
+}
+
 }  // namespace
 
 DerivationFields DerivationFieldsOf(const VectorFields& v) {
@@ -125,16 +152,33 @@ Result<ChainOutcome> RunIndependentChain(const VectorFields& v) {
   auto same_key = CheckKeyDerivation(v);
   if (!same_key) return Fail(same_key.error());
   if (!*same_key) return FailedAt(kStepKeyId);
-  auto private_key = OpenPrivateKey(v);
+  auto private_key = OpenPrivateKey(v, 1);
   if (!private_key) return Fail(private_key.error());
   if (!*private_key) return FailedAt(kStepSealedRecoveryKey);
-  auto wrapping_key = DecryptWrappingKey(v, **private_key);
-  if (!wrapping_key) return Fail(wrapping_key.error());
-  if (!*wrapping_key) return FailedAt(kStepEncryptedWrappingKey);
-  auto secret = UnwrapSecret(v, **wrapping_key);
-  if (!secret) return Fail(secret.error());
-  if (!*secret) return FailedAt(kStepWrappedLedgerSecret);
-  return ChainOutcome{"", std::move(**secret)};
+  return Decrypt(v, **private_key);
+}
+
+Result<ChainOutcome> RunIndependentChainV2(const VectorFields& v) {
+  // The value: format 2, and signed at all.
+  if (v.record_format_version != 2 || v.signature.empty()) return FailedAt(kStepRecord);
+  auto same_key = CheckKeyDerivation(v);
+  if (!same_key) return Fail(same_key.error());
+  if (!*same_key) return FailedAt(kStepKeyId);
+  auto private_key = OpenPrivateKey(v, 2);
+  if (!private_key) return Fail(private_key.error());
+  if (!*private_key) return FailedAt(kStepSealedRecoveryKey);
+  // The tag opened: the clear binding is the trusted identity.
+  const std::string trusted_id = ServiceIdOfSpki(v.binding_public_key_der);
+  if (v.signer_public_key_der != v.binding_public_key_der || v.service_id != trusted_id) {
+    return FailedAt(kStepService);
+  }
+  if (!v.expected_previous_service_id.empty() && v.expected_previous_service_id != trusted_id) {
+    return FailedAt(kStepPin);
+  }
+  auto verifies = SignatureVerifies(v);
+  if (!verifies) return Fail(verifies.error());
+  if (!*verifies) return FailedAt(kStepSignature);
+  return Decrypt(v, **private_key);
 }
 
 }  // namespace ledgerseal::vectors

@@ -22,12 +22,20 @@ struct ChainOutcome {
   Bytes ledger_secret;  // when failing_step is ""
 };
 
-// Runs HKDF -> key id -> AES-GCM open of the PKCS#8 key -> RSA-OAEP decrypt
-// of the wrapping key -> AES-GCM open of the ledger secret.
+// Format 1: HKDF -> key id -> AES-GCM open of the PKCS#8 key (AAD_rk) ->
+// RSA-OAEP decrypt of the wrapping key -> AES-GCM open of the ledger secret.
 // Errors: the vector contradicts itself (an intermediate value differs from
 // what the step computes, or a decrypted value differs from the documented
 // one) — distinct from a step failing, which is the outcome.
 Result<ChainOutcome> RunIndependentChain(const VectorFields& vector);
+
+// Format 2, in the order of docs/SERVICE_IDENTITY.md §4.4, from the
+// vector's fields alone: the value is format 2 and signed -> key id ->
+// AES-GCM open of the PKCS#8 key under AAD_rk2 (the clear binding) -> the
+// signer and service are the binding's -> the pin -> the signature of the
+// signed message verifies under the signer -> RSA-OAEP -> AES-GCM.
+// Errors as RunIndependentChain.
+Result<ChainOutcome> RunIndependentChainV2(const VectorFields& vector);
 
 // The derivation parameters (FORMAT.md §4.1) that the vector documents.
 DerivationFields DerivationFieldsOf(const VectorFields& vector);

@@ -1,7 +1,9 @@
-// The production code on the vectors' serialized records: the records carry
-// exactly the documented fields, and UnsealShares / UnsealRecoveryKey give
-// the documented outcome — the ledger secret, or exactly the documented
-// SealingErrorCode.
+// The format 1 vectors (sealing_v1.json, frozen input) against the format 2
+// production code: their records still carry exactly the documented fields,
+// and every one of them is refused — a format 1 sealing.shares value as
+// `unsigned`, a format 1 sealed recovery key as binding no service — because
+// format 1 binds no service and cannot be told apart from a forgery made
+// from public data (docs/SERVICE_IDENTITY.md §8).
 #include "kvstore_adapter/public/types.h"
 #include "plugin/public/records.h"
 #include "plugin/public/recovery_key.h"
@@ -15,6 +17,7 @@
 namespace ledgerseal::vectors {
 namespace {
 
+using sealing::SealingErrorCode;
 using sealing::SealingErrorCodeName;
 
 Bytes ToBytes(const std::string& bytes) { return {bytes.begin(), bytes.end()}; }
@@ -41,6 +44,7 @@ void ExpectKeyRecord(const sealing::v1::SealedRecoveryKey& key, const VectorFiel
   EXPECT_EQ(d.guest_svn(), v.request.guest_svn);
   EXPECT_EQ(d.tcb_version(), v.request.tcb_version);
   EXPECT_EQ(Hex(ToBytes(key.key_id())), Hex(v.stored_key_id));
+  EXPECT_TRUE(key.service_identity_public_key_der().empty()) << "format 1 binds no service";
   ExpectBlob(key.sealed_private_key(), v.sealed_key);
 }
 
@@ -59,63 +63,49 @@ void ExpectSharesRecord(const sealing::v1::SealedShares& shares, const VectorFie
   EXPECT_EQ(Hex(*copy), Hex(v.key_record)) << "the share's copy differs from the key record";
 }
 
+// The layouts did not change (format 2 only added fields and messages), so
+// this build's generated classes still read the format 1 bytes exactly.
 TEST_F(SealingVectorsTest, RecordsHoldTheDocumentedFieldsAndReserializeIdentically) {
   for (const VectorFields& v : cases_) {
     SCOPED_TRACE(v.id);
-    auto key = sealing::ParseSealedRecoveryKey(v.key_record);
-    auto shares = sealing::ParseSealedShares(v.shares_record);
-    ASSERT_TRUE(key) << key.error().ToString();
-    ASSERT_TRUE(shares) << shares.error().ToString();
-    ExpectKeyRecord(*key, v);
-    ExpectSharesRecord(*shares, v);
-    auto key_bytes = sealing::SerializeRecord(*key);
-    auto shares_bytes = sealing::SerializeRecord(*shares);
-    ASSERT_TRUE(key_bytes && shares_bytes);
-    EXPECT_EQ(Hex(*key_bytes), Hex(v.key_record));
-    EXPECT_EQ(Hex(*shares_bytes), Hex(v.shares_record));
+    sealing::v1::SealedRecoveryKey key;
+    sealing::v1::SealedShares shares;
+    ASSERT_TRUE(key.ParseFromArray(v.key_record.data(), static_cast<int>(v.key_record.size())));
+    ASSERT_TRUE(shares.ParseFromArray(v.shares_record.data(), static_cast<int>(v.shares_record.size())));
+    ExpectKeyRecord(key, v);
+    ExpectSharesRecord(shares, v);
+    EXPECT_EQ(Hex(*sealing::SerializeRecord(key)), Hex(v.key_record));
+    EXPECT_EQ(Hex(*sealing::SerializeRecord(shares)), Hex(v.shares_record));
   }
 }
 
-TEST_F(SealingVectorsTest, ProductionUnsealSharesGivesTheDocumentedOutcome) {
+TEST_F(SealingVectorsTest, ProductionUnsealSharesRefusesEveryFormat1RecordAsUnsigned) {
   for (const VectorFields& v : cases_) {
     SCOPED_TRACE(v.id);
     auto provider = ProviderFromJson(v.virtual_platform);
-    auto shares = sealing::ParseSealedShares(v.shares_record);
     ASSERT_TRUE(provider) << provider.error();
-    ASSERT_TRUE(shares) << shares.error().ToString();
-    auto result = sealing::UnsealShares(**provider, *shares, v.sealing_identity, v.service_id,
-                                        v.ledger_secret_version);
-    if (v.expects_success()) {
-      ASSERT_TRUE(result) << result.error().ToString();
-      EXPECT_EQ(Hex(result->secret.bytes()), Hex(v.ledger_secret));
-      EXPECT_EQ(result->ledger_secret_version, v.ledger_secret_version);
-    } else {
-      ASSERT_FALSE(result) << "unsealed a vector that must fail";
-      EXPECT_EQ(SealingErrorCodeName(result.error().code), v.error) << result.error().ToString();
-    }
+    auto result = sealing::UnsealShares(**provider, v.shares_record, v.sealing_identity, 1, "");
+    ASSERT_FALSE(result) << "unsealed a format 1 record";
+    EXPECT_EQ(result.error().code, SealingErrorCode::kUnsigned) << result.error().ToString();
+    EXPECT_NE(result.error().message.find("forgeable from public data"), std::string::npos);
   }
 }
 
-// The key record alone: fails exactly when the vector fails before the
-// private key is unsealed.
-TEST_F(SealingVectorsTest, ProductionUnsealRecoveryKeyGivesTheDocumentedOutcome) {
+TEST_F(SealingVectorsTest, ProductionRefusesEveryFormat1RecoveryKey) {
   for (const VectorFields& v : cases_) {
     SCOPED_TRACE(v.id);
     auto provider = ProviderFromJson(v.virtual_platform);
-    auto key = sealing::ParseSealedRecoveryKey(v.key_record);
     ASSERT_TRUE(provider) << provider.error();
-    ASSERT_TRUE(key) << key.error().ToString();
-    auto private_key = sealing::UnsealRecoveryKey(**provider, *key);
-    if (v.failing_step == kStepKeyId || v.failing_step == kStepSealedRecoveryKey) {
-      ASSERT_FALSE(private_key);
-      EXPECT_EQ(SealingErrorCodeName(private_key.error().code), v.error);
-      continue;
-    }
-    ASSERT_TRUE(private_key) << private_key.error().ToString();
-    auto pkcs8 = private_key->ToPkcs8Der();
-    auto pem_der = PemToDer(kPrivateKeyPemLabel, v.private_key_pem);
-    ASSERT_TRUE(pkcs8 && pem_der);
-    EXPECT_EQ(Hex(pkcs8->bytes()), Hex(*pem_der));
+    auto parsed = sealing::ParseSealedRecoveryKey(v.key_record);
+    ASSERT_FALSE(parsed);
+    EXPECT_EQ(parsed.error().code, SealingErrorCode::kUnknownFormatVersion);
+    EXPECT_NE(parsed.error().message.find("binds no service"), std::string::npos) << parsed.error().message;
+    sealing::v1::SealedRecoveryKey key;
+    ASSERT_TRUE(key.ParseFromArray(v.key_record.data(), static_cast<int>(v.key_record.size())));
+    auto unsealed = sealing::UnsealRecoveryKey(**provider, key);
+    ASSERT_FALSE(unsealed);
+    EXPECT_EQ(SealingErrorCodeName(unsealed.error().code), "unknown_format_version");
+    EXPECT_NE(unsealed.error().message.find("binds no service"), std::string::npos);
   }
 }
 

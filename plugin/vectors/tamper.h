@@ -1,10 +1,16 @@
-// TEST ONLY: how each negative conformance vector alters a correctly sealed
-// record pair (docs/FORMAT.md §6 says which error each alteration gives).
+// TEST ONLY: how each format 2 conformance vector turns a correctly sealed
+// record pair into the value it documents: the alteration of the sealed
+// material or the body, then the envelope (who signs, as whom, or nobody).
+// docs/SERVICE_IDENTITY.md §4.4 says which error each gives.
 #ifndef LEDGERSEAL_PLUGIN_VECTORS_TAMPER_H_
 #define LEDGERSEAL_PLUGIN_VECTORS_TAMPER_H_
 
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
+#include "kvstore_adapter/public/service_identity.h"
 #include "plugin/proto/sealing.pb.h"
 #include "plugin/vectors/case_spec.h"
 #include "plugin/vectors/result.h"
@@ -16,14 +22,22 @@ struct SealedCase {
   std::string sealing_identity;  // who unseals (the share's identity)
   std::string node_id;
   sealing::v1::SealedRecoveryKey recovery_key;  // `sealing.recovery_keys` value
-  sealing::v1::SealedShares shares;             // `sealing.shares` value, one share
+  sealing::v1::SealedShares body;               // the signed body, one share
+  // Set by ApplyTamper:
+  sealing::v1::SignedSealedShares envelope;  // empty for Tamper::kFormat1Record
+  std::vector<uint8_t> record;               // the `sealing.shares` value
+  uint8_t bound_key = 1;                     // the TEST KEY the recovery key was sealed for
 };
 
-// Applies `tamper` to `sealed`, keeping the share's copy of the recovery key
-// equal to `recovery_key`. kNone and kWrongKey change nothing (a wrong key
-// is a property of the unsealing platform). Errors: the records are not as
-// SealRecoveryKey/SealShares make them; generating the replacement key.
-Result<void> ApplyTamper(Tamper tamper, SealedCase& sealed);
+// The node's key pair sealed again on its own platform, bound to `service`.
+using Resealer = std::function<Result<sealing::v1::SealedRecoveryKey>(const kv::ServiceIdentity& service)>;
+
+// Applies spec.tamper to `sealed` (recovery key and body as SealRecoveryKey /
+// SealShares made them for TEST KEY 1), keeps the share's copy of the
+// recovery key equal to `recovery_key`, and builds the envelope and the
+// value. Errors: the records are not as sealing makes them; signing or
+// generating the replacement key failed.
+Result<void> ApplyTamper(const CaseSpec& spec, const Resealer& reseal, SealedCase& sealed);
 
 }  // namespace ledgerseal::vectors
 

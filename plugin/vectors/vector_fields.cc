@@ -1,46 +1,10 @@
 #include "plugin/vectors/vector_fields.h"
 
+#include "plugin/vectors/field_reader.h"
 #include "plugin/vectors/platform_json.h"
 
 namespace ledgerseal::vectors {
 namespace {
-
-// Reads fields of one object and keeps the first error, so that a case is
-// read in a straight line and checked once at the end. Owns a copy of the
-// object (nested readers are built from temporaries).
-class FieldReader {
- public:
-  explicit FieldReader(Json object) : object_(std::move(object)) {}
-
-  std::string String(std::string_view key) { return Take(StringField(object_, key), key); }
-  Bytes Hex(std::string_view key) { return Take(HexField(object_, key), key); }
-  uint64_t U64(std::string_view key) { return Take(U64Field(object_, key), key); }
-  uint32_t U32(std::string_view key) { return Take(U32Field(object_, key), key); }
-  Json Object(std::string_view key) { return Take(ObjectField(object_, key), key); }
-  BlobFields Blob(std::string_view key) {
-    FieldReader blob(Object(key));
-    BlobFields out{blob.Hex("iv_hex"), blob.Hex("ciphertext_hex"), blob.Hex("tag_hex"),
-                   blob.Hex("aad_hex")};
-    Merge(blob, key);
-    return out;
-  }
-  void Merge(const FieldReader& inner, std::string_view key) {
-    if (error_.empty() && !inner.error_.empty()) error_ = std::string(key) + "." + inner.error_;
-  }
-  const std::string& error() const { return error_; }
-
-  // The value, or T{} after recording the first error.
-  template <typename T>
-  T Take(Result<T> result, std::string_view key) {
-    if (result) return std::move(*result);
-    if (error_.empty()) error_ = std::string(key) + ": " + result.error();
-    return T{};
-  }
-
- private:
-  Json object_;
-  std::string error_;
-};
 
 void ReadOutcome(FieldReader& r, const Json& vector, VectorFields& f) {
   f.id = r.String("id");
@@ -85,7 +49,45 @@ void ReadSealed(FieldReader& r, VectorFields& f) {
   f.encrypted_wrapping_key = r.Hex("encrypted_wrapping_key_hex");
   f.oaep_label = r.Hex("oaep_label_hex");
   f.key_record = r.Hex("sealed_recovery_key_record_hex");
-  f.shares_record = r.Hex("sealed_shares_record_hex");
+}
+
+ServiceIdentityFields ReadServiceIdentity(FieldReader& r, std::string_view key) {
+  FieldReader inner(r.Object(key));
+  ServiceIdentityFields out{inner.String("private_key_pem"), inner.Hex("public_key_der_hex"),
+                            inner.String("service_id")};
+  r.Merge(inner, key);
+  return out;
+}
+
+void ReadSigned(FieldReader& r, VectorFields& f) {
+  f.service_identity = ReadServiceIdentity(r, "service_identity");
+  f.expected_previous_service_id = r.String("expected_previous_service_id");
+  FieldReader key(r.Object("sealed_recovery_key"));
+  f.binding_algorithm = key.U32("service_identity_algorithm");
+  f.binding_public_key_der = key.Hex("service_identity_public_key_der_hex");
+  r.Merge(key, "sealed_recovery_key");
+  f.record_format_version = r.U32("record_format_version");
+  f.signature_algorithm = r.U32("signature_algorithm");
+  f.signer_public_key_der = r.Hex("signer_public_key_der_hex");
+  f.signed_message = r.Hex("signed_message_hex");
+  f.signature = r.Hex("signature_hex");
+  f.shares_record = r.Hex("signed_shares_record_hex");
+}
+
+ServiceRecordFields ReadRecord(FieldReader& r, std::string_view key) {
+  FieldReader inner(r.Object(key));
+  ServiceRecordFields out;
+  out.service_id = inner.String("service_id");
+  out.created_at_version = inner.U64("created_at_version");
+  out.previous_service_id = inner.String("previous_service_id");
+  out.recovery_count = inner.U64("recovery_count");
+  out.identity_algorithm = inner.U32("identity_algorithm");
+  out.identity_public_key_der = inner.Hex("identity_public_key_der_hex");
+  out.recovered_to_version = inner.U64("recovered_to_version");
+  out.recovered_tail_digest = inner.Hex("recovered_tail_digest_hex");
+  out.endorsement = inner.Hex("endorsement_hex");
+  r.Merge(inner, key);
+  return out;
 }
 
 }  // namespace
@@ -96,7 +98,56 @@ Result<VectorFields> ReadVectorFields(const Json& vector) {
   ReadOutcome(r, vector, f);
   ReadPlatform(r, f);
   ReadSealed(r, f);
+  f.shares_record = r.Hex("sealed_shares_record_hex");
   if (!r.error().empty()) return Fail("vector '" + f.id + "': " + r.error());
+  return f;
+}
+
+Result<VectorFields> ReadVectorFieldsV2(const Json& vector) {
+  VectorFields f;
+  FieldReader r(vector);
+  ReadOutcome(r, vector, f);
+  ReadPlatform(r, f);
+  ReadSealed(r, f);
+  ReadSigned(r, f);
+  if (!r.error().empty()) return Fail("vector '" + f.id + "': " + r.error());
+  return f;
+}
+
+Bytes BodyOfSignedMessage(const Bytes& message) {
+  // Three items: u32be length, then bytes; the body is the last.
+  size_t at = 0;
+  Bytes last;
+  for (int item = 0; item < 3; ++item) {
+    if (message.size() - at < 4) return {};
+    const size_t length = size_t{message[at]} << 24 | size_t{message[at + 1]} << 16 |
+                          size_t{message[at + 2]} << 8 | size_t{message[at + 3]};
+    at += 4;
+    if (message.size() - at < length) return {};
+    last.assign(message.begin() + static_cast<std::ptrdiff_t>(at),
+                message.begin() + static_cast<std::ptrdiff_t>(at + length));
+    at += length;
+  }
+  return at == message.size() ? last : Bytes{};
+}
+
+Result<EndorsementFields> ReadEndorsementFields(const Json& vector) {
+  EndorsementFields f;
+  FieldReader r(vector);
+  f.id = r.String("id");
+  f.description = r.String("description");
+  f.expect = r.String("expect");
+  if (vector.contains("error")) f.error = r.String("error");
+  f.previous_service_identity = ReadServiceIdentity(r, "previous_service_identity");
+  f.service_identity = ReadServiceIdentity(r, "service_identity");
+  f.previous = ReadRecord(r, "previous");
+  f.record = ReadRecord(r, "record");
+  f.version = r.U64("version");
+  f.tail_digest = r.Hex("tail_digest_hex");
+  f.endorsement_body = r.Hex("endorsement_body_hex");
+  f.signed_message = r.Hex("signed_message_hex");
+  f.signature = r.Hex("signature_hex");
+  if (!r.error().empty()) return Fail("endorsement vector '" + f.id + "': " + r.error());
   return f;
 }
 

@@ -26,7 +26,11 @@ Result<VectorFile> LoadVectorFile(std::string_view workspace_path) {
   VectorFile file{text.str(), {}};
   file.cases = Json::parse(file.text, nullptr, /*allow_exceptions=*/false);
   if (file.cases.is_discarded()) return Fail(path.string() + " is not valid JSON");
-  if (!file.cases.is_array()) return Fail(path.string() + " is not a JSON array");
+  const bool shaped = workspace_path == kVectorFileV2
+                          ? file.cases.is_object() && file.cases["shares"].is_array() &&
+                                file.cases["endorsements"].is_array()
+                          : file.cases.is_array();
+  if (!shaped) return Fail(path.string() + " does not have the shape of its format");
   return file;
 }
 

@@ -11,15 +11,16 @@
 namespace ledgerseal::vectors {
 
 inline constexpr std::string_view kVectorFile = "testdata/vectors/sealing_v1.json";
+inline constexpr std::string_view kVectorFileV2 = "testdata/vectors/sealing_v2.json";
 
 struct VectorFile {
   std::string text;
-  Json cases;  // a JSON array
+  Json cases;  // format 1: an array of cases; format 2: {"shares": [...], "endorsements": [...]}
 };
 
 // `workspace_path` relative to the runfiles root of the running test
 // ($TEST_SRCDIR/$TEST_WORKSPACE, or the working directory).
-// Errors: unreadable, not JSON, not an array.
+// Errors: unreadable, not JSON, or not of its format's shape.
 Result<VectorFile> LoadVectorFile(std::string_view workspace_path = kVectorFile);
 
 }  // namespace ledgerseal::vectors

@@ -1,6 +1,6 @@
 // TEST ONLY: the gtest fixture of //plugin/vectors:sealing_vectors_test:
-// loads testdata/vectors/sealing_v1.json once and pairs every case with the
-// generator's CaseSpec of the same id.
+// loads testdata/vectors/sealing_v1.json (format 1, frozen input) once and
+// pairs every case with the frozen CaseSpec of the same id.
 #ifndef LEDGERSEAL_PLUGIN_VECTORS_VECTORS_FIXTURE_H_
 #define LEDGERSEAL_PLUGIN_VECTORS_VECTORS_FIXTURE_H_
 
@@ -20,7 +20,7 @@ class SealingVectorsTest : public ::testing::Test {
   static void SetUpTestSuite();
   void SetUp() override;
 
-  // The case's spec, or nullptr (a failure is recorded) when the generator
+  // The case's spec, or nullptr (a failure is recorded) when V1CaseSpecs
   // has no case of that id.
   static const CaseSpec* SpecFor(const VectorFields& vector);
 

@@ -1,7 +1,9 @@
 // The local-sealing plugin as a host loads it: a transaction hook that seals
 // the ledger secret for every trusted node in the same transaction as each
-// rotation or membership change, and a recovery hook that unseals it from
-// the ledger before replay (docs/ARCHITECTURE.md, docs/HOSTING.md).
+// rotation or membership change, signed by the service identity, and a
+// recovery hook that unseals it from the ledger before replay, trusting only
+// the service its own sealed key is bound to (docs/ARCHITECTURE.md,
+// docs/HOSTING.md, docs/SERVICE_IDENTITY.md).
 #ifndef LEDGERSEAL_PLUGIN_LOCAL_SEALING_PUBLIC_LOCAL_SEALING_H_
 #define LEDGERSEAL_PLUGIN_LOCAL_SEALING_PUBLIC_LOCAL_SEALING_H_
 
@@ -9,13 +11,16 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "crypto/public/random_source.h"
+#include "crypto/public/rsa_key.h"
 #include "kvstore_adapter/public/hooks.h"
 #include "kvstore_adapter/public/host.h"
+#include "kvstore_adapter/public/service_identity.h"
 #include "kvstore_adapter/public/types.h"
-#include "crypto/public/random_source.h"
 #include "snp/public/derived_key.h"
 
 namespace ledgerseal::sealing {
@@ -73,18 +78,54 @@ class LocalSealing {
   // already registered).
   [[nodiscard]] kv::Status RegisterWith(kv::HookRegistrar& host) const;
 
-  // The hooks themselves (RegisterWith registers both). Sealing needs no
-  // platform: only the recipients' public keys. Shares live under key
-  // kSharesKey.
+  // The hooks themselves (RegisterWith registers both). Shares live under
+  // key kSharesKey.
+  //
+  // The transaction hook needs no platform: only the recipients' public
+  // keys, and the host's CommitContext::service_signer, which signs every
+  // sealing.shares record. It refuses (kInvalidArgument) a commit it must
+  // seal for (a rotation or trusted-node change) or admit a joiner in when
+  // the context has no signer, or a signer whose id is not the context's
+  // service_id; it refuses a joiner whose payload is bound to another
+  // identity than the signer's (naming both ids), and skips with a WARNING
+  // in the log a trusted node whose payload is bound elsewhere.
+  //
+  // The recovery hook unseals the newest sealing.shares record as the
+  // configured identity, in the order of docs/SERVICE_IDENTITY.md §4.4,
+  // honours RecoveryContext::expected_previous_service_id (the pin), and
+  // returns previous_service_id = the identity its own sealed key is bound
+  // to, whose signature of the record verified. Its errors are ToKvError of
+  // the sealing errors (unsigned, other_service, bad_signature and
+  // wrong_service are kRecoveryFailed), each naming the record's version;
+  // with fail_on_unseal_error = false they become kNotFound (the next hook
+  // runs) after being logged.
   std::shared_ptr<kv::TransactionHook> transaction_hook() const { return transaction_hook_; }
   std::shared_ptr<kv::RecoveryHook> recovery_hook() const { return recovery_hook_; }
 
-  // A fresh recovery key sealed to this platform, serialised: the join
-  // payload this node presents (the primary records it in
+  // This node's recovery key sealed to this platform and bound to `service`,
+  // serialised (a SealedRecoveryKey of format 2): the join payload this node
+  // presents to the service `service` identifies (the primary records it in
   // sealing.recovery_keys; commit_context.h says how a host carries it).
-  // Errors: ToKvError of the sealing error (platform errors, malformed
-  // platform state).
-  kv::Result<kv::Bytes> NewJoinPayload() const;
+  // Its signature fits kv::JoinPayloadFactory: a host calls it at genesis and
+  // after a recovery's replay with the NEW identity, and on a joiner once it
+  // learned and checked the service's identity (service_identity.h).
+  //
+  // The RSA key pair is generated on the first call (rsa_bits; seconds for
+  // 4096) and kept in this object's memory for its lifetime, never on a
+  // disk in the clear; every call seals that same pair again with a fresh
+  // IV, so a recovered node reseals for its new service without generating
+  // a key on the recovery path. OpenSSL wipes the private key when this
+  // object is destroyed; its PKCS#8 bytes are wiped after each sealing.
+  //
+  // Preconditions: `service` is a valid identity (ECDSA P-256 SPKI) and its
+  // service_id is ServiceIdOf(its SPKI); the caller checked that it is the
+  // service the node means to serve (the binding is what a recovering node
+  // will trust).
+  // Errors: kInvalidArgument (an invalid `service`); otherwise ToKvError of
+  // the sealing error (platform errors, malformed platform state, OpenSSL).
+  // Thread safety: may be called from any thread; concurrent calls are
+  // serialised (the first generates the key once).
+  kv::Result<kv::Bytes> NewJoinPayload(const kv::ServiceIdentity& service) const;
 
   // A 32-byte store encryption key derived from this platform's sealing key
   // (HKDF-SHA256, info "ledgerseal store key v1" || node id), so private
@@ -99,11 +140,15 @@ class LocalSealing {
   std::shared_ptr<const LocalSealingOptions> options_;
   std::shared_ptr<kv::TransactionHook> transaction_hook_;
   std::shared_ptr<kv::RecoveryHook> recovery_hook_;
+  // This node's recovery key pair, made by the first NewJoinPayload call.
+  mutable std::mutex recovery_key_mu_;
+  mutable std::unique_ptr<const crypto::RsaPrivateKey> recovery_key_;  // guarded by recovery_key_mu_
 };
 
 // The transaction hook alone, for a node that does not seal its own
 // recovery key (local sealing disabled) but must, as primary, keep sealing
-// the secret for the nodes that do. Needs no platform.
+// the secret for the nodes that do. Needs no platform; needs the context's
+// service signer as LocalSealing::transaction_hook() does.
 std::shared_ptr<kv::TransactionHook> NewSealingOnlyHook(std::function<void(std::string_view)> log);
 
 // Registers NewSealingOnlyHook(log) with `host` under kHookName. Errors:

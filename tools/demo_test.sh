@@ -12,7 +12,8 @@ out=$("$bin" demo --nodes 3 --txs 40 --rotations 1 --dir "$dir" 2>&1); code=$?
 echo "$out"
 [[ $code -eq 0 ]] || fail "demo exited $code"
 for line in "== 3. kill every node with SIGKILL" \
-            "local sealing: unsealed ledger secret 2 as 'sealing-n2'" \
+            "local sealing: unsealed ledger secret 2 of service" "as 'sealing-n2'" "(signature verified)" \
+            "endorsed by the previous identity" \
             "replay: " "recovered: secret 2 from hook 'local-sealing'" \
             "started service" "40/40 transactions verified" \
             "OK: every acknowledged transaction survived"; do

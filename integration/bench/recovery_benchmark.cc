@@ -89,7 +89,7 @@ void BM_TimeToSecret(benchmark::State& state) {
 void BM_RawUnseal(benchmark::State& state) {
   const auto& l = Ledger(0);
   for (auto _ : state) {
-    auto secret = sealing::UnsealShares(*l.provider, l.latest_shares, kIdentity, std::nullopt, std::nullopt);
+    auto secret = sealing::UnsealShares(*l.provider, kv::AsBytes(l.latest_shares), kIdentity, l.entries, "");
     if (!secret) state.SkipWithError(secret.error().ToString().c_str());
     benchmark::DoNotOptimize(secret);
   }

@@ -2,7 +2,13 @@
 
 #include <fstream>
 
+#include <iterator>
+
+#include "kvstore_adapter/host_support/public/memory_state.h"
+#include "kvstore_adapter/host_support/public/service_key.h"
+#include "kvstore_adapter/host_support/public/snapshot_transaction.h"
 #include "kvstore_adapter/ledger/public/ledger_files.h"
+#include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
 #include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
 #include "crypto/public/random_source.h"
@@ -18,7 +24,6 @@ namespace ledgerseal::bench {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr char kService[] = "bench-service";
 constexpr size_t kValueBytes = 1024;
 
 kv::Error Failed(const std::string& what) { return {kv::ErrorCode::kInternal, what}; }
@@ -34,12 +39,14 @@ struct Generator {
   kv::SecretBytes secret;
   uint64_t secret_version = 0;
   uint64_t bytes = 0;
-  sealing::v1::SealedShares latest_shares;
+  std::string latest_shares;  // the serialised SignedSealedShares
+  std::optional<kv::ServiceKey> service_key;
 
   kv::Status Append(const kv::WriteSet& writes, uint32_t flags, const kv::SecretBytes& under,
                     uint64_t under_version) {
     const kv::Version v = writer->next_version();
-    auto entry = kv::entry::EncodeEntry(random, {v, under_version, flags, kService, 1}, writes, under);
+    auto entry = kv::entry::EncodeEntry(random, {v, under_version, flags, service_key->identity().service_id, 1},
+                                        writes, under);
     if (!entry) return std::unexpected(entry.error());
     bytes += entry->size();
     return writer->Append(v, *entry);
@@ -56,11 +63,20 @@ struct Generator {
     if (secret_version != 0) previous = kv::secrets::PreviousSecret{secret_version, &secret};
     const kv::secrets::SecretRecipient r{"n1", node_public.get()};
     if (auto s = kv::secrets::WriteRotation(writes, random, version, *fresh, previous, {&r, 1}); !s) return s;
-    auto shares = sealing::SealShares(random, kService, version, *fresh, {&*recipient, 1});
+    auto shares = sealing::SealShares(random, *service_key, version, *fresh, std::span(&*recipient, 1));
     if (!shares) return std::unexpected(Failed(shares.error().ToString()));
-    latest_shares = *shares;
     auto record = sealing::SerializeRecord(*shares);
     if (!record) return std::unexpected(Failed(record.error().ToString()));
+    latest_shares.assign(record->begin(), record->end());
+    if (secret_version == 0) {  // the genesis: the service record and its key
+      const kv::MemoryState empty;
+      kv::SnapshotTransaction tx(nullptr, empty.Snapshot());
+      if (auto s = kv::membership::PutService(tx, kv::membership::NewServiceRecord(service_key->identity(), 1)); !s) {
+        return s;
+      }
+      if (auto s = kv::membership::PutServiceKey(tx, *service_key); !s) return s;
+      if (auto s = writes.Merge(tx.writes()); !s) return s;
+    }
     if (auto put = writes.Put({sealing::kSharesTable, kv::Domain::kPublic}, kv::AsBytes(sealing::kSharesKey), *record);
         !put) {
       return put;
@@ -96,7 +112,10 @@ kv::Status Setup(Generator& g, const fs::path& dir) {
   g.node_public = std::make_unique<crypto::RsaPublicKey>(*crypto::RsaPublicKey::FromDer(*g.node_key->PublicKeyDer()));
   auto request = sealing::DefaultDerivedKeyRequest(*g.provider);
   if (!request) return std::unexpected(Failed(request.error().ToString()));
-  auto sealed = sealing::SealRecoveryKey(*g.provider, g.random, *request, kIdentity, "n1");
+  auto service_key = kv::ServiceKey::Generate();
+  if (!service_key) return std::unexpected(service_key.error());
+  g.service_key.emplace(std::move(*service_key));
+  auto sealed = sealing::SealRecoveryKey(*g.provider, g.random, *request, kIdentity, "n1", g.service_key->identity());
   if (!sealed) return std::unexpected(Failed(sealed.error().ToString()));
   auto prepared = sealing::PreparedRecipient::Prepare({kIdentity, "n1", *sealed});
   if (!prepared) return std::unexpected(Failed(prepared.error().ToString()));
@@ -113,10 +132,10 @@ kv::Status Setup(Generator& g, const fs::path& dir) {
 kv::Result<SyntheticLedger> Reuse(const fs::path& dir) {
   std::ifstream marker(dir / "complete");
   SyntheticLedger out;
-  std::string shares;
   if (!(marker >> out.entries >> out.bytes)) return kv::MakeError(kv::ErrorCode::kNotFound, "incomplete");
   std::ifstream record(dir / "latest_shares", std::ios::binary);
-  if (!out.latest_shares.ParseFromIstream(&record)) return kv::MakeError(kv::ErrorCode::kNotFound, "no record");
+  out.latest_shares.assign(std::istreambuf_iterator<char>(record), {});
+  if (out.latest_shares.empty()) return kv::MakeError(kv::ErrorCode::kNotFound, "no record");
   snp::VirtualPlatformOptions options;
   options.machine_secret_path = dir / "machine.secret";
   auto provider = snp::VirtualProvider::Open(options);
@@ -147,7 +166,7 @@ kv::Result<SyntheticLedger> MakeSyntheticLedger(const fs::path& root, const std:
   }
   if (auto s = g.writer->Sync(); !s) return std::unexpected(s.error());
   SyntheticLedger out{dir, g.writer->last_version(), g.bytes, g.provider, g.latest_shares};
-  std::ofstream(dir / "latest_shares", std::ios::binary) << g.latest_shares.SerializeAsString();
+  std::ofstream(dir / "latest_shares", std::ios::binary) << g.latest_shares;
   std::ofstream(dir / "complete") << out.entries << " " << out.bytes << "\n";
   return out;
 }

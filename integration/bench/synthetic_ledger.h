@@ -23,7 +23,7 @@ struct SyntheticLedger {
   uint64_t entries = 0;
   uint64_t bytes = 0;
   std::shared_ptr<snp::VirtualProvider> provider;  // the node's platform
-  sealing::v1::SealedShares latest_shares;         // the newest record
+  std::string latest_shares;                       // the newest sealing.shares value
 };
 
 // Builds (or reuses, when `root`/<name> is complete) a ledger of at least

@@ -75,14 +75,14 @@ pb::KeyWrite* FindWrite(pb::WriteSet& writes, std::string_view table, std::strin
 }  // namespace
 
 kv::Status EditSharesRecord(const fs::path& dir,
-                            const std::function<bool(uint64_t, sealing::v1::SealedShares&)>& edit) {
+                            const std::function<bool(uint64_t, sealing::v1::SignedSealedShares&)>& edit) {
   auto entries = ReadAll(dir);
   if (!entries) return std::unexpected(entries.error());
   for (size_t i = entries->bytes.size(); i-- > 0;) {
     const uint64_t version = entries->first + i;
     const bool edited = EditPublicWrites(entries->bytes[i], [&](pb::WriteSet& writes) {
       auto* w = FindWrite(writes, sealing::kSharesTable, sealing::kSharesKey);
-      sealing::v1::SealedShares record;
+      sealing::v1::SignedSealedShares record;
       if (w == nullptr || !record.ParseFromString(w->value()) || !edit(version, record)) return false;
       w->set_value(record.SerializeAsString());
       return true;
@@ -92,7 +92,17 @@ kv::Status EditSharesRecord(const fs::path& dir,
   return kv::MakeError(kv::ErrorCode::kNotFound, "no sealed-shares record was edited");
 }
 
-std::optional<sealing::v1::SealedShares> SharesRecord(const fs::path& dir, int n) {
+kv::Status EditSharesBody(const fs::path& dir, const std::function<void(sealing::v1::SealedShares&)>& edit) {
+  return EditSharesRecord(dir, [&](uint64_t, sealing::v1::SignedSealedShares& envelope) {
+    sealing::v1::SealedShares body;
+    if (!body.ParseFromString(envelope.body())) return false;
+    edit(body);
+    envelope.set_body(body.SerializeAsString());  // the signature is left as it was
+    return true;
+  });
+}
+
+std::optional<sealing::v1::SignedSealedShares> SharesRecord(const fs::path& dir, int n) {
   auto entries = ReadAll(dir);
   if (!entries) return std::nullopt;
   int seen = 0;
@@ -101,7 +111,7 @@ std::optional<sealing::v1::SealedShares> SharesRecord(const fs::path& dir, int n
     if (!view) return std::nullopt;
     const auto* value = view->public_writes.Find(sealing::kSharesTable, kv::AsBytes(sealing::kSharesKey));
     if (value == nullptr || !value->has_value() || seen++ != n) continue;
-    sealing::v1::SealedShares record;
+    sealing::v1::SignedSealedShares record;
     if (!record.ParseFromArray((*value)->data(), static_cast<int>((*value)->size()))) return std::nullopt;
     return record;
   }

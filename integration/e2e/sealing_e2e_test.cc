@@ -18,111 +18,14 @@
 #include "integration/e2e/e2e_util.h"
 #include "kvstore_adapter/testing/dir_scan.h"
 #include "integration/e2e/ledger_tamper.h"
+#include "integration/e2e/sealing_cluster.h"
 #include "plugin/public/records.h"
 
 namespace ledgerseal::e2e {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr char kTable[] = "app.private";
-constexpr char kMarker[] = "SEALING-E2E-MARKER-";
-const std::string kMeasurementA(96, 'a'), kMeasurementB(96, 'b');
-
-// Per-node platform: its own machine secret file (its "chip") and launch.
-struct Platforms {
-  std::map<std::string, std::string> measurement;
-  std::map<std::string, std::string> committed_tcb;
-};
-
-cluster::ClusterOptions SealingOptions(Platforms* platforms) {
-  cluster::ClusterOptions o;
-  o.binary = LedgersealBinary();
-  o.root = ::ledgerseal::testing::TestDir();
-  o.customize = [root = o.root, platforms](kv::NodeConfig& c) {
-    c.sealing.enable_local_sealing = true;
-    c.sealing.sealing_identity = "seal-" + c.node_id;
-    c.sealing.previous_local_sealing_identity = c.sealing.sealing_identity;
-    c.sealing.platform = "virtual";
-    c.sealing.rsa_bits = 2048;  // keeps the suite fast; sizes are covered by unit tests
-    c.sealing.virtual_machine_secret_path = root / c.node_id / "machine.secret";
-    auto m = platforms->measurement.try_emplace(c.node_id, kMeasurementA).first->second;
-    auto t = platforms->committed_tcb.try_emplace(c.node_id, "0x10").first->second;
-    c.sealing.virtual_launch_json = "{\"measurement\": \"" + m + "\", \"committed_tcb\": \"" + t + "\"}";
-  };
-  return o;
-}
-
-void StartNodes(cluster::ProcessCluster& c, std::initializer_list<const char*> ids) {
-  auto it = ids.begin();
-  ASSERT_TRUE(c.StartGenesis(*it)) << c.LogTail(*it);
-  for (++it; it != ids.end(); ++it) {
-    auto s = c.StartJoiner(*it, "n1");
-    ASSERT_TRUE(s) << s.error().ToString();
-    auto trusted = c.Client("n1").Trust(*it);
-    ASSERT_TRUE(trusted) << trusted.error().ToString();
-  }
-}
-
-void Write(cluster::ProcessCluster& c, Acked& acked, int from, int count) {
-  for (int i = from; i < from + count; ++i) {
-    auto s = PutWithFailover(c, kTable, "k" + std::to_string(i), kMarker + std::to_string(i), acked);
-    ASSERT_TRUE(s) << s.error().ToString();
-  }
-}
-
-// Every running node applied everything; then all die at once.
-void QuiesceAndKillAll(cluster::ProcessCluster& c, const Acked& acked) {
-  ASSERT_TRUE(c.WaitApplied(acked.max_version));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // trailing entries
-  c.KillAll();
-}
-
-// How the last recovery got its secret, and that every trusted node has a
-// sealed recovery key (the audit of scenario 8).
-void ExpectAudit(cluster::ProcessCluster& c, const std::string& node, uint64_t min_version) {
-  rpc::v1::GetRequest get;
-  get.set_table("sealing.last_recovery");
-  get.set_key("last");
-  get.set_min_version(min_version);
-  auto r = c.Client(node).Get(get);
-  ASSERT_TRUE(r && r->found()) << "no sealing.last_recovery on " << node;
-  auto record = sealing::ParseLastRecovery(kv::AsBytes(r->value()));
-  ASSERT_TRUE(record);
-  EXPECT_EQ(record->method(), sealing::v1::LOCAL_UNSEALING);
-  EXPECT_EQ(record->recovering_sealing_identity(), "seal-" + node);
-  get.set_table("sealing.recovery_keys");
-  get.set_key("seal-" + node);
-  auto key = c.Client(node).Get(get);
-  ASSERT_TRUE(key && key->found()) << node << " has no sealed recovery key in the new service";
-}
-
-// `ledgerseal inspect DIR --json`, parsed.
-nlohmann::json Inspect(const fs::path& data_dir) {
-  const std::string cmd = LedgersealBinary().string() + " inspect " + data_dir.string() + " --json";
-  std::string out;
-  if (FILE* p = ::popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    for (size_t n; (n = std::fread(buf, 1, sizeof(buf), p)) > 0;) out.append(buf, n);
-    ::pclose(p);
-  }
-  return nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
-}
-
-// Three nodes, `per_phase` transactions before and after each of two
-// rotations, then the outage.
-void ServeWithTwoRotationsThenKillAll(cluster::ProcessCluster& c, Acked& acked, int per_phase) {
-  StartNodes(c, {"n1", "n2", "n3"});
-  for (int phase = 0; phase < 2; ++phase) {
-    Write(c, acked, phase * per_phase, per_phase);
-    ASSERT_TRUE(RotateWithFailover(c, acked));
-  }
-  Write(c, acked, 2 * per_phase, per_phase);
-  QuiesceAndKillAll(c, acked);
-}
-
-std::string LedgerOf(const cluster::ProcessCluster& c, const std::string& node) {
-  return LedgerBytes(c.data_dir(node));
-}
+using namespace ::ledgerseal::e2e::sealing_cluster;  // NOLINT: the shared test vocabulary
 
 TEST(SealingE2E, RecoverFromEachNodeInTurnThenAChainOfRecoveries) {
   Platforms platforms;
@@ -158,6 +61,19 @@ TEST(SealingE2E, RecoverFromEachNodeInTurnThenAChainOfRecoveries) {
   EXPECT_EQ(after["last_recovery"]["method"], "local_unsealing");
   EXPECT_EQ(after["last_recovery"]["recovering_identity"], "seal-n3");
   EXPECT_EQ(after["can_unseal_latest"], nlohmann::json({"seal-n3"}));
+  // Two recoveries on n3's ledger: genesis -> recovered -> recovered again,
+  // each link signed by the identity before it.
+  ASSERT_EQ(after["service_chain"].size(), 3u) << after.dump(2);
+  EXPECT_TRUE(after["service_chain_verified"].get<bool>()) << after["failures"].dump(2);
+  EXPECT_EQ(after["service_chain"][1]["previous_service_id"], after["service_chain"][0]["service_id"]);
+  EXPECT_EQ(after["service_chain"][2]["previous_service_id"], after["service_chain"][1]["service_id"]);
+  EXPECT_EQ(after["service_chain"][2]["recovery_count"], 2);
+  const std::string genesis = after["service_chain"][0]["service_id"];
+  EXPECT_TRUE(Inspect(c.data_dir("n3"), "--expect-genesis-identity " + genesis)["service_chain_verified"].get<bool>());
+  const auto mispinned = RunLedgerseal("inspect " + c.data_dir("n3").string() +
+                                       " --expect-genesis-identity ffffffffffffffffffffffffffffffff");
+  EXPECT_EQ(mispinned.exit_code, 1) << mispinned.output;
+  EXPECT_NE(mispinned.output.find("wrong_genesis"), std::string::npos) << mispinned.output;
   for (const char* node : {"n1", "n2", "n3"}) {
     EXPECT_EQ(kv::testing::FilesContaining(c.data_dir(node), kMarker), std::vector<std::string>());
   }
@@ -343,18 +259,16 @@ TEST(SealingE2E, TamperedSealingRecordsFailLoudlyAndWriteNothing) {
     EXPECT_TRUE(named) << what << ": " << message;
     EXPECT_EQ(LedgerOf(c, "n1"), tampered) << what << ": a failed recovery wrote to the ledger";
   };
+  // A host without the service key can edit the body but not re-sign it:
+  // edits that the steps before the signature check do not catch are caught
+  // by it, before anything is decrypted.
   auto edit_newest = [&](const std::function<void(sealing::v1::SealedShares&)>& f) {
-    return [&ledger, f] {
-      return EditSharesRecord(ledger, [&](uint64_t, sealing::v1::SealedShares& r) {
-        f(r);
-        return true;
-      });
-    };
+    return [&ledger, f] { return EditSharesBody(ledger, f); };
   };
   attempt("flipped wrapping key", edit_newest([](auto& r) {
             (*ShareOf(r, "seal-n1")->mutable_encrypted_wrapping_key())[7] ^= 1;
           }),
-          {"tampered"});
+          {"bad_signature"});
   attempt("share moved to another identity", edit_newest([](auto& r) {
             auto* a = ShareOf(r, "seal-n1");
             auto* b = ShareOf(r, "seal-n2");
@@ -368,8 +282,28 @@ TEST(SealingE2E, TamperedSealingRecordsFailLoudlyAndWriteNothing) {
             (*ShareOf(r, "seal-n1")->mutable_recovery_key()->mutable_sealed_private_key()->mutable_ciphertext())[3] ^= 1;
           }),
           {"tampered"});
-  attempt("older shares record replayed at the tail", edit_newest([&](auto& r) { r = *older; }),
-          {"failed verification", "unknown ledger secret"});
+  attempt("signature stripped", [&] {
+            return EditSharesRecord(ledger, [](uint64_t, sealing::v1::SignedSealedShares& r) {
+              r.clear_signature();
+              return true;
+            });
+          },
+          {"unsigned"});
+  attempt("signature flipped", [&] {
+            return EditSharesRecord(ledger, [](uint64_t, sealing::v1::SignedSealedShares& r) {
+              (*r.mutable_signature())[10] ^= 1;
+              return true;
+            });
+          },
+          {"bad_signature"});
+  attempt("older shares record replayed at the tail",
+          [&] {
+            return EditSharesRecord(ledger, [&](uint64_t, sealing::v1::SignedSealedShares& r) {
+              r = *older;
+              return true;
+            });
+          },
+          {"failed verification", "unknown ledger secret", "is not the secret in force"});
   attempt("flipped sealing.recovery_keys record",
           [&] { return FlipRecoveryKeyRecord(ledger, "seal-n1"); }, {"failed verification"});
 

@@ -66,12 +66,22 @@ class Auditor {
   kv::Status NoteShares(uint64_t version, const kv::WriteSet& w) {
     const auto* value = w.Find(sealing::kSharesTable, kv::AsBytes(sealing::kSharesKey));
     if (value == nullptr || !value->has_value()) return {};
-    auto shares = sealing::ParseSealedShares(**value);
-    if (!shares) return std::unexpected(Bad(version, "sealing.shares: " + shares.error().ToString()));
-    SharesInfo info{version, shares->ledger_secret_version(), shares->service_id(), {}};
-    for (const auto& s : shares->shares()) info.identities.push_back(s.sealing_identity());
     ++a_.shares_records;
+    auto shares = sealing::ParseSignedShares(**value);
+    if (!shares) {
+      // An unsigned or malformed record is a finding, not a reason to stop
+      // auditing the rest of the ledger: recovery refuses it by name.
+      a_.latest_shares.reset();
+      latest_signed_.reset();
+      shares_failure_ = ChainFailure{std::string(sealing::SealingErrorCodeName(shares.error().code)), version,
+                                     "sealing.shares: " + shares.error().message};
+      return {};
+    }
+    shares_failure_.reset();
+    SharesInfo info{version, shares->body.ledger_secret_version(), shares->body.service_id(), {}};
+    for (const auto& s : shares->body.shares()) info.identities.push_back(s.sealing_identity());
     a_.latest_shares = std::move(info);
+    latest_signed_ = std::move(*shares);
     return {};
   }
 
@@ -117,11 +127,54 @@ class Auditor {
     return {};
   }
 
+  // AuditLedger ends the walk through these two.
+ public:
   ServiceChainAuditor& chain() { return chain_; }
+
+  // The newest sealing.shares record against the newest service of the
+  // chain (docs/SERVICE_IDENTITY.md §5, "Inspect"): signed by that identity,
+  // its body naming it, and every copy of a recovery key bound to it in the
+  // clear (only the node's hardware can check the binding's AAD).
+  void CheckNewestShares() {
+    if (shares_failure_) {
+      a_.chain.failures.push_back(*shares_failure_);
+      return;
+    }
+    if (!latest_signed_ || a_.chain.links.empty() || !a_.latest_shares) return;
+    const uint64_t at = a_.latest_shares->at_version;
+    const kv::ServiceRecord& newest = a_.chain.links.back().record;
+    const sealing::SignedShares& record = *latest_signed_;
+    if (record.signer.public_key_der != newest.identity_public_key_der ||
+        record.body.service_id() != newest.service_id) {
+      a_.chain.failures.push_back({"other_service", at,
+                                   "sealing.shares is signed by service " + record.signer.service_id +
+                                       " for service " + record.body.service_id() + ", the ledger's service is " +
+                                       newest.service_id});
+      return;
+    }
+    if (auto ok = kv::VerifyServiceSignature(record.signer, kv::kSealedSharesDomain,
+                                             kv::AsBytes(record.envelope.body()),
+                                             kv::AsBytes(record.envelope.signature()));
+        !ok) {
+      a_.chain.failures.push_back({"bad_signature", at, "sealing.shares: " + ok.error().message});
+      return;
+    }
+    for (const auto& share : record.body.shares()) {
+      if (kv::AsBytes(share.recovery_key().service_identity_public_key_der()).size() == 0 ||
+          share.recovery_key().service_identity_public_key_der() != kv::AsString(newest.identity_public_key_der)) {
+        a_.chain.failures.push_back({"other_service", at,
+                                     "the recovery key copy of " + share.sealing_identity() +
+                                         " is bound to another service"});
+      }
+    }
+    a_.shares_signature_verified = true;
+  }
 
  private:
   LedgerAudit& a_;
   ServiceChainAuditor chain_;
+  std::optional<sealing::SignedShares> latest_signed_;
+  std::optional<ChainFailure> shares_failure_;
 };
 
 void Conclude(LedgerAudit& a) {
@@ -171,6 +224,7 @@ kv::Result<LedgerAudit> AuditLedger(const fs::path& data_dir, const AuditOptions
   if (!walked) return std::unexpected(walked.error());
   if (!failed) return std::unexpected(failed.error());
   audit.chain = auditor.chain().Finish(options.expected_genesis_identity, options.expected_service_identity);
+  auditor.CheckNewestShares();
   Conclude(audit);
   return audit;
 }
@@ -212,6 +266,7 @@ std::string AuditToJson(const LedgerAudit& a) {
   }
   doc["service_chain"] = chain;
   doc["service_chain_verified"] = a.chain.ok();
+  doc["shares_signature_verified"] = a.shares_signature_verified;
   doc["failures"] = failures;
   if (a.latest_shares) {
     const auto& s = *a.latest_shares;
@@ -262,7 +317,8 @@ std::string AuditToText(const LedgerAudit& a) {
   out << "sealed shares    " << a.shares_records << " record(s)";
   if (a.latest_shares) {
     out << "; newest at version " << a.latest_shares->at_version << " seals secret "
-        << a.latest_shares->ledger_secret_version;
+        << a.latest_shares->ledger_secret_version
+        << (a.shares_signature_verified ? ", signed by the newest service (verified)" : ", signature NOT verified");
   }
   out << "\ncan unseal latest";
   for (const auto& id : a.can_unseal_latest) out << " " << id;

@@ -80,6 +80,9 @@ struct LedgerAudit {
   // The endorsement chain, verified (service_chain_audit.h). Its failures
   // make `inspect` exit non-zero.
   ServiceChainAudit chain;
+  // The newest sealing.shares record is signed by the chain's newest
+  // identity and every copy in it is bound to that identity.
+  bool shares_signature_verified = false;
 };
 
 struct AuditOptions {

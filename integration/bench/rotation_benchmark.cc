@@ -38,6 +38,7 @@ std::unique_ptr<cluster::ProcessCluster> StartService(int nodes, bool sealing) {
   cluster::ClusterOptions o;
   o.binary = g_binary;
   o.root = Root() / (std::to_string(nodes) + (sealing ? "-sealing" : "-plain"));
+  o.ready_timeout_ms = 120'000;
   fs::remove_all(o.root);
   o.customize = [sealing, root = o.root](kv::NodeConfig& c) {
     if (!sealing) return;
@@ -60,26 +61,39 @@ double Median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
+// Both services run side by side and the rotations alternate between them
+// (plain, sealing, plain, ...), so that the noise of a shared two-vCPU host
+// (other processes, page cache, scheduler) falls on both alike: the ratio is
+// of the same moments, not of two runs minutes apart.
 void BM_Rotation(benchmark::State& state) {
   const int nodes = static_cast<int>(state.range(0));
-  const bool sealing = state.range(1) != 0;
-  auto service = StartService(nodes, sealing);
-  if (!service) {
-    state.SkipWithError("the service did not start");
+  auto plain = StartService(nodes, false);
+  auto sealed = StartService(nodes, true);
+  if (!plain || !sealed) {
+    state.SkipWithError("a service did not start");
     return;
   }
-  auto& leader = service->Client("n1");
-  for (int i = 0; i < 3; ++i) (void)leader.Rotate();  // warm up
-  auto& samples = g_samples_ms[std::to_string(nodes) + (sealing ? "/sealing" : "/plain")];
-  for (auto _ : state) {
+  auto& plain_leader = plain->Client("n1");
+  auto& sealed_leader = sealed->Client("n1");
+  for (int i = 0; i < 3; ++i) {  // warm up
+    (void)plain_leader.Rotate();
+    (void)sealed_leader.Rotate();
+  }
+  auto& plain_samples = g_samples_ms[std::to_string(nodes) + "/plain"];
+  auto& sealed_samples = g_samples_ms[std::to_string(nodes) + "/sealing"];
+  auto time_one = [&](auto& leader, std::vector<double>& samples) {
     const auto start = Clock::now();
     auto r = leader.Rotate();
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     if (!r) state.SkipWithError(r.error().ToString().c_str());
     samples.push_back(ms);
+    return ms;
+  };
+  for (auto _ : state) {
+    const double ms = time_one(plain_leader, plain_samples) + time_one(sealed_leader, sealed_samples);
     state.SetIterationTime(ms / 1000);
   }
-  state.SetLabel(std::to_string(nodes) + " nodes, sealing " + (sealing ? "on" : "off"));
+  state.SetLabel(std::to_string(nodes) + " nodes, one rotation without and one with sealing");
 }
 
 // N RSA-OAEP-3072 encryptions of 32 bytes: what sealing adds per rotation.
@@ -97,8 +111,7 @@ void BM_RawOaep(benchmark::State& state) {
   }
 }
 
-BENCHMARK(BM_Rotation)->Args({3, 0})->Args({3, 1})->Args({7, 0})->Args({7, 1})
-    ->Iterations(40)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Rotation)->Arg(3)->Arg(7)->Iterations(40)->UseManualTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RawOaep)->Arg(3)->Arg(7)->Iterations(200)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 void PrintSummary() {

@@ -1,11 +1,12 @@
 // Where IVs and wrapping keys come from. Injected everywhere so that tests
 // can make sealing reproducible; production uses OpenSslRandomSource.
 //
-// Not covered: RSA key generation and RSA-OAEP padding draw from OpenSSL's
-// own DRBG (RAND_bytes), which cannot be redirected per call; so an RSA key
-// pair and an OAEP ciphertext differ between runs even with a deterministic
-// RandomSource. Everything else sealing draws (AES-GCM IVs, wrapping keys)
-// comes from the injected source.
+// Not covered: RSA and EC key generation, RSA-OAEP padding and the
+// ephemeral key of ECIES (ecies.h) draw from OpenSSL's own DRBG
+// (RAND_bytes), which cannot be redirected per call; so a key pair, an OAEP
+// ciphertext and an ECIES ciphertext differ between runs even with a
+// deterministic RandomSource. Everything else sealing draws (AES-GCM IVs,
+// including ECIES's, and wrapping keys) comes from the injected source.
 #ifndef LEDGERSEAL_CRYPTO_PUBLIC_RANDOM_SOURCE_H_
 #define LEDGERSEAL_CRYPTO_PUBLIC_RANDOM_SOURCE_H_
 

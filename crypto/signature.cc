@@ -1,5 +1,6 @@
 #include "crypto/public/signature.h"
 
+#include <memory>
 #include <openssl/core_names.h>
 
 #include <string>
@@ -118,6 +119,16 @@ CryptoResult<SigningKey> SigningKey::FromPkcs8Der(SignatureAlgorithm algorithm, 
                                      "signature private key import");
   if (!pkey) return std::unexpected(std::move(pkey.error()));
   if (auto s = CheckKey(algorithm, pkey->get(), "signature private key import"); !s) return std::unexpected(s.error());
+  if (algorithm != SignatureAlgorithm::kEd25519) {
+    // A PKCS#8 may carry a public point that is not its scalar's: signing with
+    // such a key publishes signatures that verify under no key we announce
+    // (or leak the scalar to a fault attack). Refuse it at the boundary.
+    internal::EvpPkeyCtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey->get(), nullptr));
+    if (!check || EVP_PKEY_pairwise_check(check.get()) != 1) {
+      return OpenSslError(CryptoErrorCode::kDecodeFailed,
+                          "signature private key import: the public half does not match the private key");
+    }
+  }
   return SigningKey(algorithm, std::move(*pkey));
 }
 

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/testing/hex.h"
+
 #include <string>
 #include <vector>
 
@@ -81,6 +83,19 @@ TEST(SignatureKeysTest, AKeyOfAnotherAlgorithmOrCurveIsRefused) {
   der.push_back(0);
   EXPECT_EQ(VerifyingKey::FromDer(SignatureAlgorithm::kEd25519, der).error().code, CryptoErrorCode::kDecodeFailed);
   EXPECT_EQ(VerifyingKey::FromDer(SignatureAlgorithm::kEd25519, {}).error().code, CryptoErrorCode::kDecodeFailed);
+}
+
+// A P-256 PKCS#8 whose stored public point (that of d = 2) is not its
+// scalar's (d = 1): signing with it would publish signatures under a key
+// nobody announced. Refused at import.
+TEST(SignatureKeysTest, APkcs8WhosePublicHalfDoesNotMatchIsRefused) {
+  const auto der = ledgerseal::testing::FromHex(
+      "308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420000000000000000000000000000000000000"
+      "0000000000000000000000000001a144034200047cf27b188d034f7e8a52380304b51ac3c08969e277f21b35a60b48fc476699780777"
+      "5510db8ed040293d9ac69f7430dbba7dade63ce982299e04b79d227873d1");
+  auto key = SigningKey::FromPkcs8Der(SignatureAlgorithm::kEcdsaP256Sha256, der);
+  ASSERT_FALSE(key.has_value());
+  EXPECT_EQ(key.error().code, CryptoErrorCode::kDecodeFailed);
 }
 
 TEST(SignatureKeysTest, Ed25519SignaturesAreDeterministicAnd64Bytes) {

@@ -1,4 +1,6 @@
 // `ledgerseal`: the command-line entry point (bazel run //tools:ledgerseal).
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <iostream>
@@ -62,6 +64,14 @@ int main(int argc, char** argv) {
   // 0600, directories 0700, whatever the caller's umask. RocksDB creates its
   // files with the process umask, so this is where it is set.
   ::umask(0077);
+  // Ledger secrets and the service identity key live in this process's
+  // memory only: an abort must not write them to the host's disk in a core
+  // dump, and no other process of this user may read them (ptrace, /proc).
+  // Best effort: a failure leaves the defaults, which the guest's own
+  // configuration may already make safe.
+  const rlimit no_core{0, 0};
+  (void)::setrlimit(RLIMIT_CORE, &no_core);
+  (void)::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   std::vector<std::string_view> args(argv + 1, argv + argc);
   return ledgerseal::tools::Main(args);
 }

@@ -69,7 +69,10 @@ TEST(SealingE2E, RecoverFromEachNodeInTurnThenAChainOfRecoveries) {
   EXPECT_EQ(after["service_chain"][2]["previous_service_id"], after["service_chain"][1]["service_id"]);
   EXPECT_EQ(after["service_chain"][2]["recovery_count"], 2);
   const std::string genesis = after["service_chain"][0]["service_id"];
-  EXPECT_TRUE(Inspect(c.data_dir("n3"), "--expect-genesis-identity " + genesis)["service_chain_verified"].get<bool>());
+  EXPECT_FALSE(after["service_chain_genesis_pinned"].get<bool>());
+  const auto pinned = Inspect(c.data_dir("n3"), "--expect-genesis-identity " + genesis);
+  EXPECT_TRUE(pinned["service_chain_verified"].get<bool>());
+  EXPECT_TRUE(pinned["service_chain_genesis_pinned"].get<bool>());
   const auto mispinned = RunLedgerseal("inspect " + c.data_dir("n3").string() +
                                        " --expect-genesis-identity ffffffffffffffffffffffffffffffff");
   EXPECT_EQ(mispinned.exit_code, 1) << mispinned.output;

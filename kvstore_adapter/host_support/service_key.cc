@@ -28,6 +28,12 @@ Result<Bytes> ServiceKey::SignAny(std::string_view domain, ByteView body) const 
   const Bytes message = ServiceSignedMessage(domain, identity_.public_key_der, body);
   auto signature = key_.Sign(message);
   if (!signature) return MakeError(ErrorCode::kInternal, "service identity signature: " + signature.error().ToString());
+  // Verify what we publish (82 us, once per rotation): a signature that a
+  // fault corrupted must never leave this process (it can leak the scalar),
+  // and one that does not verify would make every node refuse the record.
+  if (auto ok = VerifyServiceSignature(identity_, domain, body, *signature); !ok) {
+    return MakeError(ErrorCode::kInternal, "service identity signature does not verify: " + ok.error().message);
+  }
   return std::move(*signature);
 }
 

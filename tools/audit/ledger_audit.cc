@@ -39,7 +39,7 @@ class Auditor {
     if (!view) return std::unexpected(Bad(version, view.error().message));
     a_.service_id = view->header.service_id;
     const auto& w = view->public_writes;
-    chain_.Entry(version, bytes, w);
+    chain_.Entry(version, bytes, w, view->header.service_id);
     for (auto step : {&Auditor::NoteRotation, &Auditor::NoteShares, &Auditor::NoteRecoveryKeys,
                       &Auditor::NoteNodes, &Auditor::NoteLastRecovery}) {
       if (auto s = (this->*step)(version, w); !s) return s;
@@ -266,6 +266,7 @@ std::string AuditToJson(const LedgerAudit& a) {
   }
   doc["service_chain"] = chain;
   doc["service_chain_verified"] = a.chain.ok();
+  doc["service_chain_genesis_pinned"] = a.chain.genesis_pinned;
   doc["shares_signature_verified"] = a.shares_signature_verified;
   doc["failures"] = failures;
   if (a.latest_shares) {
@@ -296,9 +297,11 @@ std::string AuditToText(const LedgerAudit& a) {
         << r.recipients.size() << " node(s)\n";
   }
   out << "service chain    " << a.chain.links.size() << " service(s), "
-      << (a.chain.ok() ? "every link verified (signed by the identity before it; pin the genesis with "
-                         "--expect-genesis-identity)"
-                       : "NOT verified")
+      << (!a.chain.ok()            ? "NOT verified"
+          : a.chain.genesis_pinned ? "authenticated: every link signed by the identity before it, back to the "
+                                     "pinned genesis"
+                                   : "self-consistent: every link signed by the identity before it; NOT "
+                                     "authenticated until you pin its genesis with --expect-genesis-identity")
       << "\n";
   for (const auto& l : a.chain.links) {
     out << "  " << l.record.service_id << " at version " << l.at_version;
@@ -308,7 +311,7 @@ std::string AuditToText(const LedgerAudit& a) {
       out << " (recovery " << l.record.recovery_count << " of " << l.record.previous_service_id << " up to version "
           << l.record.recovered_to_version << ")";
     }
-    out << (l.verified ? ", verified" : ", NOT verified") << "\n";
+    out << (l.verified ? ", link verified" : ", link NOT verified") << "\n";
   }
   for (const auto& f : a.chain.failures) {
     out << "FAILED: " << f.error << (f.version ? " at version " + std::to_string(f.version) : "") << ": " << f.message

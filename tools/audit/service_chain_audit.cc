@@ -5,7 +5,8 @@
 
 namespace ledgerseal::tools {
 
-void ServiceChainAuditor::Entry(uint64_t version, kv::ByteView entry_bytes, const kv::WriteSet& public_writes) {
+void ServiceChainAuditor::Entry(uint64_t version, kv::ByteView entry_bytes, const kv::WriteSet& public_writes,
+                                const std::string& header_service_id) {
   const auto* value =
       public_writes.Find(kv::membership::kServiceTable.name, kv::AsBytes(kv::membership::kServiceKey));
   if (value != nullptr) {
@@ -32,6 +33,12 @@ void ServiceChainAuditor::Entry(uint64_t version, kv::ByteView entry_bytes, cons
     }
     audit_.links.push_back(std::move(link));
   }
+  if (!foreign_reported_ && !audit_.links.empty() && header_service_id != audit_.links.back().record.service_id) {
+    audit_.failures.push_back({"foreign_entry", version,
+                               "entry " + std::to_string(version) + " claims service " + header_service_id +
+                                   "; the ledger's service there is " + audit_.links.back().record.service_id});
+    foreign_reported_ = true;
+  }
   auto digest = crypto::Sha256(entry_bytes);
   previous_digest_ = digest ? kv::Bytes(digest->begin(), digest->end()) : kv::Bytes();
 }
@@ -43,6 +50,7 @@ ServiceChainAudit ServiceChainAuditor::Finish(const std::string& expected_genesi
     return std::move(audit_);
   }
   const ServiceLink& genesis = audit_.links.front();
+  audit_.genesis_pinned = !expected_genesis_id.empty() && genesis.record.service_id == expected_genesis_id;
   if (!expected_genesis_id.empty() && genesis.record.service_id != expected_genesis_id) {
     audit_.failures.push_back({"wrong_genesis", genesis.at_version,
                                "the chain starts at service " + genesis.record.service_id + ", not " +

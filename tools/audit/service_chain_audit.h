@@ -24,7 +24,9 @@ struct ServiceLink {
 };
 
 // A typed failure: `error` is a stable name ("broken_endorsement",
-// "format_1_ledger", "wrong_genesis", "wrong_service", "no_service_record").
+// "format_1_ledger", "wrong_genesis", "wrong_service", "no_service_record",
+// "foreign_entry" (an entry claiming another service than the chain names
+// there; reported once, at the first such entry)).
 struct ChainFailure {
   std::string error;
   uint64_t version = 0;  // 0: about the chain as a whole
@@ -34,6 +36,10 @@ struct ChainFailure {
 struct ServiceChainAudit {
   std::vector<ServiceLink> links;  // genesis first
   std::vector<ChainFailure> failures;
+  // The genesis matched --expect-genesis-identity: only then is the chain
+  // authenticated (without a pin it is self-consistent: a host could have
+  // built a whole chain of its own from a genesis of its own).
+  bool genesis_pinned = false;
   bool ok() const { return failures.empty() && !links.empty(); }
 };
 
@@ -41,7 +47,10 @@ struct ServiceChainAudit {
 // Not thread-safe.
 class ServiceChainAuditor {
  public:
-  void Entry(uint64_t version, kv::ByteView entry_bytes, const kv::WriteSet& public_writes);
+  // `header_service_id`: the service the entry's header claims; it must be
+  // the newest record's (the genesis and recovery entries carry their own).
+  void Entry(uint64_t version, kv::ByteView entry_bytes, const kv::WriteSet& public_writes,
+             const std::string& header_service_id);
 
   // Ends the walk and checks the pins (empty: none): the genesis identity,
   // and the newest service. Returns the audit.
@@ -50,6 +59,7 @@ class ServiceChainAuditor {
  private:
   ServiceChainAudit audit_;
   kv::Bytes previous_digest_;
+  bool foreign_reported_ = false;
 };
 
 }  // namespace ledgerseal::tools

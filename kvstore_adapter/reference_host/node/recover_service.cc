@@ -9,7 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include "base/check.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/node/node.h"
 #include "kvstore_adapter/reference_host/recovery/public/recover_into_store.h"
@@ -148,9 +147,14 @@ Status Node::StartRecoveredService(const RecoverResult& recovered) {
   // record, and that that service is the one the hook's material named.
   auto old_key = membership::GetServiceKey(**probe);
   if (!old_key) return std::unexpected(old_key.error());
-  LEDGERSEAL_CHECK(recovered.last_service.has_value() &&
-                   old_key->identity().service_id == recovered.last_service->service_id &&
-                   old_key->identity().service_id == recovered.outcome.secret.previous_service_id);
+  // Replay checked all three against one another, but the store was reopened
+  // from disk since: re-check, and refuse (never abort) on a mismatch.
+  if (!recovered.last_service || old_key->identity().service_id != recovered.last_service->service_id ||
+      old_key->identity().service_id != recovered.outcome.secret.previous_service_id) {
+    return MakeError(ErrorCode::kRecoveryFailed,
+                     "the installed store's service identity key is service " + old_key->identity().service_id +
+                         ", not the service replay ended in");
+  }
   if (auto s = StartRaft(*raft_id, /*bootstrap=*/true); !s) return s;
   if (auto s = WaitUntilPrimary(); !s) return s;
 
@@ -172,7 +176,11 @@ Status Node::StartRecoveredService(const RecoverResult& recovered) {
   // The successor record, endorsed by the old identity: it binds the new
   // key to the prefix this node recovered (its last version and digest).
   const Version at = store_->applied_version() + 1;
-  LEDGERSEAL_CHECK(at == recovered.replayed_to + 1);
+  if (at != recovered.replayed_to + 1) {
+    return MakeError(ErrorCode::kRecoveryFailed, "the installed store is at version " +
+                                                     std::to_string(at - 1) + ", replay ended at " +
+                                                     std::to_string(recovered.replayed_to));
+  }
   pb::ServiceInfo service = membership::NewServiceRecord(new_key->identity(), at);
   service.set_previous_service_id(recovered.last_service->service_id);
   service.set_recovery_count(recovered.last_service->recovery_count + 1);

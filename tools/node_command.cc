@@ -68,8 +68,15 @@ class StopOnSignal {
 };
 
 // Loads the sealing plugin as configured: with local sealing, this node's
-// sealed recovery key, a platform-bound store key and both hooks; without,
-// the sealing hook only (as primary it keeps sealing for the other nodes).
+// sealed recovery key and both hooks; without, the sealing hook only (as
+// primary it keeps sealing for the other nodes).
+//
+// The node's store key stays random and in memory (RunNode's default), not
+// the plugin's platform-derived DeriveStoreKey: a node never restarts as
+// itself, so nothing needs to reopen its store in another process, and a
+// key no other process can derive means a host cannot swap in a store that
+// another run of the same node id on this machine wrote (it would not open:
+// wrong_key).
 kv::Status LoadSealingPlugin(kv::node::NodeProcessOptions& options,
                              std::unique_ptr<sealing::LocalSealing>& plugin) {
   auto loaded = LoadLocalSealing(options.config, *options.hooks,
@@ -82,7 +89,6 @@ kv::Status LoadSealingPlugin(kv::node::NodeProcessOptions& options,
   options.join_payload_for = [p = plugin.get()](const kv::ServiceIdentity& identity) {
     return p->NewJoinPayload(identity);
   };
-  options.store_key = [p = plugin.get()] { return p->DeriveStoreKey(); };
   return {};
 }
 

@@ -244,10 +244,10 @@ Status Node::Prepare() {
   auto key = crypto::RsaPrivateKey::Generate(kNodeKeyBits);
   if (!key) return MakeError(ErrorCode::kInternal, "generating the node key: " + key.error().ToString());
   key_ = std::make_unique<crypto::RsaPrivateKey>(std::move(*key));
-  // The store key: with local sealing, derived from the platform (the same
-  // for every store this node id writes on this platform and measurement);
-  // otherwise random, in memory only. A restarted node rebuilds its store
-  // from the ledger (recovery) or from its peers (join) either way.
+  // The store key: random and in memory only unless the caller supplies one
+  // (`ledgerseal node` does not: no other process can then derive it, so no
+  // store written by another run can be swapped in). A restarted node
+  // rebuilds its store from the ledger (recovery) or from its peers (join).
   if (o_.store_key) {
     auto store_key = o_.store_key();
     if (!store_key) return std::unexpected(store_key.error());

@@ -130,14 +130,25 @@ WriteSet IdentityFixture::Open(const LocalLedger& ledger, Version version) {
 }
 
 void IdentityFixture::Reseal(LocalLedger& ledger, Version version, const std::function<void(WriteSet&)>& edit) {
-  LocalLedgerEntry& entry = ledger.at(version - 1);
-  WriteSet writes = Open(ledger, version);
-  edit(writes);
-  std::optional<SecretBytes> secret = escrow_->Sealed(entry.ledger_secret_version);
   crypto::OpenSslRandomSource random;
-  auto sealed = local::SealEntry(random, version, entry.ledger_secret_version, *secret, writes);
-  ASSERT_TRUE(sealed) << sealed.error().ToString();
-  entry = std::move(*sealed);
+  // The edited entry keeps its link; each later one is resealed with its own
+  // writes, chained to the resealed entry before it.
+  for (Version v = version; v <= ledger.size(); ++v) {
+    LocalLedgerEntry& entry = ledger.at(v - 1);
+    WriteSet writes = Open(ledger, v);
+    if (v == version) edit(writes);
+    Bytes previous = entry.previous_entry_digest;
+    if (v != version) {
+      auto digest = local::EntryDigest(ledger.at(v - 2));
+      ASSERT_TRUE(digest) << digest.error().ToString();
+      previous = std::move(*digest);
+    }
+    std::optional<SecretBytes> secret = escrow_->Sealed(entry.ledger_secret_version);
+    ASSERT_TRUE(secret.has_value());
+    auto sealed = local::SealEntry(random, v, entry.ledger_secret_version, *secret, previous, writes);
+    ASSERT_TRUE(sealed) << sealed.error().ToString();
+    entry = std::move(*sealed);
+  }
 }
 
 void IdentityFixture::ResealRecord(LocalLedger& ledger, Version version,

@@ -89,7 +89,10 @@ class IdentityFixture : public ::testing::Test {
 
   // Opens `ledger`'s entry `version` under the escrow's copy of its secret,
   // lets `edit` change its writes and reseals it in place: the entry
-  // authenticates again, with the edit.
+  // authenticates again, with the edit, and keeps its previous entry digest.
+  // Every later entry is resealed too, chained to the new bytes, so the
+  // ledger still chains (a later successor record's recovered_tail_digest
+  // is not updated: it no longer matches).
   void Reseal(LocalLedger& ledger, Version version, const std::function<void(WriteSet&)>& edit);
   // Reseal, editing the entry's service record.
   void ResealRecord(LocalLedger& ledger, Version version, const std::function<void(ServiceRecord&)>& edit);

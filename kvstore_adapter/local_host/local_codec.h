@@ -16,8 +16,17 @@
 namespace ledgerseal::kv::local {
 
 // Appends `v`, big-endian (for small public buffers that may reallocate).
+inline void PutU32(Bytes& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(v >> shift));
+}
 inline void PutU64(Bytes& out, uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(v >> shift));
+}
+// Appends a u32 length, then `bytes` (Writer::Field for such buffers).
+inline void PutField(Bytes& out, ByteView bytes) {
+  LEDGERSEAL_CHECK(bytes.size() <= UINT32_MAX);
+  PutU32(out, static_cast<uint32_t>(bytes.size()));
+  out.insert(out.end(), bytes.begin(), bytes.end());
 }
 
 // Reads what Writer wrote; every read checks the bounds and returns false

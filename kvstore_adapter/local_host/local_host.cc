@@ -285,11 +285,18 @@ Result<Version> LocalHost::CommitLocked(SnapshotTransaction& tx, CommitOptions o
   }
 
   // The entry is sealed under the secret in force after it (a rotation's
-  // entry under the new secret), so the newest entry names the newest secret.
+  // entry under the new secret), so the newest entry names the newest secret;
+  // it is chained to the entry before it, and its own digest (computed once,
+  // here) is what the next entry chains to.
   const Version version = applied + 1;
-  auto entry = local::SealEntry(*options_.random, version, secret_version, secret, tx.writes());
+  LEDGERSEAL_CHECK(last_entry_digest_.empty() == ledger_.empty());
+  auto entry =
+      local::SealEntry(*options_.random, version, secret_version, secret, last_entry_digest_, tx.writes());
   if (!entry) return std::unexpected(entry.error());
+  auto digest = local::EntryDigest(*entry);
+  if (!digest) return std::unexpected(digest.error());
   ledger_.push_back(std::move(*entry));
+  last_entry_digest_ = std::move(*digest);
   state_.Apply(version, tx.writes());
   local::RecordDomains(table_domains_, tx.writes());
   if (fresh) {

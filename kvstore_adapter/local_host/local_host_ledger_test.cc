@@ -8,6 +8,7 @@
 #include "crypto/public/random_source.h"
 #include "kvstore_adapter/conformance/test_hooks.h"
 #include "kvstore_adapter/host_support/public/service_key.h"
+#include "kvstore_adapter/local_host/local_ledger_format.h"
 #include "kvstore_adapter/local_host/public/local_host.h"
 
 namespace ledgerseal::kv {
@@ -268,8 +269,8 @@ TEST_F(LocalHostLedgerTest, ATableKeepsItsDomainForTheLifeOfTheLedger) {
 TEST_F(LocalHostLedgerTest, ReplayRefusesALedgerThatSwitchesATablesDomain) {
   // Two hosts drawing alike, with one service key, share their genesis (and
   // its secret): one writes app.shared private, the other public. Their
-  // entries spliced together all authenticate, but switch the table's
-  // domain.
+  // entries spliced together all authenticate, but do not chain; chained
+  // anew (by whoever holds the secret), they switch the table's domain.
   constexpr std::string_view kShared = "app.shared";
   auto key = ServiceKey::Generate();
   ASSERT_TRUE(key) << key.error().ToString();
@@ -296,7 +297,24 @@ TEST_F(LocalHostLedgerTest, ReplayRefusesALedgerThatSwitchesATablesDomain) {
   ASSERT_EQ(private_ledger[0].tag, public_ledger[0].tag) << "the two hosts did not share their genesis";
 
   const LocalLedger spliced = {private_ledger[0], private_ledger[1], public_ledger[2]};
-  auto refused = Recover(spliced);
+  auto unchained = Recover(spliced);
+  ASSERT_FALSE(unchained) << "replay accepted an entry that does not follow the one before it";
+  EXPECT_EQ(unchained.error().code, ErrorCode::kRecoveryFailed) << unchained.error().ToString();
+  EXPECT_TRUE(Names(unchained, "entry 3 does not follow entry 2")) << unchained.error().ToString();
+
+  // public_ledger[2]'s writes resealed onto private_ledger[1].
+  LocalLedger rechained = spliced;
+  std::optional<SecretBytes> secret = escrow_->Sealed(public_ledger[2].ledger_secret_version);
+  ASSERT_TRUE(secret.has_value());
+  auto writes = local::OpenEntry(public_ledger[2], *secret);
+  ASSERT_TRUE(writes) << writes.error().ToString();
+  auto previous = local::EntryDigest(private_ledger[1]);
+  ASSERT_TRUE(previous) << previous.error().ToString();
+  crypto::OpenSslRandomSource random;
+  auto resealed = local::SealEntry(random, 3, public_ledger[2].ledger_secret_version, *secret, *previous, *writes);
+  ASSERT_TRUE(resealed) << resealed.error().ToString();
+  rechained[2] = std::move(*resealed);
+  auto refused = Recover(rechained);
   ASSERT_FALSE(refused) << "replay accepted a table in both domains";
   EXPECT_EQ(refused.error().code, ErrorCode::kCorruption) << refused.error().ToString();
   EXPECT_TRUE(Names(refused, kShared)) << refused.error().ToString();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <span>
+#include <tuple>
 
 #include "base/check.h"
 #include "crypto/public/aead_box.h"
@@ -12,8 +13,9 @@
 namespace ledgerseal::kv::local {
 namespace {
 
-constexpr std::string_view kEntryAadLabel = "ledgerseal local entry v1";
+constexpr std::string_view kEntryAadLabel = "ledgerseal local entry v2";
 constexpr std::string_view kChainAadLabel = "ledgerseal local chain v1";
+static_assert(std::tuple_size_v<crypto::Sha256Digest> == kEntryDigestBytes);
 constexpr size_t kChainLinkBytes = 8 + crypto::kAesGcmIvBytes + kLedgerSecretBytes + crypto::kAesGcmTagBytes;
 
 size_t EncodedSize(const WriteSet& writes) {
@@ -42,10 +44,12 @@ void EncodeInto(const WriteSet& writes, std::span<uint8_t> out) {
   LEDGERSEAL_CHECK(w.done());
 }
 
-Bytes EntryAad(Version version, uint64_t secret_version, const WriteSet& public_writes) {
+Bytes EntryAad(Version version, uint64_t secret_version, ByteView previous_entry_digest,
+               const WriteSet& public_writes) {
   Bytes aad = ToBytes(kEntryAadLabel);
   PutU64(aad, version);
   PutU64(aad, secret_version);
+  PutField(aad, previous_entry_digest);
   const Bytes encoded = EncodeWriteSet(public_writes);
   aad.insert(aad.end(), encoded.begin(), encoded.end());
   return aad;
@@ -99,11 +103,13 @@ Result<WriteSet> DecodeWriteSet(ByteView bytes) {
 
 Result<LocalLedgerEntry> SealEntry(crypto::RandomSource& random, Version version,
                                    uint64_t secret_version, const SecretBytes& secret,
-                                   const WriteSet& writes) {
+                                   ByteView previous_entry_digest, const WriteSet& writes) {
   LEDGERSEAL_CHECK(secret.size() == kLedgerSecretBytes);
+  LEDGERSEAL_CHECK(previous_entry_digest.size() == (version == 1 ? 0 : kEntryDigestBytes));
   LocalLedgerEntry entry;
   entry.version = version;
   entry.ledger_secret_version = secret_version;
+  entry.previous_entry_digest.assign(previous_entry_digest.begin(), previous_entry_digest.end());
   WriteSet private_writes;
   for (const auto& [name, table] : writes.tables()) {
     WriteSet& half = table.domain == Domain::kPublic ? entry.public_writes : private_writes;
@@ -115,7 +121,8 @@ Result<LocalLedgerEntry> SealEntry(crypto::RandomSource& random, Version version
   WipedString plaintext(EncodedSize(private_writes));
   EncodeInto(private_writes, plaintext.mutable_span());
   auto box = crypto::SealAeadBox(random, secret.bytes(), plaintext.span(),
-                                 EntryAad(version, secret_version, entry.public_writes));
+                                 EntryAad(version, secret_version, entry.previous_entry_digest,
+                                          entry.public_writes));
   if (!box) return MakeError(ErrorCode::kInternal, "sealing entry " + std::to_string(version) + ": " +
                                                        box.error().ToString());
   entry.iv = std::move(box->iv);
@@ -130,7 +137,8 @@ Result<WriteSet> OpenEntry(const LocalLedgerEntry& entry, const SecretBytes& sec
   WipedString plaintext(entry.ciphertext.size());
   auto opened = crypto::OpenAeadBox(plaintext.mutable_span(), secret.bytes(), AsBytes(entry.iv),
                                     AsBytes(entry.ciphertext), AsBytes(entry.tag),
-                                    EntryAad(entry.version, entry.ledger_secret_version, entry.public_writes));
+                                    EntryAad(entry.version, entry.ledger_secret_version,
+                                             entry.previous_entry_digest, entry.public_writes));
   if (!opened) {
     return MakeError(ErrorCode::kCorruption, where + " does not authenticate: " + opened.error().ToString());
   }
@@ -153,7 +161,8 @@ Result<WriteSet> OpenEntry(const LocalLedgerEntry& entry, const SecretBytes& sec
 }
 
 Bytes EncodeEntry(const LocalLedgerEntry& entry) {
-  Bytes out = EntryAad(entry.version, entry.ledger_secret_version, entry.public_writes);
+  Bytes out =
+      EntryAad(entry.version, entry.ledger_secret_version, entry.previous_entry_digest, entry.public_writes);
   const size_t aad_size = out.size();
   out.resize(aad_size + 12 + entry.iv.size() + entry.ciphertext.size() + entry.tag.size());
   Writer w(std::span<uint8_t>(out).subspan(aad_size));

@@ -6,13 +6,24 @@
 //                 u32 name length, name, u8 domain (0 public, 1 private),
 //                 u32 write count, then per write (in key order):
 //                   u32 key length, key, u8 present, [u32 value length, value]
-//   entry AAD   "ledgerseal local entry v1" || u64 version ||
-//               u64 ledger secret version || write set(public writes)
+//   entry AAD   "ledgerseal local entry v2" || u64 version ||
+//               u64 ledger secret version ||
+//               u32 length, previous entry digest || write set(public writes)
 //   entry box   AES-256-GCM(secret, AAD, plaintext = write set(private writes))
 //   entry bytes entry AAD || u32 iv length, iv || u32 ciphertext length,
 //               ciphertext || u32 tag length, tag
-//               (the whole entry, injectively: what a service record's
-//               recovered_tail_digest hashes, SHA-256)
+//               (the whole entry, injectively)
+//   entry digest SHA-256(entry bytes) (EntryDigest): what the next entry's
+//               previous entry digest and a service record's
+//               recovered_tail_digest hold
+//   previous entry digest  empty in entry 1; in entry V > 1 the entry digest
+//               (32 bytes) of entry V - 1. Entries form a hash chain, each
+//               link authenticated with its entry: an entry digest commits to
+//               the whole ledger up to that entry, and replay refuses an
+//               entry that does not follow the one before it (a genuine
+//               sibling sealed at the same version under the same secret,
+//               spliced in from a ledger that diverged, is not the entry
+//               the next one chains to). "v2": v1 entries had no link.
 //   chain link  key u64(V); value u64(previous version) || iv(12) ||
 //               ciphertext(32) || tag(16), where the ciphertext is the
 //               previous secret sealed under secret V with AAD
@@ -23,6 +34,7 @@
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_LOCAL_HOST_LOCAL_LEDGER_FORMAT_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_LOCAL_HOST_LOCAL_LEDGER_FORMAT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -56,23 +68,34 @@ Bytes EncodeWriteSet(const WriteSet& writes);
 // table in both domains).
 Result<WriteSet> DecodeWriteSet(ByteView bytes);
 
+// The size of an entry digest (SHA-256).
+inline constexpr size_t kEntryDigestBytes = 32;
+
 // Seals `writes` as the entry of `version` under `secret` (version
-// `secret_version`): public writes in the clear, private writes encrypted,
-// both authenticated. Preconditions: secret has kLedgerSecretBytes bytes.
+// `secret_version`), chained to `previous_entry_digest` (EntryDigest of
+// entry version - 1; empty for version 1): public writes in the clear,
+// private writes encrypted, all of it authenticated.
+// Preconditions (checked): secret has kLedgerSecretBytes bytes;
+// previous_entry_digest has kEntryDigestBytes bytes, 0 for version 1.
 // Errors: kInternal (randomness or OpenSSL failed).
 Result<LocalLedgerEntry> SealEntry(crypto::RandomSource& random, Version version,
                                    uint64_t secret_version, const SecretBytes& secret,
-                                   const WriteSet& writes);
+                                   ByteView previous_entry_digest, const WriteSet& writes);
 
-// Authenticates `entry` under `secret` and returns all of its writes.
+// Authenticates `entry` (its previous_entry_digest included) under `secret`
+// and returns all of its writes. Does not check that the entry follows the
+// one before it: replay compares previous_entry_digest with the digest of
+// the entry it replayed last.
 // Errors: kCorruption (the tag does not verify: wrong secret or altered
 // bytes; or the decrypted writes do not parse or are not all private).
 Result<WriteSet> OpenEntry(const LocalLedgerEntry& entry, const SecretBytes& secret);
 
 // The entry's bytes ("entry bytes" above). Pure.
 Bytes EncodeEntry(const LocalLedgerEntry& entry);
-// SHA-256 of EncodeEntry(entry): a recovered service's
-// recovered_tail_digest. Errors: kInternal (OpenSSL failed).
+// SHA-256 of EncodeEntry(entry), kEntryDigestBytes bytes: the next entry's
+// previous_entry_digest and a recovered service's recovered_tail_digest.
+// Computed once per entry: by the commit that seals it, by the replay that
+// authenticates it. Errors: kInternal (OpenSSL failed).
 Result<Bytes> EntryDigest(const LocalLedgerEntry& entry);
 
 // Writes into `writes` the chain link that keeps `previous` (version

@@ -1,5 +1,6 @@
-// LocalHost::Recover: recovery hooks, the secret chain, verified replay with
-// the service-identity checks (docs/SERVICE_IDENTITY.md §6), the new
+// LocalHost::Recover: recovery hooks, the secret chain, verified replay (each
+// entry authenticated and following the one before it) with the
+// service-identity checks (docs/SERVICE_IDENTITY.md §6), the new
 // identity endorsed by the old one, and the recovered service's first
 // commit. Nothing is created unless all of it succeeds.
 #include "base/check.h"
@@ -55,6 +56,24 @@ Status CheckSecretInForce(const RecoveryOutcome& outcome, const LocalLedgerEntry
       std::to_string(outcome.secret.ledger_secret_version) + " for entry " + std::to_string(entry.version) +
       ", but the secret in force after entry " + std::to_string(entry.version) + " is " +
       std::to_string(entry.ledger_secret_version)));
+}
+
+// The chain of entries: `entry` (authenticated) names as the entry before it
+// the one replay authenticated last, whose digest is `previous_digest`
+// (empty for entry 1, which follows none). A genuine entry from a copy of the
+// ledger that diverged authenticates, but is not the entry its successor
+// chains to.
+Status CheckFollows(const LocalLedgerEntry& entry, const Bytes& previous_digest) {
+  if (entry.previous_entry_digest == previous_digest) return {};
+  const std::string v = std::to_string(entry.version);
+  if (entry.version == 1) {
+    return std::unexpected(RecoveryFailed("entry 1 does not follow entry 0: the first entry of a ledger follows "
+                                          "none, but it names a previous entry digest"));
+  }
+  const std::string previous = std::to_string(entry.version - 1);
+  return std::unexpected(RecoveryFailed(
+      "entry " + v + " does not follow entry " + previous + ": its previous_entry_digest is not the digest of "
+      "the entry " + previous + " this ledger holds (an entry spliced in from another copy of the ledger?)"));
 }
 
 // The secret a hook returned is one the host would have made, for an entry
@@ -127,11 +146,14 @@ Result<std::unique_ptr<LocalHost>> LocalHost::Recover(
 
   // 3. Verified replay into the new host's fresh state: each entry must
   // authenticate under its secret before it is checked and applied (a
-  // failure discards the new host, so nothing is created), keep every table
-  // in the domain the entries before it wrote it in, and keep the
-  // endorsement chain unbroken.
+  // failure discards the new host, so nothing is created), follow the entry
+  // before it, keep every table in the domain the entries before it wrote it
+  // in, and keep the endorsement chain unbroken. Each entry is hashed once:
+  // its digest is what the next entry must chain to, what a successor record
+  // there must bind, and, for the last one, the new service's tail.
   local::TableDomains domains;
   local::ServiceChain chain;
+  Bytes tail;  // EntryDigest of the entry replayed last
   for (const LocalLedgerEntry& entry : ledger) {
     auto secret = secrets->find(entry.ledger_secret_version);
     if (secret == secrets->end()) {
@@ -144,6 +166,7 @@ Result<std::unique_ptr<LocalHost>> LocalHost::Recover(
     if (!writes) {
       return std::unexpected(RecoveryFailed("replay refused the recovered secrets: " + writes.error().message));
     }
+    if (auto s = CheckFollows(entry, tail); !s) return std::unexpected(s.error());
     if (auto clash = local::FindDomainClash(domains, *writes)) {
       return MakeError(ErrorCode::kCorruption,
                        "entry " + std::to_string(entry.version) + " writes table '" + clash->table + "' outside the " +
@@ -151,12 +174,15 @@ Result<std::unique_ptr<LocalHost>> LocalHost::Recover(
                            " domain earlier entries wrote it in: a table belongs to one domain for the life "
                            "of a ledger");
     }
-    if (auto s = chain.Apply(ledger, entry.version, *writes); !s) return std::unexpected(s.error());
+    if (auto s = chain.Apply(entry.version, *writes, tail); !s) return std::unexpected(s.error());
     if (entry.version == outcome->secret.found_at_version) {
       if (auto s = CheckSecretInForce(*outcome, entry); !s) return std::unexpected(s.error());
     }
     local::RecordDomains(domains, *writes);
     h.state_.Apply(entry.version, *writes);
+    auto digest = local::EntryDigest(entry);
+    if (!digest) return std::unexpected(digest.error());
+    tail = std::move(*digest);
   }
   // Replay authenticated every entry, found_at_version and all later ones
   // included.
@@ -171,14 +197,17 @@ Result<std::unique_ptr<LocalHost>> LocalHost::Recover(
   auto new_key = *injected ? Result<ServiceKey>(std::move(**injected)) : ServiceKey::Generate();
   if (!new_key) return std::unexpected(new_key.error());
   if (auto s = reused(*new_key, old_key->identity().service_id); !s) return std::unexpected(s.error());
-  auto successor = local::SuccessorRecord(*chain.newest(), *old_key, new_key->identity(), ledger.back());
+  auto successor =
+      local::SuccessorRecord(*chain.newest(), *old_key, new_key->identity(), ledger.back().version, tail);
   if (!successor) return std::unexpected(successor.error());
 
   // 5. The new service: its first commit rotates to a secret linked to the
-  // newest recovered one and writes the successor record.
+  // newest recovered one, writes the successor record and chains to the last
+  // replayed entry.
   {
     std::lock_guard lock(h.commit_mu_);
     h.ledger_ = ledger;
+    h.last_entry_digest_ = std::move(tail);
     h.table_domains_ = std::move(domains);
     h.secret_version_ = newest_version;
     h.secret_ = std::move(secrets->at(newest_version));

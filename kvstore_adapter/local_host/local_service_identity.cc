@@ -132,27 +132,25 @@ ServiceRecord GenesisRecord(const ServiceIdentity& identity) {
 }
 
 Result<ServiceRecord> SuccessorRecord(const ServiceRecord& previous, const ServiceKey& previous_key,
-                                      const ServiceIdentity& next, const LocalLedgerEntry& last_entry) {
+                                      const ServiceIdentity& next, Version last_version, const Bytes& last_digest) {
   LEDGERSEAL_CHECK(previous_key.identity().service_id == previous.service_id &&
                    previous_key.identity().public_key_der == previous.identity_public_key_der);
-  auto digest = EntryDigest(last_entry);
-  if (!digest) return std::unexpected(digest.error());
   ServiceRecord record{.service_id = next.service_id,
-                       .created_at_version = last_entry.version + 1,
+                       .created_at_version = last_version + 1,
                        .previous_service_id = previous.service_id,
                        .recovery_count = previous.recovery_count + 1,
                        .identity_algorithm = static_cast<uint32_t>(next.algorithm),
                        .identity_public_key_der = next.public_key_der,
-                       .recovered_to_version = last_entry.version,
-                       .recovered_tail_digest = *digest,
+                       .recovered_to_version = last_version,
+                       .recovered_tail_digest = last_digest,
                        .endorsement = {}};
   if (auto s = previous_key.Endorse(record); !s) return std::unexpected(s.error());
   // The chain this host writes is one its own replay (and inspect) accepts.
-  LEDGERSEAL_CHECK(VerifyServiceRecord(&previous, record, record.created_at_version, *digest).has_value());
+  LEDGERSEAL_CHECK(VerifyServiceRecord(&previous, record, record.created_at_version, last_digest).has_value());
   return record;
 }
 
-Status ServiceChain::Apply(const LocalLedger& ledger, Version version, const WriteSet& writes) {
+Status ServiceChain::Apply(Version version, const WriteSet& writes, const Bytes& previous_digest) {
   auto table = writes.tables().find(kServiceTable.name);
   if (table == writes.tables().end()) return {};
   for (const auto& [key, value] : table->second.writes) {
@@ -166,15 +164,10 @@ Status ServiceChain::Apply(const LocalLedger& ledger, Version version, const Wri
   auto record = DecodeServiceRecord(**value, version);
   if (!record) return std::unexpected(record.error());
   // A successor binds the digest of the entry before it; a genesis nothing
-  // (VerifyServiceRecord refuses a first record anywhere but version 1).
-  Bytes digest;
-  if (newest_) {
-    LEDGERSEAL_CHECK(version >= 2 && version - 1 <= ledger.size() && ledger[version - 2].version == version - 1);
-    auto tail = EntryDigest(ledger[version - 2]);
-    if (!tail) return std::unexpected(tail.error());
-    digest = std::move(*tail);
-  }
-  if (auto ok = VerifyServiceRecord(newest(), *record, version, digest); !ok) {
+  // (VerifyServiceRecord ignores the digest for it, and refuses a first
+  // record anywhere but version 1).
+  LEDGERSEAL_CHECK(previous_digest.empty() == (version == 1));
+  if (auto ok = VerifyServiceRecord(newest(), *record, version, previous_digest); !ok) {
     return std::unexpected(RecoveryFailed(ok.error().message));
   }
   newest_ = std::move(*record);

@@ -18,7 +18,8 @@
 //     u32 format (1) || u32 algorithm (2) || u32 length, PKCS#8 private key
 //
 // recovered_tail_digest is EntryDigest (local_ledger_format.h) of the entry
-// at recovered_to_version.
+// at recovered_to_version (which, entries being chained, commits to every
+// entry up to it); the successor's own entry chains to that same digest.
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_LOCAL_HOST_LOCAL_SERVICE_IDENTITY_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_LOCAL_HOST_LOCAL_SERVICE_IDENTITY_H_
 
@@ -64,29 +65,30 @@ Result<ServiceKey> DecodeServiceKey(ByteView bytes);
 // Postcondition (checked): VerifyServiceRecord accepts it at version 1.
 ServiceRecord GenesisRecord(const ServiceIdentity& identity);
 
-// The record of the service recovered from a ledger whose last entry is
-// `last_entry` and whose last service is `previous` (with its key
-// `previous_key`): created at last_entry.version + 1, recovered_to
-// last_entry.version with its digest, endorsed by `previous_key`.
+// The record of the service recovered from a ledger whose last entry is at
+// `last_version`, with digest `last_digest` (EntryDigest, as replay computed
+// it), and whose last service is `previous` (with its key `previous_key`):
+// created at last_version + 1, recovered_to last_version with that digest,
+// endorsed by `previous_key`.
 // Preconditions (checked): previous_key is previous's key.
 // Postcondition (checked): VerifyServiceRecord accepts it after `previous`.
-// Errors: kInternal (the digest or the signature failed).
+// Errors: kInternal (the signature failed).
 Result<ServiceRecord> SuccessorRecord(const ServiceRecord& previous, const ServiceKey& previous_key,
-                                      const ServiceIdentity& next, const LocalLedgerEntry& last_entry);
+                                      const ServiceIdentity& next, Version last_version, const Bytes& last_digest);
 
 // Replay check §6.1: the endorsement chain, one authenticated entry at a
 // time, oldest first. Thread safety: none (one replay).
 class ServiceChain {
  public:
   // Checks the service record `writes` (all the writes of the entry at
-  // `version`, authenticated) write, if any, against the newest one so far
-  // (kv::VerifyServiceRecord, with the digest of ledger's entry version - 1),
-  // and makes it the newest. Precondition: ledger[i].version == i + 1 for
-  // every entry up to `version`.
+  // `version`, authenticated and following the entry before it) write, if
+  // any, against the newest one so far (kv::VerifyServiceRecord, with
+  // `previous_digest`: EntryDigest of entry version - 1, as replay computed
+  // it; empty for version 1), and makes it the newest.
   // Errors: kRecoveryFailed ("broken_endorsement at version V: ...", or a
   // format 1 record); kCorruption (a malformed record, or a write to
   // local_host.service other than a record under "current"); kInternal.
-  Status Apply(const LocalLedger& ledger, Version version, const WriteSet& writes);
+  Status Apply(Version version, const WriteSet& writes, const Bytes& previous_digest);
 
   // The newest record applied and its version; null / kNoVersion if none.
   const ServiceRecord* newest() const { return newest_ ? &*newest_ : nullptr; }

@@ -7,8 +7,11 @@
 // What it keeps:
 //  - a ledger: one LocalLedgerEntry per version, public writes in the clear,
 //    private writes encrypted under the ledger secret in force, the whole
-//    entry authenticated by AES-256-GCM (its version and public writes are
-//    the AAD);
+//    entry authenticated by AES-256-GCM (its version, secret version,
+//    previous entry digest and public writes are the AAD), and the entries
+//    chained: each names the SHA-256 of the entry before it, so an entry
+//    digest commits to the whole ledger up to it, and the digest of the
+//    last committed entry is kept to chain the next commit to;
 //  - the committed state (a MemoryState), applied from the same writes;
 //  - the newest ledger secret; every older one is kept recoverable in the
 //    ledger under its successor (the public table local_host.secret_chain);
@@ -89,15 +92,20 @@ struct LocalHostOptions {
 };
 
 // One committed version as the ledger keeps it. Copyable: a test "stops" a
-// host by copying its ledger and destroying the host. A recovered service's
-// record (recovered_tail_digest) binds the SHA-256 of the last replayed
-// entry's canonical encoding: the entry's AAD (label, version, secret
-// version, public writes), then the length-prefixed IV, ciphertext and tag
-// ("entry bytes" in local_ledger_format.h).
+// host by copying its ledger and destroying the host. An entry's digest is
+// the SHA-256 of its canonical encoding: the entry's AAD (label, version,
+// secret version, previous entry digest, public writes), then the
+// length-prefixed IV, ciphertext and tag ("entry bytes" in
+// local_ledger_format.h). Entry V > 1 carries the digest of entry V - 1
+// (previous_entry_digest, authenticated with the entry), so the entries form
+// a hash chain; a recovered service's record (recovered_tail_digest) binds
+// the digest of the last replayed entry, and with it the whole prefix.
 struct LocalLedgerEntry {
   Version version = kNoVersion;
   uint64_t ledger_secret_version = 0;  // the secret the entry is sealed under
-  WriteSet public_writes;              // Domain::kPublic tables, in the clear
+  // SHA-256 of entry version - 1's encoding (32 bytes); empty for version 1.
+  Bytes previous_entry_digest;
+  WriteSet public_writes;  // Domain::kPublic tables, in the clear
   // The private writes, AES-256-GCM under the ledger secret.
   std::string iv;
   std::string ciphertext;
@@ -129,7 +137,9 @@ class LocalHost final : public Host {
   // node.service_id is empty: the new identity is made after replay); the
   // chain of older secrets is unwound from the secret a hook returned;
   // EVERY entry is authenticated under those secrets (versions consecutive
-  // from 1) and replayed into a fresh state, with the checks of
+  // from 1), must follow the entry before it (its previous_entry_digest is
+  // the digest of the entry replayed before it; empty for entry 1) and is
+  // replayed into a fresh state, with the checks of
   // docs/SERVICE_IDENTITY.md §6:
   //  1. every service record verifies against the one before it
   //     (kv::VerifyServiceRecord: the genesis at version 1, then each
@@ -147,7 +157,8 @@ class LocalHost final : public Host {
   // rotates the secret, retires the old service's other nodes, trusts this
   // node, writes the successor record (recovered_to_version = the last
   // replayed version, recovered_tail_digest = EntryDigest of that entry,
-  // endorsed by the old key) and the new private key, with
+  // endorsed by the old key) and the new private key, chained to that last
+  // replayed entry (its previous_entry_digest is that same digest), with
   // CommitContext::recovery set, the NEW key as service_signer and the
   // hook's OnRecovered inside it.
   // On any failure nothing is created and `ledger` is untouched (it is
@@ -162,7 +173,10 @@ class LocalHost final : public Host {
   // record has no identity; a hook error or no hook produced a secret; a
   // secret that is not kLedgerSecretBytes, names an entry outside the
   // ledger, or is not the secret in force after that entry; a chain link or
-  // an entry that does not authenticate under the recovered secrets;
+  // an entry that does not authenticate under the recovered secrets; an
+  // entry that authenticates but does not follow the one before it, "entry
+  // V does not follow entry V-1" (a genuine entry spliced in from a copy of
+  // the ledger that diverged, so a later entry no longer chains to it);
   // "broken_endorsement at version V" for checks 1 and 4; OnRecovered
   // failed); kHookFailed (a transaction hook refused the first commit);
   // kInternal (randomness, key generation, digest or signature failed).
@@ -195,7 +209,8 @@ class LocalHost final : public Host {
   // exactly when the commit rotates the secret, changes the trusted nodes,
   // admits a node or starts the service (genesis, recovery), and neither on
   // other commits. An empty transaction commits only if the host or the
-  // hooks add writes (a genesis, a rotation).
+  // hooks add writes (a genesis, a rotation). Every entry is chained to the
+  // one committed before it (LocalLedgerEntry::previous_entry_digest).
   // Errors: kInvalidArgument (a transaction of another host; an empty one;
   // a write to local_host.secret_chain, local_host.service or
   // local_host.service_key; a write to local_host.nodes without
@@ -266,6 +281,10 @@ class LocalHost final : public Host {
   uint64_t secret_version_ = 0;
   std::optional<SecretBytes> secret_;  // the newest ledger secret
   LocalLedger ledger_;
+  // EntryDigest of ledger_.back() (empty while ledger_ is): the next
+  // entry's previous_entry_digest. Set by each commit, and by Recover to the
+  // digest of the last replayed entry.
+  Bytes last_entry_digest_;
   // The domain of every table ledger_ writes (by the first entry that wrote
   // it); every commit's final write set is checked against it.
   std::map<std::string, Domain, std::less<>> table_domains_;

@@ -60,11 +60,15 @@ kv::Status WriteForgedLedger(const fs::path& ledger_dir, const std::string& serv
   auto writer = kv::ledger::LedgerWriter::Open(options);
   if (!writer) return std::unexpected(writer.error());
   crypto::OpenSslRandomSource random;
+  kv::Bytes previous;  // digest of the entry before (docs/FORMAT.md §10.3)
   for (size_t i = 0; i < entries.size(); ++i) {
     const kv::Version v = i + 1;
     const uint32_t flags = v == 1 ? kv::entry::kFlagRotation : 0;
-    auto bytes = kv::entry::EncodeEntry(random, {v, 1, flags, service_id, 1}, entries[i], secret);
+    auto bytes = kv::entry::EncodeEntry(random, {v, 1, flags, service_id, 1, previous}, entries[i], secret);
     if (!bytes) return std::unexpected(bytes.error());
+    auto digest = kv::entry::EntryDigest(*bytes);
+    if (!digest) return std::unexpected(digest.error());
+    previous = std::move(*digest);
     if (auto s = (*writer)->Append(v, *bytes); !s) return s;
   }
   return (*writer)->Sync();

@@ -6,6 +6,7 @@
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
 #include "crypto/public/aead_box.h"
 #include "crypto/public/aes_gcm.h"
+#include "crypto/public/sha256.h"
 
 namespace ledgerseal::kv::entry {
 
@@ -21,6 +22,7 @@ std::string SerializePublic(const EntryHeader& header, const WriteSet& writes) {
   h->set_flags(header.flags);
   h->set_service_id(header.service_id);
   h->set_term(header.term);
+  h->set_previous_entry_digest(header.previous_entry_digest.data(), header.previous_entry_digest.size());
   ToProto(*pub.mutable_public_writes(), writes, Domain::kPublic);
   return pub.SerializeAsString();
 }
@@ -42,13 +44,26 @@ Result<PublicView> ParsePublic(const std::string& public_part) {
     return MakeError(ErrorCode::kCorruption, "entry public part does not parse");
   }
   const auto& h = pub.header();
+  if (h.format_version() == 1) {
+    return MakeError(ErrorCode::kCorruption,
+                     "entry at version " + std::to_string(h.version()) +
+                         " is entry format 1 (written before entries were chained: it has no "
+                         "previous_entry_digest); this build reads entry format " +
+                         std::to_string(kEntryFormatVersion) + " only");
+  }
   if (h.format_version() != kEntryFormatVersion) {
     return MakeError(ErrorCode::kCorruption,
                      "unknown entry format version " + std::to_string(h.format_version()));
   }
   if (h.version() == kNoVersion) return MakeError(ErrorCode::kCorruption, "entry has version 0");
+  if (h.previous_entry_digest().size() != (h.version() == 1 ? 0 : kEntryDigestBytes)) {
+    return MakeError(ErrorCode::kCorruption, "entry at version " + std::to_string(h.version()) +
+                                                 " has a previous_entry_digest of " +
+                                                 std::to_string(h.previous_entry_digest().size()) + " bytes");
+  }
   PublicView view;
-  view.header = EntryHeader{h.version(), h.ledger_secret_version(), h.flags(), h.service_id(), h.term()};
+  view.header = EntryHeader{h.version(), h.ledger_secret_version(), h.flags(), h.service_id(), h.term(),
+                            Bytes(h.previous_entry_digest().begin(), h.previous_entry_digest().end())};
   if (auto s = FromProto(view.public_writes, pub.public_writes(), Domain::kPublic); !s) {
     return std::unexpected(s.error());
   }
@@ -63,6 +78,11 @@ Result<Bytes> EncodeEntry(crypto::RandomSource& random, const EntryHeader& heade
     return MakeError(ErrorCode::kInvalidArgument, "a ledger secret is 32 bytes");
   }
   if (header.version == kNoVersion) return MakeError(ErrorCode::kInvalidArgument, "version 0");
+  if (header.previous_entry_digest.size() != (header.version == 1 ? 0 : kEntryDigestBytes)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "entry " + std::to_string(header.version) + ": previous_entry_digest must be " +
+                         (header.version == 1 ? "empty for version 1" : "32 bytes"));
+  }
   pb::Entry entry;
   entry.set_public_part(SerializePublic(header, writes));
 
@@ -76,6 +96,12 @@ Result<Bytes> EncodeEntry(crypto::RandomSource& random, const EntryHeader& heade
   entry.set_tag(std::move(box->tag));
   const std::string out = entry.SerializeAsString();
   return Bytes(out.begin(), out.end());
+}
+
+Result<Bytes> EntryDigest(ByteView entry) {
+  auto digest = crypto::Sha256(entry);
+  if (!digest) return MakeError(ErrorCode::kInternal, "entry digest: " + digest.error().ToString());
+  return Bytes(digest->begin(), digest->end());
 }
 
 Result<PublicView> DecodePublic(ByteView bytes) {

@@ -13,7 +13,7 @@ namespace pb = ::ledgerseal::ledger::v1;
 
 ReplicatedHost::ReplicatedHost(ReplicatedHostDeps deps, HookRegistry* hooks)
     : deps_(std::move(deps)), hooks_(hooks) {
-  LEDGERSEAL_CHECK(deps_.store && deps_.secrets && deps_.random && hooks_);
+  LEDGERSEAL_CHECK(deps_.store && deps_.state_machine && deps_.secrets && deps_.random && hooks_);
 }
 
 void ReplicatedHost::AttachRaft(replication::RaftNode* raft) {
@@ -200,6 +200,17 @@ Result<Version> ReplicatedHost::CommitWith(std::unique_ptr<Transaction> tx,
                                               " committed after the transaction began at " +
                                               std::to_string(own->read_version()));
   }
+  // The entry chains to the one at `applied` (docs/FORMAT.md §10.3).
+  auto last = deps_.state_machine->last_entry();
+  if (last.version != applied) {
+    return MakeError(ErrorCode::kAborted, "conflict: the state machine is at version " +
+                                              std::to_string(last.version) + ", the store at " +
+                                              std::to_string(applied));
+  }
+  if (!last.digest) {
+    return MakeError(ErrorCode::kCorruption,
+                     "the digest of entry " + std::to_string(applied) + " is not known: cannot chain to it");
+  }
   // The node records matter only to rotations and membership changes; an
   // ordinary commit does not read the nodes table.
   const bool membership_matters = options.rotate_secret || options.trusted_nodes_changed ||
@@ -227,6 +238,7 @@ Result<Version> ReplicatedHost::CommitWith(std::unique_ptr<Transaction> tx,
     std::lock_guard lock(mu_);
     header.term = raft_->term();
   }
+  header.previous_entry_digest = std::move(*last.digest);
   auto bytes = entry::EncodeEntry(*deps_.random, header, own->writes(), secrets->entry_secret());
   if (!bytes) return std::unexpected(bytes.error());
   // Genesis: the state machine must know the secret the entry is under.

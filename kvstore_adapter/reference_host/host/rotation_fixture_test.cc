@@ -205,7 +205,12 @@ class RotationFixture : public ::testing::Test {
   // An entry from `proposer` at `version` under its newest secret.
   Bytes MakeEntry(unsigned proposer, Version version, WriteSet ws, uint32_t flags) {
     const uint64_t sv = server(proposer).secrets.latest_version();
-    entry::EntryHeader header{version, sv, flags, "svc", raft(proposer)->current_term};
+    // Chained to the proposer's last applied entry (a proposal for another
+    // version is stale anyway: any 32 bytes do).
+    const auto last = server(proposer).machine->last_entry();
+    Bytes previous = version == 1 ? Bytes{} : Bytes(entry::kEntryDigestBytes, 0);
+    if (last.version + 1 == version && last.digest) previous = *last.digest;
+    entry::EntryHeader header{version, sv, flags, "svc", raft(proposer)->current_term, std::move(previous)};
     auto e = entry::EncodeEntry(*random_, header, ws, *server(proposer).secrets.Get(sv));
     EXPECT_TRUE(e) << e.error().ToString();
     return e ? *e : Bytes{};

@@ -289,6 +289,7 @@ Status Node::OpenStateMachine() {
   host_ = std::make_unique<ReplicatedHost>(
       ReplicatedHostDeps{.identity = {c_.node_id, c_.sealing.sealing_identity, ""},
                          .store = store_.get(),
+                         .state_machine = sm_.get(),
                          .secrets = &secrets_,
                          .random = &random_},
       o_.hooks);

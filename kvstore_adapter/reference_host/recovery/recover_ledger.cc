@@ -90,6 +90,9 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view,
               std::set<Version> service_record_versions, RecoverResult& result) {
   const uint64_t total = view.last_version() - view.first_version() + 1;
   recovery_internal::ServiceChainCheck chain(std::move(service_record_versions), view.last_version());
+  // The digest of the entry before v (docs/FORMAT.md §10.3): entry 1
+  // follows nothing (Replay starts at version 1).
+  Bytes previous_digest;
   Status failed;
   auto walked = view.ForEach(view.first_version(), [&](Version v, ByteView bytes) {
     if (Stopped(options)) {
@@ -111,7 +114,21 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view,
                                                          std::to_string(decoded->header.version));
       return false;
     }
-    if (auto s = chain.OnEntry(v, bytes, *decoded); !s) {
+    // A genuine entry of another history (e.g. a proposal that lost its
+    // version) verifies; only the chain tells it apart.
+    if (decoded->header.previous_entry_digest != previous_digest) {
+      failed = MakeError(ErrorCode::kRecoveryFailed, "entry " + std::to_string(v) + " does not follow entry " +
+                                                         std::to_string(v - 1) +
+                                                         " (previous_entry_digest mismatch)");
+      return false;
+    }
+    auto digest = entry::EntryDigest(bytes);
+    if (!digest) {
+      failed = Failed("hashing entry " + std::to_string(v), digest.error());
+      return false;
+    }
+    previous_digest = std::move(*digest);
+    if (auto s = chain.OnEntry(v, previous_digest, *decoded); !s) {
       failed = s;
       return false;
     }

@@ -148,6 +148,28 @@ TEST_F(RecoverLedgerTest, AnEntryThatDoesNotAuthenticateStopsRecoveryNamingItsVe
   EXPECT_NE(r.error().message.find("entry 15"), std::string::npos) << r.error().message;
 }
 
+// A genuine sibling (a second authentic entry for version 12, as a proposal
+// that lost its version race would be) spliced in mid-ledger, every later
+// entry kept: each entry authenticates, only the chain tells the history
+// apart. Replay stops at the entry that does not follow it.
+TEST_F(RecoverLedgerTest, AGenuineSiblingSplicedMidLedgerIsRefusedNamingTheVersion) {
+  auto spliced = kv::testing::WriteTestLedger({.dir = root_ / "spliced",
+                                               .entries = kEntries,
+                                               .rotate_at = {10, 20},
+                                               .max_chunk_bytes = 4096,
+                                               .sibling_at = 12});
+  ASSERT_TRUE(spliced) << spliced.error().ToString();
+  ledger_dir_ = spliced->ledger_dir;
+  UseSecretFile(spliced->latest_version, spliced->latest);
+  secrets::LedgerSecrets out;
+  auto r = Recover(out, root_ / "fresh");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kRecoveryFailed);
+  EXPECT_NE(r.error().message.find("entry 13 does not follow entry 12 (previous_entry_digest mismatch)"),
+            std::string::npos)
+      << r.error().message;
+}
+
 TEST_F(RecoverLedgerTest, ATornTailIsDroppedAndReported) {
   std::vector<fs::path> chunks;
   for (const auto& e : fs::directory_iterator(ledger_dir())) chunks.push_back(e.path());

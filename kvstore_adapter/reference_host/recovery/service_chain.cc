@@ -1,7 +1,6 @@
 #include "kvstore_adapter/reference_host/recovery/service_chain.h"
 
 #include "base/check.h"
-#include "crypto/public/sha256.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 
 namespace ledgerseal::kv::recovery_internal {
@@ -9,12 +8,6 @@ namespace {
 
 std::unexpected<Error> Failed(Version v, const std::string& what) {
   return MakeError(ErrorCode::kRecoveryFailed, "entry " + std::to_string(v) + ": " + what);
-}
-
-Result<Bytes> DigestOf(ByteView bytes) {
-  auto digest = crypto::Sha256(bytes);
-  if (!digest) return MakeError(ErrorCode::kInternal, digest.error().ToString());
-  return Bytes(digest->begin(), digest->end());
 }
 
 }  // namespace
@@ -26,7 +19,7 @@ std::set<Version> ServiceRecordVersionsIn(Version version, const WriteSet& publi
   return {};
 }
 
-Status ServiceChainCheck::OnEntry(Version v, ByteView entry_bytes, const entry::DecodedEntry& decoded) {
+Status ServiceChainCheck::OnEntry(Version v, const Bytes& entry_digest, const entry::DecodedEntry& decoded) {
   const auto* write = decoded.writes.Find(membership::kServiceTable.name, AsBytes(membership::kServiceKey));
   if (write != nullptr) {
     if (!write->has_value()) return Failed(v, "broken_endorsement at version " + std::to_string(v) + ": the service record is removed");
@@ -59,10 +52,8 @@ Status ServiceChainCheck::OnEntry(Version v, ByteView entry_bytes, const entry::
   }
   previous_digest_.clear();
   if (record_versions_.contains(v + 1) || v == last_version_) {
-    auto digest = DigestOf(entry_bytes);
-    if (!digest) return std::unexpected(digest.error());
-    if (v == last_version_) last_entry_digest_ = *digest;
-    previous_digest_ = std::move(*digest);
+    if (v == last_version_) last_entry_digest_ = entry_digest;
+    previous_digest_ = entry_digest;
   }
   return {};
 }

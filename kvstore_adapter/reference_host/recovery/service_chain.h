@@ -16,8 +16,8 @@
 namespace ledgerseal::kv::recovery_internal {
 
 // The versions whose entries write `ledger.service` (from the public
-// writes, read before replay), so replay hashes only the entries an
-// endorsement binds: the one before each such version, and the last.
+// writes, read before replay): an endorsement binds the digest of the entry
+// before each such version, and of the last.
 std::set<Version> ServiceRecordVersionsIn(Version version, const WriteSet& public_writes);
 
 // Fed every entry in order, after it authenticated. Not thread-safe.
@@ -28,7 +28,9 @@ class ServiceChainCheck {
   ServiceChainCheck(std::set<Version> service_record_versions, Version last_version)
       : record_versions_(std::move(service_record_versions)), last_version_(last_version) {}
 
-  // Checks entry `decoded` (its bytes `entry_bytes`) at version v:
+  // Checks entry `decoded` at version v, whose bytes have the digest
+  // `entry_digest` (entry::EntryDigest, computed once by replay for the
+  // entry chain):
   //  - a `ledger.service` write passes VerifyServiceRecord against the one
   //    before it (a genesis record without an identity is a format 1
   //    ledger, refused as such);
@@ -36,7 +38,7 @@ class ServiceChainCheck {
   //    recovery entries carry their own new id).
   // Errors: kRecoveryFailed naming v ("broken_endorsement at version v"
   // for the chain).
-  [[nodiscard]] Status OnEntry(Version v, ByteView entry_bytes, const entry::DecodedEntry& decoded);
+  [[nodiscard]] Status OnEntry(Version v, const Bytes& entry_digest, const entry::DecodedEntry& decoded);
 
   // The newest service record replayed, if any.
   const std::optional<ServiceRecord>& last_record() const { return last_; }

@@ -12,8 +12,19 @@ namespace ledgerseal::kv {
 namespace pb = ::ledgerseal::ledger::v1;
 namespace {
 
-constexpr uint32_t kSnapshotFormatVersion = 1;
-constexpr std::string_view kSnapshotAadLabel = "ledgerseal snapshot v1";
+// 2: the image carries the digest of the entry at its version (entries are
+// chained). Format 1 snapshots are refused.
+constexpr uint32_t kSnapshotFormatVersion = 2;
+constexpr std::string_view kSnapshotAadLabel = "ledgerseal snapshot v2";
+
+// An entry whose previous_entry_digest is not the digest of the entry the
+// node holds before it: authentic (it verified), but of another history
+// (e.g. a proposal that lost its version, spliced in by the host).
+std::unexpected<Error> NotChained(Version version) {
+  return MakeError(ErrorCode::kCorruption, "entry " + std::to_string(version) + " does not follow entry " +
+                                               std::to_string(version - 1) +
+                                               " (previous_entry_digest mismatch)");
+}
 
 Bytes SnapshotAad(Version version, uint64_t secret_version) {
   Bytes aad(kSnapshotAadLabel.begin(), kSnapshotAadLabel.end());
@@ -93,6 +104,18 @@ const ledger::RecoveryReport& LedgerStateMachine::ledger_recovery_report() const
   return ledger_->recovery_report();
 }
 
+LedgerStateMachine::LastEntry LedgerStateMachine::last_entry() const {
+  std::lock_guard lock(last_mu_);
+  return last_;
+}
+
+void LedgerStateMachine::SetLastEntry(Version version, std::optional<Bytes> digest) {
+  std::lock_guard lock(last_mu_);
+  last_ = LastEntry{version, std::move(digest)};
+}
+
+// Also finds the digest of the ledger's last entry (one frame read when the
+// store is up to date), and checks the chain of the entries it re-applies.
 Status LedgerStateMachine::CatchUpStore() {
   const Version store_version = deps_.store->applied_version();
   const Version ledger_version = applied_version();
@@ -101,19 +124,52 @@ Status LedgerStateMachine::CatchUpStore() {
                      "the store is at version " + std::to_string(store_version) +
                          " but the ledger files end at " + std::to_string(ledger_version));
   }
-  if (store_version == ledger_version) return {};
+  if (ledger_->last_version() == kNoVersion) {
+    // A new ledger (nothing before version 1), or one restarted after a
+    // snapshot whose last entry is not in the files.
+    SetLastEntry(ledger_version, ledger_version == kNoVersion ? std::optional<Bytes>(Bytes{}) : std::nullopt);
+    return {};
+  }
   auto view = ledger::LedgerView::Open(deps_.ledger_options.dir);
   if (!view) return std::unexpected(view.error());
+  // The digest of the entry at store_version: what the next one chains to.
+  std::optional<Bytes> previous;
+  if (store_version == kNoVersion) {
+    previous = Bytes{};
+  } else if (store_version >= (*view)->first_version()) {
+    auto at = (*view)->Get(store_version);
+    if (!at) return std::unexpected(at.error());
+    auto digest = entry::EntryDigest(at->payload);
+    if (!digest) return std::unexpected(digest.error());
+    previous = std::move(*digest);
+  }  // else: before the files (they start after a snapshot): that link was checked when applied
   Status failed;
-  auto walked = (*view)->ForEach(store_version + 1, [&](Version v, ByteView bytes) {
-    auto decoded = Verify(bytes);
-    if (!decoded) failed = std::unexpected(decoded.error());
-    else if (auto applied = deps_.store->Apply(v, decoded->writes); !applied) {
-      failed = std::unexpected(applied.error());
-    }
-    return failed.has_value();
-  });
-  if (!walked) return walked;
+  if (store_version < ledger_version) {
+    auto walked = (*view)->ForEach(store_version + 1, [&](Version v, ByteView bytes) {
+      auto decoded = Verify(bytes);
+      if (!decoded) {
+        failed = std::unexpected(decoded.error());
+        return false;
+      }
+      if (previous && decoded->header.previous_entry_digest != *previous) {
+        failed = NotChained(v);
+        return false;
+      }
+      auto digest = entry::EntryDigest(bytes);
+      if (!digest) {
+        failed = std::unexpected(digest.error());
+        return false;
+      }
+      previous = std::move(*digest);
+      if (auto applied = deps_.store->Apply(v, decoded->writes); !applied) {
+        failed = std::unexpected(applied.error());
+      }
+      return failed.has_value();
+    });
+    if (!walked) return walked;
+    if (!failed) return failed;
+  }
+  SetLastEntry(ledger_version, std::move(previous));
   return failed;
 }
 
@@ -130,6 +186,17 @@ Result<ApplyOutcome> LedgerStateMachine::Apply(ByteView bytes) {
 
   auto decoded = Verify(bytes);
   if (!decoded) return std::unexpected(decoded.error());
+  {
+    std::lock_guard lock(last_mu_);
+    if (!last_.digest) {
+      return MakeError(ErrorCode::kCorruption, "entry " + std::to_string(version) +
+                                                   " cannot be checked: the digest of entry " +
+                                                   std::to_string(applied) + " is not known");
+    }
+    if (decoded->header.previous_entry_digest != *last_.digest) return NotChained(version);
+  }
+  auto digest = entry::EntryDigest(bytes);
+  if (!digest) return std::unexpected(digest.error());
   if (decoded->header.flags & entry::kFlagRotation) {
     auto own = secrets::ReadOwnSecret(pub->public_writes, deps_.node_id, *deps_.node_key);
     if (!own) return std::unexpected(own.error());
@@ -143,6 +210,9 @@ Result<ApplyOutcome> LedgerStateMachine::Apply(ByteView bytes) {
   // The ledger files first: they are the durable record; a crash before the
   // store apply is repaired by CatchUpStore at the next open.
   if (auto s = ledger_->Append(version, bytes); !s) return std::unexpected(s.error());
+  // Before the store: a commit that sees the store at `version` must find
+  // this digest (one that still sees version - 1 then aborts as a conflict).
+  SetLastEntry(version, std::move(*digest));
   auto stored = deps_.store->Apply(version, decoded->writes);
   if (!stored) return std::unexpected(stored.error());
   // Open (CatchUpStore) brought the store level with the ledger, and both
@@ -156,8 +226,14 @@ Result<Bytes> LedgerStateMachine::Snapshot() {
   auto secret = deps_.secrets->Get(secret_version);
   if (!secret) return std::unexpected(secret.error());
   auto snapshot = deps_.store->Snapshot();
+  const LastEntry last = last_entry();  // this thread is the only one that applies
+  if (last.version != snapshot->version() || !last.digest) {
+    return MakeError(ErrorCode::kInternal, "snapshot at version " + std::to_string(snapshot->version()) +
+                                               ": the digest of that entry is not known");
+  }
   auto image = ImageOf(*deps_.store, *snapshot);
   if (!image) return std::unexpected(image.error());
+  image->set_last_entry_digest(last.digest->data(), last.digest->size());
   const WipedString plaintext(image->SerializeAsString());
   WipePrivate(*image);
   auto box = crypto::SealAeadBox(*deps_.random, secret->bytes(), plaintext.span(),
@@ -180,8 +256,16 @@ namespace {
 // wiped before returning; the caller wipes the returned image's private part.
 Result<pb::StoreImage> DecryptSnapshot(const pb::EncryptedSnapshot& in,
                                        const secrets::LedgerSecrets& secrets) {
+  if (in.format_version() == 1) {
+    return MakeError(ErrorCode::kCorruption,
+                     "snapshot at version " + std::to_string(in.version()) +
+                         " is snapshot format 1 (written before entries were chained: it has no "
+                         "last_entry_digest); this build reads snapshot format " +
+                         std::to_string(kSnapshotFormatVersion) + " only");
+  }
   if (in.format_version() != kSnapshotFormatVersion) {
-    return MakeError(ErrorCode::kCorruption, "malformed snapshot");
+    return MakeError(ErrorCode::kCorruption, "malformed snapshot: unknown format version " +
+                                                 std::to_string(in.format_version()));
   }
   auto secret = secrets.Get(in.ledger_secret_version());
   if (!secret) return std::unexpected(secret.error());
@@ -200,6 +284,12 @@ Result<pb::StoreImage> DecryptSnapshot(const pb::EncryptedSnapshot& in,
   if (!image.ParseFromString(plaintext.str()) || image.version() != in.version()) {
     WipePrivate(image);
     return MakeError(ErrorCode::kCorruption, "snapshot image does not parse or match its version");
+  }
+  if (image.last_entry_digest().size() != (image.version() == kNoVersion ? 0 : entry::kEntryDigestBytes)) {
+    WipePrivate(image);
+    return MakeError(ErrorCode::kCorruption, "snapshot at version " + std::to_string(in.version()) +
+                                                 " has a last_entry_digest of " +
+                                                 std::to_string(image.last_entry_digest().size()) + " bytes");
   }
   return image;
 }
@@ -241,10 +331,13 @@ Status LedgerStateMachine::Restore(ByteView bytes) {
   if (version <= applied_version()) return {};  // nothing newer in it
   auto image = DecryptSnapshot(in, *deps_.secrets);
   if (!image) return std::unexpected(image.error());
+  Bytes last_digest(image->last_entry_digest().begin(), image->last_entry_digest().end());
   auto ws = WritesToInstall(*deps_.store, *image);
   WipePrivate(*image);
   if (!ws) return std::unexpected(ws.error());
   if (auto applied = deps_.store->Apply(version, *ws); !applied) return std::unexpected(applied.error());
+  // The next entry must chain to the snapshot's last one.
+  SetLastEntry(version, std::move(last_digest));
   // The ledger cannot have a gap: keep the old files aside and start anew
   // after the snapshot's version.
   ledger_.reset();

@@ -7,7 +7,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <optional>
 
+#include "kvstore_adapter/reference_host/proto/ledger.pb.h"
 #include "kvstore_adapter/testing/dir_scan.h"
 
 namespace ledgerseal::kv {
@@ -88,13 +91,17 @@ class StateMachineTest : public ::testing::Test {
     for (auto& n : nodes_) ASSERT_TRUE(n->Open());
   }
 
+  // Entry `v`, chained to the entry ApplyAll last applied at v - 1 (or to
+  // `previous` when given).
   Bytes Entry(Version v, uint64_t secret_version, const SecretBytes& secret, std::string_view value,
-              WriteSet extra = {}, uint32_t flags = 0) {
+              WriteSet extra = {}, uint32_t flags = 0, std::optional<Bytes> previous = std::nullopt) {
     WriteSet ws = std::move(extra);
     EXPECT_TRUE(ws.Put(kApp, AsBytes("k" + std::to_string(v)), AsBytes(std::string(value))));
     EXPECT_TRUE(ws.Put(kPub, AsBytes("last"), AsBytes(std::to_string(v))));
-    auto e = entry::EncodeEntry(random_, entry::EntryHeader{v, secret_version, flags, "svc"}, ws, secret);
-    EXPECT_TRUE(e);
+    if (!previous) previous = v == 1 ? Bytes{} : digests_.contains(v - 1) ? digests_[v - 1] : Bytes(32, 0);
+    auto e = entry::EncodeEntry(random_, entry::EntryHeader{v, secret_version, flags, "svc", 0, *previous}, ws,
+                                secret);
+    EXPECT_TRUE(e) << e.error().ToString();
     return *e;
   }
 
@@ -113,6 +120,7 @@ class StateMachineTest : public ::testing::Test {
       auto r = nodes_[i]->sm->Apply(e);
       ASSERT_TRUE(r) << r.error().ToString();
       ASSERT_EQ(r->result, ApplyResult::kApplied);
+      digests_[r->version] = *entry::EntryDigest(e);
     }
   }
 
@@ -121,6 +129,7 @@ class StateMachineTest : public ::testing::Test {
   std::vector<std::unique_ptr<Node>> nodes_;
   crypto::OpenSslRandomSource random_;
   SecretBytes secret1_;
+  std::map<Version, Bytes> digests_;  // of the entry ApplyAll last applied at each version
 };
 
 TEST_F(StateMachineTest, NodesApplyingTheSameEntriesHaveIdenticalLedgersAndStores) {
@@ -179,6 +188,13 @@ TEST_F(StateMachineTest, SnapshotInstallsOnANodeFarBehindAndItContinues) {
   EXPECT_EQ(nodes_[2]->sm->applied_version(), 8u);
   EXPECT_EQ(nodes_[2]->store->Get("app.private", AsBytes("k1")),
             Result<std::optional<Bytes>>(ToBytes(kMarker)));
+  EXPECT_EQ(nodes_[2]->sm->last_entry().digest, nodes_[0]->sm->last_entry().digest)
+      << "the snapshot carries the digest of its last entry";
+  // The next entry must chain to the snapshot's last entry.
+  auto unchained = nodes_[2]->sm->Apply(Entry(9, 1, secret1_, "after", {}, 0, Bytes(32, 0x5a)));
+  ASSERT_FALSE(unchained);
+  EXPECT_NE(unchained.error().message.find("entry 9 does not follow entry 8"), std::string::npos)
+      << unchained.error().message;
   ApplyAll(Entry(9, 1, secret1_, "after"), {0, 2});
   EXPECT_EQ(nodes_[2]->store->Get("app.private", AsBytes("k9")),
             Result<std::optional<Bytes>>(ToBytes("after")));
@@ -186,6 +202,57 @@ TEST_F(StateMachineTest, SnapshotInstallsOnANodeFarBehindAndItContinues) {
   Bytes bad = *snapshot;
   bad[bad.size() / 2] ^= 1;
   EXPECT_FALSE(nodes_[1]->sm->Restore(bad));
+}
+
+// A genuine sibling: a second authentic entry for version 3 (a proposal that
+// lost its version race), chained to entry 2. A node that applied the
+// committed entry 3 takes the sibling as stale; one that was fed the sibling
+// instead refuses the committed entry 4 (chained to the committed 3) and
+// stops. A right-version entry with any other link is refused too.
+TEST_F(StateMachineTest, AnEntryThatDoesNotFollowTheLastAppliedOneIsRefusedNamingItsVersion) {
+  for (Version v = 1; v <= 2; ++v) ApplyAll(Entry(v, 1, secret1_, "a"), {0, 1});
+  const Bytes sibling = Entry(3, 1, secret1_, "sibling");
+  ApplyAll(Entry(3, 1, secret1_, "committed"), {0});
+  const Bytes next = Entry(4, 1, secret1_, "after");
+
+  auto stale = nodes_[0]->sm->Apply(sibling);
+  ASSERT_TRUE(stale) << stale.error().ToString();
+  EXPECT_EQ(stale->result, ApplyResult::kStale);
+
+  ApplyAll(sibling, {1});
+  const std::string before = LedgerBytes(nodes_[1]->dir / "ledger");
+  auto refused = nodes_[1]->sm->Apply(next);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kCorruption);
+  EXPECT_NE(refused.error().message.find("entry 4 does not follow entry 3 (previous_entry_digest mismatch)"),
+            std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(nodes_[1]->sm->applied_version(), 3u);
+  EXPECT_EQ(nodes_[1]->store->applied_version(), 3u);
+  EXPECT_EQ(LedgerBytes(nodes_[1]->dir / "ledger"), before);
+
+  auto wrong = nodes_[0]->sm->Apply(Entry(4, 1, secret1_, "x", {}, 0, Bytes(32, 0)));
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().message.find("entry 4 does not follow entry 3"), std::string::npos)
+      << wrong.error().message;
+  ApplyAll(next, {0});
+}
+
+// A snapshot of format 1 (before entries were chained) is refused, saying so.
+TEST_F(StateMachineTest, AFormat1SnapshotIsRefusedSayingSo) {
+  for (Version v = 1; v <= 3; ++v) ApplyAll(Entry(v, 1, secret1_, kMarker), {0});
+  auto snapshot = nodes_[0]->sm->Snapshot();
+  ASSERT_TRUE(snapshot) << snapshot.error().ToString();
+  ::ledgerseal::ledger::v1::EncryptedSnapshot old;
+  ASSERT_TRUE(old.ParseFromArray(snapshot->data(), static_cast<int>(snapshot->size())));
+  EXPECT_EQ(old.format_version(), 2u);
+  old.set_format_version(1);
+  const std::string bytes = old.SerializeAsString();
+  auto r = nodes_[2]->sm->Restore(AsBytes(bytes));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kCorruption);
+  EXPECT_NE(r.error().message.find("snapshot format 1"), std::string::npos) << r.error().message;
+  EXPECT_EQ(nodes_[2]->sm->applied_version(), kNoVersion);
 }
 
 // A crash between the ledger append and the store apply leaves the store one
@@ -202,6 +269,9 @@ TEST_F(StateMachineTest, ReopenCatchesTheStoreUpWithTheLedger) {
   EXPECT_EQ(nodes_[1]->store->applied_version(), 5u);
   EXPECT_EQ(nodes_[1]->store->Get("app.private", AsBytes("k5")),
             Result<std::optional<Bytes>>(ToBytes("x5")));
+  // Opening found the digest of the files' last entry: the next entry chains.
+  ASSERT_TRUE(nodes_[0]->Open());
+  ApplyAll(Entry(6, 1, secret1_, "x6"), {0, 1});
 }
 
 // Issue 15: one flipped byte inside the newest complete ledger frame is

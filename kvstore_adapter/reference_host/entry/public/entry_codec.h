@@ -13,7 +13,10 @@
 
 namespace ledgerseal::kv::entry {
 
-inline constexpr uint32_t kEntryFormatVersion = 1;
+// 2: entries are chained (EntryHeader.previous_entry_digest). Format 1
+// entries (written before the chain) are refused.
+inline constexpr uint32_t kEntryFormatVersion = 2;
+inline constexpr size_t kEntryDigestBytes = 32;
 inline constexpr uint32_t kFlagRotation = 1u << 0;
 inline constexpr size_t kLedgerSecretBytes = 32;
 
@@ -25,6 +28,9 @@ struct EntryHeader {
   // The Raft term of the leader that proposed the entry (audit only: the
   // version, not the term, orders entries).
   uint64_t term = 0;
+  // EntryDigest of the entry at version - 1 (kEntryDigestBytes), empty for
+  // version 1. Inside the public part, so the GCM tag authenticates it.
+  Bytes previous_entry_digest{};
 
   friend bool operator==(const EntryHeader&, const EntryHeader&) = default;
 };
@@ -44,13 +50,21 @@ struct DecodedEntry {
 // Serialises and encrypts one entry. A fresh 96-bit IV comes from `random`
 // for every call (IVs never depend on the version: a proposal that is
 // skipped may share its version with the one that commits).
-// Preconditions: secret.size() == kLedgerSecretBytes, header.version > 0.
+// Preconditions: secret.size() == kLedgerSecretBytes, header.version > 0,
+// header.previous_entry_digest empty for version 1 and kEntryDigestBytes
+// long otherwise.
 // Errors: kInvalidArgument, kInternal (randomness or encryption failed).
 Result<Bytes> EncodeEntry(crypto::RandomSource& random, const EntryHeader& header,
                           const WriteSet& writes, const SecretBytes& secret);
 
+// SHA-256 of an entry's complete bytes (what EncodeEntry returned, i.e. the
+// ledger frame payload): the next entry's previous_entry_digest.
+// Errors: kInternal (the digest could not be computed).
+Result<Bytes> EntryDigest(ByteView entry);
+
 // Parses the public part only. Errors: kCorruption (does not parse, unknown
-// format version, or malformed public writes; see docs/FORMAT.md §10).
+// format version (format 1 is named as such), a previous_entry_digest of the
+// wrong size, or malformed public writes; see docs/FORMAT.md §10).
 Result<PublicView> DecodePublic(ByteView entry);
 
 // Verifies the tag under `secret` and decrypts the private writes.

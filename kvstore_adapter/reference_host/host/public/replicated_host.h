@@ -17,6 +17,7 @@
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
 #include "kvstore_adapter/reference_host/raft/public/raft_node.h"
 #include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
+#include "kvstore_adapter/reference_host/state_machine/public/ledger_state_machine.h"
 #include "kvstore_adapter/store/public/store.h"
 #include "crypto/public/random_source.h"
 #include "crypto/public/rsa_key.h"
@@ -26,6 +27,9 @@ namespace ledgerseal::kv {
 struct ReplicatedHostDeps {
   NodeIdentity identity;  // service_id is replaced by genesis / recovery commits
   Store* store = nullptr;                   // applied to by the state machine only
+  // The state machine applying to `store`: each entry chains to the digest
+  // of the one it last applied (LedgerStateMachine::last_entry).
+  const LedgerStateMachine* state_machine = nullptr;
   secrets::LedgerSecrets* secrets = nullptr;
   crypto::RandomSource* random = nullptr;   // entry IVs, new secrets; thread-safe
   uint32_t commit_timeout_ms = 10'000;      // a proposal not applied by then: kUnavailable
@@ -79,7 +83,8 @@ class ReplicatedHost : public Host {
   // Fills the commit context (for rotations, membership changes, admissions
   // and service starts also the trusted nodes and the service signer), runs
   // the hooks, encodes the entry (version = read_version + 1) under the
-  // secret in force, proposes it and waits until this node applied it.
+  // secret in force, chained to the entry at read_version (its
+  // previous_entry_digest), proposes it and waits until this node applied it.
   // Errors: kNotPrimary (not the leader, or a new leader that has not yet
   // applied its predecessors' entries; the message names the leader),
   // kAborted (another transaction committed first, or leadership was lost:

@@ -79,7 +79,7 @@ Result<pb::ServiceInfo> SuccessorRecord(const ServiceKey& old_key, const Service
 }
 
 Status WriteEntries(const TestLedgerOptions& options, const NodeKeys& keys, const fs::path& store_dir,
-                    crypto::RandomSource& random, TestLedger& out) {
+                    crypto::RandomSource& random, TestLedger& out, Bytes& sibling) {
   auto service_key = ServiceKey::Generate();
   if (!service_key) return std::unexpected(service_key.error());
   out.service_id = out.genesis_service_id = service_key->identity().service_id;
@@ -132,9 +132,18 @@ Status WriteEntries(const TestLedgerOptions& options, const NodeKeys& keys, cons
       }
       flags = entry::kFlagRotation;
     }
-    auto e = entry::EncodeEntry(random, entry::EntryHeader{v, current, flags, header_service}, ws,
-                                out.chain[current - 1]);
+    const auto last = (*sm)->last_entry();
+    if (!last.digest) return MakeError(ErrorCode::kInternal, "test ledger: no digest of the last entry");
+    const entry::EntryHeader header{v, current, flags, header_service, 0, *last.digest};
+    auto e = entry::EncodeEntry(random, header, ws, out.chain[current - 1]);
     if (!e) return std::unexpected(e.error());
+    if (v == options.sibling_at) {
+      WriteSet other;
+      if (auto s = other.Put(kApp, AsBytes(key), AsBytes("sibling" + std::to_string(v))); !s) return s;
+      auto s = entry::EncodeEntry(random, header, other, out.chain[current - 1]);
+      if (!s) return std::unexpected(s.error());
+      sibling = std::move(*s);
+    }
     auto applied = (*sm)->Apply(*e);
     if (!applied) return std::unexpected(applied.error());
     if (applied->result != ApplyResult::kApplied) {
@@ -142,6 +151,32 @@ Status WriteEntries(const TestLedgerOptions& options, const NodeKeys& keys, cons
     }
     out.expected.emplace(key, value);
     previous_entry = std::move(*e);
+  }
+  return {};
+}
+
+// Rewrites the ledger in `dir` with `replacement` in place of entry `at`.
+Status SpliceIn(const fs::path& dir, const TestLedgerOptions& options, Version at, const Bytes& replacement) {
+  std::vector<Bytes> entries;
+  {
+    auto view = ledger::LedgerView::Open(dir);
+    if (!view) return std::unexpected(view.error());
+    auto walked = (*view)->ForEach(1, [&](Version v, ByteView bytes) {
+      entries.push_back(v == at ? replacement : Bytes(bytes.begin(), bytes.end()));
+      return true;
+    });
+    if (!walked) return walked;
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  if (ec) return MakeError(ErrorCode::kIoError, "test ledger: removing " + dir.string() + ": " + ec.message());
+  ledger::LedgerOptions ledger_options;
+  ledger_options.dir = dir;
+  ledger_options.max_chunk_bytes = options.max_chunk_bytes;
+  auto writer = ledger::LedgerWriter::Open(ledger_options);
+  if (!writer) return std::unexpected(writer.error());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (auto s = (*writer)->Append(i + 1, entries[i]); !s) return s;
   }
   return {};
 }
@@ -158,10 +193,16 @@ Result<TestLedger> WriteTestLedger(const TestLedgerOptions& options) {
   if (!first) return std::unexpected(first.error());
   out.chain.push_back(std::move(*first));
   const fs::path store_dir = options.dir / "writer-store";
-  if (auto s = WriteEntries(options, **keys, store_dir, random, out); !s) return std::unexpected(s.error());
+  Bytes sibling;
+  if (auto s = WriteEntries(options, **keys, store_dir, random, out, sibling); !s) {
+    return std::unexpected(s.error());
+  }
   std::error_code ec;
   fs::remove_all(store_dir, ec);
   if (ec) return MakeError(ErrorCode::kIoError, "test ledger: removing " + store_dir.string() + ": " + ec.message());
+  if (!sibling.empty()) {
+    if (auto s = SpliceIn(out.ledger_dir, options, options.sibling_at, sibling); !s) return std::unexpected(s.error());
+  }
   out.latest_version = out.chain.size();
   out.latest = out.chain.back().Clone();
   return out;

@@ -31,6 +31,13 @@ struct TestLedgerOptions {
   Flaw successor_flaw = Flaw::kNone;
   // Non-zero: this entry's header claims another service.
   Version foreign_service_at = 0;
+  // Non-zero (> 1): a genuine sibling is spliced in at this version: a
+  // second entry written for it (same header and secret, chained to the
+  // same entry before, authentic; it writes "k<v>" = "sibling<v>"), as a
+  // proposal that lost its version race would be. The ledger files hold the
+  // sibling in place of the entry that was applied, and every later entry
+  // as written (chained to the applied one).
+  Version sibling_at = 0;
 };
 
 struct TestLedger {

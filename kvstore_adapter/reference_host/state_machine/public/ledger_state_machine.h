@@ -4,6 +4,8 @@
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_STATE_MACHINE_PUBLIC_LEDGER_STATE_MACHINE_H_
 
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "kvstore_adapter/ledger/public/ledger_files.h"
@@ -60,11 +62,15 @@ class LedgerStateMachine {
   // Applies one committed entry. Deterministic across nodes: the same entry
   // sequence leaves the same ledger files and store everywhere.
   //  - version != applied + 1  -> kStale, nothing written;
-  //  - otherwise the entry is verified under its ledger secret, this node's
-  //    copy of a rotated secret is learnt, the entry is appended to the
-  //    ledger files and its writes applied to the store.
+  //  - otherwise the entry is verified under its ledger secret, its
+  //    previous_entry_digest must be the digest of the entry applied before
+  //    it (docs/FORMAT.md §10.3), this node's copy of a rotated secret is
+  //    learnt, the entry is appended to the ledger files and its writes
+  //    applied to the store.
   // Errors (the node must stop; it cannot stay consistent): kCorruption (the
-  // entry does not verify), kNotFound (the node lacks the secret), kIoError.
+  // entry does not verify, or "entry V does not follow entry V-1
+  // (previous_entry_digest mismatch)": a genuine entry of another history),
+  // kNotFound (the node lacks the secret), kIoError.
   Result<ApplyOutcome> Apply(ByteView entry);
 
   // An encrypted image of the store at the applied version, under the
@@ -80,6 +86,18 @@ class LedgerStateMachine {
 
   Version applied_version() const;
 
+  // The applied version and the digest of the entry at it (entry::EntryDigest;
+  // empty at version 0): what the next entry's previous_entry_digest must be.
+  // Set by Open (from the ledger files' last entry), Apply and Restore (from
+  // the snapshot). The digest is std::nullopt when it is not known (never
+  // expected: a ledger restarted after a snapshot knows it from the
+  // snapshot). Thread-safe: the primary reads it while Raft applies.
+  struct LastEntry {
+    Version version = kNoVersion;
+    std::optional<Bytes> digest;
+  };
+  LastEntry last_entry() const;
+
   // The ledger writer's recovery report from Open (torn tail dropped, if any).
   const ledger::RecoveryReport& ledger_recovery_report() const;
 
@@ -87,9 +105,12 @@ class LedgerStateMachine {
   LedgerStateMachine(StateMachineDeps deps, std::unique_ptr<ledger::LedgerWriter> ledger);
   Result<entry::DecodedEntry> Verify(ByteView entry) const;
   Status CatchUpStore();
+  void SetLastEntry(Version version, std::optional<Bytes> digest);
 
   StateMachineDeps deps_;
   std::unique_ptr<ledger::LedgerWriter> ledger_;
+  mutable std::mutex last_mu_;  // guards last_ (written on the Raft thread, read by commits)
+  LastEntry last_;
 };
 
 }  // namespace ledgerseal::kv

@@ -39,7 +39,7 @@ class Auditor {
     if (!view) return std::unexpected(Bad(version, view.error().message));
     a_.service_id = view->header.service_id;
     const auto& w = view->public_writes;
-    chain_.Entry(version, bytes, w, view->header.service_id);
+    chain_.Entry(version, bytes, w, view->header.service_id, view->header.previous_entry_digest);
     for (auto step : {&Auditor::NoteRotation, &Auditor::NoteShares, &Auditor::NoteRecoveryKeys,
                       &Auditor::NoteNodes, &Auditor::NoteLastRecovery}) {
       if (auto s = (this->*step)(version, w); !s) return s;

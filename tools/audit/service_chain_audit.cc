@@ -1,12 +1,25 @@
 #include "tools/audit/service_chain_audit.h"
 
+#include <algorithm>
+
 #include "crypto/public/sha256.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 
 namespace ledgerseal::tools {
 
 void ServiceChainAuditor::Entry(uint64_t version, kv::ByteView entry_bytes, const kv::WriteSet& public_writes,
-                                const std::string& header_service_id) {
+                                const std::string& header_service_id, kv::ByteView previous_entry_digest) {
+  // previous_digest_ holds the digest of the entry walked before this one
+  // (empty before the first): an authentic entry spliced in from elsewhere
+  // does not link to it.
+  const bool links = version == 1 ? previous_entry_digest.empty()
+                                  : std::ranges::equal(previous_entry_digest, previous_digest_);
+  if (!links && !chain_break_reported_ && (version == 1 || !previous_digest_.empty())) {
+    audit_.failures.push_back({"broken_entry_chain", version,
+                               "entry " + std::to_string(version) + " does not follow entry " +
+                                   std::to_string(version - 1) + " (previous_entry_digest mismatch)"});
+    chain_break_reported_ = true;
+  }
   const auto* value =
       public_writes.Find(kv::membership::kServiceTable.name, kv::AsBytes(kv::membership::kServiceKey));
   if (value != nullptr) {

@@ -26,7 +26,7 @@ struct ServiceLink {
 // A typed failure: `error` is a stable name ("broken_endorsement",
 // "format_1_ledger", "wrong_genesis", "wrong_service", "no_service_record",
 // "foreign_entry" (an entry claiming another service than the chain names
-// there; reported once, at the first such entry)).
+// there; reported once, at the first such entry), "broken_entry_chain").
 struct ChainFailure {
   std::string error;
   uint64_t version = 0;  // 0: about the chain as a whole
@@ -49,8 +49,11 @@ class ServiceChainAuditor {
  public:
   // `header_service_id`: the service the entry's header claims; it must be
   // the newest record's (the genesis and recovery entries carry their own).
+  // `previous_entry_digest`: the header's link to the entry before it,
+  // which must be that entry's digest (FORMAT §10; reported once, at the
+  // first break, as "broken_entry_chain").
   void Entry(uint64_t version, kv::ByteView entry_bytes, const kv::WriteSet& public_writes,
-             const std::string& header_service_id);
+             const std::string& header_service_id, kv::ByteView previous_entry_digest);
 
   // Ends the walk and checks the pins (empty: none): the genesis identity,
   // and the newest service. Returns the audit.
@@ -60,6 +63,7 @@ class ServiceChainAuditor {
   ServiceChainAudit audit_;
   kv::Bytes previous_digest_;
   bool foreign_reported_ = false;
+  bool chain_break_reported_ = false;
 };
 
 }  // namespace ledgerseal::tools

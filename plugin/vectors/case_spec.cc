@@ -1,4 +1,5 @@
 #include "plugin/vectors/case_spec.h"
+#include "plugin/vectors/platforms.h"
 
 #include <array>
 
@@ -7,29 +8,9 @@ namespace {
 
 using sealing::SealingErrorCode;
 
-constexpr uint64_t kTcbOld = 0xdb18000000000004;  // microcode 0xdb, SNP 0x18, bootloader 4
-constexpr uint64_t kTcbNew = 0xdb19000000000004;  // after a firmware update
-
-// Machine "a": one code image, TCB kTcbOld committed.
-constexpr PlatformSpec kMachineA{
-    "machine-a", "ledgerseal 1.0.0", "ledgerseal", "ledgerseal-node", 3, kTcbOld, 0};
-// Machine "b", before and after a code upgrade (new measurement, SVN 4 -> 5)
-// and a firmware update (TCB raised); ID-block family and image unchanged.
-constexpr PlatformSpec kMachineB{
-    "machine-b", "ledgerseal 1.0.0", "ledgerseal", "ledgerseal-node", 4, kTcbOld, 0};
-constexpr PlatformSpec kMachineBUpgraded{
-    "machine-b", "ledgerseal 1.1.0", "ledgerseal", "ledgerseal-node", 5, kTcbNew, 0};
-// Machine "a" again, but another chip, or another code image.
-constexpr PlatformSpec kOtherChip{
-    "machine-other", "ledgerseal 1.0.0", "ledgerseal", "ledgerseal-node", 3, kTcbOld, 0};
-constexpr PlatformSpec kMachineAOtherImage{
-    "machine-a", "ledgerseal 1.0.1", "ledgerseal", "ledgerseal-node", 3, kTcbOld, 0};
-
-constexpr std::string_view kMt = "measurement+tcb";
+using namespace platforms;  // NOLINT: the shared machines of every case list
 constexpr std::string_view kMeasurement = "raw:0x8";  // MEASUREMENT alone
-constexpr std::string_view kFist = "family+image+svn+tcb";
 
-constexpr RequestSpec kDefaultRequest{snp::RootKey::kVcek, 0, 0, kTcbOld};
 
 // A 2048-bit measurement+tcb case on machine "a", altered by `tamper`.
 constexpr CaseSpec Negative(std::string_view id, std::string_view description, Tamper tamper,

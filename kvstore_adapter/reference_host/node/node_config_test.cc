@@ -37,6 +37,8 @@ TEST(NodeConfigTest, MinimalConfigGetsDefaultsAndResolvesPaths) {
 
 TEST(NodeConfigTest, FullConfigRoundTrips) {
   auto c = ParseNodeConfig(With(R"("join_address": "127.0.0.1:8000",
+      "expected_previous_service_identity": "5cd252fb0ce8932436faf8ccd1040981",
+      "expected_service_identity": "0123456789abcdef0123456789abcdef",
       "raft": {"election_timeout_ms": 300, "heartbeat_timeout_ms": 50, "snapshot_threshold": 64},
       "sealing": {"enable_local_sealing": true, "sealing_identity": "seal-1",
                   "previous_local_sealing_identity": "seal-0", "platform": "virtual",
@@ -48,6 +50,8 @@ TEST(NodeConfigTest, FullConfigRoundTrips) {
   EXPECT_EQ(*c->join_address, "127.0.0.1:8000");
   EXPECT_EQ(c->sealing.virtual_machine_secret_path, "/etc/ls/secret.bin");
   EXPECT_EQ(c->sealing.on_failure, SealingFailurePolicy::kFallbackRecoveryShares);
+  EXPECT_EQ(c->expected_previous_service_identity, "5cd252fb0ce8932436faf8ccd1040981");
+  EXPECT_EQ(c->expected_service_identity, "0123456789abcdef0123456789abcdef");
   auto again = ParseNodeConfig(NodeConfigToJson(*c), "/");
   ASSERT_TRUE(again) << again.error().ToString();
   EXPECT_EQ(NodeConfigToJson(*again), NodeConfigToJson(*c));
@@ -73,6 +77,10 @@ TEST(NodeConfigTest, EveryMistakeNamesItsKey) {
   EXPECT_EQ(ErrorOf(With(R"("sealing": {"on_failure": "ignore"})")),
             "sealing.on_failure: must be \"fail\" or \"fallback_recovery_shares\"");
   EXPECT_EQ(ErrorOf(With(R"("join_address": "nohost")")), "join_address: must be host:port");
+  EXPECT_EQ(ErrorOf(With(R"("expected_previous_service_identity": "5CD252FB0CE8932436FAF8CCD1040981")")),
+            "expected_previous_service_identity: must be a service id: 32 lowercase hex digits");
+  EXPECT_EQ(ErrorOf(With(R"("expected_service_identity": "abc")")),
+            "expected_service_identity: must be a service id: 32 lowercase hex digits");
   std::string bad_id(kMinimal);
   bad_id.replace(bad_id.find("\"n1\""), 4, "\"N 1\"");
   EXPECT_EQ(ErrorOf(bad_id), "node_id: must be 1..64 characters of [a-z0-9_-]");

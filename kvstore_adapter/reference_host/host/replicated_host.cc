@@ -100,16 +100,21 @@ Status ReplicatedHost::PrepareRotation(SnapshotTransaction& tx,
   return tx.MergeWrites(rotation);
 }
 
-// The secret the entry is encrypted under (`current`; at genesis there is
-// none and the entry is under `fresh`), and the one in force after it.
+// The secret the entry is encrypted under, and the one in force after it.
+// An ordinary rotation's entry is under `current` (every node can open it
+// and learns `fresh` from it). A service start's entry — genesis (no
+// current) or a recovery's first — is under `fresh`: a recovery's entry
+// carries the new service's private key, which must not be readable with
+// the old service's last secret (old nodes could unseal that one).
 struct ReplicatedHost::CommitSecrets {
   uint64_t current_version = 0;
   std::optional<SecretBytes> current;
   std::optional<SecretBytes> fresh;  // set when the commit rotates
+  bool under_fresh = false;          // the entry is encrypted under `fresh`
 
   uint64_t fresh_version() const { return current_version + 1; }
-  const SecretBytes& entry_secret() const { return current ? *current : *fresh; }
-  uint64_t entry_secret_version() const { return current ? current_version : fresh_version(); }
+  const SecretBytes& entry_secret() const { return under_fresh ? *fresh : *current; }
+  uint64_t entry_secret_version() const { return under_fresh ? fresh_version() : current_version; }
   const SecretBytes& after() const { return fresh ? *fresh : *current; }
   uint64_t after_version() const { return fresh ? fresh_version() : current_version; }
 };
@@ -220,6 +225,7 @@ Result<Version> ReplicatedHost::CommitWith(std::unique_ptr<Transaction> tx,
   if (!nodes) return std::unexpected(nodes.error());
   auto secrets = PrepareSecrets(*own, *nodes, options.rotate_secret);
   if (!secrets) return std::unexpected(secrets.error());
+  secrets->under_fresh = secrets->fresh && (!secrets->current || options.new_service_key != nullptr);
   FillContext(own->mutable_commit_context(), *nodes, options, *secrets);
   if (membership_matters || options.new_service_key != nullptr) {
     auto signer = SignerFor(*own, options);
@@ -241,8 +247,8 @@ Result<Version> ReplicatedHost::CommitWith(std::unique_ptr<Transaction> tx,
   header.previous_entry_digest = std::move(*last.digest);
   auto bytes = entry::EncodeEntry(*deps_.random, header, own->writes(), secrets->entry_secret());
   if (!bytes) return std::unexpected(bytes.error());
-  // Genesis: the state machine must know the secret the entry is under.
-  if (!secrets->current) {
+  // A service start: the state machine must know the secret the entry is under.
+  if (secrets->under_fresh && !deps_.secrets->Get(secrets->fresh_version())) {
     if (auto added = deps_.secrets->Add(secrets->fresh_version(), secrets->fresh->Clone()); !added) {
       return std::unexpected(added.error());
     }

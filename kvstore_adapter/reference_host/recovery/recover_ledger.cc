@@ -55,10 +55,14 @@ Result<PublicScan> ScanPublicWrites(const RecoverOptions& options, const ledger:
 }
 
 // The secret in force after an entry: its own, or the next one if it
-// rotates (except the genesis entry, which is already under its new one).
-uint64_t SecretAfter(const entry::EntryHeader& header) {
-  const bool rotates = (header.flags & entry::kFlagRotation) != 0;
-  return rotates && header.version != 1 ? header.ledger_secret_version + 1 : header.ledger_secret_version;
+// rotates — except an entry that starts a service (genesis or a recovery's
+// first: it writes ledger.service), which is already under its new secret
+// (FORMAT.md §10.4).
+uint64_t SecretAfter(const entry::DecodedEntry& entry) {
+  const bool rotates = (entry.header.flags & entry::kFlagRotation) != 0;
+  const bool starts_service =
+      entry.writes.Find(membership::kServiceTable.name, AsBytes(membership::kServiceKey)) != nullptr;
+  return rotates && !starts_service ? entry.header.ledger_secret_version + 1 : entry.header.ledger_secret_version;
 }
 
 // After replay (docs/SERVICE_IDENTITY.md §6.4): the ledger ends in the
@@ -132,11 +136,11 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view,
       failed = s;
       return false;
     }
-    if (v == recovered.found_at_version && SecretAfter(decoded->header) != recovered.ledger_secret_version) {
+    if (v == recovered.found_at_version && SecretAfter(*decoded) != recovered.ledger_secret_version) {
       failed = MakeError(ErrorCode::kRecoveryFailed,
                          "the recovery hook's secret " + std::to_string(recovered.ledger_secret_version) +
                              " is not the secret in force after entry " + std::to_string(v) + " (" +
-                             std::to_string(SecretAfter(decoded->header)) + ")");
+                             std::to_string(SecretAfter(*decoded)) + ")");
       return false;
     }
     if (auto applied = options.store->Apply(v, decoded->writes); !applied || !*applied) {

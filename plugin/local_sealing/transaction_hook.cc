@@ -43,6 +43,17 @@ kv::Status SealingTransactionHook::OnCommit(kv::Transaction& tx) {
   if (ctx.joining_node && !ctx.joining_node->join_payload.empty()) {
     auto signer = SignerOf(ctx, "check the joiner's binding");
     if (!signer) return std::unexpected(signer.error());
+    // One sealing identity belongs to one live node: a joiner claiming a
+    // trusted node's would overwrite its sealing.recovery_keys row (and make
+    // every reseal fail on the duplicate).
+    for (const kv::NodeMember& trusted : ctx.trusted_nodes) {
+      if (trusted.sealing_identity == ctx.joining_node->sealing_identity &&
+          trusted.node_id != ctx.joining_node->node_id) {
+        return kv::MakeError(kv::ErrorCode::kInvalidArgument,
+                             "node '" + ctx.joining_node->node_id + "' claims sealing identity '" +
+                                 trusted.sealing_identity + "', which trusted node '" + trusted.node_id + "' holds");
+      }
+    }
     if (auto s = RecordJoiner(tx, *ctx.joining_node, **signer); !s) return s;
   }
   if (!ctx.rotates_ledger_secret && !ctx.trusted_nodes_changed) return {};

@@ -144,6 +144,27 @@ TEST_F(TransactionHookTest, AJoinerPresentingAnotherNodesKeyIsRefused) {
   EXPECT_TRUE(tx->writes().Find(kRecoveryKeysTable, kv::AsBytes("node-1")));
 }
 
+// A joiner whose own genuine record claims the sealing identity a trusted
+// node holds would take over that node's sealing.recovery_keys row.
+TEST_F(TransactionHookTest, AJoinerClaimingATrustedNodesSealingIdentityIsRefused) {
+  auto plugin = PluginFor(0);
+  auto tx = NewTransaction();
+  const auto secret = MakeLedgerSecret(1);
+  auto& ctx = tx->mutable_commit_context();
+  ctx.service_id = Id(1);
+  ctx.ledger_secret = &secret;
+  ctx.service_signer = &TestServiceKey(1);
+  kv::NodeMember holder = Member((*nodes_)[1]);
+  holder.node_id = "n-holder";  // a trusted node under another id with node 1's identity
+  ctx.trusted_nodes = {holder};
+  ctx.joining_node = Member((*nodes_)[1]);
+  auto refused = plugin->transaction_hook()->OnCommit(*tx);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, kv::ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(refused.error().message, "which trusted node 'n-holder' holds")) << refused.error().message;
+  EXPECT_FALSE(tx->writes().Find(kRecoveryKeysTable, kv::AsBytes("node-1")));
+}
+
 // SERVICE_IDENTITY.md §2 (4): the primary refuses a payload whose clear
 // binding is not its own identity, naming both; and cannot check without a signer.
 TEST_F(TransactionHookTest, AJoinerBoundToAnotherServiceIsRefused) {

@@ -242,6 +242,18 @@ v1::Response NodeService::Join(const v1::JoinRequest& join) {
                    " in this service; a node that lost its keys joins under a new id");
   }
   if (existing.error().code != ErrorCode::kNotFound) return Failure(existing.error());
+  // A sealing identity names one live node (docs/ARCHITECTURE.md, "Known
+  // gaps"): a second claim would take over the first node's sealed key row.
+  if (!join.sealing_identity().empty()) {
+    auto nodes = membership::ListNodes(**tx);
+    if (!nodes) return Failure(nodes.error());
+    for (const auto& n : *nodes) {
+      if (n.status() != pb::NodeInfo::RETIRED && n.sealing_identity() == join.sealing_identity()) {
+        return Invalid("sealing identity '" + join.sealing_identity() + "' belongs to node '" + n.node_id() +
+                       "' (" + std::string(membership::StatusName(n.status())) + "); retire it first");
+      }
+    }
+  }
   auto raft_id = membership::NextRaftId(**tx);
   if (!raft_id) return Failure(raft_id.error());
   pb::NodeInfo info;

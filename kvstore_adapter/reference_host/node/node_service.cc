@@ -6,6 +6,7 @@
 #include "kvstore_adapter/ledger/public/ledger_files.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/node/join_secrets.h"
+#include "kvstore_adapter/reference_host/node/table_access.h"
 #include "kvstore_adapter/reference_host/rpc/public/rpc_client.h"
 #include "kvstore_adapter/reference_host/rpc/public/status_convert.h"
 
@@ -38,41 +39,6 @@ constexpr std::chrono::milliseconds kRetireConfirmPollMs{20};
 
 v1::Response Invalid(std::string message) {
   return rpc::ErrorResponse({ErrorCode::kInvalidArgument, std::move(message)});
-}
-
-bool IsReserved(std::string_view table) {
-  return table.starts_with("ledger.") || table.starts_with("sealing.");
-}
-
-// Client writes to tables the host or the plugin own are refused, and a
-// table keeps its domain: a clash must be caught before proposing, because
-// every node's store would refuse the entry.
-// Private-domain tables of the host (ledger.*) and of plugins (sealing.*):
-// their values may be keys (the service identity's private key), which
-// must never leave a node in the clear.
-bool IsHostPrivate(std::string_view table, const std::vector<std::pair<std::string, Domain>>& tables) {
-  if (table == membership::kServiceKeyTable.name) return true;
-  if (!IsReserved(table)) return false;
-  return std::ranges::any_of(tables, [&](const auto& t) { return t.first == table && t.second == Domain::kPrivate; });
-}
-
-Status CheckClientWrite(const v1::Write& w, const std::vector<std::pair<std::string, Domain>>& tables) {
-  if (!IsValidTableName(w.table())) {
-    return MakeError(ErrorCode::kInvalidArgument, "invalid table name '" + w.table() + "'");
-  }
-  if (IsReserved(w.table())) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "table '" + w.table() + "' is reserved (ledger.* and sealing.*)");
-  }
-  const Domain domain = w.private_domain() ? Domain::kPrivate : Domain::kPublic;
-  for (const auto& [name, existing] : tables) {
-    if (name == w.table() && existing != domain) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "table '" + w.table() + "' is in the " +
-                           (existing == Domain::kPrivate ? "private" : "public") + " domain");
-    }
-  }
-  return {};
 }
 
 }  // namespace

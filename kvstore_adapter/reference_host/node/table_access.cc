@@ -1,0 +1,38 @@
+#include "kvstore_adapter/reference_host/node/table_access.h"
+
+#include <algorithm>
+
+#include "kvstore_adapter/reference_host/membership/public/membership.h"
+
+namespace ledgerseal::kv::node {
+
+bool IsReserved(std::string_view table) {
+  return table.starts_with("ledger.") || table.starts_with("sealing.");
+}
+
+bool IsHostPrivate(std::string_view table, const TableDomains& tables) {
+  if (table == membership::kServiceKeyTable.name) return true;
+  if (!IsReserved(table)) return false;
+  return std::ranges::any_of(tables, [&](const auto& t) { return t.first == table && t.second == Domain::kPrivate; });
+}
+
+Status CheckClientWrite(const ::ledgerseal::rpc::v1::Write& w, const TableDomains& tables) {
+  if (!IsValidTableName(w.table())) {
+    return MakeError(ErrorCode::kInvalidArgument, "invalid table name '" + w.table() + "'");
+  }
+  if (IsReserved(w.table())) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "table '" + w.table() + "' is reserved (ledger.* and sealing.*)");
+  }
+  const Domain domain = w.private_domain() ? Domain::kPrivate : Domain::kPublic;
+  for (const auto& [name, existing] : tables) {
+    if (name == w.table() && existing != domain) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "table '" + w.table() + "' is in the " +
+                           (existing == Domain::kPrivate ? "private" : "public") + " domain");
+    }
+  }
+  return {};
+}
+
+}  // namespace ledgerseal::kv::node

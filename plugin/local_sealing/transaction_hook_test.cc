@@ -41,7 +41,19 @@ class TransactionHookTest : public LocalSealingTest {
     return tx;
   }
 
+  // An admission into service 1 (the test names the joining node), signed
+  // by service 1's identity.
+  std::unique_ptr<kv::SnapshotTransaction> Admission() {
+    auto tx = NewTransaction();
+    auto& ctx = tx->mutable_commit_context();
+    ctx.service_id = Id(1);
+    ctx.ledger_secret = &admission_secret_;
+    ctx.service_signer = &TestServiceKey(1);
+    return tx;
+  }
+
   const kv::SecretBytes secret_ = MakeLedgerSecret(9);
+  const kv::SecretBytes admission_secret_ = MakeLedgerSecret(1);
 };
 
 TEST_F(TransactionHookTest, RotationSealsForEveryTrustedNodeSignedByTheContextSigner) {
@@ -127,12 +139,8 @@ TEST_F(TransactionHookTest, SkipsATrustedNodeBoundToAnotherService) {
 
 TEST_F(TransactionHookTest, AJoinerPresentingAnotherNodesKeyIsRefused) {
   auto plugin = PluginFor(0);
-  auto tx = NewTransaction();
-  const auto secret = MakeLedgerSecret(1);
+  auto tx = Admission();
   auto& ctx = tx->mutable_commit_context();
-  ctx.service_id = Id(1);
-  ctx.ledger_secret = &secret;
-  ctx.service_signer = &TestServiceKey(1);
   kv::NodeMember impostor = Member((*nodes_)[1]);
   impostor.node_id = "n-impostor";
   ctx.joining_node = impostor;
@@ -148,12 +156,8 @@ TEST_F(TransactionHookTest, AJoinerPresentingAnotherNodesKeyIsRefused) {
 // node holds would take over that node's sealing.recovery_keys row.
 TEST_F(TransactionHookTest, AJoinerClaimingATrustedNodesSealingIdentityIsRefused) {
   auto plugin = PluginFor(0);
-  auto tx = NewTransaction();
-  const auto secret = MakeLedgerSecret(1);
+  auto tx = Admission();
   auto& ctx = tx->mutable_commit_context();
-  ctx.service_id = Id(1);
-  ctx.ledger_secret = &secret;
-  ctx.service_signer = &TestServiceKey(1);
   kv::NodeMember holder = Member((*nodes_)[1]);
   holder.node_id = "n-holder";  // a trusted node under another id with node 1's identity
   ctx.trusted_nodes = {holder};
@@ -169,12 +173,8 @@ TEST_F(TransactionHookTest, AJoinerClaimingATrustedNodesSealingIdentityIsRefused
 // binding is not its own identity, naming both; and cannot check without a signer.
 TEST_F(TransactionHookTest, AJoinerBoundToAnotherServiceIsRefused) {
   auto plugin = PluginFor(0);
-  auto tx = NewTransaction();
-  const auto secret = MakeLedgerSecret(1);
+  auto tx = Admission();
   auto& ctx = tx->mutable_commit_context();
-  ctx.service_id = Id(1);
-  ctx.ledger_secret = &secret;
-  ctx.service_signer = &TestServiceKey(1);
   kv::NodeMember joiner = Member((*nodes_)[2]);
   joiner.join_payload = *SerializeRecord((*nodes_)[2].SealedFor(TestServiceIdentity(2)));
   ctx.joining_node = joiner;
@@ -259,12 +259,8 @@ TEST_F(TransactionHookTest, AJoinPayloadIsAcceptedByAPrimaryOfItsService) {
   auto joiner = PluginFor(2);
   auto payload = joiner->NewJoinPayload(TestServiceIdentity(1));
   ASSERT_TRUE(payload);
-  auto tx = NewTransaction();
-  const auto secret = MakeLedgerSecret(1);
+  auto tx = Admission();
   auto& ctx = tx->mutable_commit_context();
-  ctx.service_id = Id(1);
-  ctx.ledger_secret = &secret;
-  ctx.service_signer = &TestServiceKey(1);
   ctx.joining_node = kv::NodeMember{"n2", "node-2", *payload};
   ASSERT_TRUE(PluginFor(0)->transaction_hook()->OnCommit(*tx));
   EXPECT_TRUE(tx->writes().Find(kRecoveryKeysTable, kv::AsBytes("node-2")));

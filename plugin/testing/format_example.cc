@@ -2,7 +2,10 @@
 // an independent implementation of docs/FORMAT.md: the platform's derived
 // key, the service identity (P-256 test key 1), one SealedRecoveryKey bound
 // to it and the signed sealing.shares value that seals a known ledger secret
-// for it. Uses the test fake platform and test keys; insecure by design.
+// for it. Uses the test fake platform and test keys; insecure by design:
+// every key and secret it prints (derived key, ledger secret, identity key)
+// is a fixed TEST value from plugin/testing, never one of a real platform or
+// service, and the target is testonly. The record bytes it prints are public.
 //
 //   bazel run //plugin:format_example
 #include <cstdio>

@@ -14,7 +14,7 @@
 namespace ledgerseal::vectors {
 namespace {
 
-Bytes ToBytes(std::string_view text) { return {text.begin(), text.end()}; }
+using base::ToBytes;
 
 void ExpectPlatformParts(const DeterministicParts& parts, const VectorFields& v) {
   EXPECT_EQ(Hex(parts.machine_secret), v.virtual_platform["machine_secret_hex"]);

@@ -10,6 +10,7 @@
 #include "plugin/vectors/case_spec.h"
 #include "plugin/vectors/json_hex.h"
 #include "plugin/vectors/pem.h"
+#include "plugin/vectors/expect_records.h"
 #include "plugin/vectors/platform_json.h"
 #include "plugin/vectors/vectors_fixture_v2.h"
 
@@ -17,14 +18,6 @@ namespace ledgerseal::vectors {
 namespace {
 
 using sealing::SealingErrorCodeName;
-
-Bytes ToBytes(const std::string& bytes) { return {bytes.begin(), bytes.end()}; }
-
-void ExpectBlob(const sealing::v1::AeadBlob& blob, const BlobFields& fields) {
-  EXPECT_EQ(Hex(ToBytes(blob.iv())), Hex(fields.iv));
-  EXPECT_EQ(Hex(ToBytes(blob.ciphertext())), Hex(fields.ciphertext));
-  EXPECT_EQ(Hex(ToBytes(blob.tag())), Hex(fields.tag));
-}
 
 void ExpectKeyRecord(const sealing::v1::SealedRecoveryKey& key, const VectorFields& v) {
   EXPECT_EQ(key.format_version(), 2u);

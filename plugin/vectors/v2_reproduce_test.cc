@@ -15,7 +15,7 @@
 namespace ledgerseal::vectors {
 namespace {
 
-Bytes ToBytes(std::string_view text) { return {text.begin(), text.end()}; }
+using base::ToBytes;
 
 // Cases whose record names service 2 (TEST KEY 2) on purpose.
 bool NamesService2(Tamper tamper) {

@@ -30,26 +30,17 @@ std::unexpected<Error> StoppedAt(const std::string& where) {
   return MakeError(ErrorCode::kAborted, "recovery stopped " + where);
 }
 
-// What replay needs from the public writes before it starts: the secret
-// chain links, and where the service records are.
-struct PublicScan {
+// The secret chain links of every entry, newest first (public writes only,
+// unauthenticated: replay authenticates what it uses).
+Result<std::map<uint64_t, Bytes>> CollectChainLinks(const RecoverOptions& options, const ledger::LedgerView& view) {
   std::map<uint64_t, Bytes> links;
-  std::set<Version> service_record_versions;
-};
-
-// One backward scan of every entry's public writes (unauthenticated; replay
-// authenticates what it uses).
-Result<PublicScan> ScanPublicWrites(const RecoverOptions& options, const ledger::LedgerView& view) {
-  PublicScan scan;
   LedgerFileReader reader(view);
   for (uint64_t seen = 0; seen <= view.last_version(); ++seen) {  // bounded by the ledger
     if (Stopped(options)) return StoppedAt("while collecting the secret chain");
     auto entry = reader.Previous();
     if (!entry) return std::unexpected(entry.error());
-    if (!entry->has_value()) return scan;
-    scan.links.merge(secrets::ChainLinksIn((*entry)->public_writes));
-    scan.service_record_versions.merge(
-        recovery_internal::ServiceRecordVersionsIn((*entry)->version, (*entry)->public_writes));
+    if (!entry->has_value()) return links;
+    links.merge(secrets::ChainLinksIn((*entry)->public_writes));
   }
   return MakeError(ErrorCode::kInternal, "backward scan did not end");
 }
@@ -91,9 +82,9 @@ Status CheckEnd(const RecoverOptions& options, const RecoveredSecret& secret, co
 
 Status Replay(const RecoverOptions& options, const ledger::LedgerView& view,
               const secrets::LedgerSecrets& secrets, const RecoveredSecret& recovered,
-              std::set<Version> service_record_versions, RecoverResult& result) {
+              RecoverResult& result) {
   const uint64_t total = view.last_version() - view.first_version() + 1;
-  recovery_internal::ServiceChainCheck chain(std::move(service_record_versions), view.last_version());
+  recovery_internal::ServiceChainCheck chain;
   // The digest of the entry before v (docs/FORMAT.md §10.3): entry 1
   // follows nothing (Replay starts at version 1).
   Bytes previous_digest;
@@ -223,16 +214,13 @@ Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::Ledg
   }
 
   const auto replay_start = Clock::now();
-  auto scan = ScanPublicWrites(options, **view);
-  if (!scan && scan.error().code == ErrorCode::kAborted) return std::unexpected(scan.error());
-  if (!scan) return Failed("collecting the secret chain", scan.error());
-  if (auto s = secrets.UnwindChain(outcome->secret.ledger_secret_version, scan->links); !s) {
+  auto links = CollectChainLinks(options, **view);
+  if (!links && links.error().code == ErrorCode::kAborted) return std::unexpected(links.error());
+  if (!links) return Failed("collecting the secret chain", links.error());
+  if (auto s = secrets.UnwindChain(outcome->secret.ledger_secret_version, *links); !s) {
     return Failed("unwinding the secret chain", s.error());
   }
-  if (auto s = Replay(options, **view, secrets, outcome->secret, std::move(scan->service_record_versions), result);
-      !s) {
-    return std::unexpected(s.error());
-  }
+  if (auto s = Replay(options, **view, secrets, outcome->secret, result); !s) return std::unexpected(s.error());
   result.replay_ms = MsSince(replay_start);
   // The entry that carried the sealed material, and every later one, were
   // authenticated by the replay (which verifies every entry up to the last,

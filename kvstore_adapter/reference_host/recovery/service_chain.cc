@@ -12,13 +12,6 @@ std::unexpected<Error> Failed(Version v, const std::string& what) {
 
 }  // namespace
 
-std::set<Version> ServiceRecordVersionsIn(Version version, const WriteSet& public_writes) {
-  if (public_writes.Find(membership::kServiceTable.name, AsBytes(membership::kServiceKey)) != nullptr) {
-    return {version};
-  }
-  return {};
-}
-
 Status ServiceChainCheck::OnEntry(Version v, const Bytes& entry_digest, const entry::DecodedEntry& decoded) {
   const auto* write = decoded.writes.Find(membership::kServiceTable.name, AsBytes(membership::kServiceKey));
   if (write != nullptr) {
@@ -31,13 +24,8 @@ Status ServiceChainCheck::OnEntry(Version v, const Bytes& entry_digest, const en
                        "service identities, so its sealing records are forgeable from public data); this build "
                        "refuses it, recover it with the build that wrote it");
     }
-    if (last_ && previous_digest_.empty()) {
-      // The scan before replay saw no service record here: the files changed
-      // under the recovery.
-      return Failed(v, "broken_endorsement at version " + std::to_string(v) +
-                           ": a service record the scan before replay did not see");
-    }
-    if (auto s = VerifyServiceRecord(last_ ? &*last_ : nullptr, record, v, previous_digest_); !s) {
+    if (auto s = VerifyServiceRecord(last_ ? &*last_ : nullptr, record, v, decoded.header.previous_entry_digest);
+        !s) {
       return MakeError(ErrorCode::kRecoveryFailed, s.error().message);
     }
     last_ = std::move(record);
@@ -50,11 +38,7 @@ Status ServiceChainCheck::OnEntry(Version v, const Bytes& entry_digest, const en
     return Failed(v, "claims service " + decoded.header.service_id + "; the ledger's service there is " +
                          last_->service_id);
   }
-  previous_digest_.clear();
-  if (record_versions_.contains(v + 1) || v == last_version_) {
-    if (v == last_version_) last_entry_digest_ = entry_digest;
-    previous_digest_ = entry_digest;
-  }
+  last_entry_digest_ = entry_digest;
   return {};
 }
 

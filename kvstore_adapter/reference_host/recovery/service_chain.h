@@ -8,29 +8,20 @@
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RECOVERY_SERVICE_CHAIN_H_
 
 #include <optional>
-#include <set>
 
 #include "kvstore_adapter/public/service_identity.h"
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
 
 namespace ledgerseal::kv::recovery_internal {
 
-// The versions whose entries write `ledger.service` (from the public
-// writes, read before replay): an endorsement binds the digest of the entry
-// before each such version, and of the last.
-std::set<Version> ServiceRecordVersionsIn(Version version, const WriteSet& public_writes);
-
 // Fed every entry in order, after it authenticated. Not thread-safe.
 class ServiceChainCheck {
  public:
-  // `service_record_versions`: as collected before replay; `last_version`:
-  // the ledger's last version.
-  ServiceChainCheck(std::set<Version> service_record_versions, Version last_version)
-      : record_versions_(std::move(service_record_versions)), last_version_(last_version) {}
-
   // Checks entry `decoded` at version v, whose bytes have the digest
   // `entry_digest` (entry::EntryDigest, computed once by replay for the
-  // entry chain):
+  // entry chain). Precondition: replay checked the entry chain, so the
+  // header's previous_entry_digest is the digest of entry v - 1 (what an
+  // endorsement at v binds).
   //  - a `ledger.service` write passes VerifyServiceRecord against the one
   //    before it (a genesis record without an identity is a format 1
   //    ledger, refused as such);
@@ -46,10 +37,7 @@ class ServiceChainCheck {
   const Bytes& last_entry_digest() const { return last_entry_digest_; }
 
  private:
-  std::set<Version> record_versions_;
-  Version last_version_;
   std::optional<ServiceRecord> last_;
-  Bytes previous_digest_;  // of entry v - 1 when v holds a record
   Bytes last_entry_digest_;
 };
 

@@ -1,6 +1,7 @@
 #include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
 
 #include <random>
+#include <set>
 #include <mutex>
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -83,10 +84,18 @@ constexpr int kPortAttempts = 64;
 kv::Result<uint16_t> FreeLoopbackPort() {
   static std::mutex mu;
   static std::mt19937 random(std::random_device{}());
+  // Never the same port twice in one process: a node's raft and rpc
+  // addresses are both drawn before either is bound, so a repeat would pass
+  // the bind test and then collide.
+  static std::set<uint16_t> handed_out;
   std::lock_guard lock(mu);
   for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
     const auto port = static_cast<uint16_t>(kFirstTestPort + random() % kTestPorts);
-    if (TryBind(port) == port) return port;
+    if (handed_out.contains(port)) continue;
+    if (TryBind(port) == port) {
+      handed_out.insert(port);
+      return port;
+    }
   }
   if (const uint16_t any = TryBind(0); any != 0) return any;
   return kv::MakeError(kv::ErrorCode::kIoError, "no free loopback port");

@@ -86,9 +86,10 @@ class ProcessCluster {
   std::map<std::string, std::unique_ptr<rpc::RpcClient>> clients_;
 };
 
-// A free TCP port on 127.0.0.1 (bound, then released), drawn at random below
-// the ephemeral port range so that outgoing connections do not take it
-// before the caller binds it. Thread-safe. Errors: kIoError.
+// A free TCP port on 127.0.0.1 (bound, then released; never the same one
+// twice in a process), drawn at random below the ephemeral port range so
+// that outgoing connections do not take it before the caller binds it.
+// Thread-safe. Errors: kIoError.
 kv::Result<uint16_t> FreeLoopbackPort();
 
 }  // namespace ledgerseal::cluster

@@ -40,6 +40,9 @@ SealingResult<kv::ServiceIdentity> CheckRecoveryKeyShape(const v1::SealedRecover
 // The message of a format-1 record, refused because it binds no service.
 std::string Format1Refusal(std::string_view what);
 
+// The message of a format-2 record (RSA-OAEP recovery keys), refused.
+std::string Format2Refusal(std::string_view what);
+
 // The stored form of a sealed box; takes its fields.
 inline v1::AeadBlob ToAeadBlob(crypto::AeadBox box) {
   v1::AeadBlob blob;

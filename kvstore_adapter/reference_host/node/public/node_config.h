@@ -29,6 +29,9 @@ struct SealingConfig {
   std::string policy = "measurement+tcb";       // a snp policy name or raw:0x..
   std::string root_key = "default";             // "default" | "vcek" | "vlek" (KEY_SEL)
   uint32_t vmpl = 0;                            // 0..3: the VMPL keys are requested for
+  // Ignored since sealing format 3 (recovery keys are ECDH P-256, not RSA):
+  // still accepted and validated so that existing configs keep loading.
+  // TODO: deprecate, then remove.
   uint32_t rsa_bits = 3072;                     // 2048 | 3072 | 4096
   SealingFailurePolicy on_failure = SealingFailurePolicy::kFail;
   // virtual platform only

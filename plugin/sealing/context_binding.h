@@ -21,8 +21,8 @@ namespace ledgerseal::sealing::internal {
 // u64 guest_field_select, u32 vmpl, u32 guest_svn, u64 tcb_version.
 std::vector<uint8_t> EncodeDerivationParams(const v1::DerivationParams& params);
 
-// AAD_rk2 of SealedRecoveryKey.sealed_private_key (format 3; the format 2
-// construction with label "... v3"): label, public_key_der, sealing_identity, node_id,
+// AAD_rk3 of SealedRecoveryKey.sealed_private_key (format 3: format 2's
+// AAD_rk2 construction with the label "... v3"; docs/FORMAT.md §4.2): label, public_key_der, sealing_identity, node_id,
 // EncodeDerivationParams(params) (as one item), key_id,
 // u32 service_identity_algorithm, service_identity_public_key_der.
 // The whole service SPKI is bound, not a hash of it: the unsealer trusts

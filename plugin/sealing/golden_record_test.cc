@@ -10,7 +10,7 @@
 //    or the message layout ever change, it stops unsealing: bump the version
 //    numbers instead of breaking old ledgers.
 //  - format 1: a SealedShares value as this build's predecessor wrote it.
-//    Format 2 refuses it (it binds no service: it cannot be told apart from
+//    Format 3 refuses it (it binds no service: it cannot be told apart from
 //    a forgery), and must say so.
 #include <gtest/gtest.h>
 

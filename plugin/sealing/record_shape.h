@@ -15,9 +15,10 @@
 
 namespace ledgerseal::sealing::internal {
 
-// Upper bounds on stored variable-size fields: generous for RSA-4096
-// (public DER ~550 B, PKCS#8 ~2.4 KB) yet small enough that a hostile record
-// cannot make us allocate much.
+// Upper bounds on stored variable-size fields, checked before any parsing:
+// far above format 3's P-256 keys (SPKI 91 B, PKCS#8 138 B; the exact sizes
+// are checked when the keys are parsed) and small enough that a hostile
+// record cannot make us allocate much.
 inline constexpr size_t kMaxPublicKeyDerBytes = 4096;
 inline constexpr size_t kMaxSealedPrivateKeyBytes = 8192;
 

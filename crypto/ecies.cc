@@ -10,6 +10,7 @@
 #include "base/canonical_items.h"
 #include "crypto/ecies_internal.h"
 #include "crypto/openssl_util.h"
+#include "crypto/p256_point.h"
 #include "crypto/public/hkdf.h"
 
 namespace ledgerseal::crypto {
@@ -27,13 +28,8 @@ constexpr uint8_t kUncompressedPointTag = 0x04;
 constexpr size_t kIvOffset = kP256PointBytes;
 constexpr size_t kCiphertextOffset = kIvOffset + kAesGcmIvBytes;
 
-// The DER of a P-256 SubjectPublicKeyInfo up to its point:
-// SEQUENCE (89 bytes) { SEQUENCE (19 bytes) { OID 1.2.840.10045.2.1
-// (id-ecPublicKey), OID 1.2.840.10045.3.1.7 (prime256v1) }, BIT STRING
-// (66 bytes, 0 unused bits) { the 65-byte uncompressed point } }.
-constexpr std::array<uint8_t, kP256SpkiBytes - kP256PointBytes> kP256SpkiPrefix = {
-    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
-    0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00};
+using internal::kP256SpkiPrefix;
+static_assert(kP256SpkiPrefix.size() + kP256PointBytes == kP256SpkiBytes);
 
 using Point = std::array<uint8_t, kP256PointBytes>;
 
@@ -110,31 +106,7 @@ CryptoResult<std::vector<uint8_t>> CanonicalSpki(EVP_PKEY* pkey, std::string_vie
 // A P-256 public key from an untrusted uncompressed point.
 // Errors: kDecodeFailed (not 0x04 || X || Y with (X, Y) on the curve); kInternal.
 CryptoResult<PkeyPtr> PublicKeyFromPoint(std::span<const uint8_t, kP256PointBytes> point) {
-  constexpr std::string_view kWhat = "ECIES open: ephemeral public key";
-  // OpenSSL would also accept the hybrid forms 0x06 / 0x07; the layout says 0x04.
-  if (point[0] != kUncompressedPointTag) {
-    return MakeCryptoError(CryptoErrorCode::kDecodeFailed, std::string(kWhat) + ": not an uncompressed point");
-  }
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
-  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) {
-    return OpenSslError(CryptoErrorCode::kInternal, std::string(kWhat) + ": context");
-  }
-  // OSSL_PARAM wants non-const pointers even for inputs it only reads.
-  char group[] = "prime256v1";
-  std::array<OSSL_PARAM, 3> params = {
-      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
-      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, const_cast<uint8_t*>(point.data()), point.size()),
-      OSSL_PARAM_construct_end(),
-  };
-  EVP_PKEY* raw = nullptr;
-  // Decoding the point checks that it is on the curve.
-  if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.data()) != 1 || raw == nullptr) {
-    EVP_PKEY_free(raw);
-    return OpenSslError(CryptoErrorCode::kDecodeFailed, std::string(kWhat) + ": not a point on P-256");
-  }
-  PkeyPtr pkey(raw);
-  if (auto s = CheckPublicPoint(pkey.get(), PointCheck::kQuick, kWhat); !s) return std::unexpected(s.error());
-  return pkey;
+  return internal::P256PublicKeyFromPoint(point, "ECIES open: ephemeral public key");
 }
 
 // Z = ECDH(own, peer), the 32-byte x-coordinate. `peer` must have been
@@ -189,6 +161,12 @@ CryptoStatus CheckSizes(size_t data_bytes, size_t info_bytes, std::string_view w
 
 CryptoResult<EcdhPublicKey> EcdhPublicKey::FromDer(std::span<const uint8_t> der) {
   constexpr std::string_view kWhat = "ECDH public key import";
+  // The canonical encoding, the only one accepted, without the slow generic
+  // decoder (p256_point.h); the decoder below only names what else it is.
+  if (auto fast = internal::P256PublicKeyFromCanonicalSpki(der, kWhat)) {
+    if (!*fast) return std::unexpected(std::move(fast->error()));
+    return EcdhPublicKey(std::move(**fast), std::vector<uint8_t>(der.begin(), der.end()));
+  }
   auto pkey = internal::DecodeKeyDer(der, "SubjectPublicKeyInfo", "EC", EVP_PKEY_PUBLIC_KEY, kWhat);
   if (!pkey) return std::unexpected(std::move(pkey.error()));
   if (auto s = CheckP256(pkey->get(), kWhat); !s) return std::unexpected(s.error());

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "crypto/openssl_util.h"
+#include "crypto/p256_point.h"
 
 namespace ledgerseal::crypto {
 namespace {
@@ -66,6 +67,14 @@ std::string_view SignatureAlgorithmName(SignatureAlgorithm algorithm) {
 }
 
 CryptoResult<VerifyingKey> VerifyingKey::FromDer(SignatureAlgorithm algorithm, std::span<const uint8_t> der) {
+  // The service identity's encoding, without the slow generic decoder
+  // (p256_point.h): every verification of a sealing record parses one.
+  if (algorithm == SignatureAlgorithm::kEcdsaP256Sha256) {
+    if (auto fast = internal::P256PublicKeyFromCanonicalSpki(der, "signature public key import")) {
+      if (!*fast) return std::unexpected(std::move(fast->error()));
+      return VerifyingKey(algorithm, std::move(**fast));
+    }
+  }
   const AlgorithmSpec spec = SpecOf(algorithm);
   auto pkey = internal::DecodeKeyDer(der, "SubjectPublicKeyInfo", spec.keytype, EVP_PKEY_PUBLIC_KEY,
                                      "signature public key import");

@@ -11,7 +11,6 @@ sealing::LocalSealingOptions SealingOptions(const kv::NodeConfig& c) {
   o.previous_sealing_identity = c.sealing.previous_local_sealing_identity;
   o.platform = c.sealing.platform;
   o.policy = c.sealing.policy;
-  o.rsa_bits = c.sealing.rsa_bits;
   o.fail_on_unseal_error = c.sealing.on_failure == kv::SealingFailurePolicy::kFail;
   o.virtual_machine_secret_path = c.sealing.virtual_machine_secret_path;
   o.root_key = c.sealing.root_key;

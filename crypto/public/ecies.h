@@ -1,8 +1,8 @@
 // ECIES over P-256 ("ledgerseal ecies p256 v1"): public-key encryption of a
-// short secret to a node's recovery key, meant to replace RSA-OAEP-3072
-// recovery keys (a 91-byte SubjectPublicKeyInfo and 93 bytes of overhead per
-// sealed message instead of a ~420-byte key and 384-byte ciphertexts).
-// Not used outside crypto/ yet.
+// short secret to a node's recovery key; since sealing format 3 it replaces
+// the RSA-OAEP-3072 recovery keys (a 91-byte SubjectPublicKeyInfo and 93
+// bytes of overhead per sealed message instead of a ~420-byte key and
+// 384-byte ciphertexts; docs/FORMAT.md §4.7).
 //
 // Construction. E is a fresh ephemeral P-256 key pair, R the recipient's
 // public key, `info` the caller's context (what RSA-OAEP calls the label):

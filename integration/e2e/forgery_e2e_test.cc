@@ -110,7 +110,7 @@ TEST(ForgeryE2E, ALedgerForgedFromPublicDataIsRefusedOnBothPathsAndWritesNothing
   v1_body.set_format_version(1);
   // Signed by the forger as itself (its own service id in the body).
   sealing::v1::SealedShares own_body = v1_body;
-  own_body.set_format_version(2);
+  own_body.set_format_version(sealing::kFormatVersion);
   own_body.set_service_id(forger->identity().service_id);
   auto own = sealing::SignSealedShares(*forger, own_body);
   ASSERT_TRUE(own) << own.error().ToString();

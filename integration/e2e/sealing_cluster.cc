@@ -27,7 +27,6 @@ cluster::ClusterOptions SealingOptions(Platforms* platforms) {
     c.sealing.sealing_identity = "seal-" + c.node_id;
     c.sealing.previous_local_sealing_identity = c.sealing.sealing_identity;
     c.sealing.platform = "virtual";
-    c.sealing.rsa_bits = 2048;  // keeps the suite fast; sizes are covered by unit tests
     c.sealing.virtual_machine_secret_path = root / c.node_id / "machine.secret";
     auto m = platforms->measurement.try_emplace(c.node_id, kMeasurementA).first->second;
     auto t = platforms->committed_tcb.try_emplace(c.node_id, "0x10").first->second;

@@ -40,7 +40,7 @@ base::Expected<sealing::v1::SealedRecoveryKey, std::string> SealKey(
   crypto::OpenSslRandomSource random;
   auto request = sealing::DefaultDerivedKeyRequest(provider);
   if (!request) return std::unexpected(request.error().ToString());
-  auto key = sealing::SealRecoveryKey(provider, random, *request, identity, node_id, service, kRsaBits);
+  auto key = sealing::SealRecoveryKey(provider, random, *request, identity, node_id, service);
   if (!key) return std::unexpected(key.error().ToString());
   return std::move(*key);
 }
@@ -120,7 +120,7 @@ Result BenchFixture::AddNode(size_t index) {
   auto key = SealKey(**provider, identity, node_id, service_key_->identity());
   if (!key) return std::unexpected(key.error());
   const Bytes der = ToBytes(key->public_key_der());
-  auto parsed = ParsePublicKeyDer(der);
+  auto parsed = ParseEcPublicKeyDer(der);
   if (!parsed) return std::unexpected(parsed.error());
   raw_recipients_.push_back({identity, node_id, der, std::move(*parsed), ToBytes(key->SerializeAsString()),
                              ToBytes(key->service_identity_public_key_der())});

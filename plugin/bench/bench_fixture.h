@@ -1,6 +1,6 @@
 // The nodes every sealing benchmark works on, built once per process:
 // kMaxNodes nodes, each on its own `virtual` platform (own machine secret)
-// with an RSA-3072 recovery key sealed by the production SealRecoveryKey and
+// with a P-256 recovery key sealed by the production SealRecoveryKey and
 // bound to a fresh service identity (P-256), plus the same material in the
 // shape the raw-OpenSSL baseline takes.
 #ifndef LEDGERSEAL_PLUGIN_BENCH_BENCH_FIXTURE_H_
@@ -24,7 +24,6 @@
 namespace ledgerseal::bench {
 
 inline constexpr size_t kMaxNodes = 31;
-inline constexpr size_t kRsaBits = 3072;
 inline constexpr size_t kUnsealRecordNodes = 3;  // recipients of the record unsealed
 // The raw side's service id (the plugin's is its service key's id; both are
 // 32 characters, so the AADs and labels have the same size).
@@ -33,7 +32,7 @@ inline constexpr uint64_t kLedgerSecretVersion = 42;
 
 class BenchFixture {
  public:
-  // Built on first use (kMaxNodes RSA-3072 key generations: seconds).
+  // Built on first use (kMaxNodes P-256 key generations and sealings).
   // Errors: sealing or parsing failed. Thread-safe.
   static base::Expected<const BenchFixture*, std::string> Get();
 

@@ -9,9 +9,10 @@
 #include "kvstore_adapter/public/types.h"
 #include "plugin/bench/bench_fixture.h"
 #include "plugin/bench/fixture_or_skip.h"
+#include "plugin/bench/raw_ecies.h"
 #include "plugin/bench/raw_openssl.h"
-#include "crypto/public/rsa_key.h"
-#include "crypto/public/rsa_oaep.h"
+#include "crypto/public/ecies.h"
+#include "crypto/public/random_source.h"
 #include "kvstore_adapter/public/service_identity.h"
 #include "plugin/public/records.h"
 #include "plugin/public/recovery_key.h"
@@ -35,10 +36,11 @@ constexpr std::array<uint8_t, 32> kWrappingKey{};
 
 // Keys unsealed once for the decrypt-side components; nullptr on failure.
 struct Node0Keys {
-  std::unique_ptr<crypto::RsaPrivateKey> private_key;
-  std::unique_ptr<crypto::RsaPublicKey> public_key;
+  std::unique_ptr<crypto::EcdhPrivateKey> private_key;
+  std::unique_ptr<crypto::EcdhPublicKey> public_key;
   Bytes pkcs8_der;
-  Bytes ciphertext;  // OAEP of kWrappingKey under Label()
+  Bytes spki;
+  Bytes ciphertext;  // ECIES of kWrappingKey under Label()
 };
 
 const Node0Keys* Keys(benchmark::State& state) {
@@ -47,15 +49,17 @@ const Node0Keys* Keys(benchmark::State& state) {
   static const Node0Keys keys = [f] {
     Node0Keys k;
     auto unsealed = sealing::UnsealRecoveryKey(f->unsealing_provider(), Node0Key(*f));
-    auto public_key = crypto::RsaPublicKey::FromDer(kv::AsBytes(Node0Key(*f).public_key_der()));
+    auto public_key = crypto::EcdhPublicKey::FromDer(kv::AsBytes(Node0Key(*f).public_key_der()));
     if (!unsealed || !public_key) return k;
+    crypto::OpenSslRandomSource random;
     auto pkcs8 = unsealed->private_key.ToPkcs8Der();
-    auto ciphertext = crypto::RsaOaepSha256Encrypt(*public_key, kWrappingKey, Label());
+    auto ciphertext = crypto::EciesP256Seal(random, *public_key, kWrappingKey, Label());
     if (!pkcs8 || !ciphertext) return k;
     k.pkcs8_der.assign(pkcs8->bytes().begin(), pkcs8->bytes().end());
+    k.spki = kv::ToBytes(Node0Key(*f).public_key_der());
     k.ciphertext = std::move(*ciphertext);
-    k.private_key = std::make_unique<crypto::RsaPrivateKey>(std::move(unsealed->private_key));
-    k.public_key = std::make_unique<crypto::RsaPublicKey>(std::move(*public_key));
+    k.private_key = std::make_unique<crypto::EcdhPrivateKey>(std::move(unsealed->private_key));
+    k.public_key = std::make_unique<crypto::EcdhPublicKey>(std::move(*public_key));
     return k;
   }();
   if (!keys.private_key) state.SkipWithError("unsealing node 0's key failed");
@@ -92,26 +96,30 @@ void BM_Part_ValidateSealedRecoveryKey(benchmark::State& state) {
 }
 
 // ...and then parses the same public key again.
-void BM_Part_RsaPublicKeyFromDer(benchmark::State& state) {
+void BM_Part_EcdhPublicKeyFromDer(benchmark::State& state) {
   const BenchFixture* f = FixtureOrSkip(state);
   if (f == nullptr) return;
   const auto der = kv::AsBytes(Node0Key(*f).public_key_der());
-  for (auto _ : state) benchmark::DoNotOptimize(crypto::RsaPublicKey::FromDer(der));
+  for (auto _ : state) benchmark::DoNotOptimize(crypto::EcdhPublicKey::FromDer(der));
 }
 
-void BM_Part_PluginOaepEncrypt(benchmark::State& state) {
+void BM_Part_PluginEciesSeal(benchmark::State& state) {
   const Node0Keys* k = Keys(state);
   if (k == nullptr) return;
+  crypto::OpenSslRandomSource random;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(crypto::RsaOaepSha256Encrypt(*k->public_key, kWrappingKey, Label()));
+    benchmark::DoNotOptimize(crypto::EciesP256Seal(random, *k->public_key, kWrappingKey, Label()));
   }
 }
 
-void BM_Part_RawOaepEncrypt(benchmark::State& state) {
+void BM_Part_RawEciesSeal(benchmark::State& state) {
   const BenchFixture* f = FixtureOrSkip(state);
   if (f == nullptr) return;
-  EVP_PKEY* key = f->raw_recipients(1)[0].public_key.get();
-  for (auto _ : state) benchmark::DoNotOptimize(OaepEncrypt(key, Label(), kWrappingKey));
+  const RawRecipient& r = f->raw_recipients(1)[0];
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        RawEciesSeal(f->raw_crypto(), r.public_key.get(), r.public_key_der, Label(), kWrappingKey));
+  }
 }
 
 // Each NodeShare gets a copy of the recipient's SealedRecoveryKey.
@@ -134,10 +142,10 @@ void BM_Part_UnsealRecoveryKey(benchmark::State& state) {
   }
 }
 
-void BM_Part_RsaPrivateKeyFromPkcs8(benchmark::State& state) {
+void BM_Part_EcdhPrivateKeyFromPkcs8(benchmark::State& state) {
   const Node0Keys* k = Keys(state);
   if (k == nullptr) return;
-  for (auto _ : state) benchmark::DoNotOptimize(crypto::RsaPrivateKey::FromPkcs8Der(k->pkcs8_der));
+  for (auto _ : state) benchmark::DoNotOptimize(crypto::EcdhPrivateKey::FromPkcs8Der(k->pkcs8_der));
 }
 
 // UnsealRecoveryKey re-encodes the unsealed key's public half to compare it.
@@ -147,19 +155,21 @@ void BM_Part_PrivateKeyPublicDer(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(k->private_key->PublicKeyDer());
 }
 
-void BM_Part_PluginOaepDecrypt(benchmark::State& state) {
+void BM_Part_PluginEciesOpen(benchmark::State& state) {
   const Node0Keys* k = Keys(state);
   if (k == nullptr) return;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(crypto::RsaOaepSha256Decrypt(*k->private_key, k->ciphertext, Label()));
+    benchmark::DoNotOptimize(crypto::EciesP256Open(*k->private_key, k->ciphertext, Label()));
   }
 }
 
-void BM_Part_RawOaepDecrypt(benchmark::State& state) {
+void BM_Part_RawEciesOpen(benchmark::State& state) {
   const Node0Keys* k = Keys(state);
-  if (k == nullptr) return;
+  const BenchFixture* f = FixtureOrSkip(state);
+  if (k == nullptr || f == nullptr) return;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(OaepDecrypt(k->private_key->pkey(), Label(), k->ciphertext));
+    benchmark::DoNotOptimize(
+        RawEciesOpen(f->raw_crypto(), k->private_key->pkey(), k->spki, Label(), k->ciphertext));
   }
 }
 
@@ -213,15 +223,15 @@ void BM_Part_RawVerify(benchmark::State& state) {
 BENCHMARK(BM_Part_VirtualDerivedKey);
 BENCHMARK(BM_Part_DeriveSealingKey);
 BENCHMARK(BM_Part_ValidateSealedRecoveryKey)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Part_RsaPublicKeyFromDer)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Part_PluginOaepEncrypt)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Part_RawOaepEncrypt)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Part_EcdhPublicKeyFromDer)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Part_PluginEciesSeal)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Part_RawEciesSeal)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Part_RecoveryKeyCopy);
 BENCHMARK(BM_Part_UnsealRecoveryKey)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Part_RsaPrivateKeyFromPkcs8)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Part_EcdhPrivateKeyFromPkcs8)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Part_PrivateKeyPublicDer)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Part_PluginOaepDecrypt)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Part_RawOaepDecrypt)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Part_PluginEciesOpen)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Part_RawEciesOpen)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Part_PluginSign)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Part_RawSign)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Part_ParseSignedShares)->Unit(benchmark::kMicrosecond);

@@ -35,7 +35,7 @@ void PrintUnseal(const MedianReporter& m, std::FILE* out) {
   const auto plugin = m.MedianMicros("BM_PluginUnseal");
   const auto raw = m.MedianMicros("BM_RawUnseal");
   if (!plugin || !raw) return;
-  std::fprintf(out, "unseal once (UnsealShares incl. UnsealRecoveryKey and the signature), RSA-3072\n");
+  std::fprintf(out, "unseal once (UnsealShares incl. UnsealRecoveryKey and the signature), ECIES P-256\n");
   std::fprintf(out, "  plugin %.1f us, raw %.1f us: %.2fx %s the %.1fx target\n", *plugin, *raw,
                *plugin / *raw, Verdict(*plugin / *raw), kTargetRatio);
   if (const auto derived = m.MedianMicros("BM_Part_VirtualDerivedKey")) {
@@ -53,7 +53,7 @@ void PrintUnseal(const MedianReporter& m, std::FILE* out) {
 void PrintSeal(const MedianReporter& m, std::FILE* out) {
   if (!m.MedianMicros("BM_PluginSeal/1") && !m.MedianMicros("BM_PluginSeal/31")) return;
   std::fprintf(out,
-               "seal (SealShares, signed), RSA-3072 recipients; keys parsed once up front on both "
+               "seal (SealShares, signed), ECIES P-256 recipients; keys parsed once up front on both "
                "sides,\n  then (right) both parsing every recipient's DER key per call\n");
   std::fprintf(out, "  %5s %12s %12s %8s %-6s %12s %14s %8s\n", "N", "plugin us", "raw us",
                "ratio", "1.2x", "records us", "raw+DER us", "ratio");

@@ -6,10 +6,10 @@
 #include <openssl/encoder.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
-#include <openssl/rsa.h>
 
 #include <cstring>
 
+#include "plugin/bench/raw_ecies.h"
 #include "plugin/vectors/format_layout.h"
 
 namespace ledgerseal::bench {
@@ -31,28 +31,8 @@ struct PkeyCtxFree {
 };
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
 
-// A context for one OAEP operation on `key` with `label`.
-base::Expected<PkeyCtxPtr, std::string> OaepContext(EVP_PKEY* key, bool encrypt,
-                                                   std::span<const uint8_t> label) {
-  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
-  if (!ctx) return Failed("EVP_PKEY_CTX_new_from_pkey");
-  const int init = encrypt ? EVP_PKEY_encrypt_init(ctx.get()) : EVP_PKEY_decrypt_init(ctx.get());
-  if (init != 1 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) <= 0 ||
-      EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), EVP_sha256()) <= 0 ||
-      EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), EVP_sha256()) <= 0) {
-    return Failed("OAEP parameters");
-  }
-  void* copy = OPENSSL_memdup(label.data(), label.size());
-  if (copy == nullptr ||
-      EVP_PKEY_CTX_set0_rsa_oaep_label(ctx.get(), copy, static_cast<int>(label.size())) <= 0) {
-    OPENSSL_free(copy);
-    return Failed("OAEP label");
-  }
-  return ctx;
-}
-
 base::Expected<EvpPkeyPtr, std::string> Decode(std::span<const uint8_t> der, const char* structure,
-                                              int selection, const char* type = "RSA") {
+                                              int selection, const char* type = "EC") {
   EVP_PKEY* key = nullptr;
   OSSL_DECODER_CTX* ctx =
       OSSL_DECODER_CTX_new_for_pkey(&key, "DER", structure, type, selection, nullptr, nullptr);
@@ -73,30 +53,23 @@ Status WrapSecret(const RawCrypto& crypto, std::span<const uint8_t> wrapping_key
   return crypto.GcmSeal(wrapping_key, out.iv, aad, ledger_secret, out.ciphertext, out.tag);
 }
 
-Status EncryptToRecipient(const RawRecipient& r, std::span<const uint8_t> wrapping_key,
+Status EncryptToRecipient(const RawCrypto& crypto, const RawRecipient& r, std::span<const uint8_t> wrapping_key,
                           std::string_view service_id, uint64_t version, bool parse_der,
                           RawSealed& out) {
   EvpPkeyPtr parsed;
   if (parse_der) {
-    auto key = ParsePublicKeyDer(r.public_key_der);
+    auto key = ParseEcPublicKeyDer(r.public_key_der);
     if (!key) return std::unexpected(key.error());
     parsed = std::move(*key);
     if (auto binding = ParseEcPublicKeyDer(r.binding_spki); !binding) return std::unexpected(binding.error());
   }
   const auto label =
       vectors::EncodeWrappingKeyLabel(r.sealing_identity, r.node_id, service_id, version);
-  auto ciphertext = OaepEncrypt(parse_der ? parsed.get() : r.public_key.get(), label, wrapping_key);
+  auto ciphertext = RawEciesSeal(crypto, parse_der ? parsed.get() : r.public_key.get(), r.public_key_der, label,
+                                 wrapping_key);
   if (!ciphertext) return std::unexpected(ciphertext.error());
   out.encrypted_wrapping_keys.push_back(std::move(*ciphertext));
   return {};
-}
-
-void AppendItem(Bytes& out, std::span<const uint8_t> bytes) {
-  const size_t n = bytes.size();
-  const uint8_t length[4] = {static_cast<uint8_t>(n >> 24), static_cast<uint8_t>(n >> 16),
-                             static_cast<uint8_t>(n >> 8), static_cast<uint8_t>(n)};
-  out.insert(out.end(), length, length + 4);
-  out.insert(out.end(), bytes.begin(), bytes.end());
 }
 
 std::span<const uint8_t> AsBytes(std::string_view text) {
@@ -125,7 +98,13 @@ Bytes BodyOf(const RawSealed& sealed, std::span<const RawRecipient> recipients,
   return body;
 }
 
-base::Expected<EvpPkeyPtr, std::string> OpenPrivateKey(const RawCrypto& crypto,
+// The unsealed P-256 key pair, and its canonical SPKI (the ECIES info binds it).
+struct OpenedKey {
+  EvpPkeyPtr key;
+  Bytes spki;
+};
+
+base::Expected<OpenedKey, std::string> OpenPrivateKey(const RawCrypto& crypto,
                                                       const RawUnsealInput& in) {
   std::array<uint8_t, 32> sealing_key{};
   if (auto s = crypto.Hkdf(in.derived_key, kSealingKeyInfo, sealing_key); !s) {
@@ -134,7 +113,7 @@ base::Expected<EvpPkeyPtr, std::string> OpenPrivateKey(const RawCrypto& crypto,
   const vectors::DerivationFields params{
       1,       in.platform,  in.root_key_select, in.guest_field_select,
       in.vmpl, in.guest_svn, in.tcb_version};
-  const auto aad = vectors::EncodeRecoveryKeyAadV2(in.public_key_der, in.sealing_identity,
+  const auto aad = vectors::EncodeRecoveryKeyAadV3(in.public_key_der, in.sealing_identity,
                                                    in.node_id, params, in.key_id,
                                                    in.binding_algorithm, in.binding_spki);
   Bytes pkcs8(in.sealed_key_ciphertext.size());
@@ -144,7 +123,8 @@ base::Expected<EvpPkeyPtr, std::string> OpenPrivateKey(const RawCrypto& crypto,
   if (!opened) return std::unexpected(opened.error());
   auto key = ParsePkcs8Der(pkcs8);
   OPENSSL_cleanse(pkcs8.data(), pkcs8.size());
-  return key;
+  if (!key) return std::unexpected(key.error());
+  return OpenedKey{std::move(*key), in.public_key_der};
 }
 
 }  // namespace
@@ -209,34 +189,12 @@ Status RawCrypto::Hkdf(std::span<const uint8_t> ikm, std::string_view info,
   return {};
 }
 
-base::Expected<Bytes, std::string> OaepEncrypt(EVP_PKEY* key, std::span<const uint8_t> label,
-                                              std::span<const uint8_t> message) {
-  auto ctx = OaepContext(key, /*encrypt=*/true, label);
-  if (!ctx) return std::unexpected(ctx.error());
-  Bytes out(static_cast<size_t>(EVP_PKEY_get_size(key)));
-  size_t size = out.size();
-  if (EVP_PKEY_encrypt(ctx->get(), out.data(), &size, message.data(), message.size()) != 1) {
-    return Failed("EVP_PKEY_encrypt");
-  }
-  out.resize(size);
-  return out;
-}
-
-base::Expected<Bytes, std::string> OaepDecrypt(EVP_PKEY* key, std::span<const uint8_t> label,
-                                              std::span<const uint8_t> ciphertext) {
-  auto ctx = OaepContext(key, /*encrypt=*/false, label);
-  if (!ctx) return std::unexpected(ctx.error());
-  Bytes out(static_cast<size_t>(EVP_PKEY_get_size(key)));
-  size_t size = out.size();
-  if (EVP_PKEY_decrypt(ctx->get(), out.data(), &size, ciphertext.data(), ciphertext.size()) != 1) {
-    return Failed("EVP_PKEY_decrypt");
-  }
-  out.resize(size);
-  return out;
-}
-
-base::Expected<EvpPkeyPtr, std::string> ParsePublicKeyDer(std::span<const uint8_t> der) {
-  return Decode(der, "SubjectPublicKeyInfo", EVP_PKEY_PUBLIC_KEY);
+void AppendItem(Bytes& out, std::span<const uint8_t> bytes) {
+  const size_t n = bytes.size();
+  const uint8_t length[4] = {static_cast<uint8_t>(n >> 24), static_cast<uint8_t>(n >> 16),
+                             static_cast<uint8_t>(n >> 8), static_cast<uint8_t>(n)};
+  out.insert(out.end(), length, length + 4);
+  out.insert(out.end(), bytes.begin(), bytes.end());
 }
 
 base::Expected<EvpPkeyPtr, std::string> ParsePkcs8Der(std::span<const uint8_t> der) {
@@ -314,7 +272,7 @@ base::Expected<RawSealed, std::string> RawSeal(const RawCrypto& crypto,
   RawSealed out;
   Status status = WrapSecret(crypto, wrapping_key, service_id, version, ledger_secret, out);
   for (size_t i = 0; status && i < recipients.size(); ++i) {
-    status = EncryptToRecipient(recipients[i], wrapping_key, service_id, version, parse_der, out);
+    status = EncryptToRecipient(crypto, recipients[i], wrapping_key, service_id, version, parse_der, out);
   }
   OPENSSL_cleanse(wrapping_key.data(), wrapping_key.size());
   if (!status) return std::unexpected(status.error());
@@ -338,7 +296,8 @@ base::Expected<Bytes, std::string> RawUnseal(const RawCrypto& crypto, const RawU
   }
   const auto label =
       vectors::EncodeWrappingKeyLabel(in.sealing_identity, in.node_id, in.service_id, in.version);
-  auto wrapping_key = OaepDecrypt(private_key->get(), label, in.encrypted_wrapping_key);
+  auto wrapping_key =
+      RawEciesOpen(crypto, private_key->key.get(), private_key->spki, label, in.encrypted_wrapping_key);
   if (!wrapping_key) return std::unexpected(wrapping_key.error());
   const auto aad = vectors::EncodeWrappedLedgerSecretAad(in.service_id, in.version);
   Bytes secret(in.secret_ciphertext.size());

@@ -3,9 +3,9 @@
 // tuned implementation would — algorithms fetched once, keys already parsed
 // where the comparison says so, no records, no checks beyond OpenSSL's own.
 // Same primitives and parameters as docs/FORMAT.md and
-// docs/SERVICE_IDENTITY.md: AES-256-GCM, HKDF-SHA256, RSA-OAEP with SHA-256 /
-// MGF1-SHA-256 and a label, and ECDSA P-256 with SHA-256 over the signed
-// message (a seal signs once, an unseal verifies once).
+// docs/SERVICE_IDENTITY.md: AES-256-GCM, HKDF-SHA256, ECIES P-256
+// (raw_ecies.h) with L_wk as info, and ECDSA P-256 with SHA-256 over the
+// signed message (a seal signs once, an unseal verifies once).
 #ifndef LEDGERSEAL_PLUGIN_BENCH_RAW_OPENSSL_H_
 #define LEDGERSEAL_PLUGIN_BENCH_RAW_OPENSSL_H_
 
@@ -60,16 +60,13 @@ class RawCrypto {
   std::shared_ptr<EVP_KDF> hkdf_;
 };
 
-// RSA-OAEP (SHA-256, MGF1-SHA-256, label), one EVP_PKEY_CTX per call.
-base::Expected<Bytes, std::string> OaepEncrypt(EVP_PKEY* key, std::span<const uint8_t> label,
-                                              std::span<const uint8_t> message);
-base::Expected<Bytes, std::string> OaepDecrypt(EVP_PKEY* key, std::span<const uint8_t> label,
-                                              std::span<const uint8_t> ciphertext);
-
-// DER SubjectPublicKeyInfo / PKCS#8 PrivateKeyInfo -> EVP_PKEY
-// (OSSL_DECODER, OpenSSL 3's EVP decoding API), RSA.
-base::Expected<EvpPkeyPtr, std::string> ParsePublicKeyDer(std::span<const uint8_t> der);
+// DER PKCS#8 PrivateKeyInfo -> EVP_PKEY (OSSL_DECODER, OpenSSL 3's EVP
+// decoding API), EC.
 base::Expected<EvpPkeyPtr, std::string> ParsePkcs8Der(std::span<const uint8_t> der);
+
+// Appends the canonical item of base/canonical_items.h: u32 big-endian
+// length, then the bytes.
+void AppendItem(Bytes& out, std::span<const uint8_t> bytes);
 
 // --- ECDSA P-256 (the service identity) ----------------------------------
 
@@ -117,10 +114,10 @@ struct RawSealed {
 };
 
 // Sealing for `recipients`: a fresh wrapping key and IV (RAND_bytes), one
-// AES-GCM wrap of `ledger_secret` under AAD_ls, one RSA-OAEP encryption of
-// the wrapping key per recipient under its L_wk, then one ECDSA signature by
+// AES-GCM wrap of `ledger_secret` under AAD_ls, one ECIES seal of the
+// wrapping key per recipient under its L_wk, then one ECDSA signature by
 // `signer` of the signed message over all of it (items, not protobuf). With
-// `parse_der`, each recipient's RSA key and its service binding are parsed
+// `parse_der`, each recipient's P-256 key and its service binding are parsed
 // from DER first, as the plugin validates a record it prepares.
 base::Expected<RawSealed, std::string> RawSeal(const RawCrypto& crypto,
                                               std::span<const RawRecipient> recipients,
@@ -132,7 +129,7 @@ base::Expected<RawSealed, std::string> RawSeal(const RawCrypto& crypto,
 // What a recovering node reads, beyond its derived key.
 struct RawUnsealInput {
   Bytes derived_key;  // from the platform
-  // The sealed private key and what its AAD_rk2 binds (rebuilt every call).
+  // The sealed private key and what its AAD_rk3 binds (rebuilt every call).
   Bytes public_key_der, key_id;
   uint32_t binding_algorithm = 0;
   Bytes binding_spki;  // the service identity; also the signer
@@ -148,9 +145,9 @@ struct RawUnsealInput {
   Bytes body, signature;
 };
 
-// HKDF -> AES-GCM open of the PKCS#8 key (AAD_rk2) -> PKCS#8 parse ->
+// HKDF -> AES-GCM open of the PKCS#8 key (AAD_rk3) -> PKCS#8 parse ->
 // signer SPKI parse and ECDSA verification of the signed message ->
-// RSA-OAEP decrypt -> AES-GCM open of the ledger secret. Returns the
+// ECIES open -> AES-GCM open of the ledger secret. Returns the
 // 32-byte secret.
 base::Expected<Bytes, std::string> RawUnseal(const RawCrypto& crypto, const RawUnsealInput& input);
 

@@ -58,7 +58,7 @@ void RawSealLoop(benchmark::State& state, bool parse_der) {
   }
 }
 
-// N RSA-OAEP encryptions to already-parsed keys + one AES-GCM wrap + one
+// N ECIES seals to already-parsed keys + one AES-GCM wrap + one
 // ECDSA signature.
 void BM_RawSeal(benchmark::State& state) { RawSealLoop(state, /*parse_der=*/false); }
 
@@ -83,7 +83,7 @@ void BM_PluginUnseal(benchmark::State& state) {
 }
 
 // HKDF + AES-GCM open + PKCS#8 parse + ECDSA verify (signer SPKI parsed) +
-// RSA-OAEP decrypt + AES-GCM open, from the derived key's bytes.
+// ECIES open + AES-GCM open, from the derived key's bytes.
 void BM_RawUnseal(benchmark::State& state) {
   const BenchFixture* f = FixtureOrSkip(state);
   if (f == nullptr) return;

@@ -1,7 +1,7 @@
 #include "plugin/local_sealing/public/local_sealing.h"
 
 #include "crypto/public/hkdf.h"
-#include "crypto/public/rsa_key.h"
+#include "crypto/public/ecies.h"
 #include "plugin/local_sealing/sealing_hooks.h"
 #include "plugin/public/records.h"
 #include "plugin/public/recovery_key.h"
@@ -20,9 +20,6 @@ kv::Status CheckOptions(const LocalSealingOptions& o) {
   auto invalid = [](std::string what) { return kv::MakeError(kv::ErrorCode::kInvalidArgument, what); };
   if (o.node_id.empty()) return invalid("local sealing: node_id is empty");
   if (o.sealing_identity.empty()) return invalid("sealing.sealing_identity is required with local sealing");
-  if (!crypto::IsSupportedRsaBits(o.rsa_bits)) {
-    return invalid("sealing.rsa_bits: must be 2048, 3072 or 4096");
-  }
   if (auto p = snp::MakeSealingPolicy(o.policy, o.root_key, o.vmpl); !p) {
     return invalid("sealing.policy / root_key / vmpl: " + p.error().message);
   }
@@ -123,12 +120,12 @@ kv::Result<kv::Bytes> LocalSealing::NewJoinPayload(const kv::ServiceIdentity& se
   // process (start, join, recovery), never on a hot path.
   std::lock_guard lock(recovery_key_mu_);
   if (!recovery_key_) {
-    auto generated = crypto::RsaPrivateKey::Generate(options_->rsa_bits);
+    auto generated = crypto::EcdhPrivateKey::Generate();
     if (!generated) {
       return kv::MakeError(kv::ErrorCode::kInternal,
                            "local sealing: generating the recovery key: " + generated.error().ToString());
     }
-    recovery_key_ = std::make_unique<const crypto::RsaPrivateKey>(std::move(*generated));
+    recovery_key_ = std::make_unique<const crypto::EcdhPrivateKey>(std::move(*generated));
   }
   auto sealed = SealExistingRecoveryKey(*options_->provider, *options_->random, *request,
                                         options_->sealing_identity, options_->node_id, service,

@@ -26,7 +26,7 @@ class EmptySnapshot final : public kv::StateSnapshot {
 std::vector<testing::SealedNode>* LocalSealingTest::nodes_ = nullptr;
 
 void LocalSealingTest::SetUpTestSuite() {
-  nodes_ = new std::vector<testing::SealedNode>(testing::MakeSealedNodes(3, 2048));
+  nodes_ = new std::vector<testing::SealedNode>(testing::MakeSealedNodes(3));
 }
 
 void LocalSealingTest::TearDownTestSuite() { delete nodes_; }
@@ -37,7 +37,6 @@ std::unique_ptr<LocalSealing> LocalSealingTest::PluginFor(size_t i, bool fail_on
   o.node_id = (*nodes_)[i].node_id;
   o.sealing_identity = (*nodes_)[i].sealing_identity;
   o.fail_on_unseal_error = fail_on_error;
-  o.rsa_bits = 2048;
   // Not owned: the fixture's provider outlives the plugin.
   o.provider = std::shared_ptr<const snp::DerivedKeyProvider>(std::shared_ptr<void>(), (*nodes_)[i].provider.get());
   o.log = [log](std::string_view line) {

@@ -104,7 +104,7 @@ TEST_F(LocalSealingTest, RefusalsNameTheCodeAndTheVersion) {
   expect(*SerializeRecord(v1_record->body), "unsigned");
   // Signed by another service (the forger's key).
   auto forged = *v1_record;
-  forged.body.set_format_version(2);
+  forged.body.set_format_version(kFormatVersion);
   forged.body.set_service_id(Id(3));
   auto forged_envelope = SignSealedShares(testing::TestServiceKey(3), forged.body);
   ASSERT_TRUE(forged_envelope);

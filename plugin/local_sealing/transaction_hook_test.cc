@@ -219,7 +219,7 @@ TEST_F(TransactionHookTest, JoinPayloadIsBoundToTheIdentityAskedAndKeepsOneKeyPa
   auto unsealed = UnsealRecoveryKey(*(*nodes_)[0].provider, *b);
   ASSERT_TRUE(unsealed) << unsealed.error().ToString();
   EXPECT_EQ(unsealed->service, TestServiceIdentity(2));
-  EXPECT_EQ(unsealed->private_key.rsa_bits(), 2048u);
+  EXPECT_EQ(unsealed->private_key.PublicKeyDer()->size(), crypto::kP256SpkiBytes);
   // Another plugin object is another key pair (kept in memory only).
   auto other = PluginFor(0)->NewJoinPayload(TestServiceIdentity(1));
   ASSERT_TRUE(other);

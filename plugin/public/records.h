@@ -32,10 +32,11 @@ struct SignedShares {
 // Steps 1-4 of docs/SERVICE_IDENTITY.md §4.4 on a `sealing.shares` value:
 // the FormatProbe parses (kMalformed) and is not format 1 (kUnsigned: written
 // before service identities, forgeable from public data, refused);
-// format_version is 2 (kUnknownFormatVersion); the SignedSealedShares parses
+// format_version is 3 (kUnknownFormatVersion; format 2, RSA-OAEP recovery
+// keys, is refused with a message saying so); the SignedSealedShares parses
 // (kMalformed) and its signature is not empty (kUnsigned); the signature
 // algorithm is ECDSA P-256 and the signer's SPKI a P-256 key, and the body
-// parses as a SealedShares with format_version 2 (kMalformed).
+// parses as a SealedShares with format_version 3 (kMalformed).
 // Messages do not name the table (callers say where they read the value).
 // Trust nothing in the result before UnsealShares (or an auditor holding the
 // expected identity) verified the signature. Pure; thread-safe.

@@ -1,5 +1,5 @@
 // Sealed shares: the latest ledger secret, wrapped under a fresh wrapping
-// key, with that key RSA-OAEP-encrypted to every trusted node's recovery key
+// key, with that key ECIES-sealed (crypto/public/ecies.h) to every trusted node's recovery key
 // (docs/ARCHITECTURE.md, "Sealing and recovery"; docs/FORMAT.md §5.4), the
 // whole signed by the service identity (docs/SERVICE_IDENTITY.md §4).
 // Written by the primary in the transaction that rotates the secret or
@@ -16,7 +16,7 @@
 #include "crypto/public/random_source.h"
 #include "kvstore_adapter/public/service_identity.h"
 #include "kvstore_adapter/public/types.h"
-#include "crypto/public/rsa_key.h"
+#include "crypto/public/ecies.h"
 #include "plugin/proto/sealing.pb.h"
 #include "plugin/public/sealing_error.h"
 #include "snp/public/derived_key.h"
@@ -33,8 +33,8 @@ struct ShareRecipient {
 };
 
 // A recipient whose record has been checked and whose public key has been
-// parsed: the per-node half of sealing. Parsing a DER public key costs about
-// 2.5 RSA-OAEP encryptions with OpenSSL 3.0's decoders, so a host that
+// parsed: the per-node half of sealing. Parsing a DER public key goes
+// through OpenSSL 3.0's (slow) decoders and a public-key check, so a host that
 // reseals for the same nodes at every rotation prepares each node once
 // (when its recovery key is admitted) and keeps the result.
 // Immutable; copies share the parsed key. Thread safety: const methods may
@@ -50,32 +50,33 @@ class PreparedRecipient {
   static SealingResult<PreparedRecipient> Prepare(ShareRecipient recipient);
 
   const ShareRecipient& recipient() const { return recipient_; }
-  const crypto::RsaPublicKey& public_key() const { return *public_key_; }
+  const crypto::EcdhPublicKey& public_key() const { return *public_key_; }
   // The service identity the recipient's record is bound to, as its clear
   // fields say (only the recipient's hardware can check the AAD).
   const kv::ServiceIdentity& service() const { return service_; }
 
  private:
-  PreparedRecipient(ShareRecipient recipient, std::shared_ptr<const crypto::RsaPublicKey> key,
+  PreparedRecipient(ShareRecipient recipient, std::shared_ptr<const crypto::EcdhPublicKey> key,
                     kv::ServiceIdentity service)
       : recipient_(std::move(recipient)), public_key_(std::move(key)), service_(std::move(service)) {}
   ShareRecipient recipient_;
-  std::shared_ptr<const crypto::RsaPublicKey> public_key_;  // never null
+  std::shared_ptr<const crypto::EcdhPublicKey> public_key_;  // never null
   kv::ServiceIdentity service_;
 };
 
 // Seals `ledger_secret` (version `ledger_secret_version`) for every
 // recipient and signs the record as the service `signer` speaks for
-// (docs/SERVICE_IDENTITY.md §4): the SealedShares body (format_version 2,
+// (docs/SERVICE_IDENTITY.md §4): the SealedShares body (format_version 3,
 // service_id = signer.identity().service_id, shares sorted by sealing
 // identity, each with a copy of the node's recovery key) is serialised once,
 // and the returned SignedSealedShares carries those bytes verbatim with
 // signer.Sign(kv::kSealedSharesDomain, body). Serialised (SerializeRecord),
 // it is the value for table `sealing.shares`.
 //
-// Draws from `random`, in this order: the 32-byte wrapping key, then the
-// 12-byte IV of the wrapped secret. OAEP padding and the ECDSA nonce use
-// OpenSSL's DRBG. The wrapping key is wiped before returning.
+// Draws from `random`, in this order: the 32-byte wrapping key, the 12-byte
+// IV of the wrapped secret, then one 12-byte ECIES IV per recipient (in
+// sorted order). The ECIES ephemeral keys and the ECDSA nonce use OpenSSL's
+// DRBG. The wrapping key is wiped before returning.
 //
 // Preconditions: ledger_secret is kLedgerSecretBytes; at least one
 // recipient; identities unique; every recipient's record bound to
@@ -119,16 +120,17 @@ struct UnsealedLedgerSecret {
 // read from the entry at ledger version `record_version`) as the node
 // `sealing_identity`: unseals that node's recovery key from the copy in its
 // share, takes the service identity T that the copy is bound to, checks that
-// T signed the record, and only then OAEP-decrypts the wrapping key and
+// T signed the record, and only then ECIES-opens the wrapping key and
 // opens the wrapped ledger secret.
 //
 // Order of checks (docs/SERVICE_IDENTITY.md §4.4; the first failure wins):
 //  1. the FormatProbe parses (kMalformed); format 1 (kUnsigned: written
 //     before service identities, forgeable from public data);
-//  2. format_version 2 (kUnknownFormatVersion);
+//  2. format_version 3 (kUnknownFormatVersion; format 2 — RSA-OAEP recovery
+//     keys — is refused with a message saying so);
 //  3. the envelope parses (kMalformed); its signature is not empty (kUnsigned);
 //  4. signature algorithm 2, the signer's SPKI a P-256 key, the body parses
-//     with format_version 2 (kMalformed);
+//     with format_version 3 (kMalformed);
 //  5. the wrapped secret's sizes and duplicate identities (kMalformed); the
 //     share for `sealing_identity` (kIdentityNotFound); the share vs. its
 //     recovery-key copy (kMalformed without one, kTampered);
@@ -138,8 +140,9 @@ struct UnsealedLedgerSecret {
 //  8. `expected_service_id` (the operator's pin) is empty or T's id
 //     (kWrongService);
 //  9. the signature verifies under T (kBadSignature);
-// 10. the wrapping key's size (kMalformed), OAEP decryption (kTampered), its
-//     size (kMalformed), the wrapped secret's tag (kTampered).
+// 10. the encrypted wrapping key's size (kMalformed), ECIES opening
+//     (kTampered: authentication failure or an altered ephemeral point), the
+//     wrapped secret's tag (kTampered).
 // Every message starts "sealing.shares at version <record_version>:" and
 // never carries key material. Unauthenticated GCM output is wiped.
 //

@@ -1,4 +1,4 @@
-// Pins the exact AAD and OAEP-label bytes that docs/FORMAT.md and
+// Pins the exact AAD and L_wk (ECIES info) bytes that docs/FORMAT.md and
 // docs/SERVICE_IDENTITY.md §8 specify. The expected strings were written
 // from the specification, not from the code: if either changes, this test
 // fails.
@@ -53,16 +53,16 @@ constexpr char kSpki1Hex[] =
 constexpr char kSpki1Sha256Hex[] = "5cd252fb0ce8932436faf8ccd1040981b89ee4ad6b9fe9e2a2b7e71aacb27cd3";
 
 // clang-format off
-// AAD_rk2 (SERVICE_IDENTITY.md §3, §8): AAD_rk of FORMAT.md §4.5 with the
-// label's last byte 0x32 ("v2"), then the algorithm and the whole SPKI.
-TEST(ContextBindingTest, RecoveryKeyAadV2) {
+// AAD_rk3 (FORMAT.md §4.2): AAD_rk of FORMAT.md §4.5 with the label's last
+// byte 0x33 ("v3"), then the algorithm and the whole SPKI.
+TEST(ContextBindingTest, RecoveryKeyAadV3) {
   std::array<uint8_t, 16> key_id{};
   for (size_t i = 0; i < key_id.size(); ++i) key_id[i] = static_cast<uint8_t>(i);
   const std::array<uint8_t, 2> der = {0x30, 0x82};
   const auto spki = testing::FromHex(kSpki1Hex);
   ASSERT_EQ(spki.size(), 91u);
   const std::string expected = std::string("00000021") +
-                               "6c65646765727365616c207365616c6564207265636f76657279206b6579207632" +
+                               "6c65646765727365616c207365616c6564207265636f76657279206b6579207633" +
                                "00000002" "3082" +
                                "00000006" + ToHex(kv::AsBytes("node-a")) +
                                "00000002" + ToHex(kv::AsBytes("n1")) +

@@ -1,15 +1,16 @@
 // Records written by independent implementations of docs/FORMAT.md (Python
-// `cryptography`, hand-encoded protobuf; RSA-2048), for sealing identity
+// `cryptography`, hand-encoded protobuf), for sealing identity
 // "node-0" on the test fake platform of machine "m0" with the default
 // derivation request:
-//  - format 2 (plugin/testing/make_golden_v2.py): a signed sealing.shares
+//  - format 3 (plugin/testing/make_golden_v3.py; format 2, make_golden_v2.py,
+//    is the same with an RSA-2048 key and RSA-OAEP, and is now refused): a signed sealing.shares
 //    value whose recovery key is bound to, and signed by, the service
 //    identity of P-256 key 1 (docs/SERVICE_IDENTITY.md §3-§4). If the
-//    derivation, the AADs, the OAEP parameters or label, the signed message
+//    derivation, the AADs, the ECIES construction or info, the signed message
 //    or the message layout ever change, it stops unsealing: bump the version
 //    numbers instead of breaking old ledgers.
 //  - format 1: a SealedShares value as this build's predecessor wrote it.
-//    Format 2 refuses it (it binds no service: it cannot be told apart from
+//    Format 3 refuses it (it binds no service: it cannot be told apart from
 //    a forgery), and must say so.
 #include <gtest/gtest.h>
 
@@ -27,6 +28,30 @@ using testing::FromHex;
 using testing::ToHex;
 
 // clang-format off
+// Format 3 (plugin/testing/make_golden_v3.py): P-256 ECIES recovery key.
+constexpr char kGoldenV3Hex[] =
+    "080312a80508031220356364323532666230636538393332343336666166386363643130343039383118888e98a8"
+    "c0e080810122420a0c5ac561a132c111b2e5b1403812201d4093c35325bb0693170e5df81fd444408a47a9409293"
+    "66b36e5fdbcbef58111a100f08de58448705ddbbff20f0f19edd1d2ab3040a066e6f64652d3012026e301a7d04e2"
+    "d1a91289c23112f61f2e82b2b100bb6746cc5e5f47b76f6118877c7c5e4357b37930b3b8433f3c2f7e7bb829c332"
+    "2a102a14265557fb0c587aa05118515af5459f45df0d96943f4d56e8c49843ee77094d0f8221bb6ef8320b54e345"
+    "2f69b6b1a04153d1ccdd17cb78ccca7f00d5b9468cd84e67096ec2bf445cd122a503080312066e6f64652d301a02"
+    "6e30225b3059301306072a8648ce3d020106082a8648ce3d03010703420004f1d6f2a4bd7852b34899791f66f6e3"
+    "cce67e55edbb83e7631dc2cb612902a255f38c89bf4d6fd376a644ea415df972119cec9390cf5c11914297d26994"
+    "c2a24c2a17080112077669727475616c202838b4a4808080808080033210f2d5236a2e09f2b3b3398c4aba79da2b"
+    "3aad010a0ce3076ea89712ef9167f3f91a128a015550e2555cfe3050ae70bf60984e256242aff48085badc7567c1"
+    "de1a00a141c5255812a5e71deff3ff1c6d5fd0fdc71026408b42c37b83155e15bfc6e6f06844279951f2ac30130f"
+    "30e5f79b3f3d1ff60313aeba27bd5377b4d32d9dcbc444b6b14ba5b3fb3252e692b21f0740c0453de7ae7a3916fe"
+    "c9a6ce42708a8c5d17259a1f104297ba607ca28e1a108b4babe7e8e7b5c1722321c0fb14d83440024a5b30593013"
+    "06072a8648ce3d020106082a8648ce3d030107034200046b17d1f2e12c4247f8bce6e563a440f277037d812deb33"
+    "a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f51802225b30"
+    "59301306072a8648ce3d020106082a8648ce3d030107034200046b17d1f2e12c4247f8bce6e563a440f277037d81"
+    "2deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f52a46"
+    "304402207024d2a9abc6a4532fb57f9e4d645c6697d86e7c7182ca154cdd149731880f6a0220654562883bd229bd"
+    "567859d72f7d6c95e68493aca23be6474676bb02ed7aeea4"
+;
+
+// Format 2 (plugin/testing/make_golden_v2.py): RSA-2048 recovery key; refused since format 3.
 constexpr char kGoldenV2Hex[] =
     "080212b01008021220356364323532666230636538393332343336666166386363643130343039383118888e98a8"
     "c0e080810122420a0ca21796b94869ebbfe94c6e3c12206c486985cd781921e1fafc7e209f1b10c5d43fa9b4e2f6"
@@ -133,20 +158,20 @@ constexpr uint64_t kGoldenVersion = 0x0102030405060708;
 constexpr char kGoldenSecretHex[] =
     "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
 
-// The service of the format 2 record: P-256 key 1 (TEST KEY).
+// The service of the format 2 and 3 records: P-256 key 1 (TEST KEY).
 constexpr char kGoldenServiceId[] = "5cd252fb0ce8932436faf8ccd1040981";
 
-TEST(GoldenRecordTest, IndependentlyWrittenFormat2RecordUnseals) {
+TEST(GoldenRecordTest, IndependentlyWrittenFormat3RecordUnseals) {
   auto provider = testing::MakeProvider("m0");
-  auto secret = UnsealShares(*provider, FromHex(kGoldenV2Hex), "node-0", 1, kGoldenServiceId);
+  auto secret = UnsealShares(*provider, FromHex(kGoldenV3Hex), "node-0", 1, kGoldenServiceId);
   ASSERT_TRUE(secret) << secret.error().ToString();
   EXPECT_EQ(ToHex(secret->secret.bytes()), kGoldenSecretHex);
   EXPECT_EQ(secret->ledger_secret_version, kGoldenVersion);
   EXPECT_EQ(secret->service, testing::TestServiceIdentity(1));
 }
 
-TEST(GoldenRecordTest, Format2RecordReserialisesToTheSameBytes) {
-  const auto golden = FromHex(kGoldenV2Hex);
+TEST(GoldenRecordTest, Format3RecordReserialisesToTheSameBytes) {
+  const auto golden = FromHex(kGoldenV3Hex);
   auto record = ParseSignedShares(golden);
   ASSERT_TRUE(record) << record.error().ToString();
   EXPECT_EQ(record->signer.service_id, kGoldenServiceId);
@@ -155,17 +180,17 @@ TEST(GoldenRecordTest, Format2RecordReserialisesToTheSameBytes) {
   EXPECT_EQ(ToHex(*SerializeRecord(record->body)), ToHex(kv::AsBytes(record->envelope.body())));
 }
 
-TEST(GoldenRecordTest, Format2RecordRefusalsAreTyped) {
+TEST(GoldenRecordTest, Format3RecordRefusalsAreTyped) {
   auto m0 = testing::MakeProvider("m0");
-  auto pinned = UnsealShares(*m0, FromHex(kGoldenV2Hex), "node-0", 1, testing::TestServiceIdentity(2).service_id);
+  auto pinned = UnsealShares(*m0, FromHex(kGoldenV3Hex), "node-0", 1, testing::TestServiceIdentity(2).service_id);
   ASSERT_FALSE(pinned);
   EXPECT_EQ(pinned.error().code, SealingErrorCode::kWrongService);
-  auto elsewhere = UnsealShares(*testing::MakeProvider("m1"), FromHex(kGoldenV2Hex), "node-0", 1, "");
+  auto elsewhere = UnsealShares(*testing::MakeProvider("m1"), FromHex(kGoldenV3Hex), "node-0", 1, "");
   ASSERT_FALSE(elsewhere);
   EXPECT_EQ(elsewhere.error().code, SealingErrorCode::kPlatformMismatch);
   // The same body under another signature: the signature, not the body,
   // carries the authority.
-  auto record = ParseSignedShares(FromHex(kGoldenV2Hex));
+  auto record = ParseSignedShares(FromHex(kGoldenV3Hex));
   ASSERT_TRUE(record);
   auto resigned = SignSealedShares(testing::TestServiceKey(2), record->body);
   ASSERT_TRUE(resigned);
@@ -173,6 +198,14 @@ TEST(GoldenRecordTest, Format2RecordRefusalsAreTyped) {
   auto bad = UnsealShares(*m0, *SerializeRecord(*resigned), "node-0", 1, "");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, SealingErrorCode::kBadSignature);
+}
+
+TEST(GoldenRecordTest, Format2RecordIsRefusedSayingSo) {
+  auto provider = testing::MakeProvider("m0");
+  auto secret = UnsealShares(*provider, FromHex(kGoldenV2Hex), "node-0", 1, kGoldenServiceId);
+  ASSERT_FALSE(secret) << "a format 2 record unsealed";
+  EXPECT_EQ(secret.error().code, SealingErrorCode::kUnknownFormatVersion);
+  EXPECT_NE(secret.error().message.find("RSA-OAEP"), std::string::npos) << secret.error().message;
 }
 
 TEST(GoldenRecordTest, Format1RecordIsRefusedAsUnsigned) {

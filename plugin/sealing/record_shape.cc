@@ -44,10 +44,20 @@ std::string Format1Refusal(std::string_view what) {
          std::to_string(kFormatVersion) + "; a format 1 ledger is recovered by the build that wrote it)";
 }
 
+std::string Format2Refusal(std::string_view what) {
+  return std::string(what) +
+         ": format_version 2 holds RSA-OAEP recovery keys, replaced by ECIES P-256 keys in "
+         "format 3: refused (this build reads version " +
+         std::to_string(kFormatVersion) + "; a format 2 ledger is recovered by the build that wrote it)";
+}
+
 SealingResult<kv::ServiceIdentity> CheckRecoveryKeyShape(const v1::SealedRecoveryKey& sealed) {
   const std::string who = "sealed recovery key of " + Quote(sealed.sealing_identity());
   if (sealed.format_version() == kUnsignedFormatVersion) {
     return MakeSealingError(SealingErrorCode::kUnknownFormatVersion, Format1Refusal(who));
+  }
+  if (sealed.format_version() == kRsaFormatVersion) {
+    return MakeSealingError(SealingErrorCode::kUnknownFormatVersion, Format2Refusal(who));
   }
   if (sealed.format_version() != kFormatVersion) {
     return MakeSealingError(SealingErrorCode::kUnknownFormatVersion,

@@ -15,9 +15,10 @@
 
 namespace ledgerseal::sealing::internal {
 
-// Upper bounds on stored variable-size fields: generous for RSA-4096
-// (public DER ~550 B, PKCS#8 ~2.4 KB) yet small enough that a hostile record
-// cannot make us allocate much.
+// Upper bounds on stored variable-size fields, checked before any parsing:
+// far above format 3's P-256 keys (SPKI 91 B, PKCS#8 138 B; the exact sizes
+// are checked when the keys are parsed) and small enough that a hostile
+// record cannot make us allocate much.
 inline constexpr size_t kMaxPublicKeyDerBytes = 4096;
 inline constexpr size_t kMaxSealedPrivateKeyBytes = 8192;
 
@@ -39,6 +40,9 @@ SealingResult<kv::ServiceIdentity> CheckRecoveryKeyShape(const v1::SealedRecover
 
 // The message of a format-1 record, refused because it binds no service.
 std::string Format1Refusal(std::string_view what);
+
+// The message of a format-2 record (RSA-OAEP recovery keys), refused.
+std::string Format2Refusal(std::string_view what);
 
 // The stored form of a sealed box; takes its fields.
 inline v1::AeadBlob ToAeadBlob(crypto::AeadBox box) {

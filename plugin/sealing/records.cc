@@ -46,6 +46,10 @@ SealingResult<v1::SealedRecoveryKey> ParseSealedRecoveryKey(std::span<const uint
     return MakeSealingError(SealingErrorCode::kUnknownFormatVersion,
                             internal::Format1Refusal(kRecoveryKeysTable));
   }
+  if (key->format_version() == kRsaFormatVersion) {
+    return MakeSealingError(SealingErrorCode::kUnknownFormatVersion,
+                            internal::Format2Refusal(kRecoveryKeysTable));
+  }
   if (auto s = CheckVersion(key->format_version(), kFormatVersion, kRecoveryKeysTable); !s) {
     return std::unexpected(std::move(s.error()));
   }
@@ -75,6 +79,10 @@ SealingResult<SignedShares> ParseSignedShares(std::span<const uint8_t> bytes) {
                             what + ": format 1, written before service identities: forgeable "
                                    "from public data, refused (a format 1 ledger is recovered by "
                                    "the build that wrote it)");
+  }
+  if (probe->format_version() == kRsaFormatVersion) {
+    return MakeSealingError(SealingErrorCode::kUnknownFormatVersion,
+                            internal::Format2Refusal(what));
   }
   if (auto s = CheckVersion(probe->format_version(), kFormatVersion, what); !s) {
     return std::unexpected(std::move(s.error()));

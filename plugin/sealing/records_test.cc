@@ -117,7 +117,7 @@ TEST(RecordsTest, SerialisationIsDeterministic) {
 // verify signatures (UnsealShares does).
 v1::SignedSealedShares Envelope(const v1::SealedShares& body) {
   v1::SignedSealedShares envelope;
-  envelope.set_format_version(2);
+  envelope.set_format_version(3);
   envelope.set_body(body.SerializeAsString());
   envelope.set_signature_algorithm(2);
   const auto spki = testing::FromHex(
@@ -172,8 +172,8 @@ TEST(RecordsTest, ProbeDispatchesOnTheFormatVersion) {
   // misread as an envelope nor reported malformed.
   const std::vector<uint8_t> v1_not_utf8 = {0x08, 0x01, 0x12, 0x01, 0xff};
   EXPECT_EQ(ParseError(v1_not_utf8), SealingErrorCode::kUnsigned);
-  // Format 2: field 2 is bytes, so a body that is not UTF-8 is fine.
-  v1::SealedShares binary_body = Body(2);
+  // Format 3 (like 2): field 2 is bytes, so a body that is not UTF-8 is fine.
+  v1::SealedShares binary_body = Body(3);
   binary_body.mutable_wrapped_ledger_secret()->set_iv(std::string("\xff\xfe", 2));
   ASSERT_NE(binary_body.SerializeAsString().find('\xff'), std::string::npos);
   auto v2_value = ParseSignedShares(*SerializeRecord(Envelope(binary_body)));
@@ -182,7 +182,7 @@ TEST(RecordsTest, ProbeDispatchesOnTheFormatVersion) {
   EXPECT_EQ(v2_value->signer.service_id, "5cd252fb0ce8932436faf8ccd1040981");
   EXPECT_EQ(v2_value->envelope.signature(), "not checked here");
   // Unknown versions, including none at all (an empty value).
-  for (uint32_t version : {0u, 3u, 0xffffffffu}) {
+  for (uint32_t version : {0u, 2u, 4u, 0xffffffffu}) {
     v1::FormatProbe probe;
     probe.set_format_version(version);
     EXPECT_EQ(ParseError(*SerializeRecord(probe)), SealingErrorCode::kUnknownFormatVersion) << version;
@@ -192,18 +192,18 @@ TEST(RecordsTest, ProbeDispatchesOnTheFormatVersion) {
 
 TEST(RecordsTest, EnvelopeDefects) {
   google::protobuf::LogSilencer silence;
-  auto envelope = Envelope(Body(2));
+  auto envelope = Envelope(Body(3));
   envelope.clear_signature();
   EXPECT_EQ(ParseError(*SerializeRecord(envelope)), SealingErrorCode::kUnsigned);
-  envelope = Envelope(Body(2));
+  envelope = Envelope(Body(3));
   envelope.set_signature_algorithm(1);  // Ed25519: not a service identity algorithm
   EXPECT_EQ(ParseError(*SerializeRecord(envelope)), SealingErrorCode::kMalformed);
-  envelope = Envelope(Body(2));
+  envelope = Envelope(Body(3));
   envelope.set_signer_public_key_der("not a key");
   EXPECT_EQ(ParseError(*SerializeRecord(envelope)), SealingErrorCode::kMalformed);
-  envelope = Envelope(Body(1));  // a format 1 body inside a format 2 envelope
+  envelope = Envelope(Body(2));  // a format 2 body inside a format 3 envelope
   EXPECT_EQ(ParseError(*SerializeRecord(envelope)), SealingErrorCode::kMalformed);
-  envelope = Envelope(Body(2));
+  envelope = Envelope(Body(3));
   envelope.set_body(std::string(3, '\xff'));
   EXPECT_EQ(ParseError(*SerializeRecord(envelope)), SealingErrorCode::kMalformed);
 }
@@ -216,7 +216,7 @@ TEST(RecordsTest, FormatVersionIsChecked) {
     ASSERT_FALSE(parsed_last);
     EXPECT_EQ(parsed_last.error().code, SealingErrorCode::kUnknownFormatVersion);
   }
-  for (uint32_t version : {0u, 3u}) {
+  for (uint32_t version : {0u, 2u, 4u}) {
     v1::SealedRecoveryKey key;
     key.set_format_version(version);
     auto parsed = ParseSealedRecoveryKey(*SerializeRecord(key));

@@ -8,6 +8,7 @@
 
 #include "kvstore_adapter/public/types.h"
 #include "crypto/public/aead_box.h"
+#include "crypto/public/ecies.h"
 #include "plugin/public/sealing_format.h"
 #include "plugin/public/sealing_key.h"
 #include "base/check.h"
@@ -100,7 +101,7 @@ SealingResult<v1::SealedRecoveryKey> SealWith(crypto::RandomSource& random,
                                               std::string_view sealing_identity,
                                               std::string_view node_id,
                                               const kv::ServiceIdentity& service,
-                                              const crypto::RsaPrivateKey& private_key) {
+                                              const crypto::EcdhPrivateKey& private_key) {
   auto public_key_der = private_key.PublicKeyDer();
   if (!public_key_der) return CryptoFailure("exporting the public key", public_key_der.error());
   auto pkcs8_der = private_key.ToPkcs8Der();  // SecretBytes: wiped when it goes
@@ -155,19 +156,13 @@ SealingResult<v1::SealedRecoveryKey> SealRecoveryKey(const snp::DerivedKeyProvid
                                                      const snp::DerivedKeyRequest& request,
                                                      std::string_view sealing_identity,
                                                      std::string_view node_id,
-                                                     const kv::ServiceIdentity& service,
-                                                     size_t rsa_bits) {
+                                                     const kv::ServiceIdentity& service) {
   if (auto s = CheckSealArguments(sealing_identity, node_id, service); !s) {
     return std::unexpected(std::move(s.error()));
   }
-  if (!crypto::IsSupportedRsaBits(rsa_bits)) {
-    return MakeSealingError(
-        SealingErrorCode::kInvalidArgument,
-        "rsa_bits " + std::to_string(rsa_bits) + " is not supported (2048, 3072 or 4096)");
-  }
   auto target = DeriveTarget(provider, request);
   if (!target) return std::unexpected(std::move(target.error()));
-  auto private_key = crypto::RsaPrivateKey::Generate(rsa_bits);
+  auto private_key = crypto::EcdhPrivateKey::Generate();
   if (!private_key) return CryptoFailure("generating the recovery key", private_key.error());
   return SealWith(random, std::move(*target), sealing_identity, node_id, service, *private_key);
 }
@@ -176,7 +171,7 @@ SealingResult<v1::SealedRecoveryKey> SealExistingRecoveryKey(
     const snp::DerivedKeyProvider& provider, crypto::RandomSource& random,
     const snp::DerivedKeyRequest& request, std::string_view sealing_identity,
     std::string_view node_id, const kv::ServiceIdentity& service,
-    const crypto::RsaPrivateKey& private_key) {
+    const crypto::EcdhPrivateKey& private_key) {
   if (auto s = CheckSealArguments(sealing_identity, node_id, service); !s) {
     return std::unexpected(std::move(s.error()));
   }
@@ -211,7 +206,7 @@ SealingResult<UnsealedRecoveryKey> UnsealRecoveryKey(const snp::DerivedKeyProvid
   auto pkcs8_der = OpenPrivateKey(sealed, *sealing_key, who);
   if (!pkcs8_der) return std::unexpected(std::move(pkcs8_der.error()));
 
-  auto private_key = crypto::RsaPrivateKey::FromPkcs8Der(pkcs8_der->bytes());
+  auto private_key = crypto::EcdhPrivateKey::FromPkcs8Der(pkcs8_der->bytes());
   if (!private_key) {
     return MakeSealingError(SealingErrorCode::kMalformed,
                             who + ": unsealed private key: " + private_key.error().ToString());
@@ -231,7 +226,7 @@ SealingResult<UnsealedRecoveryKey> UnsealRecoveryKey(const snp::DerivedKeyProvid
 SealingResult<RecoveryPublicKey> ParseSealedRecoveryPublicKey(const v1::SealedRecoveryKey& sealed) {
   auto service = internal::CheckRecoveryKeyShape(sealed);
   if (!service) return std::unexpected(std::move(service.error()));
-  auto public_key = crypto::RsaPublicKey::FromDer(kv::AsBytes(sealed.public_key_der()));
+  auto public_key = crypto::EcdhPublicKey::FromDer(kv::AsBytes(sealed.public_key_der()));
   if (!public_key) {
     return MakeSealingError(SealingErrorCode::kMalformed,
                             "sealed recovery key of " + Quote(sealed.sealing_identity()) +

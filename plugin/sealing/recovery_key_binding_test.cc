@@ -23,9 +23,9 @@ class RecoveryKeyBindingTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     provider_ = MakeProvider("m1").release();
-    auto key = crypto::RsaPrivateKey::Generate(2048);
+    auto key = crypto::EcdhPrivateKey::Generate();
     ASSERT_TRUE(key);
-    key_ = new crypto::RsaPrivateKey(std::move(*key));
+    key_ = new crypto::EcdhPrivateKey(std::move(*key));
     auto sealed = Seal(TestServiceIdentity(1), "binding");
     ASSERT_TRUE(sealed) << sealed.error().ToString();
     sealed_ = new v1::SealedRecoveryKey(std::move(*sealed));
@@ -51,15 +51,15 @@ class RecoveryKeyBindingTest : public ::testing::Test {
   }
 
   static testing::FakeDerivedKeyProvider* provider_;
-  static crypto::RsaPrivateKey* key_;
+  static crypto::EcdhPrivateKey* key_;
   static v1::SealedRecoveryKey* sealed_;
 };
 testing::FakeDerivedKeyProvider* RecoveryKeyBindingTest::provider_ = nullptr;
-crypto::RsaPrivateKey* RecoveryKeyBindingTest::key_ = nullptr;
+crypto::EcdhPrivateKey* RecoveryKeyBindingTest::key_ = nullptr;
 v1::SealedRecoveryKey* RecoveryKeyBindingTest::sealed_ = nullptr;
 
 TEST_F(RecoveryKeyBindingTest, TheBindingIsStoredInTheClearAndReturnedAfterUnsealing) {
-  EXPECT_EQ(sealed_->format_version(), 2u);
+  EXPECT_EQ(sealed_->format_version(), 3u);
   EXPECT_EQ(sealed_->service_identity_algorithm(), 2u);
   EXPECT_EQ(ToHex(kv::AsBytes(sealed_->service_identity_public_key_der())),
             ToHex(TestServiceIdentity(1).public_key_der));
@@ -117,7 +117,7 @@ TEST_F(RecoveryKeyBindingTest, SealingRefusesAnInvalidIdentity) {
   auto request = DefaultDerivedKeyRequest(*provider_);
   ASSERT_TRUE(request);
   auto expect_invalid = [&](const kv::ServiceIdentity& service, const char* what) {
-    auto sealed = SealRecoveryKey(*provider_, *random, *request, "a", "n", service, 2048);
+    auto sealed = SealRecoveryKey(*provider_, *random, *request, "a", "n", service);
     ASSERT_FALSE(sealed) << what;
     EXPECT_EQ(sealed.error().code, SealingErrorCode::kInvalidArgument) << what;
     auto existing = SealExistingRecoveryKey(*provider_, *random, *request, "a", "n", service, *key_);

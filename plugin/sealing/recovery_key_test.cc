@@ -32,18 +32,18 @@ snp::DerivedKeyRequest DefaultRequest(const snp::DerivedKeyProvider& provider) {
   return *request;
 }
 
-// One sealed 2048-bit key per suite; RSA keygen is the cost of these tests.
+// One sealed P-256 key per suite.
 class RecoveryKeyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     provider_ = MakeProvider("m1").release();
     auto random = MakeRandom("recovery key test");
     auto a =
-        SealRecoveryKey(*provider_, *random, DefaultRequest(*provider_), "node-a", "n-a", Service(), 2048);
+        SealRecoveryKey(*provider_, *random, DefaultRequest(*provider_), "node-a", "n-a", Service());
     ASSERT_TRUE(a) << a.error().ToString();
     sealed_a_ = new v1::SealedRecoveryKey(std::move(*a));
     auto b =
-        SealRecoveryKey(*provider_, *random, DefaultRequest(*provider_), "node-b", "n-b", Service(), 2048);
+        SealRecoveryKey(*provider_, *random, DefaultRequest(*provider_), "node-b", "n-b", Service());
     ASSERT_TRUE(b) << b.error().ToString();
     sealed_b_ = new v1::SealedRecoveryKey(std::move(*b));
   }
@@ -82,9 +82,9 @@ TEST_F(RecoveryKeyTest, RecordCarriesEverythingNeededToUnseal) {
   EXPECT_EQ(ToHex(kv::AsBytes(s.key_id())), ToHex(key->key_id));
   EXPECT_EQ(s.sealed_private_key().iv().size(), crypto::kAesGcmIvBytes);
   EXPECT_EQ(s.sealed_private_key().tag().size(), crypto::kAesGcmTagBytes);
-  auto pub = crypto::RsaPublicKey::FromDer(kv::AsBytes(s.public_key_der()));
+  EXPECT_EQ(s.public_key_der().size(), crypto::kP256SpkiBytes);
+  auto pub = crypto::EcdhPublicKey::FromDer(kv::AsBytes(s.public_key_der()));
   ASSERT_TRUE(pub);
-  EXPECT_EQ(pub->rsa_bits(), 2048u);
   EXPECT_TRUE(ValidateSealedRecoveryKey(s));
 }
 
@@ -108,22 +108,17 @@ TEST_F(RecoveryKeyTest, PlaintextIsThePkcs8PrivateKeyOfThePublicKey) {
   EXPECT_EQ(key->service, Service()) << "the binding comes back with the key";
 }
 
-class RecoveryKeyRoundTripTest : public ::testing::TestWithParam<size_t> {};
-
-TEST_P(RecoveryKeyRoundTripTest, SealThenUnseal) {
-  const size_t rsa_bits = GetParam();
+TEST(RecoveryKeyRoundTripTest, SealThenUnseal) {
   auto provider = MakeProvider("m-size");
   auto random = MakeRandom("size");
   auto sealed =
-      SealRecoveryKey(*provider, *random, DefaultRequest(*provider), "id", "node", Service(), rsa_bits);
+      SealRecoveryKey(*provider, *random, DefaultRequest(*provider), "id", "node", Service());
   ASSERT_TRUE(sealed) << sealed.error().ToString();
   auto key = UnsealRecoveryKey(*provider, *sealed);
   ASSERT_TRUE(key) << key.error().ToString();
-  EXPECT_EQ(key->private_key.rsa_bits(), rsa_bits);
   EXPECT_EQ(kv::AsString(*key->private_key.PublicKeyDer()), sealed->public_key_der());
 }
 
-INSTANTIATE_TEST_SUITE_P(RsaSizes, RecoveryKeyRoundTripTest, ::testing::Values(2048, 3072, 4096));
 
 TEST_F(RecoveryKeyTest, UnsealUsesStoredParamsAfterTcbUpgrade) {
   auto provider = MakeProvider("m1");
@@ -161,8 +156,19 @@ TEST_F(RecoveryKeyTest, ProviderRefusalIsPlatformError) {
 
 TEST_F(RecoveryKeyTest, UnknownVersions) {
   auto sealed = *sealed_a_;
-  sealed.set_format_version(3);
+  sealed.set_format_version(4);
   ExpectError(*provider_, sealed, SealingErrorCode::kUnknownFormatVersion);
+  // Format 2 holds an RSA key: refused, saying so, before the platform is asked.
+  sealed.set_format_version(2);
+  {
+    const int calls2 = provider_->calls();
+    auto v2_key = UnsealRecoveryKey(*provider_, sealed);
+    ASSERT_FALSE(v2_key);
+    EXPECT_EQ(v2_key.error().code, SealingErrorCode::kUnknownFormatVersion);
+    EXPECT_NE(v2_key.error().message.find("RSA-OAEP"), std::string::npos) << v2_key.error().message;
+    EXPECT_EQ(provider_->calls(), calls2);
+    EXPECT_FALSE(ValidateSealedRecoveryKey(sealed));
+  }
   // Format 1 binds no service: refused, saying so, before the platform is asked.
   sealed.set_format_version(1);
   const int calls = provider_->calls();
@@ -235,15 +241,14 @@ TEST_F(RecoveryKeyTest, SealRejectsInvalidArguments) {
     ASSERT_FALSE(result) << what;
     EXPECT_EQ(result.error().code, SealingErrorCode::kInvalidArgument) << what;
   };
-  expect_invalid(SealRecoveryKey(*provider_, *random, request, "", "n", Service(), 2048), "empty identity");
-  expect_invalid(SealRecoveryKey(*provider_, *random, request, "a", "", Service(), 2048), "empty node id");
-  expect_invalid(SealRecoveryKey(*provider_, *random, request, "a\xff", "n", Service(), 2048), "bad utf-8");
-  expect_invalid(SealRecoveryKey(*provider_, *random, request, std::string(1025, 'a'), "n", Service(), 2048),
+  expect_invalid(SealRecoveryKey(*provider_, *random, request, "", "n", Service()), "empty identity");
+  expect_invalid(SealRecoveryKey(*provider_, *random, request, "a", "", Service()), "empty node id");
+  expect_invalid(SealRecoveryKey(*provider_, *random, request, "a\xff", "n", Service()), "bad utf-8");
+  expect_invalid(SealRecoveryKey(*provider_, *random, request, std::string(1025, 'a'), "n", Service()),
                  "long identity");
-  expect_invalid(SealRecoveryKey(*provider_, *random, request, "a", "n", Service(), 1024), "rsa 1024");
   auto bad_request = request;
   bad_request.vmpl = 4;
-  expect_invalid(SealRecoveryKey(*provider_, *random, bad_request, "a", "n", Service(), 2048), "vmpl");
+  expect_invalid(SealRecoveryKey(*provider_, *random, bad_request, "a", "n", Service()), "vmpl");
   EXPECT_EQ(random->drawn_bytes(), 0u) << "nothing drawn for rejected calls";
 }
 
@@ -252,13 +257,13 @@ TEST_F(RecoveryKeyTest, SealReportsPlatformErrors) {
   auto provider = MakeProvider("m1");
   auto request = DefaultRequest(*provider);
   request.tcb_version += 1;
-  auto above = SealRecoveryKey(*provider, *random, request, "a", "n", Service(), 2048);
+  auto above = SealRecoveryKey(*provider, *random, request, "a", "n", Service());
   ASSERT_FALSE(above);
   EXPECT_EQ(above.error().code, SealingErrorCode::kPlatformError);
   EXPECT_NE(above.error().message.find("tcb_above_committed"), std::string::npos);
   provider->FailWith(snp::DerivedKeyErrorCode::kDeviceUnavailable);
   auto refused =
-      SealRecoveryKey(*provider, *random, DefaultRequest(*MakeProvider("m1")), "a", "n", Service(), 2048);
+      SealRecoveryKey(*provider, *random, DefaultRequest(*MakeProvider("m1")), "a", "n", Service());
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, SealingErrorCode::kPlatformError);
 }
@@ -340,7 +345,7 @@ TEST(WeakPolicyTest, AKeyNotBoundToTheCodeIsSharedByEveryGuestOnTheChipSoItIsRef
   EXPECT_NE(ToHex((*genuine)->GetDerivedKey(strong)->bytes()), ToHex((*host)->GetDerivedKey(strong)->bytes()));
 
   auto random = testing::MakeRandom("weak policy test");
-  auto sealed = SealRecoveryKey(**genuine, *random, strong, "node-a", "n-a", Service(), 2048);
+  auto sealed = SealRecoveryKey(**genuine, *random, strong, "node-a", "n-a", Service());
   ASSERT_TRUE(sealed) << sealed.error().ToString();
   ASSERT_TRUE(UnsealRecoveryKey(**genuine, *sealed));
   for (uint64_t bits : {uint64_t{0}, uint64_t{snp::kFieldTcbVersion},
@@ -353,7 +358,7 @@ TEST(WeakPolicyTest, AKeyNotBoundToTheCodeIsSharedByEveryGuestOnTheChipSoItIsRef
     EXPECT_NE(refused.error().message.find("do not bind the key to the code"), std::string::npos);
   }
   // Sealing never writes such parameters either.
-  auto refused_seal = SealRecoveryKey(**genuine, *random, weak, "node-a", "n-a", Service(), 2048);
+  auto refused_seal = SealRecoveryKey(**genuine, *random, weak, "node-a", "n-a", Service());
   ASSERT_FALSE(refused_seal);
   EXPECT_NE(refused_seal.error().message.find("bind"), std::string::npos) << refused_seal.error().ToString();
 }

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "base/testing/hex.h"
-#include "crypto/public/rsa_key.h"
+#include "crypto/public/ecies.h"
 #include "kvstore_adapter/public/types.h"
 #include "plugin/public/records.h"
 #include "plugin/public/sealed_shares.h"
@@ -45,7 +45,7 @@ class FakeSigner final : public kv::ServiceSigner {
 class SealSharesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    nodes_ = new std::vector<SealedNode>(testing::MakeSealedNodes(3, crypto::kDefaultRsaBits));
+    nodes_ = new std::vector<SealedNode>(testing::MakeSealedNodes(3));
   }
   static void TearDownTestSuite() { delete nodes_; }
 
@@ -98,7 +98,8 @@ TEST_F(SealSharesTest, RecordCopiesRecoveryKeysAndIsSortedByIdentity) {
     EXPECT_EQ(share.sealing_identity(), node(i).sealing_identity);
     EXPECT_EQ(share.node_id(), node(i).node_id);
     EXPECT_EQ(share.recovery_key().SerializeAsString(), node(i).recovery_key.SerializeAsString());
-    EXPECT_EQ(share.encrypted_wrapping_key().size(), 384u);
+    EXPECT_EQ(share.encrypted_wrapping_key().size(), kEncryptedWrappingKeyBytes);
+    EXPECT_EQ(share.encrypted_wrapping_key().size(), 125u);
   }
 }
 
@@ -106,7 +107,7 @@ TEST_F(SealSharesTest, WrappedSecretIsReproducibleWithADeterministicRandomSource
   const auto a = BodyOf(Seal(2));
   const auto b = BodyOf(Seal(2));
   EXPECT_EQ(a.wrapped_ledger_secret().SerializeAsString(), b.wrapped_ledger_secret().SerializeAsString());
-  // OAEP draws from OpenSSL's DRBG: those bytes differ.
+  // The ECIES ephemeral key comes from OpenSSL's DRBG: those bytes differ.
   EXPECT_NE(a.shares(0).encrypted_wrapping_key(), b.shares(0).encrypted_wrapping_key());
   // The IV is the second draw, after the 32-byte wrapping key.
   auto random = MakeRandom("shares");
@@ -145,13 +146,17 @@ TEST_F(SealSharesTest, SealRejectsInvalidInput) {
   expect(SealShares(*random, signer, kVersion, secret, garbage_key), SealingErrorCode::kMalformed,
          "unparsable public key");
   auto future = two;
-  future[1].recovery_key.set_format_version(3);
+  future[1].recovery_key.set_format_version(4);
   expect(SealShares(*random, signer, kVersion, secret, future), SealingErrorCode::kUnknownFormatVersion,
          "future recovery key");
   auto unbound = two;
   unbound[1].recovery_key.set_format_version(1);
   expect(SealShares(*random, signer, kVersion, secret, unbound), SealingErrorCode::kUnknownFormatVersion,
          "format 1 recovery key (binds no service)");
+  auto rsa = two;
+  rsa[1].recovery_key.set_format_version(2);
+  expect(SealShares(*random, signer, kVersion, secret, rsa), SealingErrorCode::kUnknownFormatVersion,
+         "format 2 recovery key (RSA)");
   EXPECT_EQ(random->drawn_bytes(), 0u) << "rejected calls draw nothing";
 }
 
@@ -199,14 +204,14 @@ TEST_F(SealSharesTest, ASignerThatFailsOrLiesIsRefused) {
 
 // A host prepares each node once and reuses it across rotations; the
 // prepared path must produce the same record, byte for byte, as the
-// unprepared one given the same random draws (OAEP padding aside).
+// unprepared one given the same random draws (ECIES ephemeral keys aside).
 TEST_F(SealSharesTest, PreparedRecipientsSealTheSameRecord) {
   const auto recipients = RecipientsOf(*nodes_, 3);
   std::vector<PreparedRecipient> prepared;
   for (const ShareRecipient& r : recipients) {
     auto p = PreparedRecipient::Prepare(r);
     ASSERT_TRUE(p) << p.error().ToString();
-    EXPECT_EQ(p->public_key().rsa_bits(), crypto::kDefaultRsaBits);
+    EXPECT_EQ(p->public_key().ToDer()->size(), crypto::kP256SpkiBytes);
     EXPECT_EQ(p->service(), TestServiceIdentity(1));
     prepared.push_back(std::move(*p));
   }

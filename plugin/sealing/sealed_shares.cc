@@ -10,8 +10,7 @@
 
 #include "base/check.h"
 #include "crypto/public/aead_box.h"
-#include "crypto/public/rsa_key.h"
-#include "crypto/public/rsa_oaep.h"
+#include "crypto/public/ecies.h"
 #include "kvstore_adapter/public/types.h"
 #include "plugin/public/records.h"
 #include "plugin/public/recovery_key.h"
@@ -22,6 +21,8 @@
 
 namespace ledgerseal::sealing {
 namespace {
+
+static_assert(kEncryptedWrappingKeyBytes == crypto::kEciesP256OverheadBytes + kWrappingKeyBytes);
 
 using internal::Quote;
 using internal::ToAeadBlob;
@@ -102,19 +103,19 @@ SealingResult<v1::AeadBlob> WrapLedgerSecret(crypto::RandomSource& random,
   return ToAeadBlob(std::move(*box));
 }
 
-SealingResult<v1::NodeShare> MakeShare(const ShareRecipient& r,
-                                       const crypto::RsaPublicKey& public_key,
+SealingResult<v1::NodeShare> MakeShare(crypto::RandomSource& random, const ShareRecipient& r,
+                                       const crypto::EcdhPublicKey& public_key,
                                        const kv::SecretBytes& wrapping_key,
                                        std::string_view service_id,
                                        uint64_t ledger_secret_version) {
   const auto label = internal::WrappingKeyOaepLabel(r.sealing_identity, r.node_id, service_id,
                                                     ledger_secret_version);
-  auto encrypted = crypto::RsaOaepSha256Encrypt(public_key, wrapping_key.bytes(), label);
+  auto encrypted = crypto::EciesP256Seal(random, public_key, wrapping_key.bytes(), label);
   if (!encrypted) {
     return CryptoFailure("encrypting the wrapping key to " + Quote(r.sealing_identity),
                          encrypted.error());
   }
-  LEDGERSEAL_CHECK(encrypted->size() == public_key.modulus_bytes());
+  LEDGERSEAL_CHECK(encrypted->size() == kEncryptedWrappingKeyBytes);
   v1::NodeShare share;
   share.set_sealing_identity(r.sealing_identity);
   share.set_node_id(r.node_id);
@@ -149,7 +150,7 @@ SealingResult<v1::SealedShares> SealBody(crypto::RandomSource& random,
   if (!wrapped) return std::unexpected(std::move(wrapped.error()));
   *body.mutable_wrapped_ledger_secret() = std::move(*wrapped);
   for (const PreparedRecipient* r : sorted) {
-    auto share = MakeShare(r->recipient(), r->public_key(), wrapping_key, service.service_id,
+    auto share = MakeShare(random, r->recipient(), r->public_key(), wrapping_key, service.service_id,
                            ledger_secret_version);
     if (!share) return std::unexpected(std::move(share.error()));
     *body.add_shares() = std::move(*share);
@@ -164,7 +165,7 @@ SealingResult<PreparedRecipient> PreparedRecipient::Prepare(ShareRecipient recip
   auto key = ParseSealedRecoveryPublicKey(recipient.recovery_key);
   if (!key) return Prefixed("recipient " + Quote(recipient.sealing_identity), key.error());
   return PreparedRecipient(std::move(recipient),
-                           std::make_shared<const crypto::RsaPublicKey>(std::move(key->public_key)),
+                           std::make_shared<const crypto::EcdhPublicKey>(std::move(key->public_key)),
                            std::move(key->service));
 }
 

@@ -19,6 +19,7 @@
 #include "kvstore_adapter/public/types.h"
 #include "plugin/public/records.h"
 #include "plugin/public/sealed_shares.h"
+#include "plugin/public/sealing_format.h"
 #include "plugin/testing/sealed_nodes.h"
 #include "plugin/testing/sealing_test_util.h"
 #include "plugin/testing/service_keys.h"
@@ -37,7 +38,7 @@ constexpr uint64_t kVersion = 7;
 class TamperEnvelopeTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    nodes_ = new std::vector<SealedNode>(testing::MakeSealedNodes(1, crypto::kDefaultRsaBits));
+    nodes_ = new std::vector<SealedNode>(testing::MakeSealedNodes(1));
     auto random = testing::MakeRandom("tamper envelope");
     auto envelope = SealShares(*random, TestServiceKey(1), kVersion, MakeLedgerSecret(5),
                                testing::RecipientsOf(*nodes_, 1));
@@ -136,7 +137,7 @@ TEST_F(TamperEnvelopeTest, WrappedLedgerSecretIvCiphertextTag) {
 TEST_F(TamperEnvelopeTest, EncryptedWrappingKeyEveryByte) {
   auto body = *body_;
   auto* field = body.mutable_shares(0)->mutable_encrypted_wrapping_key();
-  ASSERT_EQ(field->size(), 384u);
+  ASSERT_EQ(field->size(), sealing::kEncryptedWrappingKeyBytes);
   ForEachByte(field, 0x01, [&](size_t i) {
     ExpectBodyError(body, SealingErrorCode::kTampered, "encrypted wrapping key byte " + std::to_string(i));
   });
@@ -198,7 +199,7 @@ TEST_F(TamperEnvelopeTest, SignerKeyEveryByte) {
 }
 
 TEST_F(TamperEnvelopeTest, FormatVersionAndAlgorithm) {
-  for (uint32_t version : {0u, 1u, 3u, 0xffffffffu}) {
+  for (uint32_t version : {0u, 1u, 2u, 4u, 0xffffffffu}) {
     auto envelope = *envelope_;
     envelope.set_format_version(version);
     ExpectError(envelope, version == 1 ? SealingErrorCode::kUnsigned : SealingErrorCode::kUnknownFormatVersion,

@@ -7,8 +7,7 @@
 
 #include "base/check.h"
 #include "crypto/public/aead_box.h"
-#include "crypto/public/rsa_key.h"
-#include "crypto/public/rsa_oaep.h"
+#include "crypto/public/ecies.h"
 #include "kvstore_adapter/public/types.h"
 #include "plugin/public/records.h"
 #include "plugin/public/recovery_key.h"
@@ -130,24 +129,27 @@ SealingStatus CheckSignature(const SignedShares& record, const kv::ServiceIdenti
 // Step 10a.
 SealingResult<kv::SecretBytes> DecryptWrappingKey(const v1::SealedShares& shares,
                                                   const v1::NodeShare& share,
-                                                  const crypto::RsaPrivateKey& private_key,
+                                                  const crypto::EcdhPrivateKey& private_key,
                                                   const std::string& who) {
-  if (share.encrypted_wrapping_key().size() != private_key.modulus_bytes()) {
+  if (share.encrypted_wrapping_key().size() != kEncryptedWrappingKeyBytes) {
     return MakeSealingError(SealingErrorCode::kMalformed,
                             who + ": encrypted wrapping key is " +
                                 std::to_string(share.encrypted_wrapping_key().size()) +
-                                " bytes, expected " + std::to_string(private_key.modulus_bytes()));
+                                " bytes, expected " + std::to_string(kEncryptedWrappingKeyBytes));
   }
   const auto label =
       internal::WrappingKeyOaepLabel(share.sealing_identity(), share.node_id(), shares.service_id(),
                                      shares.ledger_secret_version());
   auto wrapping_key =
-      crypto::RsaOaepSha256Decrypt(private_key, kv::AsBytes(share.encrypted_wrapping_key()), label);
+      crypto::EciesP256Open(private_key, kv::AsBytes(share.encrypted_wrapping_key()), label);
   if (!wrapping_key) {
-    if (wrapping_key.error().code == crypto::CryptoErrorCode::kDecryptionFailed) {
+    // The record's signature verified: an ephemeral point that does not
+    // decode is altered bytes too, like a tag that fails.
+    if (wrapping_key.error().code == crypto::CryptoErrorCode::kAuthenticationFailed ||
+        wrapping_key.error().code == crypto::CryptoErrorCode::kDecodeFailed) {
       return MakeSealingError(
           SealingErrorCode::kTampered,
-          who + ": encrypted wrapping key does not decrypt under this node's recovery key for "
+          who + ": encrypted wrapping key does not open under this node's recovery key for "
                 "service " +
               Quote(shares.service_id()) + ", ledger secret version " +
               std::to_string(shares.ledger_secret_version()) +

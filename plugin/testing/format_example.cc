@@ -24,7 +24,7 @@ namespace ledgerseal::testing {
 namespace {
 
 int Run() {
-  auto nodes = MakeSealedNodes(1, crypto::kDefaultRsaBits);
+  auto nodes = MakeSealedNodes(1);
   const SealedNode& node = nodes[0];
   auto request = sealing::ToDerivedKeyRequest(node.recovery_key.derivation());
   auto derived_key =

@@ -32,7 +32,7 @@ sealing::v1::SealedRecoveryKey SealedNode::SealedFor(const kv::ServiceIdentity& 
   return SealOrDie(*this, *random, service);
 }
 
-std::vector<SealedNode> MakeSealedNodes(size_t count, size_t rsa_bits, uint8_t service_key) {
+std::vector<SealedNode> MakeSealedNodes(size_t count, uint8_t service_key) {
   std::vector<SealedNode> nodes;
   auto random = MakeRandom("sealed nodes");
   for (size_t i = 0; i < count; ++i) {
@@ -40,9 +40,9 @@ std::vector<SealedNode> MakeSealedNodes(size_t count, size_t rsa_bits, uint8_t s
     node.sealing_identity = "node-" + std::to_string(i);
     node.node_id = "n" + std::to_string(i);
     node.provider = MakeProvider("m" + std::to_string(i));
-    auto key = crypto::RsaPrivateKey::Generate(rsa_bits);
+    auto key = crypto::EcdhPrivateKey::Generate();
     if (!key) std::abort();
-    node.private_key = std::make_shared<const crypto::RsaPrivateKey>(std::move(*key));
+    node.private_key = std::make_shared<const crypto::EcdhPrivateKey>(std::move(*key));
     node.recovery_key = SealOrDie(node, *random, TestServiceIdentity(service_key));
     nodes.push_back(std::move(node));
   }

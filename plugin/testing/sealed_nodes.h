@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "crypto/public/rsa_key.h"
+#include "crypto/public/ecies.h"
 #include "kvstore_adapter/public/service_identity.h"
 #include "plugin/public/sealed_shares.h"
 #include "plugin/testing/fake_derived_key_provider.h"
@@ -19,7 +19,7 @@ struct SealedNode {
   std::string sealing_identity;                      // "node-<i>"
   std::string node_id;                               // "n<i>"
   std::unique_ptr<FakeDerivedKeyProvider> provider;  // machine "m<i>"
-  std::shared_ptr<const crypto::RsaPrivateKey> private_key;
+  std::shared_ptr<const crypto::EcdhPrivateKey> private_key;
   sealing::v1::SealedRecoveryKey recovery_key;  // bound to the service given at creation
 
   sealing::ShareRecipient AsRecipient() const { return {sealing_identity, node_id, recovery_key}; }
@@ -30,9 +30,9 @@ struct SealedNode {
   sealing::v1::SealedRecoveryKey SealedFor(const kv::ServiceIdentity& service) const;
 };
 
-// `count` nodes with RSA keys of `rsa_bits`, bound to
+// `count` nodes with P-256 recovery keys, bound to
 // TestServiceIdentity(service_key); aborts on failure (fixtures).
-std::vector<SealedNode> MakeSealedNodes(size_t count, size_t rsa_bits, uint8_t service_key = 1);
+std::vector<SealedNode> MakeSealedNodes(size_t count, uint8_t service_key = 1);
 
 std::vector<sealing::ShareRecipient> RecipientsOf(const std::vector<SealedNode>& nodes,
                                                   size_t count);

@@ -29,9 +29,9 @@ Json Blob(const sealing::v1::AeadBlob& blob, std::span<const uint8_t> aad) {
   return out;
 }
 
-// AAD_rk2 from the record's own (clear) fields, as an unsealer builds it.
+// AAD_rk3 from the record's own (clear) fields, as an unsealer builds it.
 Json SealedKeyBlob(const sealing::v1::SealedRecoveryKey& key) {
-  const auto aad = EncodeRecoveryKeyAadV2(
+  const auto aad = EncodeRecoveryKeyAadV3(
       kv::AsBytes(key.public_key_der()), key.sealing_identity(), key.node_id(), FieldsOf(key.derivation()),
       kv::AsBytes(key.key_id()), key.service_identity_algorithm(), kv::AsBytes(key.service_identity_public_key_der()));
   Json out;
@@ -93,7 +93,7 @@ void AddShares(const DeterministicParts& parts, const SealedCase& sealed, std::s
   out["wrapped_ledger_secret"] = Blob(
       body.wrapped_ledger_secret(), EncodeWrappedLedgerSecretAad(body.service_id(), body.ledger_secret_version()));
   out["encrypted_wrapping_key_hex"] = Hex(kv::AsBytes(body.shares(0).encrypted_wrapping_key()));
-  out["oaep_label_hex"] = Hex(EncodeWrappingKeyLabel(sealed.sealing_identity, sealed.node_id, body.service_id(),
+  out["ecies_info_hex"] = Hex(EncodeWrappingKeyLabel(sealed.sealing_identity, sealed.node_id, body.service_id(),
                                                      body.ledger_secret_version()));
 }
 
@@ -142,7 +142,7 @@ Result<Json> CaseToJson(const CaseSpec& spec, const DeterministicParts& parts, c
   out["description"] = std::string(spec.description) + std::string(kTestKeyNote);
   AddOutcome(spec, out);
   out["policy"] = std::string(spec.policy);
-  out["rsa_bits"] = spec.rsa_bits;
+  out["recovery_key_algorithm"] = std::string(kRecoveryKeyAlgorithmP256);
   if (auto s = AddPlatform(parts, out); !s) return Fail(s.error());
   AddRandom(spec, out);
   out["service_id"] = sealed.body.service_id();

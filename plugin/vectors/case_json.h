@@ -1,4 +1,4 @@
-// TEST ONLY: one format 2 conformance vector as JSON, written from the
+// TEST ONLY: one format 3 conformance vector as JSON, written from the
 // (possibly tampered) records and the deterministic parts of its case. The
 // fields are described in testdata/vectors/README.md.
 #ifndef LEDGERSEAL_PLUGIN_VECTORS_CASE_JSON_H_
@@ -22,7 +22,7 @@ inline constexpr std::string_view kTestKeyNote =
 
 // `pkcs8_der` is the sealed private key; `wrapping_key` the key SealShares
 // drew (both known to the generator even when the records are tampered).
-// AADs, the OAEP label and the signed message are those an unsealer builds
+// AADs, the ECIES info and the signed message are those an unsealer builds
 // from the records. Errors: PEM encoding or record serialisation failed.
 Result<Json> CaseToJson(const CaseSpec& spec, const DeterministicParts& parts, const SealedCase& sealed,
                         std::span<const uint8_t> pkcs8_der, std::span<const uint8_t> wrapping_key);

@@ -12,35 +12,35 @@ using namespace platforms;  // NOLINT: the shared machines of every case list
 constexpr std::string_view kMeasurement = "raw:0x8";  // MEASUREMENT alone
 
 
-// A 2048-bit measurement+tcb case on machine "a", altered by `tamper`.
+// A measurement+tcb case on machine "a", altered by `tamper`.
 constexpr CaseSpec Negative(std::string_view id, std::string_view description, Tamper tamper,
                             const PlatformSpec& unsealer = kMachineA, uint8_t pin_key = 0) {
-  return {id,       description, 2048,        kMt, kMachineA, unsealer, kDefaultRequest,
+  return {id,       description, 0,           kMt, kMachineA, unsealer, kDefaultRequest,
           "node-a", "n1",        kServiceId1, 9,   tamper,    pin_key};
 }
 
 constexpr std::array kCases = {
-    CaseSpec{"rsa2048-measurement-tcb",
-             "RSA-2048, policy measurement+tcb (default request: VCEK, VMPL 0, committed TCB)",
-             2048, kMt, kMachineA, kMachineA, kDefaultRequest, "node-a", "n1", kServiceId1, 1},
-    CaseSpec{"rsa3072-measurement",
-             "RSA-3072 (default size), policy measurement (raw:0x8: MEASUREMENT alone, no TCB); "
+    CaseSpec{"p256-measurement-tcb",
+             "policy measurement+tcb (default request: VCEK, VMPL 0, committed TCB)",
+             0, kMt, kMachineA, kMachineA, kDefaultRequest, "node-a", "n1", kServiceId1, 1},
+    CaseSpec{"p256-measurement",
+             "policy measurement (raw:0x8: MEASUREMENT alone, no TCB); "
              "64-bit ledger secret version",
-             3072, kMeasurement, kMachineA, kMachineA, kDefaultRequest, "node-c", "n3", kServiceId1,
+             0, kMeasurement, kMachineA, kMachineA, kDefaultRequest, "node-c", "n3", kServiceId1,
              0x0102030405060708},
-    CaseSpec{"rsa4096-measurement-tcb", "RSA-4096, policy measurement+tcb, root key VMRK", 4096,
+    CaseSpec{"p256-measurement-tcb-vmrk", "policy measurement+tcb, root key VMRK", 0,
              kMt, kMachineA, kMachineA, RequestSpec{snp::RootKey::kVmrk, 0, 0, kTcbOld}, "node-e",
              "n5", kServiceId1, 2},
-    CaseSpec{"rsa2048-family-image-svn-tcb-after-upgrade",
-             "RSA-2048, policy family+image+svn+tcb, non-ASCII identity: sealed at measurement "
+    CaseSpec{"p256-family-image-svn-tcb-after-upgrade",
+             "policy family+image+svn+tcb, non-ASCII identity: sealed at measurement "
              "1.0.0 / SVN 4 / old TCB, unsealed after a code upgrade (measurement 1.1.0, SVN 5) and "
              "a firmware update (committed TCB raised) by repeating the stored request",
-             2048, kFist, kMachineB, kMachineBUpgraded,
+             0, kFist, kMachineB, kMachineBUpgraded,
              RequestSpec{snp::RootKey::kVcek, 0, 4, kTcbOld}, "n\u0153ud-b", "n2", kServiceId1, 3},
     CaseSpec{"pinned-previous-identity",
-             "RSA-2048: unsealed as the recovering node of the previous service with the operator's "
+             "unsealed as the recovering node of the previous service with the operator's "
              "pin expected_previous_service_id set to that service (TEST KEY 1)",
-             2048, kMt, kMachineA, kMachineA, kDefaultRequest, "node-a", "n1", kServiceId1, 4,
+             0, kMt, kMachineA, kMachineA, kDefaultRequest, "node-a", "n1", kServiceId1, 4,
              Tamper::kNone, 1},
     // The sealed material, re-signed by the genuine key after the alteration.
     Negative("tampered-sealed-key-ciphertext",
@@ -50,15 +50,15 @@ constexpr std::array kCases = {
              "negative: one byte of the sealed private key's tag flipped (re-signed)",
              Tamper::kSealedKeyTag),
     Negative("tampered-sealed-key-aad-public-key",
-             "negative: AAD_rk2 altered: public_key_der replaced by another RSA-2048 public key "
+             "negative: AAD_rk3 altered: public_key_der replaced by another P-256 public key "
              "(re-signed)",
              Tamper::kSealedKeyAadPublicKey),
     Negative("tampered-sealed-key-aad-identity",
-             "negative: AAD_rk2 altered: the share and its recovery-key copy moved to sealing "
+             "negative: AAD_rk3 altered: the share and its recovery-key copy moved to sealing "
              "identity node-z / node id n26 (re-signed)",
              Tamper::kSealedKeyAadIdentity),
     Negative("tampered-encrypted-wrapping-key",
-             "negative: one byte of the RSA-OAEP encrypted wrapping key flipped (re-signed)",
+             "negative: one byte of the ECIES ciphertext of the wrapping key flipped (re-signed)",
              Tamper::kEncryptedWrappingKey),
     Negative("tampered-wrapped-secret-ciphertext",
              "negative: one byte of the wrapped ledger secret's ciphertext flipped (re-signed)",
@@ -72,7 +72,7 @@ constexpr std::array kCases = {
     Negative("wrong-key-other-measurement",
              "negative: wrong key: unsealed on the same chip running another measurement",
              Tamper::kWrongKey, kMachineAOtherImage),
-    // The service identity (docs/SERVICE_IDENTITY.md §8, "Vectors v2").
+    // The service identity (docs/SERVICE_IDENTITY.md §8, "Vectors v2", regenerated for format 3).
     Negative("unsigned-format-1-record",
              "negative: the value as format 1 wrote it (the body alone, format_version 1): "
              "forgeable from public data, refused",
@@ -108,13 +108,13 @@ constexpr std::array kCases = {
              Tamper::kOlderBindingCopy),
     Negative("tampered-clear-binding",
              "negative: the copy's clear service binding rewritten to service 2, the body naming "
-             "service 2 and re-signed by TEST KEY 2: AAD_rk2 no longer matches",
+             "service 2 and re-signed by TEST KEY 2: AAD_rk3 no longer matches",
              Tamper::kClearBindingAltered),
     Negative("wrong-service-pin",
              "negative: a genuine record of service 1 with the operator's pin naming service 2",
              Tamper::kNone, kMachineA, 2),
-    Negative("unknown-format-version-3", "negative: the envelope's format_version is 3",
-             Tamper::kFormat3),
+    Negative("unknown-format-version-4", "negative: the envelope's format_version is 4",
+             Tamper::kFormat4),
 };
 
 }  // namespace
@@ -144,7 +144,7 @@ std::optional<SealingErrorCode> ExpectedError(const CaseSpec& spec) {
     case Tamper::kBorrowedSignature:
     case Tamper::kBodyBitFlip:
     case Tamper::kOlderBindingCopy: return SealingErrorCode::kBadSignature;
-    case Tamper::kFormat3: return SealingErrorCode::kUnknownFormatVersion;
+    case Tamper::kFormat4: return SealingErrorCode::kUnknownFormatVersion;
   }
   return std::nullopt;
 }
@@ -164,7 +164,7 @@ std::string_view FailingStep(const CaseSpec& spec) {
     case Tamper::kFormat1Record:
     case Tamper::kEmptySignature:
     case Tamper::kUnsignedForgery:
-    case Tamper::kFormat3: return kStepRecord;
+    case Tamper::kFormat4: return kStepRecord;
     case Tamper::kSignedByOtherService:
     case Tamper::kServiceIdNotSigner:
     case Tamper::kSignedByForger: return kStepService;

@@ -1,7 +1,8 @@
-// TEST ONLY: the inputs of every conformance vector: the format 2 cases of
-// testdata/vectors/sealing_v2.json (the generator seals from these) and the
-// frozen format 1 cases of sealing_v1.json (kept as input: format 2 refuses
-// every one of them). The tests re-derive every deterministic value from
+// TEST ONLY: the inputs of every conformance vector: the format 3 cases of
+// testdata/vectors/sealing_v3.json (the generator seals from these) and the
+// frozen format 1 cases of sealing_v1.json (kept as input: format 3 refuses
+// every one of them; so it does the frozen sealing_v2.json, whose cases are
+// those of this file before format 3, with RSA keys). The tests re-derive every deterministic value from
 // these specs and compare it with the checked-in files, so the two cannot
 // drift apart silently.
 #ifndef LEDGERSEAL_PLUGIN_VECTORS_CASE_SPEC_H_
@@ -45,17 +46,17 @@ struct RequestSpec {
 // older service) and 3 (a forger).
 enum class Tamper {
   kNone,
-  // The sealed material (format 1 and 2). In format 2 the record is re-signed
+  // The sealed material (every format). Since format 2 the record is re-signed
   // by the genuine key, so that the alteration itself is what fails.
   kSealedKeyCiphertext,      // one byte of sealed_private_key.ciphertext
   kSealedKeyTag,             // one byte of sealed_private_key.tag
-  kSealedKeyAadPublicKey,    // public_key_der replaced by another RSA key (AAD_rk)
+  kSealedKeyAadPublicKey,    // public_key_der replaced by another key of its type (AAD_rk)
   kSealedKeyAadIdentity,     // share and key copy renamed to another identity/node (AAD_rk)
-  kEncryptedWrappingKey,     // one byte of the RSA-OAEP ciphertext
+  kEncryptedWrappingKey,     // one byte of the OAEP / ECIES ciphertext
   kWrappedSecretCiphertext,  // one byte of wrapped_ledger_secret.ciphertext
   kWrappedSecretTag,         // one byte of wrapped_ledger_secret.tag
   kWrongKey,                 // unsealed on another platform (spec.unsealer != spec.sealer)
-  // The signature and the service (format 2 only; SERVICE_IDENTITY.md §8).
+  // The signature and the service (format 2 on; SERVICE_IDENTITY.md §8).
   kFormat1Record,          // the value as format 1 wrote it: the body alone, format_version 1
   kEmptySignature,         // the genuine envelope with its signature removed
   kUnsignedForgery,        // the forgery from public data: an envelope with no signer and no signature
@@ -67,7 +68,7 @@ enum class Tamper {
   kOlderBindingCopy,       // the copy swapped for the node's key bound to service 2, signer and
                            // service relabelled to 2, key 1's signature kept
   kClearBindingAltered,    // the copy's clear binding rewritten to service 2, re-signed by key 2
-  kFormat3,                // the envelope's format_version is 3
+  kFormat4,                // the envelope's format_version is 4
 };
 
 // The first step of the unsealing chain that fails, as named in the vectors
@@ -87,30 +88,30 @@ inline constexpr std::string_view kServiceId1 = "5cd252fb0ce8932436faf8ccd104098
 struct CaseSpec {
   std::string_view id;  // unique, stable; the test matches file cases by it
   std::string_view description;
-  size_t rsa_bits = 0;
+  size_t rsa_bits = 0;  // format 1 only; format 3 keys are P-256
   std::string_view policy;  // snp preset name or raw:0x.. (ParsePolicy)
   PlatformSpec sealer;      // where the recovery key was sealed
   PlatformSpec unsealer;    // where the vector's derived key comes from
   RequestSpec request;
   std::string_view sealing_identity;
   std::string_view node_id;
-  // Format 1: any name. Format 2: the genuine service's id (TEST KEY 1's,
+  // Format 1: any name. Format 3: the genuine service's id (TEST KEY 1's,
   // kServiceId1), which the generator checks.
   std::string_view service_id;
   uint64_t ledger_secret_version = 0;
   Tamper tamper = Tamper::kNone;
-  // Format 2: the operator's pin, the service id of TEST KEY n; 0: no pin.
+  // Format 3: the operator's pin, the service id of TEST KEY n; 0: no pin.
   uint8_t pin_key = 0;
 };
 
-// The format 2 cases, in file order. Ids are unique. Valid for the
+// The format 3 cases, in file order. Ids are unique. Valid for the
 // program's lifetime.
 std::span<const CaseSpec> AllCaseSpecs();
 
 // The format 1 cases of sealing_v1.json, frozen (case_spec_v1.cc).
 std::span<const CaseSpec> V1CaseSpecs();
 
-// The error the production UnsealShares returns for a format 2 `spec` (a
+// The error the production UnsealShares returns for a format 3 `spec` (a
 // format 1 spec: the error format 1 documented), and the failing step;
 // std::nullopt / "" for a success.
 std::optional<sealing::SealingErrorCode> ExpectedError(const CaseSpec& spec);

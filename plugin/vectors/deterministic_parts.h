@@ -1,5 +1,6 @@
-// TEST ONLY: everything in a conformance vector that does not depend on RSA
-// key generation or OAEP randomness, computed from its CaseSpec: the platform
+// TEST ONLY: everything in a conformance vector that does not depend on key
+// generation or OpenSSL's DRBG (recovery keys, ECIES ephemeral keys, ECDSA
+// nonces), computed from its CaseSpec: the platform
 // (machine secret, launch), the request, the derived key and what HKDF makes
 // of it, the IVs and the wrapping key drawn from the deterministic random
 // source, and the ledger secret. The generator seals with these; the test
@@ -41,7 +42,7 @@ std::vector<uint8_t> LedgerSecretOf(const CaseSpec& spec);
 
 // Seeds of the two DeterministicRandomSource streams: SealRecoveryKey draws
 // its IV (12 B) from the first; SealShares draws the wrapping key (32 B),
-// then the IV (12 B), from the second.
+// then the IV (12 B), then one ECIES IV (12 B) per share, from the second.
 std::string RecoveryKeySeedOf(const CaseSpec& spec);
 std::string SharesSeedOf(const CaseSpec& spec);
 

@@ -1,4 +1,4 @@
-// TEST ONLY: the endorsement vectors of testdata/vectors/sealing_v2.json
+// TEST ONLY: the endorsement vectors of testdata/vectors/sealing_v3.json
 // (docs/SERVICE_IDENTITY.md §5, §8): TEST KEY 1's genesis record, and the
 // record of its successor (TEST KEY 2) endorsed by it — correctly, or broken
 // in one way. Written with host_support's ServiceKey::Endorse, checked with

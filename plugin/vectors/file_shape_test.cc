@@ -26,7 +26,7 @@ TEST_F(SealingVectorsTest, FileIsSmallAndHasTheFrozenCasesInOrder) {
     EXPECT_NE(v.description.find(kTestKeyNote), std::string::npos);
     EXPECT_EQ(v.policy, specs[i].policy);
     EXPECT_EQ(v.rsa_bits, specs[i].rsa_bits);
-    // What format 1 documented; format 2 refuses every case (production_test.cc).
+    // What format 1 documented; format 3 refuses every case (production_test.cc).
     const auto error = ExpectedError(specs[i]);
     EXPECT_EQ(v.expect, error ? "error" : "success");
     EXPECT_EQ(v.error, error ? sealing::SealingErrorCodeName(*error) : "");

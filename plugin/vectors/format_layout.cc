@@ -12,6 +12,7 @@ namespace {
 // so that a changed constant in the plugin is caught here.
 constexpr std::string_view kRecoveryKeyLabel = "ledgerseal sealed recovery key v1";
 constexpr std::string_view kRecoveryKeyLabelV2 = "ledgerseal sealed recovery key v2";
+constexpr std::string_view kRecoveryKeyLabelV3 = "ledgerseal sealed recovery key v3";
 constexpr std::string_view kWrappedSecretLabel = "ledgerseal wrapped ledger secret v1";
 constexpr std::string_view kWrappingKeyLabel = "ledgerseal wrapping key v1";
 
@@ -69,14 +70,16 @@ std::vector<uint8_t> EncodeRecoveryKeyAad(std::span<const uint8_t> public_key_de
   return out;
 }
 
-std::vector<uint8_t> EncodeRecoveryKeyAadV2(std::span<const uint8_t> public_key_der,
-                                            std::string_view sealing_identity,
-                                            std::string_view node_id, const DerivationFields& params,
-                                            std::span<const uint8_t> key_id,
-                                            uint32_t service_identity_algorithm,
-                                            std::span<const uint8_t> service_identity_spki) {
+namespace {
+
+// AAD_rk2 / AAD_rk3: the same items after a label naming the format.
+std::vector<uint8_t> EncodeBoundRecoveryKeyAad(std::string_view label, std::span<const uint8_t> public_key_der,
+                                               std::string_view sealing_identity, std::string_view node_id,
+                                               const DerivationFields& params, std::span<const uint8_t> key_id,
+                                               uint32_t service_identity_algorithm,
+                                               std::span<const uint8_t> service_identity_spki) {
   std::vector<uint8_t> out;
-  Item(out, kRecoveryKeyLabelV2);
+  Item(out, label);
   Item(out, public_key_der);
   Item(out, sealing_identity);
   Item(out, node_id);
@@ -85,6 +88,28 @@ std::vector<uint8_t> EncodeRecoveryKeyAadV2(std::span<const uint8_t> public_key_
   ItemU32(out, service_identity_algorithm);
   Item(out, service_identity_spki);
   return out;
+}
+
+}  // namespace
+
+std::vector<uint8_t> EncodeRecoveryKeyAadV2(std::span<const uint8_t> public_key_der,
+                                            std::string_view sealing_identity,
+                                            std::string_view node_id, const DerivationFields& params,
+                                            std::span<const uint8_t> key_id,
+                                            uint32_t service_identity_algorithm,
+                                            std::span<const uint8_t> service_identity_spki) {
+  return EncodeBoundRecoveryKeyAad(kRecoveryKeyLabelV2, public_key_der, sealing_identity, node_id, params, key_id,
+                                   service_identity_algorithm, service_identity_spki);
+}
+
+std::vector<uint8_t> EncodeRecoveryKeyAadV3(std::span<const uint8_t> public_key_der,
+                                            std::string_view sealing_identity,
+                                            std::string_view node_id, const DerivationFields& params,
+                                            std::span<const uint8_t> key_id,
+                                            uint32_t service_identity_algorithm,
+                                            std::span<const uint8_t> service_identity_spki) {
+  return EncodeBoundRecoveryKeyAad(kRecoveryKeyLabelV3, public_key_der, sealing_identity, node_id, params, key_id,
+                                   service_identity_algorithm, service_identity_spki);
 }
 
 std::vector<uint8_t> Sha256Of(std::span<const uint8_t> bytes) {

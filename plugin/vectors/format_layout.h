@@ -1,4 +1,4 @@
-// TEST ONLY: the AAD, OAEP-label and signed-message layouts of
+// TEST ONLY: the AAD, label (OAEP label / ECIES info) and signed-message layouts of
 // docs/FORMAT.md §4 and docs/SERVICE_IDENTITY.md §3-§5, written again from
 // the documents rather than taken from plugin/sealing or kvstore_adapter, so
 // that the conformance vectors check the reference implementation against
@@ -13,6 +13,10 @@
 #include <vector>
 
 namespace ledgerseal::vectors {
+
+// The vectors' name for the recovery keys of format 3 (ECDH P-256, sealed
+// to with ECIES: crypto/public/ecies.h), field "recovery_key_algorithm".
+inline constexpr std::string_view kRecoveryKeyAlgorithmP256 = "ecdh-p256";
 
 // The stored derivation parameters (FORMAT.md §2, §5.1).
 struct DerivationFields {
@@ -43,6 +47,15 @@ std::vector<uint8_t> EncodeRecoveryKeyAadV2(std::span<const uint8_t> public_key_
                                             uint32_t service_identity_algorithm,
                                             std::span<const uint8_t> service_identity_spki);
 
+// FORMAT.md §4.2: AAD_rk3 of format 3, AAD_rk2 with the label "... v3" (the
+// sealed key is an ECDH P-256 key). Pure.
+std::vector<uint8_t> EncodeRecoveryKeyAadV3(std::span<const uint8_t> public_key_der,
+                                            std::string_view sealing_identity,
+                                            std::string_view node_id, const DerivationFields& params,
+                                            std::span<const uint8_t> key_id,
+                                            uint32_t service_identity_algorithm,
+                                            std::span<const uint8_t> service_identity_spki);
+
 // SERVICE_IDENTITY.md §4.1: the message a service signature covers,
 // item domain || item SHA-256(signer_spki) || item body. Pure.
 std::vector<uint8_t> EncodeSignedMessage(std::string_view domain, std::span<const uint8_t> signer_spki,
@@ -67,7 +80,8 @@ std::vector<uint8_t> Sha256Of(std::span<const uint8_t> bytes);
 std::vector<uint8_t> EncodeWrappedLedgerSecretAad(std::string_view service_id,
                                                   uint64_t ledger_secret_version);
 
-// FORMAT.md §4.4: L_wk. Pure.
+// FORMAT.md §4.4: L_wk, the RSA-OAEP label of formats 1-2 and the ECIES
+// info of format 3. Pure.
 std::vector<uint8_t> EncodeWrappingKeyLabel(std::string_view sealing_identity,
                                             std::string_view node_id, std::string_view service_id,
                                             uint64_t ledger_secret_version);

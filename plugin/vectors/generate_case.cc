@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "crypto/public/rsa_oaep.h"
+#include "crypto/public/ecies.h"
 #include "kvstore_adapter/public/types.h"
 #include "plugin/public/recovery_key.h"
 #include "plugin/public/sealed_shares.h"
@@ -32,7 +32,7 @@ Result<sealing::v1::SealedRecoveryKey> SealKey(const CaseSpec& spec, const Deter
   if (!sealer) return Fail(sealer.error());
   if (!random) return Fail(random.error());
   auto key = sealing::SealRecoveryKey(**sealer, **random, parts.request, spec.sealing_identity, spec.node_id,
-                                      Genuine(), spec.rsa_bits);
+                                      Genuine());
   if (!key) return Fail("SealRecoveryKey: " + key.error().ToString());
   if (ToVector(kv::AsBytes(key->sealed_private_key().iv())) != parts.recovery_key_iv) {
     return Fail("the sealed key's IV is not the first draw of its stream");
@@ -41,7 +41,7 @@ Result<sealing::v1::SealedRecoveryKey> SealKey(const CaseSpec& spec, const Deter
 }
 
 // The private key, as the node that sealed it gets it back.
-Result<crypto::RsaPrivateKey> UnsealKey(const CaseSpec& spec, const sealing::v1::SealedRecoveryKey& key) {
+Result<crypto::EcdhPrivateKey> UnsealKey(const CaseSpec& spec, const sealing::v1::SealedRecoveryKey& key) {
   auto sealer = ProviderOf(spec.sealer);
   if (!sealer) return Fail(sealer.error());
   auto unsealed = sealing::UnsealRecoveryKey(**sealer, key);
@@ -68,13 +68,13 @@ Result<sealing::v1::SealedShares> SealSecret(const CaseSpec& spec, const Determi
   return body;
 }
 
-// Documents the wrapping key by decrypting it with the documented label.
-Result<std::vector<uint8_t>> RecoverWrappingKey(const CaseSpec& spec, const crypto::RsaPrivateKey& private_key,
+// Documents the wrapping key by opening it with the documented info (L_wk).
+Result<std::vector<uint8_t>> RecoverWrappingKey(const CaseSpec& spec, const crypto::EcdhPrivateKey& private_key,
                                                 const sealing::v1::SealedShares& body,
                                                 const DeterministicParts& parts) {
   const auto label = EncodeWrappingKeyLabel(spec.sealing_identity, spec.node_id, spec.service_id,
                                             spec.ledger_secret_version);
-  auto key = crypto::RsaOaepSha256Decrypt(private_key, kv::AsBytes(body.shares(0).encrypted_wrapping_key()), label);
+  auto key = crypto::EciesP256Open(private_key, kv::AsBytes(body.shares(0).encrypted_wrapping_key()), label);
   if (!key) return Fail("decrypting the wrapping key: " + key.error().ToString());
   if (ToVector(key->bytes()) != parts.wrapping_key) {
     return Fail("the wrapping key is not the first draw of the shares stream");
@@ -84,11 +84,11 @@ Result<std::vector<uint8_t>> RecoverWrappingKey(const CaseSpec& spec, const cryp
 
 // The node's key pair sealed again for `service`, as a recovered node does.
 Resealer ResealerFor(const CaseSpec& spec, const DeterministicParts& parts,
-                     std::shared_ptr<const crypto::RsaPrivateKey> key) {
+                     std::shared_ptr<const crypto::EcdhPrivateKey> key) {
   return [spec, request = parts.request, key](const kv::ServiceIdentity& service)
              -> Result<sealing::v1::SealedRecoveryKey> {
     auto sealer = ProviderOf(spec.sealer);
-    auto random = RandomOf("ledgerseal vectors v2 reseal: " + std::string(spec.id));
+    auto random = RandomOf("ledgerseal vectors v3 reseal: " + std::string(spec.id));
     if (!sealer) return Fail(sealer.error());
     if (!random) return Fail(random.error());
     auto sealed = sealing::SealExistingRecoveryKey(**sealer, **random, request, spec.sealing_identity,
@@ -99,7 +99,7 @@ Resealer ResealerFor(const CaseSpec& spec, const DeterministicParts& parts,
 }
 
 Result<Sealing> SealCase(const CaseSpec& spec, const DeterministicParts& parts) {
-  if (spec.service_id != Genuine().service_id) return Fail("a format 2 case's service id is TEST KEY 1's");
+  if (spec.service_id != Genuine().service_id) return Fail("a format 3 case's service id is TEST KEY 1's");
   auto key = SealKey(spec, parts);
   if (!key) return Fail(key.error());
   auto private_key = UnsealKey(spec, *key);
@@ -110,7 +110,7 @@ Result<Sealing> SealCase(const CaseSpec& spec, const DeterministicParts& parts) 
   if (!body) return Fail(body.error());
   auto wrapping_key = RecoverWrappingKey(spec, *private_key, *body, parts);
   if (!wrapping_key) return Fail(wrapping_key.error());
-  auto shared_key = std::make_shared<const crypto::RsaPrivateKey>(std::move(*private_key));
+  auto shared_key = std::make_shared<const crypto::EcdhPrivateKey>(std::move(*private_key));
   Sealing out;
   out.sealed.sealing_identity = std::string(spec.sealing_identity);
   out.sealed.node_id = std::string(spec.node_id);

@@ -1,14 +1,15 @@
-// Writes the conformance vectors testdata/vectors/sealing_v2.json (test keys
-// only; see testdata/vectors/README.md). sealing_v1.json is no longer
-// written: format 2 cannot write format 1, and that file stays as input.
+// Writes the conformance vectors testdata/vectors/sealing_v3.json (test keys
+// only; see testdata/vectors/README.md). sealing_v1.json and sealing_v2.json
+// are no longer written: format 3 cannot write them, and they stay as input
+// that it refuses.
 //
 //   bazel run //plugin/vectors:generate_vectors                # into the workspace
 //   bazel run //plugin/vectors:generate_vectors -- --out PATH  # elsewhere
 //
-// RSA keys, OAEP ciphertexts and ECDSA signatures differ on every run
+// Recovery keys, ECIES ephemeral keys and ECDSA signatures differ on every run
 // (OpenSSL's DRBG), so a regenerated file differs from the checked-in one;
 // everything else is reproducible and checked by
-// //plugin/vectors:sealing_vectors_v2_test.
+// //plugin/vectors:sealing_vectors_v3_test.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -26,11 +27,11 @@
 namespace ledgerseal::vectors {
 namespace {
 
-constexpr std::string_view kDefaultRelativePath = "testdata/vectors/sealing_v2.json";
+constexpr std::string_view kDefaultRelativePath = "testdata/vectors/sealing_v3.json";
 constexpr std::string_view kUsage =
     "usage: generate_vectors [--out PATH]\n"
     "Writes the sealing conformance vectors (JSON). Without --out, writes\n"
-    "$BUILD_WORKSPACE_DIRECTORY/testdata/vectors/sealing_v2.json (set by `bazel run`).\n";
+    "$BUILD_WORKSPACE_DIRECTORY/testdata/vectors/sealing_v3.json (set by `bazel run`).\n";
 
 // `bazel run` starts the binary in its runfiles tree; BUILD_WORKSPACE_DIRECTORY
 // names the workspace the user ran it from.

@@ -36,7 +36,7 @@ TEST_F(SealingVectorsTest, EveryAadAndLabelFollowsTheDocumentedLayout) {
               Hex(v.wrapped_secret.aad));
     EXPECT_EQ(Hex(EncodeWrappingKeyLabel(v.sealing_identity, v.node_id, v.service_id,
                                          v.ledger_secret_version)),
-              Hex(v.oaep_label));
+              Hex(v.wrapping_key_label));
   }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "crypto/public/aes_gcm.h"
+#include "crypto/public/ecies.h"
 #include "crypto/public/hkdf.h"
 #include "crypto/public/rsa_key.h"
 #include "crypto/public/rsa_oaep.h"
@@ -58,16 +59,28 @@ Result<bool> CheckKeyDerivation(const VectorFields& v) {
   return v.key_id == v.stored_key_id;
 }
 
-// Step 3: the sealed PKCS#8 key; std::nullopt when its tag fails. The AAD
-// is AAD_rk (format 1) or AAD_rk2 (format 2, with the record's clear binding).
-Result<std::optional<crypto::RsaPrivateKey>> OpenPrivateKey(const VectorFields& v, int format) {
+Bytes RecoveryKeyAad(const VectorFields& v, const Bytes& public_der, int format) {
+  const DerivationFields params = DerivationFieldsOf(v);
+  switch (format) {
+    case 1: return EncodeRecoveryKeyAad(public_der, v.sealing_identity, v.node_id, params, v.stored_key_id);
+    case 2:
+      return EncodeRecoveryKeyAadV2(public_der, v.sealing_identity, v.node_id, params, v.stored_key_id,
+                                    v.binding_algorithm, v.binding_public_key_der);
+    default:
+      return EncodeRecoveryKeyAadV3(public_der, v.sealing_identity, v.node_id, params, v.stored_key_id,
+                                    v.binding_algorithm, v.binding_public_key_der);
+  }
+}
+
+// Step 3: the sealed PKCS#8 key (an RSA key in formats 1-2, a P-256 key in
+// format 3); std::nullopt when its tag fails. The AAD is AAD_rk (format 1),
+// AAD_rk2 (format 2) or AAD_rk3 (format 3), the last two with the record's
+// clear binding.
+template <typename PrivateKey>
+Result<std::optional<PrivateKey>> OpenPrivateKey(const VectorFields& v, int format) {
   auto public_der = PemToDer(kPublicKeyPemLabel, v.public_key_pem);
   if (!public_der) return Fail(public_der.error());
-  const auto aad = format == 1 ? EncodeRecoveryKeyAad(*public_der, v.sealing_identity, v.node_id,
-                                                      DerivationFieldsOf(v), v.stored_key_id)
-                               : EncodeRecoveryKeyAadV2(*public_der, v.sealing_identity, v.node_id,
-                                                        DerivationFieldsOf(v), v.stored_key_id,
-                                                        v.binding_algorithm, v.binding_public_key_der);
+  const auto aad = RecoveryKeyAad(v, *public_der, format);
   if (auto s = Expect(aad == v.sealed_key.aad, "sealed_recovery_key.aad_hex"); !s) {
     return Fail(s.error());
   }
@@ -77,27 +90,46 @@ Result<std::optional<crypto::RsaPrivateKey>> OpenPrivateKey(const VectorFields& 
   auto pem_der = PemToDer(kPrivateKeyPemLabel, v.private_key_pem);
   if (!pem_der) return Fail(pem_der.error());
   if (auto s = Expect(**pkcs8 == *pem_der, "recovery_private_key_pem"); !s) return Fail(s.error());
-  auto key = crypto::RsaPrivateKey::FromPkcs8Der(*pem_der);
+  auto key = PrivateKey::FromPkcs8Der(*pem_der);
   if (!key) return Fail("PKCS#8: " + key.error().ToString());
   auto derived_public = key->PublicKeyDer();
   if (!derived_public || *derived_public != *public_der) {
     return Fail("recovery_public_key_pem is not the public half of the private key");
   }
-  return std::optional<crypto::RsaPrivateKey>(std::move(*key));
+  return std::optional<PrivateKey>(std::move(*key));
 }
 
-// Step 4: the wrapping key; std::nullopt when OAEP decryption fails.
-Result<std::optional<Bytes>> DecryptWrappingKey(const VectorFields& v,
-                                                const crypto::RsaPrivateKey& key) {
+// Step 4 of formats 1-2: RSA-OAEP; nullopt-worthy failures are kDecryptionFailed.
+crypto::CryptoResult<base::SecretBytes> OpenWrappingKey(const crypto::RsaPrivateKey& key, const Bytes& sealed,
+                                                        const Bytes& label) {
+  return crypto::RsaOaepSha256Decrypt(key, sealed, label);
+}
+bool IsWrongCiphertext(const crypto::RsaPrivateKey&, crypto::CryptoErrorCode code) {
+  return code == crypto::CryptoErrorCode::kDecryptionFailed;
+}
+
+// Step 4 of format 3: ECIES; an altered tag or an altered ephemeral point.
+crypto::CryptoResult<base::SecretBytes> OpenWrappingKey(const crypto::EcdhPrivateKey& key, const Bytes& sealed,
+                                                        const Bytes& info) {
+  return crypto::EciesP256Open(key, sealed, info);
+}
+bool IsWrongCiphertext(const crypto::EcdhPrivateKey&, crypto::CryptoErrorCode code) {
+  return code == crypto::CryptoErrorCode::kAuthenticationFailed ||
+         code == crypto::CryptoErrorCode::kDecodeFailed;
+}
+
+// Step 4: the wrapping key; std::nullopt when it does not decrypt.
+template <typename PrivateKey>
+Result<std::optional<Bytes>> DecryptWrappingKey(const VectorFields& v, const PrivateKey& key) {
   const auto label =
       EncodeWrappingKeyLabel(v.sealing_identity, v.node_id, v.service_id, v.ledger_secret_version);
-  if (auto s = Expect(label == v.oaep_label, "oaep_label_hex"); !s) return Fail(s.error());
-  auto wrapping_key = crypto::RsaOaepSha256Decrypt(key, v.encrypted_wrapping_key, v.oaep_label);
+  if (auto s = Expect(label == v.wrapping_key_label, "oaep_label_hex / ecies_info_hex"); !s) {
+    return Fail(s.error());
+  }
+  auto wrapping_key = OpenWrappingKey(key, v.encrypted_wrapping_key, v.wrapping_key_label);
   if (!wrapping_key) {
-    if (wrapping_key.error().code == crypto::CryptoErrorCode::kDecryptionFailed) {
-      return std::nullopt;
-    }
-    return Fail("RSA-OAEP: " + wrapping_key.error().ToString());
+    if (IsWrongCiphertext(key, wrapping_key.error().code)) return std::nullopt;
+    return Fail("decrypting the wrapping key: " + wrapping_key.error().ToString());
   }
   const Bytes bytes(wrapping_key->bytes().begin(), wrapping_key->bytes().end());
   if (auto s = Expect(bytes == v.wrapping_key, "wrapping_key_hex"); !s) return Fail(s.error());
@@ -118,8 +150,9 @@ Result<std::optional<Bytes>> UnwrapSecret(const VectorFields& v, const Bytes& wr
 
 ChainOutcome FailedAt(std::string_view step) { return {std::string(step), {}}; }
 
-// Steps 4-6 of format 2: OAEP, then the wrapped secret.
-Result<ChainOutcome> Decrypt(const VectorFields& v, const crypto::RsaPrivateKey& private_key) {
+// The last steps: the wrapping key, then the wrapped secret.
+template <typename PrivateKey>
+Result<ChainOutcome> Decrypt(const VectorFields& v, const PrivateKey& private_key) {
   auto wrapping_key = DecryptWrappingKey(v, private_key);
   if (!wrapping_key) return Fail(wrapping_key.error());
   if (!*wrapping_key) return FailedAt(kStepEncryptedWrappingKey);
@@ -152,19 +185,24 @@ Result<ChainOutcome> RunIndependentChain(const VectorFields& v) {
   auto same_key = CheckKeyDerivation(v);
   if (!same_key) return Fail(same_key.error());
   if (!*same_key) return FailedAt(kStepKeyId);
-  auto private_key = OpenPrivateKey(v, 1);
+  auto private_key = OpenPrivateKey<crypto::RsaPrivateKey>(v, 1);
   if (!private_key) return Fail(private_key.error());
   if (!*private_key) return FailedAt(kStepSealedRecoveryKey);
   return Decrypt(v, **private_key);
 }
 
-Result<ChainOutcome> RunIndependentChainV2(const VectorFields& v) {
-  // The value: format 2, and signed at all.
-  if (v.record_format_version != 2 || v.signature.empty()) return FailedAt(kStepRecord);
+namespace {
+
+template <typename PrivateKey>
+Result<ChainOutcome> RunSignedChain(const VectorFields& v, int format) {
+  // The value: this format, and signed at all.
+  if (v.record_format_version != static_cast<uint32_t>(format) || v.signature.empty()) {
+    return FailedAt(kStepRecord);
+  }
   auto same_key = CheckKeyDerivation(v);
   if (!same_key) return Fail(same_key.error());
   if (!*same_key) return FailedAt(kStepKeyId);
-  auto private_key = OpenPrivateKey(v, 2);
+  auto private_key = OpenPrivateKey<PrivateKey>(v, format);
   if (!private_key) return Fail(private_key.error());
   if (!*private_key) return FailedAt(kStepSealedRecoveryKey);
   // The tag opened: the clear binding is the trusted identity.
@@ -179,6 +217,16 @@ Result<ChainOutcome> RunIndependentChainV2(const VectorFields& v) {
   if (!verifies) return Fail(verifies.error());
   if (!*verifies) return FailedAt(kStepSignature);
   return Decrypt(v, **private_key);
+}
+
+}  // namespace
+
+Result<ChainOutcome> RunIndependentChainV2(const VectorFields& v) {
+  return RunSignedChain<crypto::RsaPrivateKey>(v, 2);
+}
+
+Result<ChainOutcome> RunIndependentChainV3(const VectorFields& v) {
+  return RunSignedChain<crypto::EcdhPrivateKey>(v, 3);
 }
 
 }  // namespace ledgerseal::vectors

@@ -37,6 +37,11 @@ Result<ChainOutcome> RunIndependentChain(const VectorFields& vector);
 // Errors as RunIndependentChain.
 Result<ChainOutcome> RunIndependentChainV2(const VectorFields& vector);
 
+// Format 3: the same order with AAD_rk3, a P-256 PKCS#8 key, and ECIES
+// (crypto::EciesP256Open, info L_wk) instead of RSA-OAEP.
+// Errors as RunIndependentChain.
+Result<ChainOutcome> RunIndependentChainV3(const VectorFields& vector);
+
 // The derivation parameters (FORMAT.md §4.1) that the vector documents.
 DerivationFields DerivationFieldsOf(const VectorFields& vector);
 

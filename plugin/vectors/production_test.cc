@@ -1,4 +1,4 @@
-// The format 1 vectors (sealing_v1.json, frozen input) against the format 2
+// The format 1 vectors (sealing_v1.json, frozen input) against the format 3
 // production code: their records still carry exactly the documented fields,
 // and every one of them is refused — a format 1 sealing.shares value as
 // `unsigned`, a format 1 sealed recovery key as binding no service — because

@@ -1,6 +1,6 @@
 #include "plugin/vectors/tamper.h"
 
-#include "crypto/public/rsa_key.h"
+#include "crypto/public/ecies.h"
 #include "plugin/public/records.h"
 #include "plugin/public/sealed_shares.h"
 #include "plugin/testing/service_keys.h"
@@ -11,16 +11,25 @@ namespace {
 using sealing::v1::SealedShares;
 using sealing::v1::SignedSealedShares;
 
-// Flips the lowest bit of the middle byte (not the first: an RSA ciphertext
-// with its top byte changed may exceed the modulus, a different failure).
+// Flips the lowest bit of the middle byte.
 Result<void> FlipMiddleByte(std::string& bytes) {
   if (bytes.empty()) return Fail("nothing to tamper with");
   bytes[bytes.size() / 2] ^= 0x01;
   return {};
 }
 
+// Flips a bit of the ECIES ciphertext proper (byte 93 of 125: the middle of
+// C, after E and the IV), so that the open fails on the tag — the failure an
+// altered record gives; an altered point (kDecodeFailed) is crypto's test.
+Result<void> FlipEciesCiphertextByte(std::string& sealed) {
+  constexpr size_t kByte = 65 + 12 + 16;
+  if (sealed.size() != 125) return Fail("the ECIES-sealed wrapping key is not 125 bytes");
+  sealed[kByte] ^= 0x01;
+  return {};
+}
+
 Result<void> ReplacePublicKey(sealing::v1::SealedRecoveryKey& key) {
-  auto other = crypto::RsaPrivateKey::Generate(2048);
+  auto other = crypto::EcdhPrivateKey::Generate();
   if (!other) return Fail("replacement key: " + other.error().ToString());
   auto der = other->PublicKeyDer();
   if (!der) return Fail("replacement key: " + der.error().ToString());
@@ -75,7 +84,7 @@ Result<void> AlterKey(const CaseSpec& spec, const Resealer& reseal, SealedCase& 
 Result<void> AlterBodyBeforeSigning(const CaseSpec& spec, SealedShares& body) {
   switch (spec.tamper) {
     case Tamper::kEncryptedWrappingKey:
-      return FlipMiddleByte(*body.mutable_shares(0)->mutable_encrypted_wrapping_key());
+      return FlipEciesCiphertextByte(*body.mutable_shares(0)->mutable_encrypted_wrapping_key());
     case Tamper::kWrappedSecretCiphertext:
       return FlipMiddleByte(*body.mutable_wrapped_ledger_secret()->mutable_ciphertext());
     case Tamper::kWrappedSecretTag: return FlipMiddleByte(*body.mutable_wrapped_ledger_secret()->mutable_tag());
@@ -131,7 +140,7 @@ Result<void> Envelope(const CaseSpec& spec, SealedCase& c) {
       e.set_signer_public_key_der(SpkiOf(2));
       return {};
     }
-    case Tamper::kFormat3: e.set_format_version(3); return {};
+    case Tamper::kFormat4: e.set_format_version(4); return {};
     default: return {};
   }
 }

@@ -13,7 +13,6 @@ void ReadOutcome(FieldReader& r, const Json& vector, VectorFields& f) {
   if (vector.contains("error")) f.error = r.String("error");
   if (vector.contains("failing_step")) f.failing_step = r.String("failing_step");
   f.policy = r.String("policy");
-  f.rsa_bits = r.U32("rsa_bits");
 }
 
 void ReadPlatform(FieldReader& r, VectorFields& f) {
@@ -47,7 +46,6 @@ void ReadSealed(FieldReader& r, VectorFields& f) {
   f.wrapping_key = r.Hex("wrapping_key_hex");
   f.wrapped_secret = r.Blob("wrapped_ledger_secret");
   f.encrypted_wrapping_key = r.Hex("encrypted_wrapping_key_hex");
-  f.oaep_label = r.Hex("oaep_label_hex");
   f.key_record = r.Hex("sealed_recovery_key_record_hex");
 }
 
@@ -96,8 +94,10 @@ Result<VectorFields> ReadVectorFields(const Json& vector) {
   VectorFields f;
   FieldReader r(vector);
   ReadOutcome(r, vector, f);
+  f.rsa_bits = r.U32("rsa_bits");
   ReadPlatform(r, f);
   ReadSealed(r, f);
+  f.wrapping_key_label = r.Hex("oaep_label_hex");
   f.shares_record = r.Hex("sealed_shares_record_hex");
   if (!r.error().empty()) return Fail("vector '" + f.id + "': " + r.error());
   return f;
@@ -107,8 +107,23 @@ Result<VectorFields> ReadVectorFieldsV2(const Json& vector) {
   VectorFields f;
   FieldReader r(vector);
   ReadOutcome(r, vector, f);
+  f.rsa_bits = r.U32("rsa_bits");
   ReadPlatform(r, f);
   ReadSealed(r, f);
+  f.wrapping_key_label = r.Hex("oaep_label_hex");
+  ReadSigned(r, f);
+  if (!r.error().empty()) return Fail("vector '" + f.id + "': " + r.error());
+  return f;
+}
+
+Result<VectorFields> ReadVectorFieldsV3(const Json& vector) {
+  VectorFields f;
+  FieldReader r(vector);
+  ReadOutcome(r, vector, f);
+  f.recovery_key_algorithm = r.String("recovery_key_algorithm");
+  ReadPlatform(r, f);
+  ReadSealed(r, f);
+  f.wrapping_key_label = r.Hex("ecies_info_hex");
   ReadSigned(r, f);
   if (!r.error().empty()) return Fail("vector '" + f.id + "': " + r.error());
   return f;

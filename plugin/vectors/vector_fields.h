@@ -21,10 +21,11 @@ struct ServiceIdentityFields {
   std::string service_id;
 };
 
-// The fields of a shares vector; those marked (2) only in format 2.
+// The fields of a shares vector; those marked (2) only in formats 2 and 3.
 struct VectorFields {
   std::string id, description, expect, error, failing_step, policy;  // error/step: "" on success
-  uint32_t rsa_bits = 0;
+  uint32_t rsa_bits = 0;              // formats 1-2
+  std::string recovery_key_algorithm;  // format 3: kRecoveryKeyAlgorithmP256
   Json virtual_platform;
   std::string platform;
   uint32_t derivation_version = 0;
@@ -39,9 +40,10 @@ struct VectorFields {
   BlobFields sealed_key;
   Bytes ledger_secret, wrapping_key;
   BlobFields wrapped_secret;
-  Bytes encrypted_wrapping_key, oaep_label;
+  Bytes encrypted_wrapping_key;
+  Bytes wrapping_key_label;  // L_wk: oaep_label_hex (formats 1-2) or ecies_info_hex (format 3)
   Bytes key_record;
-  Bytes shares_record;  // format 1: sealed_shares_record_hex; format 2: signed_shares_record_hex
+  Bytes shares_record;  // format 1: sealed_shares_record_hex; later: signed_shares_record_hex
 
   // (2) The identity the recovery key was sealed for, and the pin.
   ServiceIdentityFields service_identity;
@@ -60,6 +62,7 @@ struct VectorFields {
 // Errors: the first missing or malformed field, by key.
 Result<VectorFields> ReadVectorFields(const Json& vector);    // format 1
 Result<VectorFields> ReadVectorFieldsV2(const Json& vector);  // format 2
+Result<VectorFields> ReadVectorFieldsV3(const Json& vector);  // format 3
 
 // The body inside a signed message (its last item), or "" if the message is
 // not three items. Pure.
@@ -76,7 +79,7 @@ struct ServiceRecordFields {
   Bytes recovered_tail_digest, endorsement;
 };
 
-// An endorsement vector (format 2).
+// An endorsement vector (formats 2 and 3: unchanged).
 struct EndorsementFields {
   std::string id, description, expect, error;
   ServiceIdentityFields previous_service_identity, service_identity;

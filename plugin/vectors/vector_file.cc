@@ -26,7 +26,7 @@ Result<VectorFile> LoadVectorFile(std::string_view workspace_path) {
   VectorFile file{text.str(), {}};
   file.cases = Json::parse(file.text, nullptr, /*allow_exceptions=*/false);
   if (file.cases.is_discarded()) return Fail(path.string() + " is not valid JSON");
-  const bool shaped = workspace_path == kVectorFileV2
+  const bool shaped = workspace_path != kVectorFile
                           ? file.cases.is_object() && file.cases["shares"].is_array() &&
                                 file.cases["endorsements"].is_array()
                           : file.cases.is_array();

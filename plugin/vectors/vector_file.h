@@ -12,10 +12,11 @@ namespace ledgerseal::vectors {
 
 inline constexpr std::string_view kVectorFile = "testdata/vectors/sealing_v1.json";
 inline constexpr std::string_view kVectorFileV2 = "testdata/vectors/sealing_v2.json";
+inline constexpr std::string_view kVectorFileV3 = "testdata/vectors/sealing_v3.json";
 
 struct VectorFile {
   std::string text;
-  Json cases;  // format 1: an array of cases; format 2: {"shares": [...], "endorsements": [...]}
+  Json cases;  // format 1: an array of cases; later: {"shares": [...], "endorsements": [...]}
 };
 
 // `workspace_path` relative to the runfiles root of the running test

@@ -128,10 +128,15 @@ Status ReadSealing(ObjectReader& top, const std::filesystem::path& base, Sealing
                   r.String("previous_local_sealing_identity", s.previous_local_sealing_identity, false),
                   r.String("platform", s.platform, false), r.String("policy", s.policy, false),
                   r.String("root_key", s.root_key, false), r.Uint("vmpl", s.vmpl, 0, 3),
-                  r.Uint("rsa_bits", s.rsa_bits, 0, 1u << 16),
                   r.String("on_failure", on_failure, false),
                   r.String("virtual_machine_secret_path", secret_path, false)}) {
     if (!st) return st;
+  }
+  // Recovery keys were RSA keys of this size until sealing format 3: say so
+  // rather than "unknown key", and rather than ignore what the operator set.
+  if (r.Find("rsa_bits") != nullptr) {
+    return Invalid("sealing.rsa_bits",
+                   "no longer exists: recovery keys are ECDH P-256 keys since sealing format 3 (remove the key)");
   }
   if (const json* launch = r.Find("virtual_launch")) {
     if (!launch->is_object()) return Invalid("sealing.virtual_launch", "must be an object");
@@ -143,9 +148,6 @@ Status ReadSealing(ObjectReader& top, const std::filesystem::path& base, Sealing
   }
   if (s.root_key != "default" && s.root_key != "vcek" && s.root_key != "vlek") {
     return Invalid("sealing.root_key", "must be \"default\", \"vcek\" or \"vlek\"");
-  }
-  if (s.rsa_bits != 2048 && s.rsa_bits != 3072 && s.rsa_bits != 4096) {
-    return Invalid("sealing.rsa_bits", "must be one of 2048, 3072, 4096");
   }
   if (on_failure == "fail") s.on_failure = SealingFailurePolicy::kFail;
   else if (on_failure == "fallback_recovery_shares") s.on_failure = SealingFailurePolicy::kFallbackRecoveryShares;
@@ -308,7 +310,6 @@ std::string NodeConfigToJson(const NodeConfig& c) {
                   {"policy", c.sealing.policy},
                   {"root_key", c.sealing.root_key},
                   {"vmpl", c.sealing.vmpl},
-                  {"rsa_bits", c.sealing.rsa_bits},
                   {"on_failure", c.sealing.on_failure == SealingFailurePolicy::kFail
                                      ? "fail"
                                      : "fallback_recovery_shares"}};

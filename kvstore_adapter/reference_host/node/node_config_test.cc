@@ -42,7 +42,7 @@ TEST(NodeConfigTest, FullConfigRoundTrips) {
       "raft": {"election_timeout_ms": 300, "heartbeat_timeout_ms": 50, "snapshot_threshold": 64},
       "sealing": {"enable_local_sealing": true, "sealing_identity": "seal-1",
                   "previous_local_sealing_identity": "seal-0", "platform": "virtual",
-                  "policy": "family+image+svn+tcb", "rsa_bits": 2048,
+                  "policy": "family+image+svn+tcb",
                   "on_failure": "fallback_recovery_shares",
                   "virtual_machine_secret_path": "secret.bin",
                   "virtual_launch": {"guest_svn": 3}})"), "/etc/ls");
@@ -68,8 +68,9 @@ TEST(NodeConfigTest, EveryMistakeNamesItsKey) {
             "raft.election_timeout_ms: must be an integer in [50, 60000]");
   EXPECT_EQ(ErrorOf(With(R"("raft": {"election_timeout_ms": 100, "heartbeat_timeout_ms": 100})")),
             "raft.heartbeat_timeout_ms: must be below raft.election_timeout_ms");
-  EXPECT_EQ(ErrorOf(With(R"("sealing": {"rsa_bits": 1024})")),
-            "sealing.rsa_bits: must be one of 2048, 3072, 4096");
+  EXPECT_EQ(ErrorOf(With(R"("sealing": {"rsa_bits": 3072})")),
+            "sealing.rsa_bits: no longer exists: recovery keys are ECDH P-256 keys since sealing format 3 "
+            "(remove the key)");
   EXPECT_EQ(ErrorOf(With(R"("sealing": {"platform": "tdx"})")),
             "sealing.platform: must be \"sev-guest\" or \"virtual\"");
   EXPECT_EQ(ErrorOf(With(R"("sealing": {"enable_local_sealing": true})")),

@@ -16,7 +16,7 @@
 #include <string_view>
 
 #include "crypto/public/random_source.h"
-#include "crypto/public/rsa_key.h"
+#include "crypto/public/ecies.h"
 #include "kvstore_adapter/public/hooks.h"
 #include "kvstore_adapter/public/host.h"
 #include "kvstore_adapter/public/service_identity.h"
@@ -41,7 +41,6 @@ struct LocalSealingOptions {
   // The VMPL the key is requested for: 0..3, not below the guest's own (a
   // guest under an SVSM runs at VMPL >= 1).
   uint32_t vmpl = 0;
-  size_t rsa_bits = 3072;
   // true: a failed unseal stops recovery. false (explicit fallback): the
   // failure is logged and the next recovery hook may supply the secret.
   bool fail_on_unseal_error = true;
@@ -103,15 +102,14 @@ class LocalSealing {
   std::shared_ptr<kv::RecoveryHook> recovery_hook() const { return recovery_hook_; }
 
   // This node's recovery key sealed to this platform and bound to `service`,
-  // serialised (a SealedRecoveryKey of format 2): the join payload this node
+  // serialised (a SealedRecoveryKey of format 3): the join payload this node
   // presents to the service `service` identifies (the primary records it in
   // sealing.recovery_keys; commit_context.h says how a host carries it).
   // Its signature fits kv::JoinPayloadFactory: a host calls it at genesis and
   // after a recovery's replay with the NEW identity, and on a joiner once it
   // learned and checked the service's identity (service_identity.h).
   //
-  // The RSA key pair is generated on the first call (rsa_bits; seconds for
-  // 4096) and kept in this object's memory for its lifetime, never on a
+  // The P-256 key pair is generated on the first call and kept in this object's memory for its lifetime, never on a
   // disk in the clear; every call seals that same pair again with a fresh
   // IV, so a recovered node reseals for its new service without generating
   // a key on the recovery path. OpenSSL wipes the private key when this
@@ -142,7 +140,7 @@ class LocalSealing {
   std::shared_ptr<kv::RecoveryHook> recovery_hook_;
   // This node's recovery key pair, made by the first NewJoinPayload call.
   mutable std::mutex recovery_key_mu_;
-  mutable std::unique_ptr<const crypto::RsaPrivateKey> recovery_key_;  // guarded by recovery_key_mu_
+  mutable std::unique_ptr<const crypto::EcdhPrivateKey> recovery_key_;  // guarded by recovery_key_mu_
 };
 
 // The transaction hook alone, for a node that does not seal its own

@@ -29,7 +29,6 @@ struct SealingConfig {
   std::string policy = "measurement+tcb";       // a snp policy name or raw:0x..
   std::string root_key = "default";             // "default" | "vcek" | "vlek" (KEY_SEL)
   uint32_t vmpl = 0;                            // 0..3: the VMPL keys are requested for
-  uint32_t rsa_bits = 3072;                     // 2048 | 3072 | 4096
   SealingFailurePolicy on_failure = SealingFailurePolicy::kFail;
   // virtual platform only
   std::filesystem::path virtual_machine_secret_path;
@@ -57,7 +56,7 @@ struct NodeConfig {
 
 // Parses and validates a configuration. Relative paths are resolved against
 // `base_dir` (the config file's directory). Errors: kInvalidArgument with a
-// message naming the key ("sealing.rsa_bits: must be one of 2048, 3072, 4096").
+// message naming the key ("sealing.vmpl: must be an integer in [0, 3]").
 Result<NodeConfig> ParseNodeConfig(std::string_view json_text, const std::filesystem::path& base_dir);
 
 // Reads `path` and parses it. Errors: kNotFound (no file), kInvalidArgument.

@@ -1,16 +1,16 @@
-#include "plugin/vectors/vectors_fixture_v2.h"
+#include "plugin/vectors/vectors_fixture_v3.h"
 
 namespace ledgerseal::vectors {
 
-void SealingVectorsV2Test::SetUpTestSuite() {
-  auto file = LoadVectorFile(kVectorFileV2);
+void SealingVectorsV3Test::SetUpTestSuite() {
+  auto file = LoadVectorFile(kVectorFileV3);
   if (!file) {
     load_error_ = file.error();
     return;
   }
   file_ = std::move(*file);
   for (const Json& vector : file_.cases["shares"]) {
-    auto fields = ReadVectorFieldsV2(vector);
+    auto fields = ReadVectorFieldsV3(vector);
     if (!fields) {
       load_error_ = fields.error();
       return;
@@ -27,13 +27,13 @@ void SealingVectorsV2Test::SetUpTestSuite() {
   }
 }
 
-void SealingVectorsV2Test::SetUp() {
+void SealingVectorsV3Test::SetUp() {
   ASSERT_EQ(load_error_, "");
   ASSERT_FALSE(cases_.empty());
   ASSERT_FALSE(endorsements_.empty());
 }
 
-const CaseSpec* SealingVectorsV2Test::SpecFor(const VectorFields& vector) {
+const CaseSpec* SealingVectorsV3Test::SpecFor(const VectorFields& vector) {
   for (const CaseSpec& spec : AllCaseSpecs()) {
     if (spec.id == vector.id) return &spec;
   }

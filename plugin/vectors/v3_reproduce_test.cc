@@ -1,4 +1,4 @@
-// Everything deterministic in the format 2 vectors is recomputed — from the
+// Everything deterministic in the format 3 vectors is recomputed — from the
 // generator's case specs, and from the vector's own platform fields — and
 // compared with the checked-in values.
 #include <array>
@@ -10,7 +10,7 @@
 #include "plugin/vectors/json_hex.h"
 #include "plugin/vectors/pem.h"
 #include "plugin/vectors/platform_json.h"
-#include "plugin/vectors/vectors_fixture_v2.h"
+#include "plugin/vectors/vectors_fixture_v3.h"
 
 namespace ledgerseal::vectors {
 namespace {
@@ -23,7 +23,7 @@ bool NamesService2(Tamper tamper) {
          tamper == Tamper::kClearBindingAltered || tamper == Tamper::kOlderBindingCopy;
 }
 
-TEST_F(SealingVectorsV2Test, GeneratorsDeterministicPartsAreReproduced) {
+TEST_F(SealingVectorsV3Test, GeneratorsDeterministicPartsAreReproduced) {
   for (const VectorFields& v : cases_) {
     SCOPED_TRACE(v.id);
     const CaseSpec* spec = SpecFor(v);
@@ -57,7 +57,7 @@ TEST_F(SealingVectorsV2Test, GeneratorsDeterministicPartsAreReproduced) {
 
 // derived_key_hex comes from the real `virtual` platform given the vector's
 // own machine secret, launch and request.
-TEST_F(SealingVectorsV2Test, VirtualPlatformFieldsDeriveTheDerivedKey) {
+TEST_F(SealingVectorsV3Test, VirtualPlatformFieldsDeriveTheDerivedKey) {
   for (const VectorFields& v : cases_) {
     SCOPED_TRACE(v.id);
     auto provider = ProviderFromJson(v.virtual_platform);
@@ -70,7 +70,7 @@ TEST_F(SealingVectorsV2Test, VirtualPlatformFieldsDeriveTheDerivedKey) {
 
 // AES-GCM is deterministic given key, IV, AAD and plaintext: sealing again
 // with the documented values gives the documented ciphertexts and tags.
-TEST_F(SealingVectorsV2Test, AesGcmCiphertextsAreReproduced) {
+TEST_F(SealingVectorsV3Test, AesGcmCiphertextsAreReproduced) {
   for (const VectorFields& v : cases_) {
     if (!v.expects_success()) continue;
     SCOPED_TRACE(v.id);

@@ -1,4 +1,4 @@
-// Every format 2 vector checked from its documented fields alone, without
+// Every format 3 vector checked from its documented fields alone, without
 // the plugin's sealing code or kvstore_adapter's service identity: the
 // unsealing chain in the order of docs/SERVICE_IDENTITY.md §4.4 (crypto
 // wrappers, and this package's encoder of the layouts), the signatures, and
@@ -8,7 +8,7 @@
 #include "plugin/vectors/independent_unseal.h"
 #include "plugin/vectors/json_hex.h"
 #include "plugin/vectors/pem.h"
-#include "plugin/vectors/vectors_fixture_v2.h"
+#include "plugin/vectors/vectors_fixture_v3.h"
 
 namespace ledgerseal::vectors {
 namespace {
@@ -20,10 +20,10 @@ bool Verifies(const Bytes& spki, const Bytes& message, const Bytes& signature) {
   return key && key->Verify(message, signature).has_value();
 }
 
-TEST_F(SealingVectorsV2Test, IndependentUnsealingReachesTheDocumentedOutcome) {
+TEST_F(SealingVectorsV3Test, IndependentUnsealingReachesTheDocumentedOutcome) {
   for (const VectorFields& v : cases_) {
     SCOPED_TRACE(v.id);
-    auto outcome = RunIndependentChainV2(v);
+    auto outcome = RunIndependentChainV3(v);
     ASSERT_TRUE(outcome) << outcome.error();
     EXPECT_EQ(outcome->failing_step, v.failing_step);
     if (v.expects_success()) {
@@ -34,17 +34,17 @@ TEST_F(SealingVectorsV2Test, IndependentUnsealingReachesTheDocumentedOutcome) {
 
 // Every AAD, label and signed message, including those an error case never
 // reaches, is the documented encoding of the case's own fields.
-TEST_F(SealingVectorsV2Test, EveryAadLabelAndMessageFollowsTheDocumentedLayout) {
+TEST_F(SealingVectorsV3Test, EveryAadLabelAndMessageFollowsTheDocumentedLayout) {
   for (const VectorFields& v : cases_) {
     SCOPED_TRACE(v.id);
     auto public_der = PemToDer(kPublicKeyPemLabel, v.public_key_pem);
     ASSERT_TRUE(public_der) << public_der.error();
-    EXPECT_EQ(Hex(EncodeRecoveryKeyAadV2(*public_der, v.sealing_identity, v.node_id, DerivationFieldsOf(v),
+    EXPECT_EQ(Hex(EncodeRecoveryKeyAadV3(*public_der, v.sealing_identity, v.node_id, DerivationFieldsOf(v),
                                          v.stored_key_id, v.binding_algorithm, v.binding_public_key_der)),
               Hex(v.sealed_key.aad));
     EXPECT_EQ(Hex(EncodeWrappedLedgerSecretAad(v.service_id, v.ledger_secret_version)), Hex(v.wrapped_secret.aad));
     EXPECT_EQ(Hex(EncodeWrappingKeyLabel(v.sealing_identity, v.node_id, v.service_id, v.ledger_secret_version)),
-              Hex(v.oaep_label));
+              Hex(v.wrapping_key_label));
     const Bytes body = BodyOfSignedMessage(v.signed_message);
     ASSERT_FALSE(body.empty());
     EXPECT_EQ(Hex(EncodeSignedMessage("ledgerseal sealed shares v2", v.signer_public_key_der, body)),
@@ -55,7 +55,7 @@ TEST_F(SealingVectorsV2Test, EveryAadLabelAndMessageFollowsTheDocumentedLayout) 
 // Which signatures verify under the key the envelope names: all but the
 // bad_signature cases (the other_service ones are genuine signatures of
 // another key; the unsigned ones have none).
-TEST_F(SealingVectorsV2Test, SignaturesVerifyUnderTheSignerExactlyWhenDocumented) {
+TEST_F(SealingVectorsV3Test, SignaturesVerifyUnderTheSignerExactlyWhenDocumented) {
   for (const VectorFields& v : cases_) {
     SCOPED_TRACE(v.id);
     if (v.signature.empty()) {
@@ -79,7 +79,7 @@ std::string IndependentEndorsementOutcome(const EndorsementFields& e) {
   return "";
 }
 
-TEST_F(SealingVectorsV2Test, EndorsementsCheckedIndependently) {
+TEST_F(SealingVectorsV3Test, EndorsementsCheckedIndependently) {
   for (const EndorsementFields& e : endorsements_) {
     SCOPED_TRACE(e.id);
     const auto body = EncodeEndorsementBody(e.record.identity_algorithm, e.record.identity_public_key_der,
@@ -96,7 +96,7 @@ TEST_F(SealingVectorsV2Test, EndorsementsCheckedIndependently) {
 }
 
 // The success case is SERVICE_IDENTITY.md §8's M_end, byte for byte.
-TEST_F(SealingVectorsV2Test, TheEndorsementIsTheWorkedExampleOfTheDesign) {
+TEST_F(SealingVectorsV3Test, TheEndorsementIsTheWorkedExampleOfTheDesign) {
   const EndorsementFields& e = endorsements_.front();
   ASSERT_TRUE(e.expects_success());
   const std::string spki_prefix = "3059301306072a8648ce3d020106082a8648ce3d030107034200";

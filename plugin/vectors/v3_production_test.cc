@@ -1,4 +1,4 @@
-// The production code on the format 2 vectors' records: the records carry
+// The production code on the format 3 vectors' records: the records carry
 // exactly the documented fields, and UnsealShares / UnsealRecoveryKey /
 // VerifyServiceRecord give the documented outcome — the ledger secret and
 // its service, or exactly the documented error.
@@ -12,7 +12,7 @@
 #include "plugin/vectors/pem.h"
 #include "plugin/vectors/expect_records.h"
 #include "plugin/vectors/platform_json.h"
-#include "plugin/vectors/vectors_fixture_v2.h"
+#include "plugin/vectors/vectors_fixture_v3.h"
 
 namespace ledgerseal::vectors {
 namespace {
@@ -20,7 +20,7 @@ namespace {
 using sealing::SealingErrorCodeName;
 
 void ExpectKeyRecord(const sealing::v1::SealedRecoveryKey& key, const VectorFields& v) {
-  EXPECT_EQ(key.format_version(), 2u);
+  EXPECT_EQ(key.format_version(), 3u);
   EXPECT_EQ(key.sealing_identity(), v.sealing_identity);
   EXPECT_EQ(key.node_id(), v.node_id);
   auto public_der = PemToDer(kPublicKeyPemLabel, v.public_key_pem);
@@ -48,7 +48,7 @@ void ExpectBody(const sealing::v1::SealedShares& body, const VectorFields& v) {
       << "the share's copy differs from the key record";
 }
 
-TEST_F(SealingVectorsV2Test, RecordsHoldTheDocumentedFieldsAndReserializeIdentically) {
+TEST_F(SealingVectorsV3Test, RecordsHoldTheDocumentedFieldsAndReserializeIdentically) {
   for (const VectorFields& v : cases_) {
     SCOPED_TRACE(v.id);
     auto key = sealing::ParseSealedRecoveryKey(v.key_record);
@@ -74,7 +74,7 @@ TEST_F(SealingVectorsV2Test, RecordsHoldTheDocumentedFieldsAndReserializeIdentic
   }
 }
 
-TEST_F(SealingVectorsV2Test, ProductionUnsealSharesGivesTheDocumentedOutcome) {
+TEST_F(SealingVectorsV3Test, ProductionUnsealSharesGivesTheDocumentedOutcome) {
   for (const VectorFields& v : cases_) {
     SCOPED_TRACE(v.id);
     auto provider = ProviderFromJson(v.virtual_platform);
@@ -96,7 +96,7 @@ TEST_F(SealingVectorsV2Test, ProductionUnsealSharesGivesTheDocumentedOutcome) {
 
 // The key record alone: fails exactly when the vector fails before the
 // private key is unsealed; otherwise returns the key and its binding.
-TEST_F(SealingVectorsV2Test, ProductionUnsealRecoveryKeyGivesTheDocumentedOutcome) {
+TEST_F(SealingVectorsV3Test, ProductionUnsealRecoveryKeyGivesTheDocumentedOutcome) {
   for (const VectorFields& v : cases_) {
     SCOPED_TRACE(v.id);
     auto provider = ProviderFromJson(v.virtual_platform);
@@ -132,7 +132,7 @@ kv::ServiceRecord RecordOf(const ServiceRecordFields& f) {
   return r;
 }
 
-TEST_F(SealingVectorsV2Test, ProductionVerifyServiceRecordGivesTheDocumentedOutcome) {
+TEST_F(SealingVectorsV3Test, ProductionVerifyServiceRecordGivesTheDocumentedOutcome) {
   for (const EndorsementFields& e : endorsements_) {
     SCOPED_TRACE(e.id);
     const kv::ServiceRecord previous = RecordOf(e.previous);

@@ -1,8 +1,8 @@
-// TEST ONLY: the gtest fixture of //plugin/vectors:sealing_vectors_v2_test:
-// loads testdata/vectors/sealing_v2.json once and pairs every shares case
+// TEST ONLY: the gtest fixture of //plugin/vectors:sealing_vectors_v3_test:
+// loads testdata/vectors/sealing_v3.json once and pairs every shares case
 // with the generator's CaseSpec of the same id.
-#ifndef LEDGERSEAL_PLUGIN_VECTORS_VECTORS_FIXTURE_V2_H_
-#define LEDGERSEAL_PLUGIN_VECTORS_VECTORS_FIXTURE_V2_H_
+#ifndef LEDGERSEAL_PLUGIN_VECTORS_VECTORS_FIXTURE_V3_H_
+#define LEDGERSEAL_PLUGIN_VECTORS_VECTORS_FIXTURE_V3_H_
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@
 
 namespace ledgerseal::vectors {
 
-class SealingVectorsV2Test : public ::testing::Test {
+class SealingVectorsV3Test : public ::testing::Test {
  protected:
   static void SetUpTestSuite();
   void SetUp() override;
@@ -32,4 +32,4 @@ class SealingVectorsV2Test : public ::testing::Test {
 
 }  // namespace ledgerseal::vectors
 
-#endif  // LEDGERSEAL_PLUGIN_VECTORS_VECTORS_FIXTURE_V2_H_
+#endif  // LEDGERSEAL_PLUGIN_VECTORS_VECTORS_FIXTURE_V3_H_

@@ -79,8 +79,10 @@ kv::Status LocalSealing::RegisterWith(kv::HookRegistrar& host) const {
   return host.RegisterRecoveryHook(std::string(kHookName), recovery_hook_);
 }
 
-kv::Status RegisterSealingOnly(kv::HookRegistrar& host, std::function<void(std::string_view)> log) {
-  return host.RegisterTransactionHook(std::string(kHookName), NewSealingOnlyHook(std::move(log)));
+kv::Status RegisterSealingOnly(kv::HookRegistrar& host, std::function<void(std::string_view)> log,
+                               std::function<void(std::function<void()>)> background) {
+  return host.RegisterTransactionHook(std::string(kHookName),
+                                      NewSealingOnlyHook(std::move(log), std::move(background)));
 }
 
 kv::Result<std::unique_ptr<LocalSealing>> LocalSealing::Create(LocalSealingOptions options) {
@@ -97,9 +99,11 @@ kv::Result<std::unique_ptr<LocalSealing>> LocalSealing::Create(LocalSealingOptio
   return std::unique_ptr<LocalSealing>(new LocalSealing(std::move(options)));
 }
 
-std::shared_ptr<kv::TransactionHook> NewSealingOnlyHook(std::function<void(std::string_view)> log) {
+std::shared_ptr<kv::TransactionHook> NewSealingOnlyHook(std::function<void(std::string_view)> log,
+                                                        std::function<void(std::function<void()>)> background) {
   LocalSealingOptions options;
   options.log = std::move(log);
+  options.background = std::move(background);
   options.random = std::make_shared<crypto::OpenSslRandomSource>();
   return std::make_shared<internal::SealingTransactionHook>(std::move(options));
 }

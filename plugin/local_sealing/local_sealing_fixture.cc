@@ -32,7 +32,8 @@ void LocalSealingTest::SetUpTestSuite() {
 void LocalSealingTest::TearDownTestSuite() { delete nodes_; }
 
 std::unique_ptr<LocalSealing> LocalSealingTest::PluginFor(size_t i, bool fail_on_error,
-                                                          std::vector<std::string>* log) {
+                                                          std::vector<std::string>* log,
+                                                          std::function<void(std::function<void()>)> background) {
   LocalSealingOptions o;
   o.node_id = (*nodes_)[i].node_id;
   o.sealing_identity = (*nodes_)[i].sealing_identity;
@@ -42,6 +43,7 @@ std::unique_ptr<LocalSealing> LocalSealingTest::PluginFor(size_t i, bool fail_on
   o.log = [log](std::string_view line) {
     if (log != nullptr) log->emplace_back(line);
   };
+  o.background = std::move(background);
   auto plugin = LocalSealing::Create(std::move(o));
   EXPECT_TRUE(plugin) << plugin.error().ToString();
   return std::move(*plugin);

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,9 +23,11 @@ class LocalSealingTest : public ::testing::Test {
   static void SetUpTestSuite();
   static void TearDownTestSuite();
 
-  // The plugin of node i on its fake platform; `log` collects its lines.
-  static std::unique_ptr<LocalSealing> PluginFor(size_t i, bool fail_on_error = true,
-                                                 std::vector<std::string>* log = nullptr);
+  // The plugin of node i on its fake platform; `log` collects its lines;
+  // `background` as LocalSealingOptions::background.
+  static std::unique_ptr<LocalSealing> PluginFor(
+      size_t i, bool fail_on_error = true, std::vector<std::string>* log = nullptr,
+      std::function<void(std::function<void()>)> background = nullptr);
 
   static const std::string& Id(uint8_t key);
 

@@ -18,13 +18,15 @@ kv::Error Prefixed(kv::Error error, const std::string& context) {
 
 }  // namespace
 
-void Log(const LocalSealingOptions& options, const std::string& line) {
-  if (options.log) {
-    options.log("local sealing: " + line);
+void Log(const std::function<void(std::string_view)>& log, const std::string& line) {
+  if (log) {
+    log("local sealing: " + line);
   } else {
     std::cerr << "[local sealing] " << line << std::endl;
   }
 }
+
+void Log(const LocalSealingOptions& options, const std::string& line) { Log(options.log, line); }
 
 kv::Result<kv::RecoveredSecret> LocalUnsealingHook::Fail(kv::Error error) const {
   if (options_->fail_on_unseal_error) {

@@ -5,7 +5,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "kvstore_adapter/public/hooks.h"
 #include "plugin/local_sealing/public/local_sealing.h"
@@ -32,9 +34,27 @@ class SealingTransactionHook final : public kv::TransactionHook {
   // public key costs ~0.1 ms; see BENCHMARKS.md).
   kv::Result<PreparedRecipient> Prepare(const kv::NodeMember& member);
 
+  // Pre-sealing (LocalSealingOptions::background): the shares for the next
+  // record, made off the commit path. Shared with the posted task, which may
+  // outlive the hook.
+  struct PresealSlot {
+    std::mutex mu;
+    uint64_t requested = 0;                // generation of the newest request
+    std::optional<PresealedShares> ready;  // made for request `requested`
+  };
+  // The pre-sealed shares if they were made for exactly this record, else
+  // nothing (the caller seals on the commit path). Either way the slot is
+  // emptied: shares are used at most once.
+  std::optional<PresealedShares> TakePresealed(const std::string& service_id, uint64_t version,
+                                               const std::vector<PreparedRecipient>& recipients);
+  // Posts the making of the next record's shares, if a background runs.
+  void PostPreseal(const kv::ServiceIdentity& service, uint64_t version,
+                   std::vector<PreparedRecipient> recipients);
+
   const LocalSealingOptions options_;
   std::mutex mu_;
   std::map<kv::Bytes, PreparedRecipient> prepared_;  // by serialised record
+  const std::shared_ptr<PresealSlot> preseal_ = std::make_shared<PresealSlot>();
 };
 
 // On a recovering node: the newest sealing.shares record, found by reading
@@ -56,6 +76,7 @@ class LocalUnsealingHook final : public kv::RecoveryHook {
 };
 
 void Log(const LocalSealingOptions& options, const std::string& line);
+void Log(const std::function<void(std::string_view)>& log, const std::string& line);
 
 }  // namespace ledgerseal::sealing::internal
 

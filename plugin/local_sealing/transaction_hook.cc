@@ -140,15 +140,59 @@ kv::Status SealingTransactionHook::Reseal(kv::Transaction& tx, const kv::CommitC
                       signer.identity().service_id + " cannot recover by local sealing: " + elsewhere);
   }
   if (recipients.empty()) return {};
-  auto random = options_.random;
-  auto shares = SealShares(*random, signer, ctx.ledger_secret_version, *ctx.ledger_secret, recipients);
+  const uint64_t version = ctx.ledger_secret_version;
+  auto presealed = TakePresealed(signer.identity().service_id, version, recipients);
+  const bool was_presealed = presealed.has_value();
+  auto shares = presealed
+                    ? SealPresealedShares(signer, version, *ctx.ledger_secret, std::move(*presealed))
+                    : SealShares(*options_.random, signer, version, *ctx.ledger_secret, recipients);
   if (!shares) return std::unexpected(ToKvError(shares.error()));
   auto bytes = SerializeRecord(*shares);
   if (!bytes) return std::unexpected(ToKvError(bytes.error()));
-  Log(options_, "sealed ledger secret " + std::to_string(ctx.ledger_secret_version) + " for " +
-                     std::to_string(recipients.size()) + " trusted node(s), signed by service " +
+  Log(options_, "sealed ledger secret " + std::to_string(version) + " for " +
+                     std::to_string(recipients.size()) + " trusted node(s)" +
+                     (was_presealed ? " (pre-sealed)" : "") + ", signed by service " +
                      signer.identity().service_id);
-  return tx.Put(kShares, kv::AsBytes(kSharesKey), *bytes);
+  if (auto s = tx.Put(kShares, kv::AsBytes(kSharesKey), *bytes); !s) return s;
+  // The next record is the next rotation's (a trust change keeps the
+  // version but changes the recipients, and then seals on its own).
+  PostPreseal(signer.identity(), version + 1, std::move(recipients));
+  return {};
+}
+
+std::optional<PresealedShares> SealingTransactionHook::TakePresealed(
+    const std::string& service_id, uint64_t version, const std::vector<PreparedRecipient>& recipients) {
+  std::optional<PresealedShares> ready;
+  {
+    std::lock_guard lock(preseal_->mu);
+    ready.swap(preseal_->ready);
+  }
+  if (!ready || !ready->SealedFor(service_id, version, recipients)) return std::nullopt;
+  return ready;
+}
+
+void SealingTransactionHook::PostPreseal(const kv::ServiceIdentity& service, uint64_t version,
+                                         std::vector<PreparedRecipient> recipients) {
+  if (!options_.background) return;
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(preseal_->mu);
+    generation = ++preseal_->requested;
+    preseal_->ready.reset();
+  }
+  // The task holds no reference to the hook: it may run after the hook is gone.
+  options_.background([slot = preseal_, random = options_.random, log = options_.log, service, version,
+                       recipients = std::move(recipients), generation] {
+    auto made = PresealedShares::Make(*random, service, version, recipients);
+    if (!made) {
+      Log(log, "WARNING: pre-sealing ledger secret " + std::to_string(version) +
+                       " failed (the rotation will seal on its own): " + made.error().message);
+      return;
+    }
+    std::lock_guard lock(slot->mu);
+    // A newer request superseded this one (another record was written meanwhile).
+    if (slot->requested == generation) slot->ready = std::move(*made);
+  });
 }
 
 }  // namespace ledgerseal::sealing::internal

@@ -3,6 +3,7 @@
 // (NewJoinPayload: one key pair, sealed for each identity asked).
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -78,6 +79,79 @@ TEST_F(TransactionHookTest, RotationSealsForEveryTrustedNodeSignedByTheContextSi
   bool warned = false;
   for (const auto& line : log) warned |= Contains(line, "WARNING") && Contains(line, "n-nokey");
   EXPECT_TRUE(warned);
+}
+
+// Pre-sealing (LocalSealingOptions::background): the ECIES half of the
+// next record is made off the commit path, and used only by a record for
+// exactly the service, version and nodes it was made for.
+TEST_F(TransactionHookTest, TheNextRotationUsesSharesPresealedOffTheCommitPath) {
+  std::vector<std::string> log;
+  std::vector<std::function<void()>> posted;
+  auto plugin = PluginFor(0, true, &log, [&posted](std::function<void()> task) { posted.push_back(std::move(task)); });
+  auto& hook = *plugin->transaction_hook();
+  // Runs what was posted on another thread, as a host's background does.
+  auto run_posted = [&posted] {
+    std::thread worker([&posted] {
+      for (auto& task : posted) task();
+    });
+    worker.join();
+    posted.clear();
+  };
+  auto sealed_at = [&](kv::SnapshotTransaction& tx, size_t node, uint64_t version, const kv::SecretBytes& secret) {
+    const auto* value = tx.writes().Find(kSharesTable, kv::AsBytes(kSharesKey));
+    ASSERT_TRUE(value && value->has_value());
+    const auto& n = (*nodes_)[node];
+    auto unsealed = UnsealShares(*n.provider, **value, n.sealing_identity, 1, Id(1));
+    ASSERT_TRUE(unsealed) << unsealed.error().ToString();
+    EXPECT_EQ(unsealed->ledger_secret_version, version);
+    EXPECT_EQ(ToHex(unsealed->secret.bytes()), ToHex(secret.bytes()));
+  };
+
+  auto first = Rotation(&TestServiceKey(1));  // version 7
+  ASSERT_TRUE(hook.OnCommit(*first));
+  ASSERT_EQ(posted.size(), 1u) << "the next record's shares are posted after each record";
+  EXPECT_FALSE(Contains(log.back(), "pre-sealed"));
+  run_posted();
+
+  const kv::SecretBytes eighth = MakeLedgerSecret(8);
+  auto second = Rotation(&TestServiceKey(1));
+  second->mutable_commit_context().ledger_secret = &eighth;
+  second->mutable_commit_context().ledger_secret_version = 8;
+  ASSERT_TRUE(hook.OnCommit(*second));
+  EXPECT_TRUE(Contains(log.back(), "sealed ledger secret 8 for 2 trusted node(s) (pre-sealed)")) << log.back();
+  sealed_at(*second, 0, 8, eighth);
+  sealed_at(*second, 1, 8, eighth);
+
+  // A rotation that comes before the background ran seals on its own.
+  const kv::SecretBytes ninth = MakeLedgerSecret(10);
+  auto third = Rotation(&TestServiceKey(1));
+  third->mutable_commit_context().ledger_secret = &ninth;
+  third->mutable_commit_context().ledger_secret_version = 9;
+  ASSERT_TRUE(hook.OnCommit(*third));
+  EXPECT_FALSE(Contains(log.back(), "pre-sealed")) << log.back();
+  sealed_at(*third, 1, 9, ninth);
+  ASSERT_EQ(posted.size(), 2u);
+  run_posted();  // the stale request (version 9) finds a newer one and is dropped; version 10 is kept
+
+  // A trust change keeps version 9 and drops node 1: the shares made for
+  // version 10 and both nodes are not used.
+  auto retire = Rotation(&TestServiceKey(1));
+  auto& ctx = retire->mutable_commit_context();
+  ctx.ledger_secret = &ninth;
+  ctx.ledger_secret_version = 9;
+  ctx.rotates_ledger_secret = false;
+  ctx.trusted_nodes_changed = true;
+  ctx.trusted_nodes = {Member((*nodes_)[0])};
+  ASSERT_TRUE(hook.OnCommit(*retire));
+  EXPECT_TRUE(Contains(log.back(), "sealed ledger secret 9 for 1 trusted node(s), signed")) << log.back();
+  sealed_at(*retire, 0, 9, ninth);
+  run_posted();
+
+  // Nor are shares made for another service (a recovery starts a new one).
+  auto elsewhere = Rotation(&TestServiceKey(1));
+  elsewhere->mutable_commit_context().ledger_secret_version = 11;
+  ASSERT_TRUE(hook.OnCommit(*elsewhere));
+  EXPECT_FALSE(Contains(log.back(), "pre-sealed")) << "version 10 was asked, 11 sealed: " << log.back();
 }
 
 TEST_F(TransactionHookTest, NothingToSealWithoutARotationOrMembershipChange) {

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "crypto/public/random_source.h"
 #include "kvstore_adapter/public/service_identity.h"
@@ -91,6 +92,69 @@ SealingResult<v1::SignedSealedShares> SealShares(crypto::RandomSource& random,
                                                  uint64_t ledger_secret_version,
                                                  const kv::SecretBytes& ledger_secret,
                                                  std::span<const PreparedRecipient> recipients);
+
+// The part of SealShares that costs — a fresh wrapping key ECIES-sealed to
+// each recipient (~0.1 ms per recipient, BENCHMARKS.md) — done before the
+// ledger secret it will wrap exists, so that a host can do it off the commit
+// path and the next rotation only wraps its secret and signs
+// (docs/ARCHITECTURE.md, "Pre-sealing"). The shares are bound (ECIES info
+// L_wk) to one service, one ledger secret version and one recipient set;
+// SealShares takes them only for exactly those.
+//
+// Move-only; used at most once (SealShares consumes it). The wrapping key
+// lives in memory only and is wiped on destruction. Thread safety: const
+// methods may be called concurrently; nothing else is shared.
+class PresealedShares {
+ public:
+  // Draws from `random`, in SealShares's order: the 32-byte wrapping key,
+  // the 12-byte IV the ledger secret will be wrapped with, one 12-byte ECIES
+  // IV per recipient (in sorted order); so SealShares(..., recipients) and
+  // SealShares(..., Make(...)) draw the same bytes.
+  // Preconditions and errors: those of SealShares for `service` and
+  // `recipients` (a service id that is not its key's is kInvalidArgument).
+  // Thread safety: as `random`.
+  static SealingResult<PresealedShares> Make(crypto::RandomSource& random,
+                                             const kv::ServiceIdentity& service,
+                                             uint64_t ledger_secret_version,
+                                             std::span<const PreparedRecipient> recipients);
+
+  // True if these shares are for `service_id`, `ledger_secret_version` and
+  // exactly `recipients` (the same identities, node ids and recovery-key
+  // records, in any order). A false answer only costs the caller a fresh
+  // Make; a true one is re-checked by SealShares.
+  bool SealedFor(std::string_view service_id, uint64_t ledger_secret_version,
+                 std::span<const PreparedRecipient> recipients) const;
+
+  uint64_t ledger_secret_version() const { return ledger_secret_version_; }
+  const std::string& service_id() const { return service_.service_id; }
+
+  PresealedShares(PresealedShares&&) = default;
+  PresealedShares& operator=(PresealedShares&&) = default;
+
+ private:
+  friend SealingResult<v1::SignedSealedShares> SealPresealedShares(const kv::ServiceSigner&, uint64_t,
+                                                                   const kv::SecretBytes&, PresealedShares);
+  PresealedShares() = default;
+  kv::ServiceIdentity service_;
+  uint64_t ledger_secret_version_ = 0;
+  std::vector<PreparedRecipient> recipients_;  // sorted by sealing identity
+  kv::SecretBytes wrapping_key_;               // kWrappingKeyBytes
+  std::string wrap_iv_;                        // the IV the ledger secret will be wrapped with
+  std::vector<v1::NodeShare> shares_;          // in recipients_'s order
+};
+
+// SealShares with the wrapping key sealed ahead of time: wraps
+// `ledger_secret` under `presealed`'s wrapping key (with the IV drawn by
+// Make) and signs; draws nothing. The record is the one SealShares would
+// have made from the same draws.
+// Preconditions: those of SealShares, and `presealed` made for
+// signer.identity() and `ledger_secret_version` (else kInvalidArgument: a
+// share bound to another version or service could never be unsealed).
+// Errors: as SealShares. Thread safety: as `signer`.
+SealingResult<v1::SignedSealedShares> SealPresealedShares(const kv::ServiceSigner& signer,
+                                                          uint64_t ledger_secret_version,
+                                                          const kv::SecretBytes& ledger_secret,
+                                                          PresealedShares presealed);
 
 // The same for recipients not yet prepared: prepares each (see
 // PreparedRecipient::Prepare for the extra errors), then seals.

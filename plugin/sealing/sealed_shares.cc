@@ -10,6 +10,7 @@
 
 #include "base/check.h"
 #include "crypto/public/aead_box.h"
+#include "crypto/public/aes_gcm.h"
 #include "crypto/public/ecies.h"
 #include "kvstore_adapter/public/types.h"
 #include "plugin/public/records.h"
@@ -56,18 +57,21 @@ SealingStatus CheckRecipientNames(const ShareRecipient& r) {
   return {};
 }
 
-SealingStatus CheckSealArguments(const kv::ServiceIdentity& service,
-                                 const kv::SecretBytes& ledger_secret,
-                                 std::span<const PreparedRecipient> recipients) {
-  if (auto s = internal::ValidateName("service id", service.service_id, kMaxNameBytes,
-                                      SealingErrorCode::kInvalidArgument);
-      !s) {
-    return s;
-  }
+SealingStatus CheckLedgerSecret(const kv::SecretBytes& ledger_secret) {
   if (ledger_secret.size() != kLedgerSecretBytes) {
     return MakeSealingError(SealingErrorCode::kInvalidArgument,
                             "ledger secret is " + std::to_string(ledger_secret.size()) +
                                 " bytes, expected " + std::to_string(kLedgerSecretBytes));
+  }
+  return {};
+}
+
+SealingStatus CheckRecipients(const kv::ServiceIdentity& service,
+                              std::span<const PreparedRecipient> recipients) {
+  if (auto s = internal::ValidateName("service id", service.service_id, kMaxNameBytes,
+                                      SealingErrorCode::kInvalidArgument);
+      !s) {
+    return s;
   }
   if (recipients.empty()) {
     return MakeSealingError(SealingErrorCode::kInvalidArgument,
@@ -92,17 +96,6 @@ SealingStatus CheckSealArguments(const kv::ServiceIdentity& service,
   return {};
 }
 
-SealingResult<v1::AeadBlob> WrapLedgerSecret(crypto::RandomSource& random,
-                                             const kv::SecretBytes& wrapping_key,
-                                             const kv::SecretBytes& ledger_secret,
-                                             std::string_view service_id,
-                                             uint64_t ledger_secret_version) {
-  auto box = crypto::SealAeadBox(random, wrapping_key.bytes(), ledger_secret.bytes(),
-                                 internal::WrappedLedgerSecretAad(service_id, ledger_secret_version));
-  if (!box) return CryptoFailure("wrapping the ledger secret", box.error());
-  return ToAeadBlob(std::move(*box));
-}
-
 SealingResult<v1::NodeShare> MakeShare(crypto::RandomSource& random, const ShareRecipient& r,
                                        const crypto::EcdhPublicKey& public_key,
                                        const kv::SecretBytes& wrapping_key,
@@ -124,41 +117,78 @@ SealingResult<v1::NodeShare> MakeShare(crypto::RandomSource& random, const Share
   return share;
 }
 
-// The body, unsigned: what SealShares signs.
-SealingResult<v1::SealedShares> SealBody(crypto::RandomSource& random,
-                                         const kv::ServiceIdentity& service,
-                                         uint64_t ledger_secret_version,
-                                         const kv::SecretBytes& ledger_secret,
-                                         std::span<const PreparedRecipient> recipients) {
-  // Sorted by identity, so the record does not depend on the caller's order.
+std::vector<const PreparedRecipient*> SortedByIdentity(std::span<const PreparedRecipient> recipients) {
   std::vector<const PreparedRecipient*> sorted;
   for (const PreparedRecipient& r : recipients) sorted.push_back(&r);
   std::ranges::sort(sorted, {}, [](const PreparedRecipient* r) -> const std::string& {
     return r->recipient().sealing_identity;
   });
+  return sorted;
+}
 
-  kv::SecretBytes wrapping_key(kWrappingKeyBytes);  // wiped when it goes out of scope
-  if (auto s = random.Fill(wrapping_key.mutable_bytes()); !s) {
-    return CryptoFailure("drawing the wrapping key", s.error());
+// The service id commits to the key a node will verify with (a digest,
+// cheap); that the key is a P-256 key is the signer's own contract.
+SealingStatus CheckServiceId(const kv::ServiceIdentity& service) {
+  if (kv::ServiceIdOf(service.public_key_der) != service.service_id) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument,
+                            "the signer's service id " + Quote(service.service_id) +
+                                " is not the id of its key");
   }
-  v1::SealedShares body;
-  body.set_format_version(kFormatVersion);
-  body.set_service_id(service.service_id);
-  body.set_ledger_secret_version(ledger_secret_version);
-  auto wrapped = WrapLedgerSecret(random, wrapping_key, ledger_secret, service.service_id,
-                                  ledger_secret_version);
-  if (!wrapped) return std::unexpected(std::move(wrapped.error()));
-  *body.mutable_wrapped_ledger_secret() = std::move(*wrapped);
-  for (const PreparedRecipient* r : sorted) {
-    auto share = MakeShare(random, r->recipient(), r->public_key(), wrapping_key, service.service_id,
-                           ledger_secret_version);
-    if (!share) return std::unexpected(std::move(share.error()));
-    *body.add_shares() = std::move(*share);
-  }
-  return body;
+  return {};
+}
+
+bool SameRecipient(const PreparedRecipient& a, const PreparedRecipient& b) {
+  const ShareRecipient& x = a.recipient();
+  const ShareRecipient& y = b.recipient();
+  return x.sealing_identity == y.sealing_identity && x.node_id == y.node_id &&
+         x.recovery_key.SerializeAsString() == y.recovery_key.SerializeAsString();
 }
 
 }  // namespace
+
+SealingResult<PresealedShares> PresealedShares::Make(crypto::RandomSource& random,
+                                                     const kv::ServiceIdentity& service,
+                                                     uint64_t ledger_secret_version,
+                                                     std::span<const PreparedRecipient> recipients) {
+  if (auto s = CheckServiceId(service); !s) return std::unexpected(std::move(s.error()));
+  // The ledger secret is not known yet; it is checked when it is wrapped.
+  if (auto s = CheckRecipients(service, recipients); !s) {
+    return std::unexpected(std::move(s.error()));
+  }
+  PresealedShares out;
+  out.service_ = service;
+  out.ledger_secret_version_ = ledger_secret_version;
+  out.wrapping_key_ = kv::SecretBytes(kWrappingKeyBytes);
+  if (auto s = random.Fill(out.wrapping_key_.mutable_bytes()); !s) {
+    return CryptoFailure("drawing the wrapping key", s.error());
+  }
+  std::array<uint8_t, crypto::kAesGcmIvBytes> iv{};
+  if (auto s = random.Fill(iv); !s) return CryptoFailure("drawing the wrapped secret's IV", s.error());
+  out.wrap_iv_.assign(iv.begin(), iv.end());
+  // Sorted by identity, so the record does not depend on the caller's order.
+  for (const PreparedRecipient* r : SortedByIdentity(recipients)) {
+    auto share = MakeShare(random, r->recipient(), r->public_key(), out.wrapping_key_,
+                           service.service_id, ledger_secret_version);
+    if (!share) return std::unexpected(std::move(share.error()));
+    out.recipients_.push_back(*r);
+    out.shares_.push_back(std::move(*share));
+  }
+  LEDGERSEAL_CHECK(out.shares_.size() == recipients.size() && out.wrap_iv_.size() == crypto::kAesGcmIvBytes);
+  return out;
+}
+
+bool PresealedShares::SealedFor(std::string_view service_id, uint64_t ledger_secret_version,
+                                std::span<const PreparedRecipient> recipients) const {
+  if (service_id != service_.service_id || ledger_secret_version != ledger_secret_version_ ||
+      recipients.size() != recipients_.size()) {
+    return false;
+  }
+  const auto sorted = SortedByIdentity(recipients);
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    if (!SameRecipient(*sorted[i], recipients_[i])) return false;
+  }
+  return true;
+}
 
 SealingResult<PreparedRecipient> PreparedRecipient::Prepare(ShareRecipient recipient) {
   if (auto s = CheckRecipientNames(recipient); !s) return std::unexpected(std::move(s.error()));
@@ -198,33 +228,74 @@ SealingResult<v1::SignedSealedShares> SignSealedShares(const kv::ServiceSigner& 
   return envelope;
 }
 
+SealingResult<v1::SignedSealedShares> SealPresealedShares(const kv::ServiceSigner& signer,
+                                                          uint64_t ledger_secret_version,
+                                                          const kv::SecretBytes& ledger_secret,
+                                                          PresealedShares presealed) {
+  const kv::ServiceIdentity& service = signer.identity();
+  if (auto s = CheckServiceId(service); !s) return std::unexpected(std::move(s.error()));
+  // Each share's ECIES info binds the service id and version it was made
+  // for: shares made for others would be refused by every node (check 10).
+  if (presealed.service_ != service || presealed.ledger_secret_version_ != ledger_secret_version) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument,
+                            "the presealed shares are for service " + presealed.service_.service_id +
+                                ", ledger secret version " + std::to_string(presealed.ledger_secret_version_) +
+                                "; this record is service " + service.service_id + ", version " +
+                                std::to_string(ledger_secret_version));
+  }
+  if (auto s = CheckLedgerSecret(ledger_secret); !s) return std::unexpected(std::move(s.error()));
+  if (auto s = CheckRecipients(service, presealed.recipients_); !s) {
+    return std::unexpected(std::move(s.error()));
+  }
+  LEDGERSEAL_CHECK(presealed.wrapping_key_.size() == kWrappingKeyBytes &&
+                   presealed.wrap_iv_.size() == crypto::kAesGcmIvBytes &&
+                   presealed.shares_.size() == presealed.recipients_.size());
+  v1::SealedShares body;
+  body.set_format_version(kFormatVersion);
+  body.set_service_id(service.service_id);
+  body.set_ledger_secret_version(ledger_secret_version);
+  crypto::AeadBox wrapped{.iv = presealed.wrap_iv_,
+                          .ciphertext = std::string(kLedgerSecretBytes, '\0'),
+                          .tag = std::string(crypto::kAesGcmTagBytes, '\0')};
+  const auto aad = internal::WrappedLedgerSecretAad(service.service_id, ledger_secret_version);
+  if (auto s = crypto::Aes256GcmSeal(
+          std::span(reinterpret_cast<uint8_t*>(wrapped.ciphertext.data()), wrapped.ciphertext.size()),
+          std::span<uint8_t, crypto::kAesGcmTagBytes>(reinterpret_cast<uint8_t*>(wrapped.tag.data()),
+                                                      crypto::kAesGcmTagBytes),
+          presealed.wrapping_key_.bytes().first<crypto::kAes256KeyBytes>(),
+          std::span<const uint8_t, crypto::kAesGcmIvBytes>(
+              reinterpret_cast<const uint8_t*>(wrapped.iv.data()), crypto::kAesGcmIvBytes),
+          ledger_secret.bytes(), aad);
+      !s) {
+    return CryptoFailure("wrapping the ledger secret", s.error());
+  }
+  *body.mutable_wrapped_ledger_secret() = ToAeadBlob(std::move(wrapped));
+  for (v1::NodeShare& share : presealed.shares_) *body.add_shares() = std::move(share);
+  // A recovering node refuses a body that names another service than the
+  // signer (check 7), or that lacks a share it should hold.
+  LEDGERSEAL_CHECK(body.service_id() == service.service_id &&
+                   body.shares_size() == static_cast<int>(presealed.recipients_.size()));
+  auto envelope = SignSealedShares(signer, body);
+  if (!envelope) return std::unexpected(std::move(envelope.error()));
+  LEDGERSEAL_CHECK(envelope->format_version() == kFormatVersion && !envelope->signature().empty() &&
+                   kv::AsBytes(envelope->signer_public_key_der()).size() == service.public_key_der.size());
+  return envelope;
+}
+
 SealingResult<v1::SignedSealedShares> SealShares(crypto::RandomSource& random,
                                                  const kv::ServiceSigner& signer,
                                                  uint64_t ledger_secret_version,
                                                  const kv::SecretBytes& ledger_secret,
                                                  std::span<const PreparedRecipient> recipients) {
-  const kv::ServiceIdentity& service = signer.identity();
-  // The id must commit to the key a node will verify with (a digest, cheap);
-  // that the key is a P-256 key is the signer's own contract (it signs with it).
-  if (kv::ServiceIdOf(service.public_key_der) != service.service_id) {
-    return MakeSealingError(SealingErrorCode::kInvalidArgument,
-                            "the signer's service id " + Quote(service.service_id) +
-                                " is not the id of its key");
-  }
-  if (auto s = CheckSealArguments(service, ledger_secret, recipients); !s) {
+  // Checked before anything is drawn or sealed, as before pre-sealing existed.
+  if (auto s = CheckServiceId(signer.identity()); !s) return std::unexpected(std::move(s.error()));
+  if (auto s = CheckLedgerSecret(ledger_secret); !s) return std::unexpected(std::move(s.error()));
+  if (auto s = CheckRecipients(signer.identity(), recipients); !s) {
     return std::unexpected(std::move(s.error()));
   }
-  auto body = SealBody(random, service, ledger_secret_version, ledger_secret, recipients);
-  if (!body) return std::unexpected(std::move(body.error()));
-  // A recovering node refuses a body that names another service than the
-  // signer (check 7), or that lacks a share it should hold.
-  LEDGERSEAL_CHECK(body->service_id() == service.service_id &&
-                   body->shares_size() == static_cast<int>(recipients.size()));
-  auto envelope = SignSealedShares(signer, *body);
-  if (!envelope) return std::unexpected(std::move(envelope.error()));
-  LEDGERSEAL_CHECK(envelope->format_version() == kFormatVersion && !envelope->signature().empty() &&
-                   kv::AsBytes(envelope->signer_public_key_der()).size() == service.public_key_der.size());
-  return envelope;
+  auto presealed = PresealedShares::Make(random, signer.identity(), ledger_secret_version, recipients);
+  if (!presealed) return std::unexpected(std::move(presealed.error()));
+  return SealPresealedShares(signer, ledger_secret_version, ledger_secret, std::move(*presealed));
 }
 
 SealingResult<v1::SignedSealedShares> SealShares(crypto::RandomSource& random,

@@ -57,6 +57,16 @@ struct LocalSealingOptions {
   std::shared_ptr<crypto::RandomSource> random;
   // One line per event; never key material. Null: stderr.
   std::function<void(std::string_view)> log;
+  // Runs sealing work off the commit path (docs/ARCHITECTURE.md,
+  // "Pre-sealing"): after each sealing.shares record, the transaction hook
+  // posts a task that draws the next wrapping key and ECIES-seals it to the
+  // same nodes for the next ledger secret version, so that the next
+  // rotation only wraps its secret and signs. The function must run each
+  // task at most once, on another thread than its caller's, and may drop
+  // it (pre-sealing is an optimisation: a commit that finds no matching
+  // pre-sealed shares seals on its own). When set, `random` is called from
+  // that thread too. Null: all sealing happens on the commit path.
+  std::function<void(std::function<void()>)> background;
 };
 
 // Thread safety: all methods may be called from any thread; the hooks follow
@@ -146,12 +156,17 @@ class LocalSealing {
 // The transaction hook alone, for a node that does not seal its own
 // recovery key (local sealing disabled) but must, as primary, keep sealing
 // the secret for the nodes that do. Needs no platform; needs the context's
-// service signer as LocalSealing::transaction_hook() does.
-std::shared_ptr<kv::TransactionHook> NewSealingOnlyHook(std::function<void(std::string_view)> log);
+// service signer as LocalSealing::transaction_hook() does. `log` and
+// `background` as in LocalSealingOptions (random: OpenSSL's).
+std::shared_ptr<kv::TransactionHook> NewSealingOnlyHook(
+    std::function<void(std::string_view)> log,
+    std::function<void(std::function<void()>)> background = nullptr);
 
-// Registers NewSealingOnlyHook(log) with `host` under kHookName. Errors:
-// those of HookRegistrar.
-[[nodiscard]] kv::Status RegisterSealingOnly(kv::HookRegistrar& host, std::function<void(std::string_view)> log);
+// Registers NewSealingOnlyHook(log, background) with `host` under kHookName.
+// Errors: those of HookRegistrar.
+[[nodiscard]] kv::Status RegisterSealingOnly(
+    kv::HookRegistrar& host, std::function<void(std::string_view)> log,
+    std::function<void(std::function<void()>)> background = nullptr);
 
 }  // namespace ledgerseal::sealing
 

@@ -1,0 +1,55 @@
+#include "base/background_worker.h"
+
+#include "base/check.h"
+
+namespace ledgerseal::base {
+
+BackgroundWorker::BackgroundWorker(size_t max_pending)
+    : max_pending_(max_pending), thread_([this] { Run(); }) {
+  LEDGERSEAL_CHECK(max_pending >= 1);
+}
+
+BackgroundWorker::~BackgroundWorker() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    pending_.clear();
+  }
+  wake_.notify_all();
+  // A task destroying its own worker would join itself.
+  LEDGERSEAL_CHECK(std::this_thread::get_id() != thread_.get_id());
+  thread_.join();
+}
+
+bool BackgroundWorker::Post(std::function<void()> task) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || pending_.size() >= max_pending_) return false;
+    pending_.push_back(std::move(task));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+size_t BackgroundWorker::unfinished() const {
+  std::lock_guard lock(mu_);
+  return pending_.size() + (running_task_ ? 1 : 0);
+}
+
+void BackgroundWorker::Run() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+    if (stopping_) return;
+    std::function<void()> task = std::move(pending_.front());
+    pending_.pop_front();
+    running_task_ = true;
+    lock.unlock();
+    task();
+    task = nullptr;  // destroyed outside the lock: it may hold anything
+    lock.lock();
+    running_task_ = false;
+  }
+}
+
+}  // namespace ledgerseal::base

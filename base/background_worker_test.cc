@@ -1,0 +1,88 @@
+#include "base/background_worker.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <thread>
+#include <vector>
+
+namespace ledgerseal::base {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Waits (bounded) until the worker has finished everything posted.
+void Drain(const BackgroundWorker& worker) {
+  for (int i = 0; i < 5000 && worker.unfinished() != 0; ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(worker.unfinished(), 0u);
+}
+
+TEST(BackgroundWorker, RunsTasksInOrderOnAnotherThread) {
+  BackgroundWorker worker(8);
+  std::vector<int> order;
+  std::thread::id ran_on;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(worker.Post([&order, &ran_on, i] {
+      order.push_back(i);
+      ran_on = std::this_thread::get_id();
+    }));
+  }
+  Drain(worker);
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_NE(ran_on, std::this_thread::get_id());
+}
+
+TEST(BackgroundWorker, DropsWhatExceedsTheBoundAndRunsTheRest) {
+  BackgroundWorker worker(2);
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::atomic<int> ran{0};
+  std::atomic<bool> started{false};
+  ASSERT_TRUE(worker.Post([&] {
+    started = true;
+    gate.wait();
+    ++ran;
+  }));
+  for (int i = 0; i < 5000 && !started; ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(started);
+  EXPECT_TRUE(worker.Post([&] { ++ran; }));
+  EXPECT_TRUE(worker.Post([&] { ++ran; }));
+  EXPECT_FALSE(worker.Post([&] { ++ran; })) << "a third waiting task exceeds max_pending = 2";
+  release.set_value();
+  Drain(worker);
+  EXPECT_EQ(ran.load(), 3);
+}
+
+TEST(BackgroundWorker, DestructionDropsWaitingTasksAndWaitsForTheRunningOne) {
+  std::atomic<int> ran{0};
+  std::atomic<bool> started{false};
+  {
+    BackgroundWorker worker(4);
+    ASSERT_TRUE(worker.Post([&] {
+      started = true;
+      std::this_thread::sleep_for(50ms);
+      ++ran;
+    }));
+    for (int i = 0; i < 5000 && !started; ++i) std::this_thread::sleep_for(1ms);
+    ASSERT_TRUE(started);
+    ASSERT_TRUE(worker.Post([&] { ran += 100; }));
+  }
+  EXPECT_EQ(ran.load(), 1) << "the running task finishes; the waiting one is dropped";
+}
+
+TEST(BackgroundWorker, ATaskMayPostAnother) {
+  BackgroundWorker worker(4);
+  std::atomic<int> ran{0};
+  ASSERT_TRUE(worker.Post([&] {
+    ++ran;
+    EXPECT_TRUE(worker.Post([&] { ++ran; }));
+  }));
+  for (int i = 0; i < 5000 && ran < 2; ++i) std::this_thread::sleep_for(1ms);
+  Drain(worker);
+  EXPECT_EQ(ran.load(), 2);
+}
+
+}  // namespace
+}  // namespace ledgerseal::base

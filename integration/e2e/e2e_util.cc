@@ -41,6 +41,22 @@ fs::path LedgersealBinary() {
   return fs::path(std::getenv("TEST_SRCDIR")) / "ledgerseal" / "tools" / "ledgerseal";
 }
 
+kv::Status StartTrustedNodes(cluster::ProcessCluster& c, int node_count) {
+  auto with_log = [&c](const std::string& id, const kv::Error& e) {
+    return kv::MakeError(e.code, id + ": " + e.message + "\n" + c.LogTail(id));
+  };
+  if (auto s = c.StartGenesis("n1"); !s) return with_log("n1", s.error());
+  for (int i = 2; i <= node_count; ++i) {
+    const std::string id = "n" + std::to_string(i);
+    if (auto s = c.StartJoiner(id, "n1"); !s) return with_log(id, s.error());
+    auto trusted = c.Client("n1").Trust(id);
+    if (!trusted) return with_log(id, trusted.error());
+    // Replicating, not just admitted: the joiner applies its own trust.
+    if (auto s = c.WaitApplied(trusted->version()); !s) return with_log(id, s.error());
+  }
+  return {};
+}
+
 kv::Status PutWithFailover(cluster::ProcessCluster& cluster, const std::string& table,
                            const std::string& key, const std::string& value, Acked& acked,
                            uint32_t timeout_ms) {

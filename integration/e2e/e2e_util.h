@@ -15,6 +15,11 @@ namespace ledgerseal::e2e {
 // The `ledgerseal` binary from the test's runfiles.
 std::filesystem::path LedgersealBinary();
 
+// Starts n1 as genesis, then n2 .. n<node_count> as joiners through n1,
+// each trusted and applying its own trust before the next joins. Errors
+// name the node and carry its log's tail.
+kv::Status StartTrustedNodes(cluster::ProcessCluster& cluster, int node_count);
+
 // Every acknowledged write: key -> value, and the newest acked version.
 struct Acked {
   std::map<std::string, std::string> values;

@@ -31,16 +31,8 @@ cluster::ClusterOptions Options() {
 }
 
 void StartThreeNodes(cluster::ProcessCluster& c) {
-  ASSERT_TRUE(c.StartGenesis("n1")) << c.LogTail("n1");
-  for (const char* id : {"n2", "n3"}) {
-    auto s = c.StartJoiner(id, "n1");
-    ASSERT_TRUE(s) << s.error().ToString();
-    auto trusted = c.Client("n1").Trust(id);
-    ASSERT_TRUE(trusted) << trusted.error().ToString();
-    // Replicating, not just admitted: the joiner applies its own trust.
-    auto applied = c.WaitApplied(trusted->version());
-    ASSERT_TRUE(applied) << applied.error().ToString() << "\n" << c.LogTail(id);
-  }
+  auto started = StartTrustedNodes(c, 3);
+  ASSERT_TRUE(started) << started.error().ToString();
 }
 
 // Waits until `nodes` report the same applied version (entries may still be

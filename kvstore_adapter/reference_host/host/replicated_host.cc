@@ -11,6 +11,10 @@ namespace ledgerseal::kv {
 
 namespace pb = ::ledgerseal::ledger::v1;
 
+namespace {
+constexpr int kCommitInOrderAttempts = 3;
+}  // namespace
+
 ReplicatedHost::ReplicatedHost(ReplicatedHostDeps deps, HookRegistry* hooks)
     : deps_(std::move(deps)), hooks_(hooks) {
   LEDGERSEAL_CHECK(deps_.store && deps_.state_machine && deps_.secrets && deps_.random && hooks_);
@@ -193,11 +197,34 @@ Status ReplicatedHost::RunHooks(SnapshotTransaction& tx, const ServiceCommitOpti
 
 Result<Version> ReplicatedHost::CommitWith(std::unique_ptr<Transaction> tx,
                                            const ServiceCommitOptions& options) {
+  std::lock_guard turn(commit_queue_);
+  return CommitHoldingQueue(std::move(tx), options);
+}
+
+Result<Version> ReplicatedHost::CommitInOrder(const std::function<Status(Transaction& tx)>& build,
+                                              const ServiceCommitOptions& options) {
+  std::lock_guard turn(commit_queue_);
+  // Holding the queue, only a change of leader can move the applied version
+  // under the transaction (kAborted: nothing committed, so trying again is
+  // safe); a node that lost the lead then answers kNotPrimary.
+  Result<Version> committed = MakeError(ErrorCode::kAborted, "no attempt");
+  for (int attempt = 0; attempt < kCommitInOrderAttempts; ++attempt) {
+    if (auto s = CheckPrimary(); !s) return std::unexpected(s.error());
+    auto tx = BeginTransaction();
+    if (!tx) return std::unexpected(tx.error());
+    if (auto s = build(**tx); !s) return std::unexpected(s.error());
+    committed = CommitHoldingQueue(std::move(*tx), options);
+    if (committed || committed.error().code != ErrorCode::kAborted) break;
+  }
+  return committed;
+}
+
+Result<Version> ReplicatedHost::CommitHoldingQueue(std::unique_ptr<Transaction> tx,
+                                                   const ServiceCommitOptions& options) {
   auto* own = dynamic_cast<SnapshotTransaction*>(tx.get());
   if (own == nullptr || own->owner() != this) {
     return MakeError(ErrorCode::kInvalidArgument, "the transaction was not begun on this host");
   }
-  std::lock_guard commit_lock(commit_mu_);
   if (auto s = CheckPrimary(); !s) return std::unexpected(s.error());
   const Version applied = deps_.store->applied_version();
   if (own->read_version() != applied) {

@@ -18,7 +18,6 @@ namespace v1 = ::ledgerseal::rpc::v1;
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kCommitAttempts = 5;  // kAborted (lost a version race) is retried
 // A read waiting for min_version looks again this often (the wait itself is
 // bounded by NodeServiceDeps::read_wait_ms).
 constexpr std::chrono::milliseconds kReadPollMs{2};
@@ -126,26 +125,22 @@ v1::Response NodeService::Put(const v1::PutRequest& put) {
   for (const v1::Write& w : put.writes()) {
     if (auto s = CheckClientWrite(w, tables); !s) return rpc::ErrorResponse(s.error());
   }
-  Error last{ErrorCode::kAborted, "no attempt"};
-  for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
-    auto tx = deps_.host->BeginTransaction();
-    if (!tx) return Failure(tx.error());
-    for (const v1::Write& w : put.writes()) {
-      const Table table{w.table(), w.private_domain() ? Domain::kPrivate : Domain::kPublic};
-      auto s = w.remove() ? (*tx)->Remove(table, AsBytes(w.key()))
-                          : (*tx)->Put(table, AsBytes(w.key()), AsBytes(w.value()));
-      if (!s) return rpc::ErrorResponse(s.error());
-    }
-    auto version = deps_.host->Commit(std::move(*tx));
-    if (version) {
-      v1::Response response;
-      response.mutable_put()->set_version(*version);
-      return response;
-    }
-    last = version.error();
-    if (last.code != ErrorCode::kAborted) break;
-  }
-  return Failure(last);
+  // Blind writes: built in the commit queue's turn, so a write never loses
+  // a version race (and never needs a retry).
+  auto version = deps_.host->CommitInOrder(
+      [&put](Transaction& tx) -> Status {
+        for (const v1::Write& w : put.writes()) {
+          const Table table{w.table(), w.private_domain() ? Domain::kPrivate : Domain::kPublic};
+          auto s = w.remove() ? tx.Remove(table, AsBytes(w.key())) : tx.Put(table, AsBytes(w.key()), AsBytes(w.value()));
+          if (!s) return s;
+        }
+        return {};
+      },
+      {});
+  if (!version) return Failure(version.error());
+  v1::Response response;
+  response.mutable_put()->set_version(*version);
+  return response;
 }
 
 v1::Response NodeService::Get(const v1::GetRequest& get) {
@@ -180,9 +175,9 @@ v1::Response NodeService::Get(const v1::GetRequest& get) {
 }
 
 v1::Response NodeService::Rotate() {
-  auto tx = deps_.host->BeginTransaction();
-  if (!tx) return Failure(tx.error());
-  auto version = deps_.host->Commit(std::move(*tx), {.rotate_secret = true});
+  // In the commit queue's turn: a rotation waits behind the writes ahead of
+  // it instead of aborting when one of them commits first.
+  auto version = deps_.host->CommitInOrder([](Transaction&) -> Status { return {}; }, {.rotate_secret = true});
   if (!version) return Failure(version.error());
   v1::Response response;
   response.mutable_rotate()->set_version(*version);
@@ -199,45 +194,52 @@ v1::Response NodeService::Join(const v1::JoinRequest& join) {
   }
   auto joiner_key = crypto::RsaPublicKey::FromDer(AsBytes(join.encryption_public_key_der()));
   if (!joiner_key) return Invalid("the joiner's encryption key does not parse: " + joiner_key.error().ToString());
-  auto tx = deps_.host->BeginTransaction();
-  if (!tx) return Failure(tx.error());
-  auto existing = membership::GetNode(**tx, join.node_id());
-  if (existing) {
-    return Invalid("node id '" + join.node_id() + "' is already " +
-                   std::string(membership::StatusName(existing->status())) +
-                   " in this service; a node that lost its keys joins under a new id");
-  }
-  if (existing.error().code != ErrorCode::kNotFound) return Failure(existing.error());
-  // A sealing identity names one live node (docs/ARCHITECTURE.md, "Known
-  // gaps"): a second claim would take over the first node's sealed key row.
-  if (!join.sealing_identity().empty()) {
-    auto nodes = membership::ListNodes(**tx);
-    if (!nodes) return Failure(nodes.error());
-    for (const auto& n : *nodes) {
-      if (n.status() != pb::NodeInfo::RETIRED && n.sealing_identity() == join.sealing_identity()) {
-        return Invalid("sealing identity '" + join.sealing_identity() + "' belongs to node '" + n.node_id() +
-                       "' (" + std::string(membership::StatusName(n.status())) + "); retire it first");
-      }
-    }
-  }
-  auto raft_id = membership::NextRaftId(**tx);
-  if (!raft_id) return Failure(raft_id.error());
-  pb::NodeInfo info;
-  info.set_node_id(join.node_id());
-  info.set_raft_id(*raft_id);
-  info.set_raft_address(join.raft_address());
-  info.set_rpc_address(join.rpc_address());
-  info.set_encryption_public_key_der(join.encryption_public_key_der());
-  info.set_sealing_identity(join.sealing_identity());
-  info.set_status(pb::NodeInfo::PENDING);
-  info.set_admitted_at_version((*tx)->read_version() + 1);
-  info.set_service_id(deps_.host->service_id());
-  info.set_join_payload(join.sealed_recovery_key());
-  if (auto s = membership::PutNode(**tx, info); !s) return Failure(s.error());
-  CommitOptions options;
-  options.joining_node = NodeMember{join.node_id(), join.sealing_identity(),
-                                    ToBytes(join.sealed_recovery_key())};
-  auto version = deps_.host->Commit(std::move(*tx), options);
+  uint64_t raft_id = 0;
+  ServiceCommitOptions options;
+  options.joining_node = NodeMember{join.node_id(), join.sealing_identity(), ToBytes(join.sealed_recovery_key())};
+  // Checked and written in the commit queue's turn: what was checked is
+  // still true when it commits, and client writes cannot make it abort.
+  auto version = deps_.host->CommitInOrder(
+      [&](Transaction& tx) -> Status {
+        auto existing = membership::GetNode(tx, join.node_id());
+        if (existing) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           "node id '" + join.node_id() + "' is already " +
+                               std::string(membership::StatusName(existing->status())) +
+                               " in this service; a node that lost its keys joins under a new id");
+        }
+        if (existing.error().code != ErrorCode::kNotFound) return std::unexpected(existing.error());
+        // A sealing identity names one live node (docs/ARCHITECTURE.md, "Known
+        // gaps"): a second claim would take over the first node's sealed key row.
+        if (!join.sealing_identity().empty()) {
+          auto nodes = membership::ListNodes(tx);
+          if (!nodes) return std::unexpected(nodes.error());
+          for (const auto& n : *nodes) {
+            if (n.status() != pb::NodeInfo::RETIRED && n.sealing_identity() == join.sealing_identity()) {
+              return MakeError(ErrorCode::kInvalidArgument,
+                               "sealing identity '" + join.sealing_identity() + "' belongs to node '" +
+                                   n.node_id() + "' (" + std::string(membership::StatusName(n.status())) +
+                                   "); retire it first");
+            }
+          }
+        }
+        auto next_id = membership::NextRaftId(tx);
+        if (!next_id) return std::unexpected(next_id.error());
+        raft_id = *next_id;
+        pb::NodeInfo info;
+        info.set_node_id(join.node_id());
+        info.set_raft_id(raft_id);
+        info.set_raft_address(join.raft_address());
+        info.set_rpc_address(join.rpc_address());
+        info.set_encryption_public_key_der(join.encryption_public_key_der());
+        info.set_sealing_identity(join.sealing_identity());
+        info.set_status(pb::NodeInfo::PENDING);
+        info.set_admitted_at_version(tx.read_version() + 1);
+        info.set_service_id(deps_.host->service_id());
+        info.set_join_payload(join.sealed_recovery_key());
+        return membership::PutNode(tx, info);
+      },
+      options);
   if (!version) return Failure(version.error());
 
   // After the admission committed: the joiner is then a recipient of every
@@ -246,14 +248,14 @@ v1::Response NodeService::Join(const v1::JoinRequest& join) {
   if (!sealed) return Failure(sealed.error());
   v1::Response response;
   auto* out = response.mutable_join();
-  out->set_raft_id(*raft_id);
+  out->set_raft_id(raft_id);
   out->set_service_id(deps_.host->service_id());
   out->set_encrypted_secrets(sealed->data(), sealed->size());
   out->set_version(*version);
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      workers_.emplace_back([this, id = *raft_id, address = join.raft_address(),
+      workers_.emplace_back([this, id = raft_id, address = join.raft_address(),
                              node_id = join.node_id()] { AddVoter(id, address, node_id); });
     }
   }
@@ -292,28 +294,32 @@ void NodeService::AddVoter(uint64_t raft_id, const std::string& address, const s
 }
 
 v1::Response NodeService::SetStatus(const std::string& node_id, bool retire) {
-  auto tx = deps_.host->BeginTransaction();
-  if (!tx) return Failure(tx.error());
-  auto info = membership::GetNode(**tx, node_id);
-  if (!info) return Failure(info.error());
-  if (info->status() == pb::NodeInfo::RETIRED) {
-    return Invalid("node '" + node_id + "' is retired");
-  }
-  info->set_status(retire ? pb::NodeInfo::RETIRED : pb::NodeInfo::TRUSTED);
-  if (auto s = membership::PutNode(**tx, *info); !s) return Failure(s.error());
+  pb::NodeInfo info;
   // Retiring also rotates the ledger secret in the same transaction: the new
   // secret goes to every node not retired, and the sealing hook seals it
   // for the remaining trusted nodes only, so nothing committed after the
   // retirement is under a secret the retired node (or its older shares)
   // can open. The entry itself is still under the old secret, so the
-  // retired node can apply its own retirement.
-  auto version = deps_.host->Commit(std::move(*tx), {.rotate_secret = retire, .trusted_nodes_changed = true});
+  // retired node can apply its own retirement. In the commit queue's turn,
+  // as rotations are.
+  auto version = deps_.host->CommitInOrder(
+      [&](Transaction& tx) -> Status {
+        auto found = membership::GetNode(tx, node_id);
+        if (!found) return std::unexpected(found.error());
+        if (found->status() == pb::NodeInfo::RETIRED) {
+          return MakeError(ErrorCode::kInvalidArgument, "node '" + node_id + "' is retired");
+        }
+        info = std::move(*found);
+        info.set_status(retire ? pb::NodeInfo::RETIRED : pb::NodeInfo::TRUSTED);
+        return membership::PutNode(tx, info);
+      },
+      {.rotate_secret = retire, .trusted_nodes_changed = true});
   if (!version) return Failure(version.error());
   if (retire) {
     // Raft stops replicating to a removed node as soon as the removal is
     // appended, so first give it the chance to apply its retirement.
-    AwaitApplied(*info, *version);
-    auto removed = ChangeConfiguration([&] { return deps_.raft->Remove(info->raft_id()); });
+    AwaitApplied(info, *version);
+    auto removed = ChangeConfiguration([&] { return deps_.raft->Remove(info.raft_id()); });
     if (!removed) {
       return Failure({removed.error().code, "node '" + node_id + "' is retired at version " +
                                                 std::to_string(*version) +

@@ -4,12 +4,14 @@
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_HOST_PUBLIC_REPLICATED_HOST_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
+#include "base/fifo_mutex.h"
 #include "kvstore_adapter/host_support/public/hook_registry.h"
 #include "kvstore_adapter/host_support/public/service_key.h"
 #include "kvstore_adapter/host_support/public/snapshot_transaction.h"
@@ -95,6 +97,20 @@ class ReplicatedHost : public Host {
   // is not the current service's).
   Result<Version> CommitWith(std::unique_ptr<Transaction> tx, const ServiceCommitOptions& options);
 
+  // Begins a transaction, lets `build` fill it, and commits it, all in one
+  // turn of the commit queue. Turns are taken first come, first served
+  // (base::FifoMutex), and nothing commits between this transaction's read
+  // and its commit: it never fails with kAborted because a write raced it,
+  // and a stream of writes cannot starve it. For the host's own changes
+  // (rotations, membership) and blind writes; a transaction whose client
+  // reads before deciding what to write uses BeginTransaction/Commit.
+  // `build` runs holding the queue: it may only read and write `tx` (never
+  // commit, never wait on the network). Errors: `build`'s, returned as they
+  // are with nothing committed; kNotPrimary before `build` runs; otherwise
+  // CommitWith's (kAborted only if leadership changed under it).
+  Result<Version> CommitInOrder(const std::function<Status(Transaction& tx)>& build,
+                                const ServiceCommitOptions& options);
+
   // The service the host commits for (empty before genesis / recovery).
   std::string service_id() const;
   // For a joiner: the service it joined (before any commit of its own).
@@ -115,16 +131,19 @@ class ReplicatedHost : public Host {
                          std::optional<secrets::PreviousSecret> previous);
   Result<const crypto::RsaPublicKey*> PublicKeyOf(const ::ledgerseal::ledger::v1::NodeInfo& node);
   Result<Version> Propose(Bytes entry, Version version);
+  // CommitWith's work; the caller holds commit_queue_.
+  Result<Version> CommitHoldingQueue(std::unique_ptr<Transaction> tx, const ServiceCommitOptions& options);
 
   ReplicatedHostDeps deps_;
   HookRegistry* hooks_;
   mutable std::mutex mu_;  // guards raft_, identity service id
   replication::RaftNode* raft_ = nullptr;
-  std::mutex commit_mu_;   // one commit at a time; held across the proposal
+  // One commit at a time, in arrival order; held across the proposal.
+  base::FifoMutex commit_queue_;
   // Parsed encryption keys by DER (parsing costs ~0.1 ms; nodes rarely change).
   std::map<std::string, std::unique_ptr<crypto::RsaPublicKey>> key_cache_;
   // The current service's identity key, read from ledger.service_key on the
-  // first commit that needs a signer (guarded by commit_mu_).
+  // first commit that needs a signer (guarded by commit_queue_).
   std::optional<ServiceKey> service_key_;
 };
 

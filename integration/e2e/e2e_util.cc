@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/testing/test_dir.h"
+
 namespace ledgerseal::e2e {
 namespace {
 
@@ -39,6 +41,16 @@ kv::Result<T> WithFailover(cluster::ProcessCluster& cluster, uint32_t timeout_ms
 
 fs::path LedgersealBinary() {
   return fs::path(std::getenv("TEST_SRCDIR")) / "ledgerseal" / "tools" / "ledgerseal";
+}
+
+cluster::ClusterOptions TestClusterOptions() {
+  cluster::ClusterOptions o;
+  o.binary = LedgersealBinary();
+  o.root = ::ledgerseal::testing::TestDir();
+  o.insecure_test_secret_files = true;
+  o.raft.election_timeout_ms = 1000;
+  o.raft.heartbeat_timeout_ms = 100;
+  return o;
 }
 
 kv::Status StartTrustedNodes(cluster::ProcessCluster& c, int node_count) {

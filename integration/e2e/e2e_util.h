@@ -15,6 +15,10 @@ namespace ledgerseal::e2e {
 // The `ledgerseal` binary from the test's runfiles.
 std::filesystem::path LedgersealBinary();
 
+// A cluster of real node processes in the test's own directory, with the
+// INSECURE test secret-file recovery hook and short Raft timeouts.
+cluster::ClusterOptions TestClusterOptions();
+
 // Starts n1 as genesis, then n2 .. n<node_count> as joiners through n1,
 // each trusted and applying its own trust before the next joins. Errors
 // name the node and carry its log's tail.

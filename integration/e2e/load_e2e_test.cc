@@ -15,7 +15,6 @@
 #include <thread>
 #include <vector>
 
-#include "base/testing/test_dir.h"
 #include "integration/e2e/e2e_util.h"
 
 namespace ledgerseal::e2e {
@@ -26,16 +25,6 @@ using Clock = std::chrono::steady_clock;
 constexpr char kTable[] = "app.private";
 constexpr int kWriters = 2;
 constexpr int kRotations = 20;
-
-cluster::ClusterOptions Options() {
-  cluster::ClusterOptions o;
-  o.binary = LedgersealBinary();
-  o.root = ::ledgerseal::testing::TestDir();
-  o.insecure_test_secret_files = true;
-  o.raft.election_timeout_ms = 1000;
-  o.raft.heartbeat_timeout_ms = 100;
-  return o;
-}
 
 // Clients writing blind puts in a loop, each on its own connection, until
 // stopped; every acknowledged write and every error is kept.
@@ -107,7 +96,7 @@ std::vector<double> RotateAll(cluster::ProcessCluster& c, std::vector<std::strin
 }
 
 TEST(LoadE2E, RotationsTrustAndRetireSucceedWhileTwoClientsWrite) {
-  cluster::ProcessCluster c(Options());
+  cluster::ProcessCluster c(TestClusterOptions());
   auto started = StartTrustedNodes(c, 3);
   ASSERT_TRUE(started) << started.error().ToString();
   // Admitted before the load (a join under load is a separate case).

@@ -20,12 +20,7 @@ constexpr char kTable[] = "app.private";
 constexpr char kMarker[] = "E2E-PRIVATE-MARKER-";
 
 cluster::ClusterOptions Options() {
-  cluster::ClusterOptions o;
-  o.binary = LedgersealBinary();
-  o.root = ::ledgerseal::testing::TestDir();
-  o.insecure_test_secret_files = true;
-  o.raft.election_timeout_ms = 1000;
-  o.raft.heartbeat_timeout_ms = 100;
+  cluster::ClusterOptions o = TestClusterOptions();
   o.raft.snapshot_threshold = 256;  // exercise raft snapshots under load
   return o;
 }

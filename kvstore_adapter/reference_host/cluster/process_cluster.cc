@@ -204,6 +204,16 @@ void ProcessCluster::Kill(const std::string& node_id) {
   it->second.pid = -1;
 }
 
+void ProcessCluster::Pause(const std::string& node_id) {
+  auto it = nodes_.find(node_id);
+  if (it != nodes_.end() && it->second.pid > 0) ::kill(it->second.pid, SIGSTOP);
+}
+
+void ProcessCluster::Resume(const std::string& node_id) {
+  auto it = nodes_.find(node_id);
+  if (it != nodes_.end() && it->second.pid > 0) ::kill(it->second.pid, SIGCONT);
+}
+
 void ProcessCluster::KillAll() {
   for (auto& [id, n] : nodes_) Kill(id);
 }

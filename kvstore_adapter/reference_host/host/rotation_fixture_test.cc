@@ -89,6 +89,8 @@ struct Server {
   std::unique_ptr<LedgerFsm> fsm;
   std::unique_ptr<FsmAdapter> adapter;
   std::unique_ptr<RequestRegistry> registry;
+  // Restore's peer source (set by the fixture: the other servers' ledgers).
+  std::function<Result<std::vector<Bytes>>(Version, uint32_t)> fetch_entries;
 
   Status Open() {
     auto s = Store::Open({.dir = dir / "store", .encryption_key = &store_key,
@@ -98,6 +100,7 @@ struct Server {
     StateMachineDeps deps{id, key, {}, store.get(), &secrets, &random, {}};
     deps.ledger_options.dir = dir / "ledger";
     deps.ledger_options.sync_every_append = false;
+    deps.fetch_entries = fetch_entries;
     auto m = LedgerStateMachine::Open(std::move(deps));
     if (!m) return std::unexpected(m.error());
     machine = std::move(*m);
@@ -149,6 +152,22 @@ class RotationFixture : public ::testing::Test {
     s->public_key = std::make_unique<crypto::RsaPublicKey>(
         *crypto::RsaPublicKey::FromDer(*s->key->PublicKeyDer()));
     ASSERT_TRUE(s->secrets.Add(1, secret1_.Clone()));  // secret 1 is known out of band
+    // A server behind a snapshot reads what it lacks from another server's
+    // ledger files, as a node process asks its peers over RPC.
+    s->fetch_entries = [this, i](Version from, uint32_t) -> Result<std::vector<Bytes>> {
+      std::vector<Bytes> batch;
+      for (unsigned j = 0; j < servers_.size() && batch.empty(); ++j) {
+        if (j == i) continue;
+        auto view = ledger::LedgerView::Open(server(j).dir / "ledger");
+        if (!view || from > (*view)->last_version() || from < (*view)->first_version()) continue;
+        auto walked = (*view)->ForEach(from, [&](Version, ByteView e) {
+          batch.emplace_back(e.begin(), e.end());
+          return true;
+        });
+        if (!walked) return std::unexpected(walked.error());
+      }
+      return batch;
+    };
     auto opened = s->Open();
     ASSERT_TRUE(opened) << opened.error().ToString();
     ASSERT_EQ(raft_fixture_grow(&f_, s->adapter->fsm()), 0);
@@ -515,6 +534,40 @@ TEST_F(RotationFixture, DisconnectedFollowerCatchesUpAndLearnsTheRotatedSecret) 
   EXPECT_EQ(server(lagging).applied(), version + 1);
   ASSERT_TRUE(server(lagging).KnowsSecret(2));
   EXPECT_TRUE(server(lagging).HasSecret(2, secret2));  // decrypted with its own key
+  ExpectCommittedKeptAndLedgersEqual(CommittedEntries());
+}
+
+// --- Scenario 3: a follower misses a rotation and the log is compacted ------
+// Issue 12: the leader can no longer send the entries; it sends a snapshot,
+// under the rotated secret. The follower fetches the entries in between
+// from a peer's ledger, learns the secret from the rotation entry, and its
+// ledger stays byte-identical to the others from version 1.
+
+TEST_F(RotationFixture, AFollowerBehindASnapshotTakenAfterARotationFetchesWhatItMissed) {
+  for (unsigned i = 0; i < kServers; ++i) {
+    raft_set_snapshot_threshold(raft(i), 8);
+    raft_set_snapshot_trailing(raft(i), 2);
+  }
+  const unsigned leader = ElectLeader();
+  ASSERT_NO_FATAL_FAILURE(CommitNormalEntries(leader, kNormalEntries));
+  const unsigned lagging = (leader + 1) % kServers;
+  Isolate(lagging);
+
+  const SecretBytes secret2 = *secrets::NewSecret(*random_);
+  const Version version = server(leader).applied() + 1;
+  auto r = Commit(leader, RotationEntry(leader, version, secret2));
+  ASSERT_TRUE(r) << r.error().ToString();
+  for (Version v = version + 1; v <= version + 30; ++v) {
+    auto normal = Commit(leader, NormalEntry(leader, v));  // under secret 2
+    ASSERT_TRUE(normal) << normal.error().ToString();
+  }
+  EXPECT_FALSE(server(lagging).KnowsSecret(2));
+
+  ReconnectAll();
+  ASSERT_NE(Quiesce(), kNone);
+  EXPECT_GE(server(lagging).adapter->restores(), 1u) << "the leader compacted past it: a snapshot was sent";
+  EXPECT_EQ(server(lagging).applied(), version + 30);
+  EXPECT_TRUE(server(lagging).HasSecret(2, secret2));
   ExpectCommittedKeptAndLedgersEqual(CommittedEntries());
 }
 

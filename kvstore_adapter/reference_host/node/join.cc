@@ -218,4 +218,34 @@ Status Node::WaitUntilVoter(uint64_t raft_id) {
                        "then join again with an empty data directory)");
 }
 
+Result<std::vector<Bytes>> Node::FetchFromPeers(Version from, uint32_t max_bytes) {
+  // Short: a peer that does not answer is skipped for the next one, and the
+  // caller's own budget bounds the whole.
+  constexpr int kPeerTimeoutMs = 5'000;
+  auto tx = host_->BeginTransaction();
+  if (!tx) return std::unexpected(tx.error());
+  auto nodes = membership::ListNodes(**tx);
+  if (!nodes) return std::unexpected(nodes.error());
+  std::string problems;
+  for (const auto& n : *nodes) {
+    if (n.node_id() == c_.node_id || n.status() == ::ledgerseal::ledger::v1::NodeInfo::RETIRED || n.rpc_address().empty()) continue;
+    rpc::RpcClient client(n.rpc_address(), {.connect_timeout_ms = 1'000, .request_timeout_ms = kPeerTimeoutMs});
+    auto batch = client.FetchEntries(from, max_bytes);
+    if (!batch) {
+      problems += (problems.empty() ? "" : "; ") + n.node_id() + ": " + batch.error().message;
+      continue;
+    }
+    if (batch->entries().empty()) {
+      problems += (problems.empty() ? "" : "; ") + n.node_id() + " ends at version " +
+                  std::to_string(batch->last_version());
+      continue;
+    }
+    std::vector<Bytes> entries;
+    for (const auto& e : batch->entries()) entries.push_back(ToBytes(e));
+    return entries;
+  }
+  return MakeError(ErrorCode::kUnavailable, "no peer supplied entry " + std::to_string(from) +
+                                                (problems.empty() ? std::string(" (no peer known)") : " (" + problems + ")"));
+}
+
 }  // namespace ledgerseal::kv::node

@@ -125,6 +125,11 @@ class Node {
   // the identity this node sealed for.
   Status CheckCopiedService(const ServiceIdentity& identity);
   Status CopyLedger(rpc::RpcClient& client, Version admitted_at);
+  // The state machine's peer source (StateMachineDeps::fetch_entries):
+  // committed entries from `from` on, from the first other live node (by
+  // the membership table) that has them. Runs on Raft's thread: touches
+  // the store and the network, never Raft.
+  Result<std::vector<Bytes>> FetchFromPeers(Version from, uint32_t max_bytes);
   Status WaitUntilVoter(uint64_t raft_id);
 
   // recover_service.cc

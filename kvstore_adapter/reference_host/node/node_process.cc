@@ -279,6 +279,13 @@ Status Node::OpenStateMachine() {
   if (c_.insecure_test_secret_file) {
     deps.on_secret_learned = [this](uint64_t v, const SecretBytes& s) { KeepInsecureTestSecret(v, s); };
   }
+  // A raft snapshot never leaves a gap in this node's ledger (host_ exists
+  // by the time Raft runs).
+  deps.fetch_entries = [this](Version from, uint32_t max_bytes) {
+    Log("a raft snapshot is ahead of this node's ledger: fetching the entries from version " +
+        std::to_string(from) + " from peers");
+    return FetchFromPeers(from, max_bytes);
+  };
   auto sm = LedgerStateMachine::Open(std::move(deps));
   if (!sm) return std::unexpected(sm.error());
   sm_ = std::move(*sm);

@@ -94,6 +94,11 @@ kv::Status NodeCore::InitRaft() {
   raft_set_heartbeat_timeout(&raft_, options_.heartbeat_timeout_ms);
   raft_set_snapshot_threshold(&raft_, options_.snapshot_threshold);
   raft_set_snapshot_trailing(&raft_, options_.snapshot_trailing);
+  // A node that was paused (SIGSTOP, a long snapshot restore that fetches
+  // entries from peers) must not depose a healthy leader when it wakes:
+  // with pre-vote it first asks whether it could win, and the others, who
+  // hear from the leader, say no.
+  raft_set_pre_vote(&raft_, true);
   return {};
 }
 

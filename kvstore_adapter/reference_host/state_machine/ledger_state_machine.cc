@@ -2,6 +2,11 @@
 
 #include <openssl/crypto.h>
 
+#include <chrono>
+#include <functional>
+#include <map>
+#include <thread>
+
 #include "base/check.h"
 
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
@@ -16,6 +21,13 @@ namespace {
 // chained). Format 1 snapshots are refused.
 constexpr uint32_t kSnapshotFormatVersion = 2;
 constexpr std::string_view kSnapshotAadLabel = "ledgerseal snapshot v2";
+// Restore's fetches from peers: batch size, and the pause after a batch
+// that brought nothing.
+constexpr uint32_t kRestoreFetchBatchBytes = 4u << 20;
+constexpr int kRestoreFetchPollMs = 50;
+// The most entry bytes Restore holds in memory while it checks a run from
+// peers (a run is applied only once all of it checked).
+constexpr uint64_t kRestoreMaxRunBytes = 512ull << 20;
 
 // An entry whose previous_entry_digest is not the digest of the entry the
 // node holds before it: authentic (it verified), but of another history
@@ -255,7 +267,7 @@ namespace {
 // Parses the image an encrypted snapshot holds. The decrypted bytes are
 // wiped before returning; the caller wipes the returned image's private part.
 Result<pb::StoreImage> DecryptSnapshot(const pb::EncryptedSnapshot& in,
-                                       const secrets::LedgerSecrets& secrets) {
+                                       const std::function<Result<SecretBytes>(uint64_t)>& secret_of) {
   if (in.format_version() == 1) {
     return MakeError(ErrorCode::kCorruption,
                      "snapshot at version " + std::to_string(in.version()) +
@@ -267,7 +279,7 @@ Result<pb::StoreImage> DecryptSnapshot(const pb::EncryptedSnapshot& in,
     return MakeError(ErrorCode::kCorruption, "malformed snapshot: unknown format version " +
                                                  std::to_string(in.format_version()));
   }
-  auto secret = secrets.Get(in.ledger_secret_version());
+  auto secret = secret_of(in.ledger_secret_version());
   if (!secret) return std::unexpected(secret.error());
   WipedString plaintext(in.ciphertext().size());
   auto opened = crypto::OpenAeadBox(plaintext.mutable_span(), secret->bytes(),
@@ -327,9 +339,114 @@ Status LedgerStateMachine::Restore(ByteView bytes) {
   if (!in.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return MakeError(ErrorCode::kCorruption, "snapshot does not parse");
   }
+  if (in.version() <= applied_version()) return {};  // nothing newer in it
+  return deps_.fetch_entries ? CatchUpFromPeers(in) : InstallImage(in);
+}
+
+// The ledger is the record of the service, so a node behind a snapshot does
+// not skip what it missed: it fetches those entries from peers and applies
+// them as Raft would have. Peers are hostile until checked, and an entry
+// can be authentic yet not committed (a proposal that lost its version, a
+// host may have kept), so nothing is applied before the whole run is
+// checked: each entry verified under a secret the node holds or learnt
+// from an earlier entry of the run, chained to the one before, and the last
+// one's digest equal to the one the snapshot (which opens only then)
+// records. Raft's loop waits meanwhile: the fetch is bounded in time and
+// bytes, and pre-vote keeps the pause from disturbing the leader.
+Status LedgerStateMachine::CatchUpFromPeers(const pb::EncryptedSnapshot& in) {
+  using Clock = std::chrono::steady_clock;
+  const Version target = in.version();
+  const Version start = applied_version();
+  const auto deadline = Clock::now() + std::chrono::milliseconds(deps_.restore_fetch_budget_ms);
+  const auto last = last_entry();
+  if (!last.digest) {
+    return MakeError(ErrorCode::kCorruption, "the digest of entry " + std::to_string(start) +
+                                                 " is not known: cannot chain entries fetched from peers to it");
+  }
+  std::optional<Bytes> previous = last.digest;
+  std::map<uint64_t, SecretBytes> learnt;  // secrets rotated within the run
+  auto secret_of = [&](uint64_t v) -> Result<SecretBytes> {
+    if (auto it = learnt.find(v); it != learnt.end()) return it->second.Clone();
+    return deps_.secrets->Get(v);
+  };
+  std::vector<Bytes> run;
+  uint64_t run_bytes = 0;
+  std::string last_problem = "no peer had the entries";
+  auto failed = [&](ErrorCode code, const std::string& why) {
+    return MakeError(code, "a raft snapshot of version " + std::to_string(target) + " arrived at version " +
+                               std::to_string(start) + "; the entries in between, fetched from peers: " + why +
+                               " (nothing applied)");
+  };
+  // Each pass checks at least one more entry, or waits kRestoreFetchPollMs
+  // towards the deadline: bounded whatever peers answer.
+  while (start + run.size() < target) {
+    if (Clock::now() > deadline) {
+      return failed(ErrorCode::kUnavailable, "reached version " + std::to_string(start + run.size()) + " in " +
+                                                 std::to_string(deps_.restore_fetch_budget_ms) + " ms (" +
+                                                 last_problem + ")");
+    }
+    const Version from = start + run.size() + 1;
+    auto batch = deps_.fetch_entries(from, kRestoreFetchBatchBytes);
+    bool progressed = false;
+    if (!batch) {
+      last_problem = batch.error().message;
+    } else {
+      for (Bytes& bytes : *batch) {
+        const Version expected = start + run.size() + 1;
+        if (expected > target) break;  // Raft delivers those
+        auto pub = entry::DecodePublic(bytes);
+        if (!pub) return failed(ErrorCode::kCorruption, pub.error().message);
+        if (pub->header.version != expected) {
+          return failed(ErrorCode::kCorruption, "entry " + std::to_string(pub->header.version) + " came where entry " +
+                                                    std::to_string(expected) + " was asked for");
+        }
+        auto decoded = entry::DecodeAndVerifyWith(bytes, secret_of);
+        if (!decoded) return failed(decoded.error().code, decoded.error().message);
+        if (decoded->header.previous_entry_digest != *previous) {
+          return failed(ErrorCode::kCorruption, NotChained(expected).error().message);
+        }
+        if (decoded->header.flags & entry::kFlagRotation) {
+          auto own = secrets::ReadOwnSecret(pub->public_writes, deps_.node_id, *deps_.node_key);
+          if (!own) return failed(own.error().code, own.error().message);
+          if (*own) learnt.insert_or_assign((*own)->version, std::move((*own)->secret));
+        }
+        auto digest = entry::EntryDigest(bytes);
+        if (!digest) return failed(ErrorCode::kCorruption, digest.error().message);
+        previous = std::move(*digest);
+        run_bytes += bytes.size();
+        if (run_bytes > kRestoreMaxRunBytes) {
+          return failed(ErrorCode::kUnavailable, "more than " + std::to_string(kRestoreMaxRunBytes >> 20) +
+                                                     " MiB; this node is too far behind: join anew");
+        }
+        run.push_back(std::move(bytes));
+        progressed = true;
+      }
+      if (!progressed) last_problem = "peers had nothing from version " + std::to_string(from);
+    }
+    if (!progressed) std::this_thread::sleep_for(std::chrono::milliseconds(kRestoreFetchPollMs));
+  }
+  // The snapshot opens now (its secret is held or learnt), and must record
+  // the entry the run ends with: else the run is another history.
+  auto image = DecryptSnapshot(in, secret_of);
+  if (!image) return std::unexpected(image.error());
+  const bool same_end = ToBytes(image->last_entry_digest()) == *previous;
+  WipePrivate(*image);
+  if (!same_end) {
+    return failed(ErrorCode::kCorruption, "they do not end with the entry the snapshot records at version " +
+                                              std::to_string(target));
+  }
+  for (const Bytes& bytes : run) {
+    auto outcome = Apply(bytes);
+    if (!outcome) return std::unexpected(outcome.error());
+    LEDGERSEAL_CHECK(outcome->result == ApplyResult::kApplied);  // checked above, in order
+  }
+  LEDGERSEAL_CHECK(applied_version() == target && last_entry().digest == previous);
+  return {};
+}
+
+Status LedgerStateMachine::InstallImage(const pb::EncryptedSnapshot& in) {
   const Version version = in.version();
-  if (version <= applied_version()) return {};  // nothing newer in it
-  auto image = DecryptSnapshot(in, *deps_.secrets);
+  auto image = DecryptSnapshot(in, [this](uint64_t v) { return deps_.secrets->Get(v); });
   if (!image) return std::unexpected(image.error());
   Bytes last_digest(image->last_entry_digest().begin(), image->last_entry_digest().end());
   auto ws = WritesToInstall(*deps_.store, *image);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -32,6 +33,9 @@ struct Node {
   std::unique_ptr<Store> store;
   std::unique_ptr<LedgerStateMachine> sm;
   crypto::OpenSslRandomSource random;
+  // The peer source Restore uses (null: the snapshot's image is installed).
+  std::function<Result<std::vector<Bytes>>(Version, uint32_t)> fetch_entries;
+  uint32_t restore_fetch_budget_ms = 60'000;
 
   Status Open() {
     sm.reset();
@@ -41,6 +45,8 @@ struct Node {
     store = std::move(*s);
     StateMachineDeps deps{id, key.get(), {}, store.get(), &secrets, &random};
     deps.ledger_options.dir = dir / "ledger";
+    deps.fetch_entries = fetch_entries;
+    deps.restore_fetch_budget_ms = restore_fetch_budget_ms;
     auto opened = LedgerStateMachine::Open(std::move(deps));
     if (!opened) return std::unexpected(opened.error());
     sm = std::move(*opened);
@@ -202,6 +208,105 @@ TEST_F(StateMachineTest, SnapshotInstallsOnANodeFarBehindAndItContinues) {
   Bytes bad = *snapshot;
   bad[bad.size() / 2] ^= 1;
   EXPECT_FALSE(nodes_[1]->sm->Restore(bad));
+}
+
+// A peer source reading `ledger_dir` (another node's ledger files), with
+// each batch passed through `alter` (a hostile host's chance).
+std::function<Result<std::vector<Bytes>>(Version, uint32_t)> PeerLedger(
+    fs::path ledger_dir, std::function<void(std::vector<Bytes>&)> alter = nullptr) {
+  return [ledger_dir, alter](Version from, uint32_t) -> Result<std::vector<Bytes>> {
+    auto view = ledger::LedgerView::Open(ledger_dir);
+    if (!view) return std::unexpected(view.error());
+    std::vector<Bytes> batch;
+    if (from > (*view)->last_version()) return batch;
+    auto walked = (*view)->ForEach(from, [&](Version, ByteView e) {
+      batch.emplace_back(e.begin(), e.end());
+      return batch.size() < 3;  // small batches: several fetches per restore
+    });
+    if (!walked) return std::unexpected(walked.error());
+    if (alter) alter(batch);
+    return batch;
+  };
+}
+
+// Issue 12: a node behind a snapshot taken after a rotation it missed gets
+// the entries in between from a peer instead of skipping them: it learns
+// the rotated secret, and its ledger stays whole from version 1,
+// byte-identical to the peer's.
+TEST_F(StateMachineTest, ASnapshotBeyondTheLedgerIsReachedWithTheEntriesInBetweenFromAPeer) {
+  SecretBytes secret2 = *secrets::NewSecret(random_);
+  for (Version v = 1; v <= 3; ++v) ApplyAll(Entry(v, 1, secret1_, kMarker), {0, 2});
+  for (Version v = 4; v <= 5; ++v) ApplyAll(Entry(v, 1, secret1_, kMarker), {0});
+  ApplyAll(Rotation(6, 1, secret1_, secret2), {0});
+  for (Version v = 7; v <= 10; ++v) ApplyAll(Entry(v, 2, secret2, kMarker), {0});
+  auto snapshot = nodes_[0]->sm->Snapshot();
+  ASSERT_TRUE(snapshot) << snapshot.error().ToString();
+
+  nodes_[2]->fetch_entries = PeerLedger(nodes_[0]->dir / "ledger");
+  ASSERT_TRUE(nodes_[2]->Open());
+  EXPECT_FALSE(nodes_[2]->secrets.Get(2)) << "node 2 missed the rotation";
+  auto restored = nodes_[2]->sm->Restore(*snapshot);
+  ASSERT_TRUE(restored) << restored.error().message;
+  EXPECT_EQ(nodes_[2]->sm->applied_version(), 10u);
+  EXPECT_TRUE(*nodes_[2]->secrets.Get(2) == secret2) << "learnt from the fetched rotation entry";
+  EXPECT_EQ(LedgerBytes(nodes_[2]->dir / "ledger"), LedgerBytes(nodes_[0]->dir / "ledger"));
+  EXPECT_FALSE(fs::exists(nodes_[2]->dir / "ledger.before-snapshot-10"));
+  EXPECT_EQ(nodes_[2]->sm->last_entry().digest, nodes_[0]->sm->last_entry().digest);
+  ApplyAll(Entry(11, 2, secret2, "after"), {0, 2});
+  EXPECT_EQ(nodes_[2]->store->Get("app.private", AsBytes("k11")), Result<std::optional<Bytes>>(ToBytes("after")));
+}
+
+// What a peer supplies is hostile until it verifies: an altered entry, an
+// authentic run of another history than the snapshot's (a host may keep
+// proposals that lost), or no entries at all stop the restore with an
+// error naming why, and nothing of the run is applied.
+TEST_F(StateMachineTest, EntriesFromAPeerThatDoNotVerifyOrDoNotReachTheSnapshotStopTheRestore) {
+  // Node 1 holds another history from version 4 on (authentic entries,
+  // chained, but not the ones node 0 committed).
+  for (Version v = 1; v <= 3; ++v) ApplyAll(Entry(v, 1, secret1_, kMarker), {0, 1, 2});
+  for (Version v = 4; v <= 6; ++v) ApplyAll(Entry(v, 1, secret1_, "other history"), {1});
+  for (Version v = 4; v <= 6; ++v) ApplyAll(Entry(v, 1, secret1_, kMarker), {0});
+  auto snapshot = nodes_[0]->sm->Snapshot();
+  ASSERT_TRUE(snapshot) << snapshot.error().ToString();
+  const std::string before = LedgerBytes(nodes_[2]->dir / "ledger");
+
+  nodes_[2]->fetch_entries = PeerLedger(nodes_[0]->dir / "ledger", [](std::vector<Bytes>& batch) {
+    batch.front()[batch.front().size() - 3] ^= 0x40;
+  });
+  ASSERT_TRUE(nodes_[2]->Open());
+  auto altered = nodes_[2]->sm->Restore(*snapshot);
+  ASSERT_FALSE(altered);
+  EXPECT_EQ(altered.error().code, ErrorCode::kCorruption) << altered.error().ToString();
+  EXPECT_NE(altered.error().message.find("fetched from peers"), std::string::npos) << altered.error().message;
+  EXPECT_EQ(nodes_[2]->sm->applied_version(), 3u);
+  EXPECT_EQ(LedgerBytes(nodes_[2]->dir / "ledger"), before);
+
+  nodes_[2]->fetch_entries = PeerLedger(nodes_[1]->dir / "ledger");
+  ASSERT_TRUE(nodes_[2]->Open());
+  auto other = nodes_[2]->sm->Restore(*snapshot);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, ErrorCode::kCorruption);
+  EXPECT_NE(other.error().message.find("do not end with the entry the snapshot records"), std::string::npos)
+      << other.error().message;
+  EXPECT_EQ(nodes_[2]->sm->applied_version(), 3u) << "authentic entries of another history are not applied";
+  EXPECT_EQ(LedgerBytes(nodes_[2]->dir / "ledger"), before);
+
+  for (auto& n : nodes_) n->fetch_entries = nullptr;
+  auto fresh = std::make_unique<Node>();
+  fresh->id = "n2";
+  fresh->dir = root_ / "n2-fresh";
+  fresh->key = std::move(nodes_[2]->key);
+  ASSERT_TRUE(fresh->secrets.Add(1, secret1_.Clone()));
+  fresh->fetch_entries = [](Version, uint32_t) -> Result<std::vector<Bytes>> {
+    return MakeError(ErrorCode::kUnavailable, "no peer answers");
+  };
+  fresh->restore_fetch_budget_ms = 200;
+  ASSERT_TRUE(fresh->Open());
+  auto silent = fresh->sm->Restore(*snapshot);
+  ASSERT_FALSE(silent);
+  EXPECT_EQ(silent.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(silent.error().message.find("no peer answers"), std::string::npos) << silent.error().message;
+  EXPECT_EQ(fresh->sm->applied_version(), kNoVersion);
 }
 
 // A genuine sibling: a second authentic entry for version 3 (a proposal that

@@ -61,6 +61,10 @@ class ProcessCluster {
   // SIGKILL (and reap). No-op for a node not running.
   void Kill(const std::string& node_id);
   void KillAll();
+  // SIGSTOP / SIGCONT: the process stays alive but stops running, as a
+  // node the host pauses. No-op for a node not running.
+  void Pause(const std::string& node_id);
+  void Resume(const std::string& node_id);
   // SIGTERM and wait for a clean exit. Errors: kInternal (non-zero exit).
   kv::Status Stop(const std::string& node_id);
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kvstore_adapter/ledger/public/ledger_files.h"
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
@@ -15,6 +16,10 @@
 #include "kvstore_adapter/store/public/store.h"
 #include "crypto/public/random_source.h"
 #include "crypto/public/rsa_key.h"
+
+namespace ledgerseal::ledger::v1 {
+class EncryptedSnapshot;
+}  // namespace ledgerseal::ledger::v1
 
 namespace ledgerseal::kv {
 
@@ -45,6 +50,17 @@ struct StateMachineDeps {
   // Optional: called (on the applying thread) with every ledger secret this
   // node learns from a rotation entry, after it is added to `secrets`.
   std::function<void(uint64_t version, const SecretBytes& secret)> on_secret_learned{};
+  // Optional: where a node behind a Raft snapshot gets the entries it lacks
+  // (docs/REFERENCE_HOST.md, "Snapshots"): committed entries from version
+  // `from` on, about `max_bytes` at most, as a peer's ledger files hold
+  // them; an empty batch when no peer has `from` yet; kUnavailable when no
+  // peer answers. Hostile bytes: Restore verifies every entry as Apply does.
+  // Called on the applying thread, inside Restore, so it must not wait on
+  // Raft. Null: Restore installs the snapshot's image and starts the ledger
+  // anew after it (the ledger then begins after version 1).
+  std::function<Result<std::vector<Bytes>>(Version from, uint32_t max_bytes)> fetch_entries{};
+  // How long one Restore may spend fetching entries from peers.
+  uint32_t restore_fetch_budget_ms = 60'000;
 };
 
 // Not thread-safe: Raft calls it from its loop thread only. Reads of the
@@ -77,12 +93,24 @@ class LedgerStateMachine {
   // latest ledger secret. Errors: kNotFound (no secret yet), kIoError.
   Result<Bytes> Snapshot();
 
-  // Installs a snapshot: a node behind the snapshot's version replaces its
-  // store contents and continues its ledger after the snapshot's version
-  // (ledger files must then start at version + 1: see docs/FORMAT.md §9). A
-  // snapshot at or below the applied version is ignored. Errors:
-  // kCorruption (does not authenticate), kNotFound (unknown secret).
+  // Brings a node behind a snapshot's version up to it. A snapshot at or
+  // below the applied version is ignored.
+  //  - With deps.fetch_entries: the entries between the ledger's end and the
+  //    snapshot are fetched from peers and applied as Apply applies them
+  //    (verified, chained, rotated secrets learnt), so the ledger keeps
+  //    starting at version 1 with no gap and a node that missed rotations
+  //    learns their secrets; then the snapshot, now decryptable, must end
+  //    with the digest of the entry the node holds at its version. Bounded
+  //    by deps.restore_fetch_budget_ms (kUnavailable, naming how far it got).
+  //  - Without: the snapshot's image replaces the store and the ledger
+  //    starts anew after its version (docs/FORMAT.md §9); the secret it is
+  //    under must be known.
+  // Errors (the node must stop): kCorruption (the snapshot or a fetched
+  // entry does not authenticate or chain, or they disagree), kNotFound
+  // (unknown secret, no peer source), kUnavailable (peers did not supply
+  // the entries in time), kIoError.
   Status Restore(ByteView snapshot);
+
 
   Version applied_version() const;
 
@@ -105,6 +133,8 @@ class LedgerStateMachine {
   LedgerStateMachine(StateMachineDeps deps, std::unique_ptr<ledger::LedgerWriter> ledger);
   Result<entry::DecodedEntry> Verify(ByteView entry) const;
   Status CatchUpStore();
+  Status CatchUpFromPeers(const ::ledgerseal::ledger::v1::EncryptedSnapshot& snapshot);
+  Status InstallImage(const ::ledgerseal::ledger::v1::EncryptedSnapshot& snapshot);
   void SetLastEntry(Version version, std::optional<Bytes> digest);
 
   StateMachineDeps deps_;

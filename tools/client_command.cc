@@ -83,7 +83,7 @@ int Get(rpc::RpcClient& client, const ClientArgs& a) {
 }
 
 int Status(rpc::RpcClient& client) {
-  auto r = client.GetStatus();
+  auto r = client.GetStatus(/*include_voters=*/true);
   if (!r) return Fail(r.error());
   std::cout << "node            " << r->node_id() << " (raft id " << r->raft_id() << ")\n"
             << "service         " << r->service_id() << "\n"
@@ -94,6 +94,18 @@ int Status(rpc::RpcClient& client) {
             << "raft voters    ";
   for (uint64_t id : r->voter_raft_ids()) std::cout << " " << id;
   std::cout << "\n";
+  // Each voter as this node sees it: one that stopped no longer counts
+  // towards the service's fault tolerance, and this is where it shows.
+  size_t unhealthy = 0;
+  for (const auto& v : r->voters()) {
+    std::cout << "  voter " << (v.node_id().empty() ? "?" : v.node_id()) << " (raft id " << v.raft_id() << "): ";
+    if (v.reachable()) std::cout << "applied version " << v.applied_version() << ", ";
+    std::cout << (v.healthy() ? "healthy" : v.problem()) << "\n";
+    if (!v.healthy()) ++unhealthy;
+  }
+  if (unhealthy > 0) {
+    std::cout << unhealthy << " of " << r->voters_size() << " voters unhealthy: the service tolerates fewer failures\n";
+  }
   return kExitOk;
 }
 

@@ -164,6 +164,16 @@ cluster::ClusterOptions CompactingOptions() {
   return ::testing::AssertionSuccess() << node << ": versions 1-" << (*view)->last_version();
 }
 
+// "node:healthy" or "node:<first word of the problem>" for each voter.
+std::string VoterHealth(const rpc::v1::StatusResponse& status) {
+  std::string out;
+  for (const auto& v : status.voters()) {
+    out += (out.empty() ? "" : " ") + v.node_id() + ":" +
+           (v.healthy() ? std::string("healthy") : v.problem().substr(0, v.problem().find(':')));
+  }
+  return out;
+}
+
 bool LogSays(cluster::ProcessCluster& c, const std::string& node, const std::string& text) {
   return c.LogTail(node, 100'000).find(text) != std::string::npos;
 }
@@ -200,6 +210,10 @@ TEST(LoadE2E, AFollowerPausedAcrossARotationAndACompactionCatchesUpAndItsLedgerR
     // its compacted log and sends a snapshot when it wakes.
     Writers writers(c.node("n1").config.rpc_address, kWriters, 4096);
     for (int i = 0; i < 6000 && writers.acked() < 2500; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    // The service runs on two of three voters; status says so.
+    auto paused = c.Client("n1").GetStatus(/*include_voters=*/true);
+    ASSERT_TRUE(paused) << paused.error().ToString();
+    EXPECT_EQ(VoterHealth(*paused), "n1:healthy n2:healthy n3:unreachable");
     c.Resume("n3");
     writers.Stop();
     EXPECT_EQ(writers.errors(), std::vector<std::string>());
@@ -222,6 +236,9 @@ TEST(LoadE2E, AFollowerPausedAcrossARotationAndACompactionCatchesUpAndItsLedgerR
   // It takes part again: a write acknowledged now is on it too.
   ASSERT_TRUE(PutWithFailover(c, kTable, "after", "v", acked));
   ASSERT_TRUE(c.WaitApplied(acked.max_version));
+  auto resumed = c.Client("n1").GetStatus(/*include_voters=*/true);
+  ASSERT_TRUE(resumed) << resumed.error().ToString();
+  EXPECT_EQ(VoterHealth(*resumed), "n1:healthy n2:healthy n3:healthy");
   EXPECT_TRUE(LedgerFromVersionOne(c, "n3"));
   EXPECT_EQ(c.running().size(), 3u);
   ExpectRecoversEverythingFrom(c, "n3", acked);

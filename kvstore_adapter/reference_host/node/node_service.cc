@@ -7,6 +7,7 @@
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/node/join_secrets.h"
 #include "kvstore_adapter/reference_host/node/table_access.h"
+#include "kvstore_adapter/reference_host/node/voter_health.h"
 #include "kvstore_adapter/reference_host/rpc/public/rpc_client.h"
 #include "kvstore_adapter/reference_host/rpc/public/status_convert.h"
 
@@ -85,7 +86,7 @@ v1::Response NodeService::Execute(const v1::Request& request) {
     case v1::Request::kJoin: return Join(request.join());
     case v1::Request::kTrust: return SetStatus(request.trust().node_id(), false);
     case v1::Request::kRetire: return SetStatus(request.retire().node_id(), true);
-    case v1::Request::kStatus: return DescribeNode();
+    case v1::Request::kStatus: return DescribeNode(request.status());
     case v1::Request::kFetchEntries: return FetchEntries(request.fetch_entries());
     case v1::Request::BODY_NOT_SET: break;
   }
@@ -379,7 +380,7 @@ v1::Response NodeService::FetchEntries(const v1::FetchEntriesRequest& fetch) {
   return response;
 }
 
-v1::Response NodeService::DescribeNode() {
+v1::Response NodeService::DescribeNode(const v1::StatusRequest& request) {
   v1::Response response;
   auto* out = response.mutable_status_response();
   out->set_node_id(deps_.host->node().node_id);
@@ -399,6 +400,15 @@ v1::Response NodeService::DescribeNode() {
   if (const auto leader = LeaderRecord()) {
     out->set_leader_node_id(leader->node_id());
     out->set_leader_rpc_address(leader->rpc_address());
+  }
+  if (request.include_voters()) {
+    auto tx = deps_.host->BeginTransaction();
+    auto nodes = tx ? membership::ListNodes(**tx) : std::unexpected(tx.error());
+    const std::vector<uint64_t> voters(out->voter_raft_ids().begin(), out->voter_raft_ids().end());
+    for (auto& v : GatherVoterStatus({out->node_id(), out->service_id(), out->applied_version()}, out->raft_id(),
+                                     voters, nodes ? *nodes : std::vector<pb::NodeInfo>())) {
+      *out->add_voters() = std::move(v);
+    }
   }
   return response;
 }

@@ -61,7 +61,7 @@ class NodeService final : public rpc::RpcHandler {
   rpc::v1::Response Rotate();
   rpc::v1::Response Join(const rpc::v1::JoinRequest& join);
   rpc::v1::Response SetStatus(const std::string& node_id, bool retire);
-  rpc::v1::Response DescribeNode();
+  rpc::v1::Response DescribeNode(const rpc::v1::StatusRequest& request);
   rpc::v1::Response FetchEntries(const rpc::v1::FetchEntriesRequest& fetch);
   rpc::v1::Response Failure(const Error& error);
   std::optional<::ledgerseal::ledger::v1::NodeInfo> LeaderRecord();

@@ -244,9 +244,9 @@ kv::Result<v1::MembershipResponse> RpcClient::Retire(std::string node_id) {
   return ExtractBody(Call(std::move(request)), v1::Response::kMembership, &v1::Response::mutable_membership);
 }
 
-kv::Result<v1::StatusResponse> RpcClient::GetStatus() {
+kv::Result<v1::StatusResponse> RpcClient::GetStatus(bool include_voters) {
   v1::Request request;
-  request.mutable_status();
+  request.mutable_status()->set_include_voters(include_voters);
   return ExtractBody(Call(std::move(request)), v1::Response::kStatusResponse,
                      &v1::Response::mutable_status_response);
 }

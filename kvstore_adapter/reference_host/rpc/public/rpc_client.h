@@ -59,7 +59,9 @@ class RpcClient {
   kv::Result<v1::JoinResponse> Join(v1::JoinRequest request);
   kv::Result<v1::MembershipResponse> Trust(std::string node_id);
   kv::Result<v1::MembershipResponse> Retire(std::string node_id);
-  kv::Result<v1::StatusResponse> GetStatus();
+  // include_voters: also each Raft voter's applied version and health, as
+  // the node asks them (StatusRequest.include_voters).
+  kv::Result<v1::StatusResponse> GetStatus(bool include_voters = false);
   kv::Result<v1::FetchEntriesResponse> FetchEntries(uint64_t from_version, uint32_t max_bytes);
 
  private:

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+
+#include "base/strict_json.h"
 #include <set>
 #include <vector>
 
@@ -206,25 +208,13 @@ Result<NodeConfig> ParseNodeConfig(std::string_view json_text, const std::filesy
   }
   // JSON leaves duplicate keys to the parser, which keeps the last one: a
   // configuration with two values for one key is refused instead, naming it.
-  std::vector<std::set<std::string>> keys_by_depth;
-  std::string duplicate;
-  const json::parser_callback_t refuse_duplicates = [&](int, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_start) {
-      keys_by_depth.emplace_back();
-    } else if (event == json::parse_event_t::object_end && !keys_by_depth.empty()) {
-      keys_by_depth.pop_back();
-    } else if (event == json::parse_event_t::key && !keys_by_depth.empty() && parsed.is_string()) {
-      if (!keys_by_depth.back().insert(parsed.get<std::string>()).second && duplicate.empty()) {
-        duplicate = parsed.get<std::string>();
-      }
-    }
-    return true;
-  };
-  json doc = json::parse(json_text, refuse_duplicates, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return MakeError(ErrorCode::kInvalidArgument, "the configuration is not valid JSON");
-  if (!duplicate.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "the configuration gives \"" + duplicate + "\" twice");
+  std::string why;
+  auto parsed = base::ParseStrictJson(json_text, why);
+  if (!parsed) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     why == "not valid JSON" ? "the configuration is not valid JSON" : "the configuration " + why);
   }
+  json doc = std::move(*parsed);
   if (!doc.is_object()) return MakeError(ErrorCode::kInvalidArgument, "the configuration must be a JSON object");
   NodeConfig c;
   ObjectReader r(doc, "");

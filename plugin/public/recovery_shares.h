@@ -1,0 +1,128 @@
+// Operator recovery shares (docs/RECOVERY_SHARES.md): for when the hardware
+// that sealed the ledger secret is gone. At every rotation and every change
+// of the recovery members, the latest ledger secret is wrapped under a fresh
+// wrapping key, that key is split k-of-n (crypto/public/shamir.h), and each
+// share is ECIES-sealed to one member and committed to; the record is
+// signed by the service identity. Members decrypt their shares offline
+// (`ledgerseal operator decrypt-share`); any k of them recover the secret.
+//
+// Shares are sealed to public keys, so anyone can write a record whose
+// shares members would decrypt. Only the service identity's signature, under
+// an identity the operators pin, makes a record authentic: recovery requires
+// that pin.
+#ifndef LEDGERSEAL_PLUGIN_PUBLIC_RECOVERY_SHARES_H_
+#define LEDGERSEAL_PLUGIN_PUBLIC_RECOVERY_SHARES_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/public/ecies.h"
+#include "crypto/public/random_source.h"
+#include "kvstore_adapter/public/service_identity.h"
+#include "kvstore_adapter/public/types.h"
+#include "plugin/proto/recovery_shares.pb.h"
+#include "plugin/public/sealing_error.h"
+
+namespace ledgerseal::recovery {
+
+using sealing::SealingError;
+using sealing::SealingErrorCode;
+using sealing::SealingResult;
+using sealing::SealingStatus;
+using sealing::MakeSealingError;
+
+inline constexpr uint32_t kRecoverySharesFormatVersion = 1;
+// Public-domain tables, one key each.
+inline constexpr std::string_view kRecoveryMembersTable = "recovery.members";
+inline constexpr std::string_view kRecoveryMembersKey = "current";
+inline constexpr std::string_view kRecoverySharesTable = "recovery.shares";
+inline constexpr std::string_view kRecoverySharesKey = "latest";
+// The service-identity signature domain of a recovery.shares record.
+inline constexpr std::string_view kRecoverySharesDomain = "ledgerseal recovery shares v1";
+inline constexpr size_t kMaxMembers = 64;
+inline constexpr size_t kMaxMemberNameBytes = 64;
+
+struct Member {
+  std::string name;              // 1..kMaxMemberNameBytes of [A-Za-z0-9._-]
+  kv::Bytes public_key_der;      // canonical P-256 SPKI (91 bytes)
+};
+
+// A checked RecoveryConfig: members sorted by name.
+// Errors: kInvalidArgument naming the problem (no members, more than
+// kMaxMembers, a bad or duplicate name, a key that is not a canonical P-256
+// SubjectPublicKeyInfo, the same key twice, threshold outside 1..members).
+SealingResult<v1::RecoveryConfig> MakeRecoveryConfig(std::vector<Member> members, uint32_t threshold);
+
+// Parses and checks a `recovery.members` value as MakeRecoveryConfig checks
+// its inputs. Errors: kMalformed (does not parse), kUnknownFormatVersion,
+// kInvalidArgument (the checks).
+SealingResult<v1::RecoveryConfig> ParseRecoveryConfig(kv::ByteView value);
+kv::Bytes SerializeRecoveryConfig(const v1::RecoveryConfig& config);
+
+// The `recovery.shares` value for ledger secret `ledger_secret_version`:
+// draws a 32-byte wrapping key and the wrap IV from `random`, splits the
+// key over config's members (x = 1..n in name order), seals each share
+// (ECIES, OpenSSL's DRBG for the ephemeral keys), commits to it, and signs
+// the body as `signer`. The wrapping key and shares are wiped.
+// Preconditions: `config` from MakeRecoveryConfig / ParseRecoveryConfig;
+// ledger_secret is 32 bytes. Errors: kInvalidArgument (a precondition, a
+// signer whose id is not its key's); kCryptoError (OpenSSL, the signer).
+// Thread safety: as `random` and `signer`.
+SealingResult<kv::Bytes> SealRecoveryShares(crypto::RandomSource& random, const kv::ServiceSigner& signer,
+                                            uint64_t ledger_secret_version, const kv::SecretBytes& ledger_secret,
+                                            const v1::RecoveryConfig& config);
+
+// One member's share, as the member holds it: what `operator decrypt-share`
+// writes and `recover --shares` / `client submit-share` read.
+struct MemberShareFile {
+  std::string service_id;
+  uint64_t ledger_secret_version = 0;
+  std::string member_name;
+  uint32_t x = 0;
+  kv::SecretBytes y;  // 32 bytes; wiped on destruction
+};
+
+// A JSON object, docs/RECOVERY_SHARES.md ("Share files"). Holds the share in
+// hex: write it to a file only the member can read.
+std::string EncodeMemberShareFile(const MemberShareFile& share);
+// Errors: kMalformed naming the field (not JSON, a missing or mistyped
+// field, duplicate keys, a share that is not 64 hex digits);
+// kUnknownFormatVersion (another "format").
+SealingResult<MemberShareFile> DecodeMemberShareFile(std::string_view text);
+
+// The share of `record` sealed to `member_key`, opened and checked against
+// its commitment. The record's signature is checked under its own signer
+// key (the member compares the service id it is told with the one it
+// knows; a member's share of a forged record reveals nothing of any other
+// record). Errors: kMalformed, kUnknownFormatVersion, kUnsigned,
+// kBadSignature, kIdentityNotFound (no share for this key), kTampered
+// (ECIES does not open, or the commitment does not match).
+SealingResult<MemberShareFile> DecryptMemberShare(kv::ByteView record, const crypto::EcdhPrivateKey& member_key);
+
+struct SharesRecovery {
+  kv::SecretBytes secret;  // wiped on destruction
+  uint64_t ledger_secret_version = 0;
+  std::string service_id;
+  std::vector<std::string> used_members;  // sorted
+  std::vector<std::string> rejected;      // "member: why", in submission order
+};
+
+// The ledger secret of `record`, from submitted member shares. In order:
+// the record parses (kMalformed, kUnknownFormatVersion, kUnsigned); its
+// signer is the service `expected_service_id` (kWrongService; an empty pin
+// is kInvalidArgument: without it the record proves nothing); the signature
+// verifies (kBadSignature); then each share is checked — same service and
+// version as the record, a member of it at its x, its commitment — and a
+// failing one is rejected by name and not counted; a member twice counts
+// once. Fewer than the threshold of valid shares: kInvalidArgument
+// ("2 of 3 shares", with the rejections). Finally the combined wrapping key
+// must open the wrapped secret (kTampered).
+SealingResult<SharesRecovery> RecoverFromMemberShares(kv::ByteView record, std::span<const MemberShareFile> shares,
+                                                      std::string_view expected_service_id);
+
+}  // namespace ledgerseal::recovery
+
+#endif  // LEDGERSEAL_PLUGIN_PUBLIC_RECOVERY_SHARES_H_

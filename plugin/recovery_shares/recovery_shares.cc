@@ -1,0 +1,209 @@
+// Recovery members and the sealing side of recovery shares; a member's
+// decryption of its own share. Recovery from shares: recover_from_shares.cc.
+#include "plugin/public/recovery_shares.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/check.h"
+#include "crypto/public/aes_gcm.h"
+#include "crypto/public/shamir.h"
+#include "plugin/recovery_shares/shares_context.h"
+
+namespace ledgerseal::recovery {
+namespace {
+
+constexpr size_t kWrappingKeyBytes = 32;
+constexpr size_t kLedgerSecretBytes = 32;
+
+bool ValidName(std::string_view name) {
+  if (name.empty() || name.size() > kMaxMemberNameBytes) return false;
+  return std::ranges::all_of(name, [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
+  });
+}
+
+std::unexpected<SealingError> Invalid(const std::string& why) {
+  return MakeSealingError(SealingErrorCode::kInvalidArgument, "recovery members: " + why);
+}
+
+std::unexpected<SealingError> CryptoFailure(const std::string& what, const crypto::CryptoError& e) {
+  return MakeSealingError(SealingErrorCode::kCryptoError, what + ": " + e.ToString());
+}
+
+SealingStatus CheckConfig(const v1::RecoveryConfig& config) {
+  const size_t n = static_cast<size_t>(config.members_size());
+  if (n == 0) return Invalid("no members");
+  if (n > kMaxMembers) return Invalid(std::to_string(n) + " members, at most " + std::to_string(kMaxMembers));
+  if (config.threshold() < 1 || config.threshold() > n) {
+    return Invalid("threshold " + std::to_string(config.threshold()) + " with " + std::to_string(n) +
+                   " members (1 to " + std::to_string(n) + ")");
+  }
+  std::set<std::string> keys;
+  for (int i = 0; i < config.members_size(); ++i) {
+    const auto& m = config.members(i);
+    if (!ValidName(m.name())) return Invalid("member name '" + m.name() + "' (1-64 of A-Z a-z 0-9 . _ -)");
+    if (i > 0 && m.name() <= config.members(i - 1).name()) {
+      return Invalid("member '" + m.name() + "' is listed twice (or out of order)");
+    }
+    if (auto key = crypto::EcdhPublicKey::FromDer(kv::AsBytes(m.public_key_der())); !key) {
+      return Invalid("member '" + m.name() + "': " + key.error().ToString());
+    }
+    if (!keys.insert(m.public_key_der()).second) return Invalid("member '" + m.name() + "' reuses another's key");
+  }
+  return {};
+}
+
+}  // namespace
+
+SealingResult<v1::RecoveryConfig> MakeRecoveryConfig(std::vector<Member> members, uint32_t threshold) {
+  std::ranges::sort(members, {}, &Member::name);
+  v1::RecoveryConfig config;
+  config.set_format_version(kRecoverySharesFormatVersion);
+  config.set_threshold(threshold);
+  for (const Member& m : members) {
+    auto* out = config.add_members();
+    out->set_name(m.name);
+    out->set_public_key_der(m.public_key_der.data(), m.public_key_der.size());
+  }
+  if (auto s = CheckConfig(config); !s) return std::unexpected(s.error());
+  return config;
+}
+
+SealingResult<v1::RecoveryConfig> ParseRecoveryConfig(kv::ByteView value) {
+  v1::RecoveryConfig config;
+  if (!config.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return MakeSealingError(SealingErrorCode::kMalformed, "recovery.members: the value does not parse");
+  }
+  if (config.format_version() != kRecoverySharesFormatVersion) {
+    return MakeSealingError(SealingErrorCode::kUnknownFormatVersion,
+                            "recovery.members: format " + std::to_string(config.format_version()));
+  }
+  if (auto s = CheckConfig(config); !s) return std::unexpected(s.error());
+  return config;
+}
+
+kv::Bytes SerializeRecoveryConfig(const v1::RecoveryConfig& config) {
+  std::string bytes;
+  LEDGERSEAL_CHECK(config.SerializeToString(&bytes));
+  return kv::Bytes(bytes.begin(), bytes.end());
+}
+
+SealingResult<kv::Bytes> SealRecoveryShares(crypto::RandomSource& random, const kv::ServiceSigner& signer,
+                                            uint64_t version, const kv::SecretBytes& ledger_secret,
+                                            const v1::RecoveryConfig& config) {
+  const kv::ServiceIdentity& service = signer.identity();
+  if (kv::ServiceIdOf(service.public_key_der) != service.service_id) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument, "the signer's service id is not the id of its key");
+  }
+  if (ledger_secret.size() != kLedgerSecretBytes) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument, "the ledger secret is not 32 bytes");
+  }
+  if (auto s = CheckConfig(config); !s) return std::unexpected(s.error());
+  const auto n = static_cast<uint32_t>(config.members_size());
+
+  kv::SecretBytes wrapping_key(kWrappingKeyBytes);
+  std::array<uint8_t, crypto::kAesGcmIvBytes> iv{};
+  if (auto s = random.Fill(wrapping_key.mutable_bytes()); !s) return CryptoFailure("drawing the wrapping key", s.error());
+  if (auto s = random.Fill(iv); !s) return CryptoFailure("drawing the IV", s.error());
+  v1::RecoveryShares body;
+  body.set_format_version(kRecoverySharesFormatVersion);
+  body.set_service_id(service.service_id);
+  body.set_ledger_secret_version(version);
+  body.set_threshold(config.threshold());
+  std::string ciphertext(kLedgerSecretBytes, '\0'), tag(crypto::kAesGcmTagBytes, '\0');
+  if (auto s = crypto::Aes256GcmSeal(
+          std::span(reinterpret_cast<uint8_t*>(ciphertext.data()), ciphertext.size()),
+          std::span<uint8_t, crypto::kAesGcmTagBytes>(reinterpret_cast<uint8_t*>(tag.data()), tag.size()),
+          wrapping_key.bytes().first<crypto::kAes256KeyBytes>(), iv, ledger_secret.bytes(),
+          internal::WrappedSecretAad(service.service_id, version));
+      !s) {
+    return CryptoFailure("wrapping the ledger secret", s.error());
+  }
+  body.set_wrapped_ledger_secret_iv(iv.data(), iv.size());
+  body.set_wrapped_ledger_secret(ciphertext);
+  body.set_wrapped_ledger_secret_tag(tag);
+
+  auto shares = crypto::ShamirSplit(wrapping_key.bytes(), config.threshold(), n);
+  if (!shares) return CryptoFailure("splitting the wrapping key", shares.error());
+  LEDGERSEAL_CHECK(shares->size() == n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const auto& member = config.members(static_cast<int>(i));
+    const crypto::ShamirShare& share = (*shares)[i];
+    LEDGERSEAL_CHECK(share.x == i + 1);
+    auto key = crypto::EcdhPublicKey::FromDer(kv::AsBytes(member.public_key_der()));
+    if (!key) return CryptoFailure("member '" + member.name() + "'", key.error());
+    auto sealed = crypto::EciesP256Seal(random, *key, share.y.bytes(),
+                                        internal::ShareInfo(service.service_id, version, member.name(), share.x,
+                                                            config.threshold(), n));
+    if (!sealed) return CryptoFailure("sealing the share of '" + member.name() + "'", sealed.error());
+    auto* out = body.add_shares();
+    out->set_member_name(member.name());
+    out->set_member_public_key_der(member.public_key_der());
+    out->set_x(share.x);
+    out->set_encrypted_share(sealed->data(), sealed->size());
+    const auto commitment = internal::ShareCommitment(service.service_id, version, member.name(), share.x, share.y.bytes());
+    out->set_share_commitment(commitment.data(), commitment.size());
+  }
+  std::string body_bytes;
+  LEDGERSEAL_CHECK(body.SerializeToString(&body_bytes));
+  auto signature = signer.Sign(kRecoverySharesDomain, kv::AsBytes(body_bytes));
+  if (!signature || signature->empty()) {
+    return MakeSealingError(SealingErrorCode::kCryptoError,
+                            "signing the recovery shares: " + (signature ? "empty signature" : signature.error().ToString()));
+  }
+  v1::SignedRecoveryShares envelope;
+  envelope.set_format_version(kRecoverySharesFormatVersion);
+  envelope.set_body(body_bytes);
+  envelope.set_signature_algorithm(static_cast<uint32_t>(service.algorithm));
+  envelope.set_signer_public_key_der(service.public_key_der.data(), service.public_key_der.size());
+  envelope.set_signature(signature->data(), signature->size());
+  std::string out;
+  LEDGERSEAL_CHECK(envelope.SerializeToString(&out));
+  // What members and recoveries will check, checked before it is written.
+  auto parsed = internal::ParseRecord(kv::AsBytes(out));
+  LEDGERSEAL_CHECK(parsed.has_value() && internal::CheckSignature(*parsed, service).has_value());
+  return kv::Bytes(out.begin(), out.end());
+}
+
+SealingResult<MemberShareFile> DecryptMemberShare(kv::ByteView record, const crypto::EcdhPrivateKey& member_key) {
+  auto parsed = internal::ParseRecord(record);
+  if (!parsed) return std::unexpected(parsed.error());
+  auto signer = kv::ServiceIdentityFromPublicKey(parsed->envelope.signature_algorithm(),
+                                                 kv::AsBytes(parsed->envelope.signer_public_key_der()));
+  if (!signer) return MakeSealingError(SealingErrorCode::kMalformed, "recovery.shares: " + signer.error().message);
+  if (signer->service_id != parsed->body.service_id()) {
+    return MakeSealingError(SealingErrorCode::kMalformed, "recovery.shares: signed by service " + signer->service_id +
+                                                              " but names service " + parsed->body.service_id());
+  }
+  if (auto s = internal::CheckSignature(*parsed, *signer); !s) return std::unexpected(s.error());
+  auto own = member_key.PublicKeyDer();
+  if (!own) return CryptoFailure("the member key", own.error());
+  const auto& b = parsed->body;
+  for (const auto& s : b.shares()) {
+    if (kv::AsBytes(s.member_public_key_der()).size() != own->size() ||
+        !std::ranges::equal(kv::AsBytes(s.member_public_key_der()), *own)) {
+      continue;
+    }
+    auto y = crypto::EciesP256Open(member_key, kv::AsBytes(s.encrypted_share()),
+                                   internal::ShareInfo(b.service_id(), b.ledger_secret_version(), s.member_name(), s.x(),
+                                                       b.threshold(), static_cast<uint32_t>(b.shares_size())));
+    if (!y) {
+      return MakeSealingError(SealingErrorCode::kTampered,
+                              "recovery.shares: the share of '" + s.member_name() + "' does not open: " +
+                                  y.error().ToString());
+    }
+    if (internal::ShareCommitment(b.service_id(), b.ledger_secret_version(), s.member_name(), s.x(), y->bytes()) !=
+        kv::ToBytes(s.share_commitment())) {
+      return MakeSealingError(SealingErrorCode::kTampered,
+                              "recovery.shares: the share of '" + s.member_name() + "' does not match its commitment");
+    }
+    return MemberShareFile{b.service_id(), b.ledger_secret_version(), s.member_name(), s.x(), std::move(*y)};
+  }
+  return MakeSealingError(SealingErrorCode::kIdentityNotFound,
+                          "recovery.shares of ledger secret " + std::to_string(b.ledger_secret_version()) +
+                              ": no share for this member key");
+}
+
+}  // namespace ledgerseal::recovery

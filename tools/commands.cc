@@ -80,15 +80,39 @@ constexpr std::array kCommands = {
             "Recovery authenticates every entry.\n",
             RunInspectCommand},
     Command{"recover", "offline recovery of a ledger directory into a store",
-            "usage: ledgerseal recover --config FILE [--into DIR]\n"
+            "usage: ledgerseal recover --config FILE [--into DIR] [--shares FILE,FILE,...]\n"
             "\n"
             "Recovers the node's ledger (data_dir/ledger of the config) into a new store\n"
             "in DIR (default data_dir/offline-recovery-N) without starting a service:\n"
             "runs the recovery hooks (local unsealing as previous_local_sealing_identity),\n"
             "unwinds the chain of ledger secrets and replays every entry, verifying each.\n"
             "Reports the time to secret and the replay throughput. Writes nothing else;\n"
-            "on failure DIR is removed.\n",
+            "on failure DIR is removed.\n"
+            "\n"
+            "  --shares FILE,...  recover from recovery members' share files instead of\n"
+            "                     local unsealing (the hardware is gone;\n"
+            "                     docs/RECOVERY_SHARES.md): needs the config's\n"
+            "                     expected_previous_service_identity, and at least the\n"
+            "                     threshold of valid shares of the newest recovery.shares\n"
+            "                     record; a wrong share is named and not counted\n",
             RunRecoverCommand},
+    Command{"operator", "what a recovery member does with its key, offline",
+            "usage: ledgerseal operator keygen --out NAME\n"
+            "       ledgerseal operator decrypt-share --key NAME.key.pem --ledger DATA_DIR [--out FILE]\n"
+            "\n"
+            "Recovery members hold k-of-n shares of every ledger secret, for when the\n"
+            "hardware that sealed it is gone (docs/RECOVERY_SHARES.md).\n"
+            "\n"
+            "  keygen          writes NAME.key.pem (the member's ECDH P-256 private key,\n"
+            "                  mode 0600: keep it offline) and NAME.pub.pem (its public key,\n"
+            "                  for the service's recovery_shares.members); never overwrites\n"
+            "  decrypt-share   finds the newest recovery.shares record in DATA_DIR's ledger,\n"
+            "                  checks its service signature, opens this member's share and\n"
+            "                  checks it against its commitment; writes the share file to\n"
+            "                  FILE (new, mode 0600) or stdout, and says on stderr which\n"
+            "                  service and ledger secret it is for. Nothing else secret is\n"
+            "                  printed.\n",
+            RunOperatorCommand},
 };
 
 }  // namespace

@@ -14,6 +14,7 @@ int RunClientCommand(std::span<const std::string_view> args);
 int RunDemoCommand(std::span<const std::string_view> args);
 int RunInspectCommand(std::span<const std::string_view> args);
 int RunRecoverCommand(std::span<const std::string_view> args);
+int RunOperatorCommand(std::span<const std::string_view> args);
 
 }  // namespace ledgerseal::tools
 

@@ -1,9 +1,13 @@
 #include "tools/sealing_options.h"
 
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 
 #include "base/background_worker.h"
+#include "crypto/public/pem.h"
+#include "plugin/public/recovery_shares.h"
 
 namespace ledgerseal::tools {
 
@@ -40,12 +44,37 @@ std::function<void(std::function<void()>)> NewBackground() {
   return [worker](std::function<void()> task) { (void)worker->Post(std::move(task)); };
 }
 
+// The recovery members the configuration names, their PEM public keys read.
+kv::Result<std::optional<recovery::v1::RecoveryConfig>> RecoveryMembers(const kv::NodeConfig& c) {
+  if (c.recovery_shares.members.empty()) return std::optional<recovery::v1::RecoveryConfig>();
+  std::vector<recovery::Member> members;
+  for (const auto& [name, file] : c.recovery_shares.members) {
+    std::ifstream in(file, std::ios::binary);
+    const std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in && !in.eof()) {
+      return kv::MakeError(kv::ErrorCode::kInvalidArgument,
+                           "recovery_shares.members." + name + ": cannot read " + file.string());
+    }
+    auto der = crypto::PemToDer(crypto::kPublicKeyPemLabel, pem);
+    if (!der) {
+      return kv::MakeError(kv::ErrorCode::kInvalidArgument,
+                           "recovery_shares.members." + name + ": " + file.string() + ": " + der.error());
+    }
+    members.push_back({name, std::move(*der)});
+  }
+  auto config = recovery::MakeRecoveryConfig(std::move(members), c.recovery_shares.threshold);
+  if (!config) return kv::MakeError(kv::ErrorCode::kInvalidArgument, "recovery_shares: " + config.error().message);
+  return std::optional<recovery::v1::RecoveryConfig>(std::move(*config));
+}
+
 }  // namespace
 
 kv::Result<std::unique_ptr<sealing::LocalSealing>> LoadLocalSealing(const kv::NodeConfig& c,
                                                                     kv::HookRegistrar& hooks, bool first_start) {
+  auto members = RecoveryMembers(c);
+  if (!members) return std::unexpected(members.error());
   if (!c.sealing.enable_local_sealing) {
-    if (auto s = sealing::RegisterSealingOnly(hooks, SealingOptions(c).log, NewBackground()); !s) {
+    if (auto s = sealing::RegisterSealingOnly(hooks, SealingOptions(c).log, NewBackground(), std::move(*members)); !s) {
       return std::unexpected(s.error());
     }
     return std::unique_ptr<sealing::LocalSealing>();
@@ -53,6 +82,7 @@ kv::Result<std::unique_ptr<sealing::LocalSealing>> LoadLocalSealing(const kv::No
   auto options = SealingOptions(c);
   options.create_virtual_machine_secret = first_start;
   options.background = NewBackground();
+  options.recovery_members = std::move(*members);
   auto plugin = sealing::LocalSealing::Create(std::move(options));
   if (!plugin) return std::unexpected(plugin.error());
   if (auto s = (*plugin)->RegisterWith(hooks); !s) return std::unexpected(s.error());

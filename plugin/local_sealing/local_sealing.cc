@@ -80,9 +80,10 @@ kv::Status LocalSealing::RegisterWith(kv::HookRegistrar& host) const {
 }
 
 kv::Status RegisterSealingOnly(kv::HookRegistrar& host, std::function<void(std::string_view)> log,
-                               std::function<void(std::function<void()>)> background) {
-  return host.RegisterTransactionHook(std::string(kHookName),
-                                      NewSealingOnlyHook(std::move(log), std::move(background)));
+                               std::function<void(std::function<void()>)> background,
+                               std::optional<recovery::v1::RecoveryConfig> recovery_members) {
+  return host.RegisterTransactionHook(
+      std::string(kHookName), NewSealingOnlyHook(std::move(log), std::move(background), std::move(recovery_members)));
 }
 
 kv::Result<std::unique_ptr<LocalSealing>> LocalSealing::Create(LocalSealingOptions options) {
@@ -100,10 +101,12 @@ kv::Result<std::unique_ptr<LocalSealing>> LocalSealing::Create(LocalSealingOptio
 }
 
 std::shared_ptr<kv::TransactionHook> NewSealingOnlyHook(std::function<void(std::string_view)> log,
-                                                        std::function<void(std::function<void()>)> background) {
+                                                        std::function<void(std::function<void()>)> background,
+                                                        std::optional<recovery::v1::RecoveryConfig> recovery_members) {
   LocalSealingOptions options;
   options.log = std::move(log);
   options.background = std::move(background);
+  options.recovery_members = std::move(recovery_members);
   options.random = std::make_shared<crypto::OpenSslRandomSource>();
   return std::make_shared<internal::SealingTransactionHook>(std::move(options));
 }

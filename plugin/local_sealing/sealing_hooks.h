@@ -30,6 +30,8 @@ class SealingTransactionHook final : public kv::TransactionHook {
   kv::Status RecordJoiner(kv::Transaction& tx, const kv::NodeMember& joiner,
                           const kv::ServiceSigner& signer);
   kv::Status Reseal(kv::Transaction& tx, const kv::CommitContext& ctx, const kv::ServiceSigner& signer);
+  // recovery.members (genesis) and recovery.shares (docs/RECOVERY_SHARES.md).
+  kv::Status WriteRecoveryShares(kv::Transaction& tx, const kv::CommitContext& ctx);
   // A recipient prepared once per distinct recovery key record (parsing a
   // public key costs ~0.1 ms; see BENCHMARKS.md).
   kv::Result<PreparedRecipient> Prepare(const kv::NodeMember& member);

@@ -56,10 +56,43 @@ kv::Status SealingTransactionHook::OnCommit(kv::Transaction& tx) {
     }
     if (auto s = RecordJoiner(tx, *ctx.joining_node, **signer); !s) return s;
   }
+  if (auto s = WriteRecoveryShares(tx, ctx); !s) return s;
   if (!ctx.rotates_ledger_secret && !ctx.trusted_nodes_changed) return {};
   auto signer = SignerOf(ctx, "sign the sealed shares");
   if (!signer) return std::unexpected(signer.error());
   return Reseal(tx, ctx, **signer);
+}
+
+kv::Status SealingTransactionHook::WriteRecoveryShares(kv::Transaction& tx, const kv::CommitContext& ctx) {
+  constexpr kv::Table kMembers{recovery::kRecoveryMembersTable, kv::Domain::kPublic};
+  constexpr kv::Table kRecoveryShares{recovery::kRecoverySharesTable, kv::Domain::kPublic};
+  const auto members_key = kv::AsBytes(recovery::kRecoveryMembersKey);
+  auto stored = tx.Get(kMembers, members_key);
+  if (!stored) return std::unexpected(stored.error());
+  bool changed = tx.writes().Find(kMembers.name, members_key) != nullptr;
+  if (!*stored) {
+    // A service without members gets the configured ones in its first
+    // sealing commit (genesis); without a configuration it has none.
+    if (!options_.recovery_members || !ctx.rotates_ledger_secret) return {};
+    const kv::Bytes value = recovery::SerializeRecoveryConfig(*options_.recovery_members);
+    if (auto s = tx.Put(kMembers, members_key, value); !s) return s;
+    stored = std::optional<kv::Bytes>(value);
+    changed = true;
+  }
+  if (!changed && !ctx.rotates_ledger_secret) return {};
+  auto config = recovery::ParseRecoveryConfig(**stored);
+  if (!config) {
+    return kv::MakeError(kv::ErrorCode::kInvalidArgument, "recovery.members: " + config.error().ToString());
+  }
+  auto signer = SignerOf(ctx, "sign the recovery shares");
+  if (!signer) return std::unexpected(signer.error());
+  auto record = recovery::SealRecoveryShares(*options_.random, **signer, ctx.ledger_secret_version, *ctx.ledger_secret,
+                                             *config);
+  if (!record) return std::unexpected(ToKvError(record.error()));
+  Log(options_, "split ledger secret " + std::to_string(ctx.ledger_secret_version) + " for " +
+                    std::to_string(config->members_size()) + " recovery member(s), " +
+                    std::to_string(config->threshold()) + " to recover");
+  return tx.Put(kRecoveryShares, kv::AsBytes(recovery::kRecoverySharesKey), *record);
 }
 
 // A joiner's record is checked before it enters the ledger, so a bad one is

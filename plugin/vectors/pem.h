@@ -1,33 +1,15 @@
-// TEST ONLY: PEM armour (RFC 7468) for the keys in the conformance vectors.
-// The PEM body is exactly the DER the plugin handles: "PRIVATE KEY" wraps the
-// PKCS#8 PrivateKeyInfo that is sealed, "PUBLIC KEY" the SubjectPublicKeyInfo
-// stored in public_key_der.
+// TEST ONLY: the vectors' names for crypto's PEM armour (crypto/public/pem.h).
 #ifndef LEDGERSEAL_PLUGIN_VECTORS_PEM_H_
 #define LEDGERSEAL_PLUGIN_VECTORS_PEM_H_
 
-#include <cstdint>
-#include <expected>
-#include <span>
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include "base/result.h"
+#include "crypto/public/pem.h"
 
 namespace ledgerseal::vectors {
 
-inline constexpr std::string_view kPrivateKeyPemLabel = "PRIVATE KEY";
-inline constexpr std::string_view kPublicKeyPemLabel = "PUBLIC KEY";
-
-// "-----BEGIN <label>-----\n" base64(der) in 64-column lines "-----END ...".
-// Errors: a message naming the OpenSSL step. Thread-safe.
-base::Expected<std::string, std::string> DerToPem(std::string_view label,
-                                                 std::span<const uint8_t> der);
-
-// The DER inside `pem`, which must hold exactly one block labelled `label`.
-// Errors: a message (not PEM, other label, trailing data). Thread-safe.
-base::Expected<std::vector<uint8_t>, std::string> PemToDer(std::string_view label,
-                                                          std::string_view pem);
+using crypto::DerToPem;
+using crypto::kPrivateKeyPemLabel;
+using crypto::kPublicKeyPemLabel;
+using crypto::PemToDer;
 
 }  // namespace ledgerseal::vectors
 

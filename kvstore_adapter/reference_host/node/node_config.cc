@@ -166,6 +166,28 @@ Status ReadSealing(ObjectReader& top, const std::filesystem::path& base, Sealing
   return {};
 }
 
+Status ReadRecoveryShares(ObjectReader& top, const std::filesystem::path& base, RecoverySharesConfig& out) {
+  const json* v = top.Find("recovery_shares");
+  if (v == nullptr) return {};
+  if (!v->is_object()) return Invalid("recovery_shares", "must be an object");
+  ObjectReader r(*v, "recovery_shares");
+  if (auto s = r.Uint("threshold", out.threshold, 1, 64); !s) return s;
+  const json* members = r.Find("members");
+  if (members == nullptr || !members->is_object() || members->empty()) {
+    return Invalid("recovery_shares.members", "must be an object of member name -> public key PEM file");
+  }
+  for (const auto& [name, file] : members->items()) {
+    if (!file.is_string()) return Invalid("recovery_shares.members." + name, "must be a file name");
+    out.members.emplace_back(name, Resolve(base, file.get<std::string>()));
+  }
+  if (out.threshold == 0) return Invalid("recovery_shares.threshold", "is required");
+  if (out.threshold > out.members.size()) {
+    return Invalid("recovery_shares.threshold", "is " + std::to_string(out.threshold) + " but there are " +
+                                                    std::to_string(out.members.size()) + " members");
+  }
+  return r.RejectUnknown();
+}
+
 // Deeper nesting than any configuration needs. Checked before parsing,
 // because serialising (sealing.virtual_launch is kept as JSON text) and
 // destroying a parsed document recurse once per level: ~60,000 levels
@@ -229,6 +251,7 @@ Result<NodeConfig> ParseNodeConfig(std::string_view json_text, const std::filesy
   }
   if (auto s = ReadRaft(r, c.raft); !s) return std::unexpected(s.error());
   if (auto s = ReadSealing(r, base_dir, c.sealing); !s) return std::unexpected(s.error());
+  if (auto s = ReadRecoveryShares(r, base_dir, c.recovery_shares); !s) return std::unexpected(s.error());
   if (auto s = r.RejectUnknown(); !s) return std::unexpected(s.error());
   for (auto s : {CheckName("node_id", c.node_id), CheckAddress("raft_address", c.raft_address),
                  CheckAddress("rpc_address", c.rpc_address)}) {
@@ -314,6 +337,11 @@ std::string NodeConfigToJson(const NodeConfig& c) {
     sealing["virtual_launch"] = json::parse(c.sealing.virtual_launch_json, nullptr, false);
   }
   doc["sealing"] = sealing;
+  if (!c.recovery_shares.members.empty()) {
+    json members = json::object();
+    for (const auto& [name, file] : c.recovery_shares.members) members[name] = file.string();
+    doc["recovery_shares"] = {{"threshold", c.recovery_shares.threshold}, {"members", members}};
+  }
   return doc.dump(2);
 }
 

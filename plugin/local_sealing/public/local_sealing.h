@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,7 @@
 #include "kvstore_adapter/public/host.h"
 #include "kvstore_adapter/public/service_identity.h"
 #include "kvstore_adapter/public/types.h"
+#include "plugin/public/recovery_shares.h"
 #include "snp/public/derived_key.h"
 
 namespace ledgerseal::sealing {
@@ -67,6 +69,13 @@ struct LocalSealingOptions {
   // pre-sealed shares seals on its own). When set, `random` is called from
   // that thread too. Null: all sealing happens on the commit path.
   std::function<void(std::function<void()>)> background;
+  // Operator recovery shares (docs/RECOVERY_SHARES.md): the members and
+  // threshold a new service starts with. The transaction hook writes them
+  // to `recovery.members` in the service's first sealing commit if that
+  // table is empty (later changes are transactions of their own), and then,
+  // whenever the table holds members, writes a `recovery.shares` record in
+  // every commit that rotates the secret or changes the members.
+  std::optional<recovery::v1::RecoveryConfig> recovery_members;
 };
 
 // Thread safety: all methods may be called from any thread; the hooks follow
@@ -160,13 +169,29 @@ class LocalSealing {
 // `background` as in LocalSealingOptions (random: OpenSSL's).
 std::shared_ptr<kv::TransactionHook> NewSealingOnlyHook(
     std::function<void(std::string_view)> log,
-    std::function<void(std::function<void()>)> background = nullptr);
+    std::function<void(std::function<void()>)> background = nullptr,
+    std::optional<recovery::v1::RecoveryConfig> recovery_members = std::nullopt);
 
 // Registers NewSealingOnlyHook(log, background) with `host` under kHookName.
 // Errors: those of HookRegistrar.
 [[nodiscard]] kv::Status RegisterSealingOnly(
     kv::HookRegistrar& host, std::function<void(std::string_view)> log,
-    std::function<void(std::function<void()>)> background = nullptr);
+    std::function<void(std::function<void()>)> background = nullptr,
+    std::optional<recovery::v1::RecoveryConfig> recovery_members = std::nullopt);
+
+// The recovery hook for recovery members' shares (docs/RECOVERY_SHARES.md):
+// the newest `recovery.shares` record opened with `shares`, under the
+// RecoveryContext's expected_previous_service_id, which it requires (shares
+// are sealed to public keys: only the pinned service's signature makes a
+// record authentic). Shares that fail their checks are logged by member
+// and not counted. Its OnRecovered records sealing.last_recovery with
+// method RECOVERY_SHARES_FALLBACK and the members used.
+// Errors of Unseal: kRecoveryFailed (no record, fewer valid shares than the
+// threshold, no pin: the message names each rejected share), and
+// RecoverFromMemberShares's others through ToKvError. Never kNotFound:
+// shares given explicitly are the recovery the operator asked for.
+std::shared_ptr<kv::RecoveryHook> NewRecoverySharesHook(std::vector<recovery::MemberShareFile> shares,
+                                                        std::function<void(std::string_view)> log);
 
 }  // namespace ledgerseal::sealing
 

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "kvstore_adapter/public/types.h"
 
@@ -35,6 +37,13 @@ struct SealingConfig {
   std::string virtual_launch_json;  // a VirtualLaunch as JSON text; empty = defaults
 };
 
+// Operator recovery shares (docs/RECOVERY_SHARES.md), read at genesis: the
+// members (name -> PEM public key file) and how many of them recover.
+struct RecoverySharesConfig {
+  uint32_t threshold = 0;  // 0: no recovery members
+  std::vector<std::pair<std::string, std::filesystem::path>> members;
+};
+
 struct NodeConfig {
   std::string node_id;        // [a-z0-9_-], 1..64 bytes
   std::string raft_address;   // host:port
@@ -43,6 +52,7 @@ struct NodeConfig {
   std::optional<std::string> join_address;  // set: join that service; else start a new one
   RaftConfig raft;
   SealingConfig sealing;
+  RecoverySharesConfig recovery_shares;
   // Pins (docs/SERVICE_IDENTITY.md), 32 hex digits each; empty: no pin.
   // --recover: recovery refuses a ledger whose last service is another
   // (like CCF's previous_service_identity).

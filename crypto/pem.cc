@@ -1,4 +1,4 @@
-#include "plugin/vectors/pem.h"
+#include "crypto/public/pem.h"
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
@@ -6,7 +6,7 @@
 
 #include <memory>
 
-namespace ledgerseal::vectors {
+namespace ledgerseal::crypto {
 namespace {
 
 struct BioFree {
@@ -63,4 +63,4 @@ base::Expected<std::vector<uint8_t>, std::string> PemToDer(std::string_view labe
   return std::vector<uint8_t>(parts.data, parts.data + parts.length);
 }
 
-}  // namespace ledgerseal::vectors
+}  // namespace ledgerseal::crypto

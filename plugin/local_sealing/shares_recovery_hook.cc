@@ -1,0 +1,80 @@
+// The recovery hook for recovery members' shares (docs/RECOVERY_SHARES.md).
+#include <algorithm>
+
+#include "plugin/local_sealing/public/local_sealing.h"
+#include "plugin/local_sealing/sealing_hooks.h"
+#include "plugin/public/records.h"
+#include "plugin/public/sealing_format.h"
+
+namespace ledgerseal::sealing {
+namespace {
+
+constexpr kv::Table kLastRecovery{kLastRecoveryTable, kv::Domain::kPublic};
+
+class SharesRecoveryHook final : public kv::RecoveryHook {
+ public:
+  SharesRecoveryHook(std::vector<recovery::MemberShareFile> shares, std::function<void(std::string_view)> log)
+      : shares_(std::move(shares)), log_(std::move(log)) {}
+
+  kv::Result<kv::RecoveredSecret> Unseal(const kv::RecoveryContext& ctx) override {
+    // The newest record decides, as for sealed shares: an older one would
+    // recover an older secret, i.e. a truncated ledger.
+    const kv::Version max_entries = ctx.ledger->last_version();
+    for (kv::Version read = 0; read <= max_entries; ++read) {
+      auto entry = ctx.ledger->Previous();
+      if (!entry) return std::unexpected(entry.error());
+      if (!*entry) break;
+      const auto* value =
+          (*entry)->public_writes.Find(recovery::kRecoverySharesTable, kv::AsBytes(recovery::kRecoverySharesKey));
+      if (value == nullptr || !value->has_value()) continue;
+      const kv::Version version = (*entry)->version;
+      auto recovered = recovery::RecoverFromMemberShares(**value, shares_, ctx.expected_previous_service_id);
+      if (!recovered) {
+        kv::Error error = ToKvError(recovered.error());
+        // Not enough shares, a pin missing: this recovery cannot go on.
+        if (error.code == kv::ErrorCode::kInvalidArgument || error.code == kv::ErrorCode::kNotFound) {
+          error.code = kv::ErrorCode::kRecoveryFailed;
+        }
+        error.message = "recovery shares at version " + std::to_string(version) + ": " + error.message;
+        return std::unexpected(std::move(error));
+      }
+      for (const auto& r : recovered->rejected) internal::Log(log_, "rejected the share of " + r);
+      internal::Log(log_, "recovered ledger secret " + std::to_string(recovered->ledger_secret_version) +
+                              " of service " + recovered->service_id + " from the shares of " +
+                              std::to_string(recovered->used_members.size()) + " recovery member(s) (record at version " +
+                              std::to_string(version) + ", signature verified)");
+      kv::RecoveredSecret out;
+      out.ledger_secret_version = recovered->ledger_secret_version;
+      out.secret = std::move(recovered->secret);
+      out.found_at_version = version;
+      out.method = "recovery_shares";
+      out.identities = recovered->used_members;
+      out.previous_service_id = recovered->service_id;
+      return out;
+    }
+    return kv::MakeError(kv::ErrorCode::kRecoveryFailed,
+                         "recovery shares were given but the ledger holds no recovery.shares record");
+  }
+
+  kv::Status OnRecovered(kv::Transaction& tx, const kv::RecoveredSecret& secret) override {
+    v1::LastRecovery last = MakeLastRecovery(v1::RECOVERY_SHARES_FALLBACK, secret.found_at_version, "",
+                                             secret.previous_service_id, secret.ledger_secret_version);
+    for (const auto& member : secret.identities) last.add_recovery_members(member);
+    auto record = SerializeRecord(last);
+    if (!record) return std::unexpected(ToKvError(record.error()));
+    return tx.Put(kLastRecovery, kv::AsBytes(kLastRecoveryKey), *record);
+  }
+
+ private:
+  const std::vector<recovery::MemberShareFile> shares_;
+  const std::function<void(std::string_view)> log_;
+};
+
+}  // namespace
+
+std::shared_ptr<kv::RecoveryHook> NewRecoverySharesHook(std::vector<recovery::MemberShareFile> shares,
+                                                        std::function<void(std::string_view)> log) {
+  return std::make_shared<SharesRecoveryHook>(std::move(shares), std::move(log));
+}
+
+}  // namespace ledgerseal::sealing

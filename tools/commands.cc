@@ -27,7 +27,7 @@ constexpr std::array kCommands = {
             "                  keeps everything it held before\n",
             RunDemoCommand},
     Command{"node", "run one node of a service",
-            "usage: ledgerseal node --config FILE [--recover]\n"
+            "usage: ledgerseal node --config FILE [--recover [--shares FILE,FILE,...]]\n"
             "\n"
             "Runs one node in the foreground until SIGINT or SIGTERM. The JSON config names\n"
             "the node, its addresses and data_dir (see docs/REFERENCE_HOST.md):\n"
@@ -35,7 +35,10 @@ constexpr std::array kCommands = {
             "  - with join_address, it joins the service of the node at that address;\n"
             "  - with --recover, it recovers the service from data_dir/ledger: recovery\n"
             "    hooks produce the ledger secret, every entry is verified and replayed,\n"
-            "    and the node starts a new service others can join.\n"
+            "    and the node starts a new service others can join;\n"
+            "  - with --recover --shares, the secret comes from recovery members' share\n"
+            "    files (the hardware is gone; docs/RECOVERY_SHARES.md): needs\n"
+            "    expected_previous_service_identity in the config.\n"
             "A node cannot restart as itself: its keys live in memory only. The data_dir\n"
             "of a stopped node is for --recover; a fresh node needs an empty data_dir.\n"
             "A first start that fails before the node serves (e.g. its rpc or raft port is\n"

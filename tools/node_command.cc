@@ -5,7 +5,9 @@
 
 #include <atomic>
 #include <iostream>
+#include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "kvstore_adapter/reference_host/node/public/node_process.h"
 #include "plugin/local_sealing/public/local_sealing.h"
@@ -13,6 +15,7 @@
 #include "tools/arguments.h"
 #include "tools/command.h"
 #include "tools/entry_points.h"
+#include "tools/share_files.h"
 
 namespace ledgerseal::tools {
 namespace {
@@ -20,6 +23,7 @@ namespace {
 struct NodeArgs {
   std::string config_path;
   bool recover = false;
+  std::vector<std::filesystem::path> shares;  // --shares (with --recover)
 };
 
 std::optional<NodeArgs> ParseNodeArgs(std::span<const std::string_view> args) {
@@ -31,6 +35,12 @@ std::optional<NodeArgs> ParseNodeArgs(std::span<const std::string_view> args) {
       out.config_path = std::string(*v);
     } else if (args[i] == "--recover") {
       out.recover = true;
+    } else if (args[i] == "--shares") {
+      auto v = OptionValue("node", args, i);
+      if (!v) return std::nullopt;
+      auto files = ShareFileList("node", *v);
+      if (!files) return std::nullopt;
+      out.shares = std::move(*files);
     } else {
       UnexpectedArgument("node", args[i]);
       return std::nullopt;
@@ -38,6 +48,10 @@ std::optional<NodeArgs> ParseNodeArgs(std::span<const std::string_view> args) {
   }
   if (out.config_path.empty()) {
     std::cerr << "ledgerseal node: --config FILE is required\n";
+    return std::nullopt;
+  }
+  if (!out.shares.empty() && !out.recover) {
+    std::cerr << "ledgerseal node: --shares recovers a service: it needs --recover\n";
     return std::nullopt;
   }
   return out;
@@ -111,6 +125,12 @@ int RunNodeCommand(std::span<const std::string_view> args) {
       .log = nullptr,
       .stop = stop.flag(),
   };
+  if (!parsed->shares.empty()) {
+    if (auto s = RegisterShareFiles("node", parsed->shares, hooks); !s) {
+      std::cerr << "ledgerseal node: " << s.error().ToString() << "\n";
+      return kExitUsage;
+    }
+  }
   std::unique_ptr<sealing::LocalSealing> plugin;
   if (auto loaded = LoadSealingPlugin(options, plugin); !loaded) {
     std::cerr << "[node " << options.config.node_id << "] local sealing: " << loaded.error().ToString()

@@ -11,23 +11,19 @@
 #include <cstring>
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <optional>
 #include <vector>
-
-#include <openssl/crypto.h>
 
 #include "kvstore_adapter/host_support/public/hook_registry.h"
 #include "kvstore_adapter/reference_host/recovery/public/file_secret_hook.h"
 #include "kvstore_adapter/reference_host/recovery/public/recover_into_store.h"
 #include "crypto/public/random_source.h"
-#include "plugin/public/recovery_shares.h"
 #include "tools/arguments.h"
 #include "tools/command.h"
 #include "tools/entry_points.h"
 #include "tools/sealing_options.h"
+#include "tools/share_files.h"
 
 namespace ledgerseal::tools {
 namespace {
@@ -59,15 +55,9 @@ std::optional<RecoverArgs> ParseRecoverArgs(std::span<const std::string_view> ar
     } else if (args[i] == "--shares") {
       auto v = OptionValue("recover", args, i);
       if (!v) return std::nullopt;
-      for (size_t start = 0; start <= v->size();) {
-        const size_t comma = std::min(v->find(',', start), v->size());
-        if (comma > start) out.shares.emplace_back(std::string(v->substr(start, comma - start)));
-        start = comma + 1;
-      }
-      if (out.shares.empty()) {
-        std::cerr << "ledgerseal recover: option --shares needs FILE[,FILE...]\n";
-        return std::nullopt;
-      }
+      auto files = ShareFileList("recover", *v);
+      if (!files) return std::nullopt;
+      out.shares = std::move(*files);
     } else {
       UnexpectedArgument("recover", args[i]);
       return std::nullopt;
@@ -127,27 +117,6 @@ std::optional<std::string> CannotCreate(const fs::path& into) {
   return std::nullopt;
 }
 
-// The share files named by --shares, decoded. Errors: a message naming the file.
-std::optional<std::vector<recovery::MemberShareFile>> ReadShares(const std::vector<fs::path>& files) {
-  std::vector<recovery::MemberShareFile> shares;
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) {
-      std::cerr << "ledgerseal recover: cannot read share file " << f.string() << "\n";
-      return std::nullopt;
-    }
-    auto share = recovery::DecodeMemberShareFile(text);
-    OPENSSL_cleanse(text.data(), text.size());
-    if (!share) {
-      std::cerr << "ledgerseal recover: " << f.string() << ": " << share.error().ToString() << "\n";
-      return std::nullopt;
-    }
-    shares.push_back(std::move(*share));
-  }
-  return shares;
-}
-
 // The store key: bound to the platform with local sealing; otherwise a
 // random one, so the store serves this verification run only.
 kv::Result<kv::SecretBytes> StoreKey(const sealing::LocalSealing* plugin) {
@@ -191,17 +160,9 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
   }
   kv::HookRegistry hooks;
   if (!parsed->shares.empty()) {
-    // Shares given: they are the recovery asked for, tried before local
-    // unsealing (whose hardware may be gone).
-    auto shares = ReadShares(parsed->shares);
-    if (!shares) return kExitUsage;
-    auto added = hooks.RegisterRecoveryHook(
-        "recovery-shares", sealing::NewRecoverySharesHook(std::move(*shares), [](std::string_view line) {
-          std::cerr << "ledgerseal recover: " << line << "\n";
-        }));
-    if (!added) {
-      std::cerr << "ledgerseal recover: " << added.error().ToString() << "\n";
-      return kExitFailure;
+    if (auto s = RegisterShareFiles("recover", parsed->shares, hooks); !s) {
+      std::cerr << "ledgerseal recover: " << s.error().ToString() << "\n";
+      return kExitUsage;
     }
   }
   auto plugin = LoadLocalSealing(*config, hooks, /*first_start=*/false);

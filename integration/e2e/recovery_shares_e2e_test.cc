@@ -57,7 +57,12 @@ TEST(RecoverySharesE2E, WhenTheChipsAreGoneTwoOfThreeMembersRecoverTheServiceFro
   EXPECT_TRUE(Says(again, "exists: a key is never overwritten")) << again.output;
   EXPECT_EQ(ReadAll(root / "alice.key.pem"), alice_key);
 
-  o.customize = [&root](kv::NodeConfig& c) {
+  std::string pin;  // set for the recovery: the node then runs without the test secret file
+  o.customize = [&root, &pin](kv::NodeConfig& c) {
+    if (!pin.empty()) {
+      c.expected_previous_service_identity = pin;
+      c.insecure_test_secret_file.reset();
+    }
     c.recovery_shares.threshold = 2;
     for (const char* name : {"alice", "bob", "carol"}) {
       c.recovery_shares.members.emplace_back(name, root / (std::string(name) + ".pub.pem"));
@@ -117,6 +122,17 @@ TEST(RecoverySharesE2E, WhenTheChipsAreGoneTwoOfThreeMembersRecoverTheServiceFro
   EXPECT_TRUE(Says(ok, "recovered ledger secret " + std::to_string(*rotated) + " of service " + service_id +
                            " from the shares of 2 recovery member(s)"))
       << ok.output;
+
+  // The same as a running service: n3 recovers with bob's and carol's
+  // shares, serves every acknowledged write, and records how.
+  pin = service_id;
+  auto recovered = c.StartRecovery("n3", {"--shares", bob + "," + carol});
+  ASSERT_TRUE(recovered) << recovered.error().ToString() << "\n" << c.LogTail("n3");
+  auto verified = VerifyAcked(c, "n3", "app.private", acked);
+  EXPECT_TRUE(verified) << verified.error().ToString();
+  const auto audit = sealing_cluster::Inspect(c.data_dir("n3"));
+  EXPECT_EQ(audit["last_recovery"]["method"], "recovery_shares") << audit.dump(2);
+  EXPECT_EQ(audit["last_recovery"]["recovery_members"], nlohmann::json({"bob", "carol"})) << audit.dump(2);
 }
 
 }  // namespace

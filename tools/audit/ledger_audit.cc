@@ -121,9 +121,9 @@ class Auditor {
     if (!r) return std::unexpected(Bad(version, "sealing.last_recovery: " + r.error().ToString()));
     a_.last_recovery = LastRecoveryInfo{
         version,
-        r->method() == sealing::v1::LOCAL_UNSEALING ? "local_unsealing" : "recovery_shares_fallback",
+        r->method() == sealing::v1::LOCAL_UNSEALING ? "local_unsealing" : "recovery_shares",
         r->recovered_at_version(), r->recovering_sealing_identity(), r->previous_service_id(),
-        r->ledger_secret_version()};
+        r->ledger_secret_version(), {r->recovery_members().begin(), r->recovery_members().end()}};
     return {};
   }
 
@@ -280,7 +280,8 @@ std::string AuditToJson(const LedgerAudit& a) {
                             {"recovered_at_version", r.recovered_at_version},
                             {"recovering_identity", r.recovering_identity},
                             {"previous_service_id", r.previous_service_id},
-                            {"ledger_secret_version", r.ledger_secret_version}};
+                            {"ledger_secret_version", r.ledger_secret_version},
+                            {"recovery_members", r.recovery_members}};
   }
   return doc.dump(2);
 }
@@ -337,7 +338,9 @@ std::string AuditToText(const LedgerAudit& a) {
   out << "last recovery    ";
   if (a.last_recovery) {
     const LastRecoveryInfo& r = *a.last_recovery;
-    out << r.method << " by " << r.recovering_identity << " at version " << r.at_version << ": secret "
+    std::string by = r.recovering_identity;
+    for (const auto& m : r.recovery_members) by += (by.empty() ? "members " : ", ") + m;
+    out << r.method << " by " << by << " at version " << r.at_version << ": secret "
         << r.ledger_secret_version << " from the record at version " << r.recovered_at_version
         << " of service " << r.previous_service_id << "\n";
   } else {

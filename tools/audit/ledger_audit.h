@@ -55,11 +55,12 @@ struct NodeAudit {
 
 struct LastRecoveryInfo {
   uint64_t at_version = 0;
-  std::string method;  // local_unsealing | recovery_shares_fallback
+  std::string method;  // local_unsealing | recovery_shares
   uint64_t recovered_at_version = 0;
-  std::string recovering_identity;
+  std::string recovering_identity;  // local_unsealing: the sealing identity
   std::string previous_service_id;
   uint64_t ledger_secret_version = 0;
+  std::vector<std::string> recovery_members;  // recovery_shares: whose shares were combined
 };
 
 struct LedgerAudit {

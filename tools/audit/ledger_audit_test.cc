@@ -25,7 +25,7 @@ LedgerAudit RecoveredAudit() {
   a.nodes["n4"] = {"trusted", "sealing-n4", false};
   a.trusted_without_recovery_key = {"n4"};
   a.warnings = {"1 trusted node(s) have no sealed recovery key"};
-  a.last_recovery = LastRecoveryInfo{508, "local_unsealing", 339, "sealing-n2", "old-service", 3};
+  a.last_recovery = LastRecoveryInfo{508, "local_unsealing", 339, "sealing-n2", "old-service", 3, {}};
   return a;
 }
 

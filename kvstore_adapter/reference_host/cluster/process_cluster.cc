@@ -125,12 +125,12 @@ kv::Status ProcessCluster::StartGenesis(const std::string& node_id) {
 kv::Status ProcessCluster::StartJoiner(const std::string& node_id, const std::string& via) {
   return Launch(node_id, via, false);
 }
-kv::Status ProcessCluster::StartRecovery(const std::string& node_id) {
-  return Launch(node_id, std::nullopt, true);
+kv::Status ProcessCluster::StartRecovery(const std::string& node_id, std::vector<std::string> extra_args) {
+  return Launch(node_id, std::nullopt, true, std::move(extra_args));
 }
 
 kv::Status ProcessCluster::Launch(const std::string& node_id, std::optional<std::string> join_via,
-                                  bool recover) {
+                                  bool recover, std::vector<std::string> extra_args) {
   NodeProcess& n = nodes_[node_id];
   if (n.pid > 0) return kv::MakeError(kv::ErrorCode::kInvalidArgument, node_id + " is running");
   n.node_id = node_id;
@@ -168,6 +168,7 @@ kv::Status ProcessCluster::Launch(const std::string& node_id, std::optional<std:
     }
     std::vector<const char*> argv = {binary.c_str(), "node", "--config", config.c_str()};
     if (recover) argv.push_back("--recover");
+    for (const auto& a : extra_args) argv.push_back(a.c_str());
     argv.push_back(nullptr);
     ::execv(binary.c_str(), const_cast<char* const*>(argv.data()));
     ::_exit(127);

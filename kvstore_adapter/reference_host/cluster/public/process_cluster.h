@@ -56,7 +56,8 @@ class ProcessCluster {
   // ready in time; kIoError (fork, files).
   kv::Status StartGenesis(const std::string& node_id);
   kv::Status StartJoiner(const std::string& node_id, const std::string& via);
-  kv::Status StartRecovery(const std::string& node_id);
+  // `extra_args` follow --recover (e.g. --shares FILE,FILE).
+  kv::Status StartRecovery(const std::string& node_id, std::vector<std::string> extra_args = {});
 
   // SIGKILL (and reap). No-op for a node not running.
   void Kill(const std::string& node_id);
@@ -82,7 +83,8 @@ class ProcessCluster {
   std::string LogTail(const std::string& node_id, size_t lines = 20) const;
 
  private:
-  kv::Status Launch(const std::string& node_id, std::optional<std::string> join_via, bool recover);
+  kv::Status Launch(const std::string& node_id, std::optional<std::string> join_via, bool recover,
+                    std::vector<std::string> extra_args = {});
   kv::Status WaitReady(NodeProcess& node, size_t log_offset);
 
   ClusterOptions options_;

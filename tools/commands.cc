@@ -10,6 +10,7 @@ namespace {
 constexpr std::array kCommands = {
     Command{"demo", "run a 3-node service, kill every node, recover it by local sealing",
             "usage: ledgerseal demo [--nodes N] [--txs N] [--rotations N] [--dir DIR] [--keep]\n"
+            "                       [--lose-hardware]\n"
             "\n"
             "Starts a service of N nodes (default 3) as real processes on loopback, on the\n"
             "INSECURE virtual SNP platform; writes transactions, rotates the ledger secret,\n"
@@ -24,7 +25,11 @@ constexpr std::array kCommands = {
             "                  directory this user can write\n"
             "  --keep          keep the nodes' data afterwards. Without it, a successful\n"
             "                  run removes only what the demo created: a DIR that existed\n"
-            "                  keeps everything it held before\n",
+            "                  keeps everything it held before\n"
+            "  --lose-hardware the service also has 3 recovery members (2 to recover);\n"
+            "                  after the outage every chip is lost, two members decrypt\n"
+            "                  their shares and a node recovers on new hardware with\n"
+            "                  --recover --shares (docs/RECOVERY_SHARES.md)\n",
             RunDemoCommand},
     Command{"node", "run one node of a service",
             "usage: ledgerseal node --config FILE [--recover [--shares FILE,FILE,...]]\n"

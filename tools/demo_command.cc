@@ -15,6 +15,7 @@
 #include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
 #include "tools/arguments.h"
 #include "tools/command.h"
+#include "tools/demo_members.h"
 #include "tools/entry_points.h"
 
 namespace ledgerseal::tools {
@@ -31,6 +32,7 @@ struct DemoArgs {
   int rotations = 2;
   std::string dir;
   bool keep = false;
+  bool lose_hardware = false;  // recover with recovery members' shares
 };
 
 std::optional<DemoArgs> ParseDemoArgs(std::span<const std::string_view> args) {
@@ -38,6 +40,8 @@ std::optional<DemoArgs> ParseDemoArgs(std::span<const std::string_view> args) {
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--keep") {
       a.keep = true;
+    } else if (args[i] == "--lose-hardware") {
+      a.lose_hardware = true;
     } else if (args[i] == "--dir") {
       auto v = OptionValue("demo", args, i);
       if (!v) return std::nullopt;
@@ -86,7 +90,8 @@ void ShowRecoveryLog(const fs::path& log, std::uintmax_t offset_bytes) {
   std::ifstream in(log);
   in.seekg(static_cast<std::streamoff>(offset_bytes));
   for (std::string line; std::getline(in, line);) {
-    for (const char* key : {"unsealed", "replay:", "recovered:", "sealed ledger", "started service"}) {
+    for (const char* key : {"unsealed", "replay:", "recovered:", "recovered ledger secret", "sealed ledger",
+                            "started service"}) {
       if (line.find(key) != std::string::npos) {
         std::cout << "   | " << line << "\n";
         break;
@@ -106,7 +111,24 @@ class Demo {
     if (n <= 0) return Fail("cannot find the ledgerseal executable");
     options.binary = std::string(self, static_cast<size_t>(n));
     options.root = root_;
-    options.customize = [root = root_](kv::NodeConfig& c) {
+    binary_ = options.binary;
+    if (a_.lose_hardware) {
+      auto members = MakeDemoMembers(binary_, root_ / "members");
+      if (!members) return Fail(members.error().ToString());
+      members_ = std::move(*members);
+    }
+    options.customize = [this, root = root_](kv::NodeConfig& c) {
+      if (!members_.empty()) {
+        c.recovery_shares.threshold = 2;
+        c.recovery_shares.members = members_;
+      }
+      if (!pin_.empty()) {
+        // The new hardware: no local sealing yet; the members' shares and
+        // the service the operators know recover it.
+        c.expected_previous_service_identity = pin_;
+        c.sealing.enable_local_sealing = false;
+        return;
+      }
       c.sealing.enable_local_sealing = true;
       c.sealing.sealing_identity = "sealing-" + c.node_id;
       c.sealing.previous_local_sealing_identity = c.sealing.sealing_identity;
@@ -118,11 +140,12 @@ class Demo {
               << a_.rotations << " rotation(s), in " << root_.string() << "\n"
               << "platform: virtual SNP (INSECURE software stand-in; on SEV-SNP hardware the keys "
                  "come from the AMD secure processor)\n";
-    for (auto step : {&Demo::StartService, &Demo::Write, &Demo::KillEverything, &Demo::Recover,
-                      &Demo::Verify}) {
+    for (auto step : {&Demo::StartService, &Demo::Write, &Demo::KillEverything, &Demo::LoseHardware,
+                      &Demo::Recover, &Demo::Verify}) {
       if (int rc = (this->*step)(); rc != kExitOk) return rc;
     }
-    std::cout << "\nOK: every acknowledged transaction survived losing every node.\n";
+    std::cout << "\nOK: every acknowledged transaction survived losing every node"
+              << (a_.lose_hardware ? " and every chip.\n" : ".\n");
     return kExitOk;
   }
 
@@ -184,22 +207,50 @@ class Demo {
   }
 
   int KillEverything() {
-    Step step("3. kill every node with SIGKILL (total outage; no recovery shares exist)");
+    if (a_.lose_hardware) {
+      auto status = cluster_->Client(NodeId(1)).GetStatus();
+      if (!status) return Fail(status.error().ToString());
+      service_id_ = status->service_id();
+    }
+    Step step(a_.lose_hardware ? "3. kill every node with SIGKILL (total outage)"
+                               : "3. kill every node with SIGKILL (total outage; no recovery shares exist)");
     cluster_->KillAll();
     step.Done("all " + std::to_string(a_.nodes) + " processes killed; only their disks remain");
     return kExitOk;
   }
 
+  // --lose-hardware: every chip is gone (the virtual chips' secrets are
+  // deleted); two of the three members decrypt their shares from a ledger.
+  int LoseHardware() {
+    if (!a_.lose_hardware) return kExitOk;
+    Step step("3b. lose every chip; recovery members decrypt their shares (2 of 3 needed)");
+    std::error_code ec;
+    for (int i = 1; i <= a_.nodes; ++i) fs::remove(root_ / NodeId(i) / "machine.secret", ec);
+    step.Done("every node's (virtual) chip is gone: local unsealing is impossible");
+    auto shares = DecryptDemoShares(binary_, root_ / "members", cluster_->data_dir(NodeId(2)), {"bob", "carol"});
+    if (!shares) return Fail(shares.error().ToString());
+    shares_ = std::move(*shares);
+    step.Done("bob and carol each ran `ledgerseal operator decrypt-share` on n2's ledger, offline");
+    return kExitOk;
+  }
+
   int Recover() {
     recovered_ = NodeId(a_.nodes >= 2 ? 2 : 1);
-    Step step("4. restart " + recovered_ + " on the same (virtual) chip with --recover");
+    std::vector<std::string> extra;
+    if (a_.lose_hardware) {
+      pin_ = service_id_;
+      extra = {"--shares", shares_[0].string() + "," + shares_[1].string()};
+    }
+    Step step("4. restart " + recovered_ +
+              (a_.lose_hardware ? " on new hardware with --recover --shares (pinned to service " + service_id_ + ")"
+                                : " on the same (virtual) chip with --recover"));
     const fs::path log = cluster_->node(recovered_).log_path;
     const std::uintmax_t log_before_bytes = LogSize(log);
-    const auto recovered = cluster_->StartRecovery(recovered_);
+    const auto recovered = cluster_->StartRecovery(recovered_, extra);
     ShowRecoveryLog(log, log_before_bytes);
     if (!recovered) return Fail(recovered.error().ToString());
-    step.Done(recovered_ + " unsealed the ledger secret locally, replayed and verified the ledger, "
-              "and started a new service");
+    step.Done(recovered_ + (a_.lose_hardware ? " combined the members' shares" : " unsealed the ledger secret locally") +
+              ", replayed and verified the ledger, and started a new service");
     return kExitOk;
   }
 
@@ -224,6 +275,10 @@ class Demo {
 
   DemoArgs a_;
   fs::path root_;
+  fs::path binary_;
+  std::vector<std::pair<std::string, fs::path>> members_;  // --lose-hardware
+  std::string service_id_, pin_;
+  std::vector<fs::path> shares_;
   std::unique_ptr<cluster::ProcessCluster> cluster_;
   std::map<std::string, std::string> acked_;
   uint64_t last_version_ = 0;

@@ -133,6 +133,11 @@ TEST(RecoverySharesE2E, WhenTheChipsAreGoneTwoOfThreeMembersRecoverTheServiceFro
   const auto audit = sealing_cluster::Inspect(c.data_dir("n3"));
   EXPECT_EQ(audit["last_recovery"]["method"], "recovery_shares") << audit.dump(2);
   EXPECT_EQ(audit["last_recovery"]["recovery_members"], nlohmann::json({"bob", "carol"})) << audit.dump(2);
+  // The recovered service keeps the members and splits its own secret for them.
+  EXPECT_EQ(audit["recovery_members"]["threshold"], 2) << audit.dump(2);
+  EXPECT_EQ(audit["recovery_members"]["members"], nlohmann::json({"alice", "bob", "carol"}));
+  EXPECT_EQ(audit["latest_recovery_shares"]["holders"], nlohmann::json({"alice", "bob", "carol"}));
+  EXPECT_GT(audit["latest_recovery_shares"]["ledger_secret_version"].get<uint64_t>(), *rotated);
 }
 
 }  // namespace

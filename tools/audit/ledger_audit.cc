@@ -9,6 +9,7 @@
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/secrets/public/ledger_secrets.h"
 #include "plugin/local_sealing/public/local_sealing.h"
+#include "plugin/public/recovery_shares.h"
 #include "plugin/public/records.h"
 #include "plugin/public/sealing_format.h"
 #include "snp/public/policy.h"
@@ -41,7 +42,7 @@ class Auditor {
     const auto& w = view->public_writes;
     chain_.Entry(version, bytes, w, view->header.service_id, view->header.previous_entry_digest);
     for (auto step : {&Auditor::NoteRotation, &Auditor::NoteShares, &Auditor::NoteRecoveryKeys,
-                      &Auditor::NoteNodes, &Auditor::NoteLastRecovery}) {
+                      &Auditor::NoteNodes, &Auditor::NoteLastRecovery, &Auditor::NoteRecoveryMembers}) {
       if (auto s = (this->*step)(version, w); !s) return s;
     }
     return {};
@@ -110,6 +111,30 @@ class Auditor {
                         : kv::Result<ledger::v1::NodeInfo>(kv::MakeError(kv::ErrorCode::kCorruption, "removed"));
       if (!info) return std::unexpected(Bad(version, "unparsable node record"));
       a_.nodes[Key(key)] = {std::string(kv::membership::StatusName(info->status())), info->sealing_identity(), false};
+    }
+    return {};
+  }
+
+  kv::Status NoteRecoveryMembers(uint64_t version, const kv::WriteSet& w) {
+    if (const auto* v = w.Find(recovery::kRecoveryMembersTable, kv::AsBytes(recovery::kRecoveryMembersKey));
+        v != nullptr && v->has_value()) {
+      auto config = recovery::ParseRecoveryConfig(**v);
+      if (!config) return std::unexpected(Bad(version, config.error().ToString()));
+      RecoveryMembersInfo info{version, config->threshold(), {}};
+      for (const auto& m : config->members()) info.members.push_back(m.name());
+      a_.recovery_members = std::move(info);
+    }
+    if (const auto* v = w.Find(recovery::kRecoverySharesTable, kv::AsBytes(recovery::kRecoverySharesKey));
+        v != nullptr && v->has_value()) {
+      recovery::v1::SignedRecoveryShares envelope;
+      recovery::v1::RecoveryShares body;
+      if (!envelope.ParseFromArray((*v)->data(), static_cast<int>((*v)->size())) ||
+          !body.ParseFromString(envelope.body())) {
+        return std::unexpected(Bad(version, "recovery.shares does not parse"));
+      }
+      RecoverySharesInfo info{version, body.ledger_secret_version(), body.threshold(), {}};
+      for (const auto& s : body.shares()) info.holders.push_back(s.member_name());
+      a_.latest_recovery_shares = std::move(info);
     }
     return {};
   }
@@ -274,6 +299,18 @@ std::string AuditToJson(const LedgerAudit& a) {
     doc["latest_shares"] = {{"at_version", s.at_version}, {"ledger_secret_version", s.ledger_secret_version},
                             {"service_id", s.service_id}, {"identities", s.identities}};
   }
+  doc["recovery_members"] = nullptr;
+  if (a.recovery_members) {
+    doc["recovery_members"] = {{"at_version", a.recovery_members->at_version},
+                               {"threshold", a.recovery_members->threshold},
+                               {"members", a.recovery_members->members}};
+  }
+  doc["latest_recovery_shares"] = nullptr;
+  if (a.latest_recovery_shares) {
+    const auto& r = *a.latest_recovery_shares;
+    doc["latest_recovery_shares"] = {{"at_version", r.at_version}, {"ledger_secret_version", r.ledger_secret_version},
+                                     {"threshold", r.threshold}, {"holders", r.holders}};
+  }
   if (a.last_recovery) {
     const auto& r = *a.last_recovery;
     doc["last_recovery"] = {{"at_version", r.at_version}, {"method", r.method},
@@ -334,6 +371,22 @@ std::string AuditToText(const LedgerAudit& a) {
   out << "nodes\n";
   for (const auto& [id, n] : a.nodes) {
     out << "  " << id << ": " << n.status << (n.has_recovery_key ? "" : ", NO sealed recovery key") << "\n";
+  }
+  out << "recovery members ";
+  if (a.recovery_members) {
+    const auto& m = *a.recovery_members;
+    out << m.threshold << " of " << m.members.size() << ":";
+    for (const auto& name : m.members) out << " " << name;
+    out << " (set at version " << m.at_version << ")\n";
+  } else {
+    out << "none\n";
+  }
+  if (a.latest_recovery_shares) {
+    const auto& r = *a.latest_recovery_shares;
+    out << "recovery shares  ledger secret " << r.ledger_secret_version << " at version " << r.at_version << ", "
+        << r.threshold << " of";
+    for (const auto& h : r.holders) out << " " << h;
+    out << "\n";
   }
   out << "last recovery    ";
   if (a.last_recovery) {

@@ -63,6 +63,20 @@ struct LastRecoveryInfo {
   std::vector<std::string> recovery_members;  // recovery_shares: whose shares were combined
 };
 
+// Recovery members (docs/RECOVERY_SHARES.md): the newest `recovery.members`
+// and `recovery.shares` records, as the ledger files show them.
+struct RecoveryMembersInfo {
+  uint64_t at_version = 0;
+  uint32_t threshold = 0;
+  std::vector<std::string> members;
+};
+struct RecoverySharesInfo {
+  uint64_t at_version = 0;
+  uint64_t ledger_secret_version = 0;
+  uint32_t threshold = 0;
+  std::vector<std::string> holders;  // members holding a share of that secret
+};
+
 struct LedgerAudit {
   uint64_t first_version = 0, last_version = 0, bytes = 0;
   std::string torn_tail;  // empty when the files end cleanly
@@ -77,6 +91,8 @@ struct LedgerAudit {
   std::map<std::string, NodeAudit> nodes;                 // by node id
   std::vector<std::string> trusted_without_recovery_key;
   std::optional<LastRecoveryInfo> last_recovery;
+  std::optional<RecoveryMembersInfo> recovery_members;
+  std::optional<RecoverySharesInfo> latest_recovery_shares;
   std::vector<std::string> warnings;
   // The endorsement chain, verified (service_chain_audit.h). Its failures
   // make `inspect` exit non-zero.

@@ -1,6 +1,7 @@
-// Rotation commit latency with and without local sealing, for 3 and 7 node
-// processes on loopback, next to the raw cost of the N ECIES P-256 seals
-// sealing adds, measured in the same run.
+// Rotation commit latency with and without local sealing (and with sealing
+// plus 5 recovery members' shares, docs/RECOVERY_SHARES.md), for 3 and 7
+// node processes on loopback, next to the raw cost of the N ECIES P-256
+// seals sealing adds, measured in the same run.
 //
 //   bazel run -c opt //integration/bench:rotation_benchmark
 //
@@ -13,12 +14,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <thread>
 #include <vector>
 
 #include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
 #include "crypto/public/ecies.h"
+#include "crypto/public/pem.h"
 #include "crypto/public/random_source.h"
 
 namespace ledgerseal::bench {
@@ -36,14 +39,43 @@ fs::path Root() {
   return (dir ? fs::path(dir) : fs::path("/tmp/ledgerseal-bench")) / "rotation";
 }
 
-std::unique_ptr<cluster::ProcessCluster> StartService(int nodes, bool sealing) {
+enum class Mode { kPlain, kSealing, kSealingAndShares };
+constexpr int kRecoveryMembers = 5;
+
+// kRecoveryMembers public keys (PEM files) under `dir`, for recovery_shares.
+std::vector<std::pair<std::string, fs::path>> WriteMembers(const fs::path& dir) {
+  std::vector<std::pair<std::string, fs::path>> members;
+  fs::create_directories(dir);
+  for (int i = 0; i < kRecoveryMembers; ++i) {
+    auto key = crypto::EcdhPrivateKey::Generate();
+    auto pem = key ? crypto::DerToPem(crypto::kPublicKeyPemLabel, *key->PublicKeyDer())
+                   : base::Expected<std::string, std::string>(std::unexpected(std::string("keygen")));
+    if (!pem) return {};
+    const fs::path file = dir / ("member" + std::to_string(i) + ".pub.pem");
+    std::ofstream(file) << *pem;
+    members.emplace_back("member" + std::to_string(i), file);
+  }
+  return members;
+}
+
+std::unique_ptr<cluster::ProcessCluster> StartService(int nodes, Mode mode) {
   cluster::ClusterOptions o;
   o.binary = g_binary;
-  o.root = Root() / (std::to_string(nodes) + (sealing ? "-sealing" : "-plain"));
+  const char* suffix = mode == Mode::kPlain ? "-plain" : mode == Mode::kSealing ? "-sealing" : "-shares";
+  o.root = Root() / (std::to_string(nodes) + suffix);
   o.ready_timeout_ms = 120'000;
   fs::remove_all(o.root);
-  o.customize = [sealing, root = o.root](kv::NodeConfig& c) {
-    if (!sealing) return;
+  std::vector<std::pair<std::string, fs::path>> members;
+  if (mode == Mode::kSealingAndShares) {
+    members = WriteMembers(o.root / "members");
+    if (members.empty()) return nullptr;
+  }
+  o.customize = [mode, members, root = o.root](kv::NodeConfig& c) {
+    if (mode == Mode::kPlain) return;
+    if (!members.empty()) {
+      c.recovery_shares.threshold = 3;
+      c.recovery_shares.members = members;
+    }
     c.sealing.enable_local_sealing = true;
     c.sealing.sealing_identity = "seal-" + c.node_id;
     c.sealing.platform = "virtual";
@@ -69,20 +101,24 @@ double Median(std::vector<double> v) {
 // of the same moments, not of two runs minutes apart.
 void BM_Rotation(benchmark::State& state) {
   const int nodes = static_cast<int>(state.range(0));
-  auto plain = StartService(nodes, false);
-  auto sealed = StartService(nodes, true);
-  if (!plain || !sealed) {
+  auto plain = StartService(nodes, Mode::kPlain);
+  auto sealed = StartService(nodes, Mode::kSealing);
+  auto shares = StartService(nodes, Mode::kSealingAndShares);
+  if (!plain || !sealed || !shares) {
     state.SkipWithError("a service did not start");
     return;
   }
   auto& plain_leader = plain->Client("n1");
   auto& sealed_leader = sealed->Client("n1");
+  auto& shares_leader = shares->Client("n1");
   for (int i = 0; i < 3; ++i) {  // warm up
     (void)plain_leader.Rotate();
     (void)sealed_leader.Rotate();
+    (void)shares_leader.Rotate();
   }
   auto& plain_samples = g_samples_ms[std::to_string(nodes) + "/plain"];
   auto& sealed_samples = g_samples_ms[std::to_string(nodes) + "/sealing"];
+  auto& shares_samples = g_samples_ms[std::to_string(nodes) + "/shares"];
   auto time_one = [&](auto& leader, std::vector<double>& samples) {
     // The previous rotation is acknowledged once a majority applied it; the
     // other followers are still applying it (an RSA-OAEP decryption each,
@@ -98,10 +134,11 @@ void BM_Rotation(benchmark::State& state) {
     return ms;
   };
   for (auto _ : state) {
-    const double ms = time_one(plain_leader, plain_samples) + time_one(sealed_leader, sealed_samples);
+    const double ms = time_one(plain_leader, plain_samples) + time_one(sealed_leader, sealed_samples) +
+                      time_one(shares_leader, shares_samples);
     state.SetIterationTime(ms / 1000);
   }
-  state.SetLabel(std::to_string(nodes) + " nodes, one rotation without and one with sealing");
+  state.SetLabel(std::to_string(nodes) + " nodes, one rotation each: plain, sealing, sealing + 5 members' shares");
 }
 
 // N ECIES P-256 seals of 32 bytes: the public-key work sealing adds per rotation.
@@ -129,13 +166,15 @@ BENCHMARK(BM_RawEcies)->Arg(3)->Arg(7)->Iterations(200)->UseManualTime()->Unit(b
 
 void PrintSummary() {
   std::printf("\n== rotation commit latency, median of %zu, ms ==\n", g_samples_ms["3/plain"].size());
-  std::printf("  %5s %10s %10s %8s %12s %14s\n", "nodes", "plain", "sealing", "ratio", "added", "N x ECIES raw");
+  std::printf("  %5s %10s %10s %8s %12s %14s %10s %8s\n", "nodes", "plain", "sealing", "ratio", "added",
+              "N x ECIES raw", "+shares", "ratio");
   for (int n : {3, 7}) {
     const double plain = Median(g_samples_ms[std::to_string(n) + "/plain"]);
     const double sealed = Median(g_samples_ms[std::to_string(n) + "/sealing"]);
+    const double shares = Median(g_samples_ms[std::to_string(n) + "/shares"]);
     const double ecies = Median(g_samples_ms["ecies/" + std::to_string(n)]);
-    std::printf("  %5d %10.2f %10.2f %7.2fx %12.2f %14.3f\n", n, plain, sealed,
-                plain > 0 ? sealed / plain : 0, sealed - plain, ecies);
+    std::printf("  %5d %10.2f %10.2f %7.2fx %12.2f %14.3f %10.2f %7.2fx\n", n, plain, sealed,
+                plain > 0 ? sealed / plain : 0, sealed - plain, ecies, shares, plain > 0 ? shares / plain : 0);
   }
 }
 

@@ -15,6 +15,15 @@
 
 namespace ledgerseal::sealing::internal {
 
+// What one background task made for the next record. Shared with the task,
+// which may outlive the hook.
+template <typename T>
+struct PresealSlot {
+  std::mutex mu;
+  uint64_t requested = 0;   // generation of the newest request
+  std::optional<T> ready;   // made for request `requested`
+};
+
 // On the primary: records joiners' recovery keys (bound to the context's
 // service identity), and writes a new sealing.shares record, signed by the
 // context's service signer, whenever the transaction rotates the secret or
@@ -37,26 +46,21 @@ class SealingTransactionHook final : public kv::TransactionHook {
   kv::Result<PreparedRecipient> Prepare(const kv::NodeMember& member);
 
   // Pre-sealing (LocalSealingOptions::background): the shares for the next
-  // record, made off the commit path. Shared with the posted task, which may
-  // outlive the hook.
-  struct PresealSlot {
-    std::mutex mu;
-    uint64_t requested = 0;                // generation of the newest request
-    std::optional<PresealedShares> ready;  // made for request `requested`
-  };
-  // The pre-sealed shares if they were made for exactly this record, else
-  // nothing (the caller seals on the commit path). Either way the slot is
-  // emptied: shares are used at most once.
+  // record, made off the commit path.
   std::optional<PresealedShares> TakePresealed(const std::string& service_id, uint64_t version,
                                                const std::vector<PreparedRecipient>& recipients);
-  // Posts the making of the next record's shares, if a background runs.
-  void PostPreseal(const kv::ServiceIdentity& service, uint64_t version,
-                   std::vector<PreparedRecipient> recipients);
+  void PostPreseal(const kv::ServiceIdentity& service, uint64_t version, std::vector<PreparedRecipient> recipients);
+  std::optional<recovery::PresealedRecoveryShares> TakeRecoveryPresealed(const std::string& service_id,
+                                                                         uint64_t version,
+                                                                         const recovery::v1::RecoveryConfig& config);
+  void PostRecoveryPreseal(const kv::ServiceIdentity& service, uint64_t version, recovery::v1::RecoveryConfig config);
 
   const LocalSealingOptions options_;
   std::mutex mu_;
   std::map<kv::Bytes, PreparedRecipient> prepared_;  // by serialised record
-  const std::shared_ptr<PresealSlot> preseal_ = std::make_shared<PresealSlot>();
+  const std::shared_ptr<PresealSlot<PresealedShares>> preseal_ = std::make_shared<PresealSlot<PresealedShares>>();
+  const std::shared_ptr<PresealSlot<recovery::PresealedRecoveryShares>> recovery_preseal_ =
+      std::make_shared<PresealSlot<recovery::PresealedRecoveryShares>>();
 };
 
 // On a recovering node: the newest sealing.shares record, found by reading

@@ -86,13 +86,20 @@ kv::Status SealingTransactionHook::WriteRecoveryShares(kv::Transaction& tx, cons
   }
   auto signer = SignerOf(ctx, "sign the recovery shares");
   if (!signer) return std::unexpected(signer.error());
-  auto record = recovery::SealRecoveryShares(*options_.random, **signer, ctx.ledger_secret_version, *ctx.ledger_secret,
-                                             *config);
+  const uint64_t version = ctx.ledger_secret_version;
+  auto presealed = TakeRecoveryPresealed((*signer)->identity().service_id, version, *config);
+  const bool was_presealed = presealed.has_value();
+  auto record = presealed ? recovery::SealPresealedRecoveryShares(**signer, version, *ctx.ledger_secret,
+                                                                  std::move(*presealed))
+                          : recovery::SealRecoveryShares(*options_.random, **signer, version, *ctx.ledger_secret,
+                                                         *config);
   if (!record) return std::unexpected(ToKvError(record.error()));
-  Log(options_, "split ledger secret " + std::to_string(ctx.ledger_secret_version) + " for " +
-                    std::to_string(config->members_size()) + " recovery member(s), " +
-                    std::to_string(config->threshold()) + " to recover");
-  return tx.Put(kRecoveryShares, kv::AsBytes(recovery::kRecoverySharesKey), *record);
+  Log(options_, "split ledger secret " + std::to_string(version) + " for " + std::to_string(config->members_size()) +
+                    " recovery member(s), " + std::to_string(config->threshold()) + " to recover" +
+                    (was_presealed ? " (pre-sealed)" : ""));
+  if (auto s = tx.Put(kRecoveryShares, kv::AsBytes(recovery::kRecoverySharesKey), *record); !s) return s;
+  PostRecoveryPreseal((*signer)->identity(), version + 1, std::move(*config));
+  return {};
 }
 
 // A joiner's record is checked before it enters the ledger, so a bad one is
@@ -193,39 +200,74 @@ kv::Status SealingTransactionHook::Reseal(kv::Transaction& tx, const kv::CommitC
   return {};
 }
 
+namespace {
+
+// The slot's content if `matches` it; the slot is emptied either way
+// (shares are used at most once).
+template <typename T, typename Matches>
+std::optional<T> TakeFrom(PresealSlot<T>& slot, Matches matches) {
+  std::optional<T> ready;
+  {
+    std::lock_guard lock(slot.mu);
+    ready.swap(slot.ready);
+  }
+  if (!ready || !matches(*ready)) return std::nullopt;
+  return ready;
+}
+
+// Posts `make` (returning SealingResult<T>) to the background; its result
+// fills the slot unless a newer request superseded it meanwhile. The task
+// holds no reference to the hook: it may run after the hook is gone.
+template <typename T, typename Make>
+void PostTo(const LocalSealingOptions& options, const std::shared_ptr<PresealSlot<T>>& slot, std::string what,
+            Make make) {
+  if (!options.background) return;
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(slot->mu);
+    generation = ++slot->requested;
+    slot->ready.reset();
+  }
+  options.background([slot, log = options.log, what = std::move(what), make = std::move(make), generation] {
+    auto made = make();
+    if (!made) {
+      Log(log, "WARNING: pre-sealing " + what + " failed (the rotation will seal on its own): " +
+                   made.error().message);
+      return;
+    }
+    std::lock_guard lock(slot->mu);
+    if (slot->requested == generation) slot->ready = std::move(*made);
+  });
+}
+
+}  // namespace
+
 std::optional<PresealedShares> SealingTransactionHook::TakePresealed(
     const std::string& service_id, uint64_t version, const std::vector<PreparedRecipient>& recipients) {
-  std::optional<PresealedShares> ready;
-  {
-    std::lock_guard lock(preseal_->mu);
-    ready.swap(preseal_->ready);
-  }
-  if (!ready || !ready->SealedFor(service_id, version, recipients)) return std::nullopt;
-  return ready;
+  return TakeFrom(*preseal_, [&](const PresealedShares& p) { return p.SealedFor(service_id, version, recipients); });
 }
 
 void SealingTransactionHook::PostPreseal(const kv::ServiceIdentity& service, uint64_t version,
                                          std::vector<PreparedRecipient> recipients) {
-  if (!options_.background) return;
-  uint64_t generation = 0;
-  {
-    std::lock_guard lock(preseal_->mu);
-    generation = ++preseal_->requested;
-    preseal_->ready.reset();
-  }
-  // The task holds no reference to the hook: it may run after the hook is gone.
-  options_.background([slot = preseal_, random = options_.random, log = options_.log, service, version,
-                       recipients = std::move(recipients), generation] {
-    auto made = PresealedShares::Make(*random, service, version, recipients);
-    if (!made) {
-      Log(log, "WARNING: pre-sealing ledger secret " + std::to_string(version) +
-                       " failed (the rotation will seal on its own): " + made.error().message);
-      return;
-    }
-    std::lock_guard lock(slot->mu);
-    // A newer request superseded this one (another record was written meanwhile).
-    if (slot->requested == generation) slot->ready = std::move(*made);
+  PostTo(options_, preseal_, "ledger secret " + std::to_string(version),
+         [random = options_.random, service, version, recipients = std::move(recipients)] {
+           return PresealedShares::Make(*random, service, version, recipients);
+         });
+}
+
+std::optional<recovery::PresealedRecoveryShares> SealingTransactionHook::TakeRecoveryPresealed(
+    const std::string& service_id, uint64_t version, const recovery::v1::RecoveryConfig& config) {
+  return TakeFrom(*recovery_preseal_, [&](const recovery::PresealedRecoveryShares& p) {
+    return p.SealedFor(service_id, version, config);
   });
+}
+
+void SealingTransactionHook::PostRecoveryPreseal(const kv::ServiceIdentity& service, uint64_t version,
+                                                 recovery::v1::RecoveryConfig config) {
+  PostTo(options_, recovery_preseal_, "the recovery shares of ledger secret " + std::to_string(version),
+         [random = options_.random, service, version, config = std::move(config)] {
+           return recovery::PresealedRecoveryShares::Make(*random, service, version, config);
+         });
 }
 
 }  // namespace ledgerseal::sealing::internal

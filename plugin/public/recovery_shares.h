@@ -75,6 +75,42 @@ SealingResult<kv::Bytes> SealRecoveryShares(crypto::RandomSource& random, const 
                                             uint64_t ledger_secret_version, const kv::SecretBytes& ledger_secret,
                                             const v1::RecoveryConfig& config);
 
+// The part of SealRecoveryShares that does not need the ledger secret — a
+// fresh wrapping key, split and sealed to every member, with commitments —
+// made ahead of the rotation it serves, off the commit path, as
+// PresealedShares is for sealed shares (docs/ARCHITECTURE.md,
+// "Pre-sealing"). Bound to one service, version and member set; used at most
+// once; the wrapping key is wiped on destruction.
+class PresealedRecoveryShares {
+ public:
+  // Draws as SealRecoveryShares does, in its order. Errors: as it.
+  static SealingResult<PresealedRecoveryShares> Make(crypto::RandomSource& random, const kv::ServiceIdentity& service,
+                                                      uint64_t ledger_secret_version, const v1::RecoveryConfig& config);
+  // For exactly this service, version and configuration.
+  bool SealedFor(std::string_view service_id, uint64_t ledger_secret_version, const v1::RecoveryConfig& config) const;
+
+  PresealedRecoveryShares(PresealedRecoveryShares&&) = default;
+  PresealedRecoveryShares& operator=(PresealedRecoveryShares&&) = default;
+
+ private:
+  friend SealingResult<kv::Bytes> SealPresealedRecoveryShares(const kv::ServiceSigner&, uint64_t,
+                                                              const kv::SecretBytes&, PresealedRecoveryShares);
+  PresealedRecoveryShares() = default;
+  kv::ServiceIdentity service_;
+  uint64_t ledger_secret_version_ = 0;
+  std::string config_bytes_;      // the configuration it was made for, serialised
+  kv::SecretBytes wrapping_key_;  // 32 bytes
+  std::string iv_;                // 12 bytes
+  v1::RecoveryShares body_;       // everything but the wrapped secret
+};
+
+// SealRecoveryShares with the shares made ahead: wraps `ledger_secret` and
+// signs; draws nothing. Errors: kInvalidArgument (made for another service
+// or version, or a precondition of SealRecoveryShares); kCryptoError.
+SealingResult<kv::Bytes> SealPresealedRecoveryShares(const kv::ServiceSigner& signer, uint64_t ledger_secret_version,
+                                                     const kv::SecretBytes& ledger_secret,
+                                                     PresealedRecoveryShares presealed);
+
 // One member's share, as the member holds it: what `operator decrypt-share`
 // writes and `recover --shares` / `client submit-share` read.
 struct MemberShareFile {

@@ -90,42 +90,32 @@ kv::Bytes SerializeRecoveryConfig(const v1::RecoveryConfig& config) {
   return kv::Bytes(bytes.begin(), bytes.end());
 }
 
-SealingResult<kv::Bytes> SealRecoveryShares(crypto::RandomSource& random, const kv::ServiceSigner& signer,
-                                            uint64_t version, const kv::SecretBytes& ledger_secret,
-                                            const v1::RecoveryConfig& config) {
-  const kv::ServiceIdentity& service = signer.identity();
+SealingResult<PresealedRecoveryShares> PresealedRecoveryShares::Make(crypto::RandomSource& random,
+                                                                     const kv::ServiceIdentity& service,
+                                                                     uint64_t version,
+                                                                     const v1::RecoveryConfig& config) {
   if (kv::ServiceIdOf(service.public_key_der) != service.service_id) {
     return MakeSealingError(SealingErrorCode::kInvalidArgument, "the signer's service id is not the id of its key");
   }
-  if (ledger_secret.size() != kLedgerSecretBytes) {
-    return MakeSealingError(SealingErrorCode::kInvalidArgument, "the ledger secret is not 32 bytes");
-  }
   if (auto s = CheckConfig(config); !s) return std::unexpected(s.error());
   const auto n = static_cast<uint32_t>(config.members_size());
-
-  kv::SecretBytes wrapping_key(kWrappingKeyBytes);
+  PresealedRecoveryShares out;
+  out.service_ = service;
+  out.ledger_secret_version_ = version;
+  LEDGERSEAL_CHECK(config.SerializeToString(&out.config_bytes_));
+  out.wrapping_key_ = kv::SecretBytes(kWrappingKeyBytes);
   std::array<uint8_t, crypto::kAesGcmIvBytes> iv{};
-  if (auto s = random.Fill(wrapping_key.mutable_bytes()); !s) return CryptoFailure("drawing the wrapping key", s.error());
+  if (auto s = random.Fill(out.wrapping_key_.mutable_bytes()); !s) {
+    return CryptoFailure("drawing the wrapping key", s.error());
+  }
   if (auto s = random.Fill(iv); !s) return CryptoFailure("drawing the IV", s.error());
-  v1::RecoveryShares body;
+  out.iv_.assign(iv.begin(), iv.end());
+  v1::RecoveryShares& body = out.body_;
   body.set_format_version(kRecoverySharesFormatVersion);
   body.set_service_id(service.service_id);
   body.set_ledger_secret_version(version);
   body.set_threshold(config.threshold());
-  std::string ciphertext(kLedgerSecretBytes, '\0'), tag(crypto::kAesGcmTagBytes, '\0');
-  if (auto s = crypto::Aes256GcmSeal(
-          std::span(reinterpret_cast<uint8_t*>(ciphertext.data()), ciphertext.size()),
-          std::span<uint8_t, crypto::kAesGcmTagBytes>(reinterpret_cast<uint8_t*>(tag.data()), tag.size()),
-          wrapping_key.bytes().first<crypto::kAes256KeyBytes>(), iv, ledger_secret.bytes(),
-          internal::WrappedSecretAad(service.service_id, version));
-      !s) {
-    return CryptoFailure("wrapping the ledger secret", s.error());
-  }
-  body.set_wrapped_ledger_secret_iv(iv.data(), iv.size());
-  body.set_wrapped_ledger_secret(ciphertext);
-  body.set_wrapped_ledger_secret_tag(tag);
-
-  auto shares = crypto::ShamirSplit(wrapping_key.bytes(), config.threshold(), n);
+  auto shares = crypto::ShamirSplit(out.wrapping_key_.bytes(), config.threshold(), n);
   if (!shares) return CryptoFailure("splitting the wrapping key", shares.error());
   LEDGERSEAL_CHECK(shares->size() == n);
   for (uint32_t i = 0; i < n; ++i) {
@@ -138,14 +128,52 @@ SealingResult<kv::Bytes> SealRecoveryShares(crypto::RandomSource& random, const 
                                         internal::ShareInfo(service.service_id, version, member.name(), share.x,
                                                             config.threshold(), n));
     if (!sealed) return CryptoFailure("sealing the share of '" + member.name() + "'", sealed.error());
-    auto* out = body.add_shares();
-    out->set_member_name(member.name());
-    out->set_member_public_key_der(member.public_key_der());
-    out->set_x(share.x);
-    out->set_encrypted_share(sealed->data(), sealed->size());
+    auto* s = body.add_shares();
+    s->set_member_name(member.name());
+    s->set_member_public_key_der(member.public_key_der());
+    s->set_x(share.x);
+    s->set_encrypted_share(sealed->data(), sealed->size());
     const auto commitment = internal::ShareCommitment(service.service_id, version, member.name(), share.x, share.y.bytes());
-    out->set_share_commitment(commitment.data(), commitment.size());
+    s->set_share_commitment(commitment.data(), commitment.size());
   }
+  return out;
+}
+
+bool PresealedRecoveryShares::SealedFor(std::string_view service_id, uint64_t version,
+                                        const v1::RecoveryConfig& config) const {
+  std::string bytes;
+  return service_id == service_.service_id && version == ledger_secret_version_ && config.SerializeToString(&bytes) &&
+         bytes == config_bytes_;
+}
+
+SealingResult<kv::Bytes> SealPresealedRecoveryShares(const kv::ServiceSigner& signer, uint64_t version,
+                                                     const kv::SecretBytes& ledger_secret,
+                                                     PresealedRecoveryShares presealed) {
+  const kv::ServiceIdentity& service = signer.identity();
+  if (presealed.service_ != service || presealed.ledger_secret_version_ != version) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument,
+                            "the presealed recovery shares are for service " + presealed.service_.service_id +
+                                ", version " + std::to_string(presealed.ledger_secret_version_));
+  }
+  if (ledger_secret.size() != kLedgerSecretBytes) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument, "the ledger secret is not 32 bytes");
+  }
+  LEDGERSEAL_CHECK(presealed.wrapping_key_.size() == kWrappingKeyBytes && presealed.iv_.size() == crypto::kAesGcmIvBytes);
+  v1::RecoveryShares& body = presealed.body_;
+  std::string ciphertext(kLedgerSecretBytes, '\0'), tag(crypto::kAesGcmTagBytes, '\0');
+  if (auto s = crypto::Aes256GcmSeal(
+          std::span(reinterpret_cast<uint8_t*>(ciphertext.data()), ciphertext.size()),
+          std::span<uint8_t, crypto::kAesGcmTagBytes>(reinterpret_cast<uint8_t*>(tag.data()), tag.size()),
+          presealed.wrapping_key_.bytes().first<crypto::kAes256KeyBytes>(),
+          std::span<const uint8_t, crypto::kAesGcmIvBytes>(reinterpret_cast<const uint8_t*>(presealed.iv_.data()),
+                                                           crypto::kAesGcmIvBytes),
+          ledger_secret.bytes(), internal::WrappedSecretAad(service.service_id, version));
+      !s) {
+    return CryptoFailure("wrapping the ledger secret", s.error());
+  }
+  body.set_wrapped_ledger_secret_iv(presealed.iv_);
+  body.set_wrapped_ledger_secret(ciphertext);
+  body.set_wrapped_ledger_secret_tag(tag);
   std::string body_bytes;
   LEDGERSEAL_CHECK(body.SerializeToString(&body_bytes));
   auto signature = signer.Sign(kRecoverySharesDomain, kv::AsBytes(body_bytes));
@@ -165,6 +193,17 @@ SealingResult<kv::Bytes> SealRecoveryShares(crypto::RandomSource& random, const 
   auto parsed = internal::ParseRecord(kv::AsBytes(out));
   LEDGERSEAL_CHECK(parsed.has_value() && internal::CheckSignature(*parsed, service).has_value());
   return kv::Bytes(out.begin(), out.end());
+}
+
+SealingResult<kv::Bytes> SealRecoveryShares(crypto::RandomSource& random, const kv::ServiceSigner& signer,
+                                            uint64_t version, const kv::SecretBytes& ledger_secret,
+                                            const v1::RecoveryConfig& config) {
+  if (ledger_secret.size() != kLedgerSecretBytes) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument, "the ledger secret is not 32 bytes");
+  }
+  auto presealed = PresealedRecoveryShares::Make(random, signer.identity(), version, config);
+  if (!presealed) return std::unexpected(presealed.error());
+  return SealPresealedRecoveryShares(signer, version, ledger_secret, std::move(*presealed));
 }
 
 SealingResult<MemberShareFile> DecryptMemberShare(kv::ByteView record, const crypto::EcdhPrivateKey& member_key) {

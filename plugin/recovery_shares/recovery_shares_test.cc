@@ -161,6 +161,29 @@ TEST_F(RecoverySharesTest, OnlyARecordSignedByThePinnedServiceIsRecovered) {
             SealingErrorCode::kMalformed);
 }
 
+// Made ahead of the rotation (off the commit path), finished with the secret.
+TEST_F(RecoverySharesTest, PresealedSharesRecoverAndServeOnlyTheirVersionAndMembers) {
+  auto random = MakeRandom("ahead");
+  auto presealed = PresealedRecoveryShares::Make(*random, TestServiceIdentity(1), kVersion, Config());
+  ASSERT_TRUE(presealed) << presealed.error().ToString();
+  EXPECT_TRUE(presealed->SealedFor(Service1(), kVersion, Config()));
+  EXPECT_FALSE(presealed->SealedFor(Service1(), kVersion + 1, Config()));
+  EXPECT_FALSE(presealed->SealedFor(Service1(), kVersion, Config(3))) << "another threshold";
+  EXPECT_FALSE(presealed->SealedFor(TestServiceIdentity(2).service_id, kVersion, Config()));
+  auto record = SealPresealedRecoveryShares(TestServiceKey(1), kVersion, MakeLedgerSecret(7), std::move(*presealed));
+  ASSERT_TRUE(record) << record.error().ToString();
+  auto shares = SharesOf(*record, {0, 2});
+  auto recovered = RecoverFromMemberShares(*record, shares, Service1());
+  ASSERT_TRUE(recovered) << recovered.error().ToString();
+  EXPECT_EQ(ToHex(recovered->secret.bytes()), ToHex(MakeLedgerSecret(7).bytes()));
+
+  auto other = PresealedRecoveryShares::Make(*random, TestServiceIdentity(1), kVersion, Config());
+  ASSERT_TRUE(other);
+  auto refused = SealPresealedRecoveryShares(TestServiceKey(1), kVersion + 1, MakeLedgerSecret(7), std::move(*other));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, SealingErrorCode::kInvalidArgument);
+}
+
 TEST_F(RecoverySharesTest, AKeyThatHoldsNoShareIsToldSo) {
   const kv::Bytes record = Record();
   auto stranger = DecryptMemberShare(record, (*keys_)[3]);

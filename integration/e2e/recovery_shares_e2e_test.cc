@@ -76,6 +76,17 @@ TEST(RecoverySharesE2E, WhenTheChipsAreGoneTwoOfThreeMembersRecoverTheServiceFro
   auto rotated = RotateWithFailover(c, acked);
   ASSERT_TRUE(rotated) << rotated.error().ToString();
   for (int i = 20; i < 40; ++i) ASSERT_TRUE(PutWithFailover(c, "app.private", "k" + std::to_string(i), "v", acked));
+  // A client cannot overwrite the plugin's records (the newest one decides).
+  for (const char* table : {"recovery.shares", "recovery.members"}) {
+    rpc::v1::PutRequest forged;
+    auto* w = forged.add_writes();
+    w->set_table(table);
+    w->set_key("latest");
+    w->set_value("forged");
+    auto refused = c.Client("n1").Put(forged);
+    ASSERT_FALSE(refused) << table;
+    EXPECT_NE(refused.error().message.find("is reserved"), std::string::npos) << refused.error().message;
+  }
   auto status = c.Client("n1").GetStatus();
   ASSERT_TRUE(status) << status.error().ToString();
   const std::string service_id = status->service_id();

@@ -7,7 +7,10 @@
 namespace ledgerseal::kv::node {
 
 bool IsReserved(std::string_view table) {
-  return table.starts_with("ledger.") || table.starts_with("sealing.");
+  // ledger.*: the host's; sealing.* and recovery.*: the sealing plugin's
+  // (docs/RECOVERY_SHARES.md). A client write there could replace the newest
+  // signed record with one no recovery accepts.
+  return table.starts_with("ledger.") || table.starts_with("sealing.") || table.starts_with("recovery.");
 }
 
 bool IsHostPrivate(std::string_view table, const TableDomains& tables) {
@@ -22,7 +25,7 @@ Status CheckClientWrite(const ::ledgerseal::rpc::v1::Write& w, const TableDomain
   }
   if (IsReserved(w.table())) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "table '" + w.table() + "' is reserved (ledger.* and sealing.*)");
+                     "table '" + w.table() + "' is reserved (ledger.*, sealing.* and recovery.*)");
   }
   const Domain domain = w.private_domain() ? Domain::kPrivate : Domain::kPublic;
   for (const auto& [name, existing] : tables) {

@@ -18,7 +18,7 @@ namespace ledgerseal::kv::node {
 // The tables a store holds, with their domains (Store::tables()).
 using TableDomains = std::vector<std::pair<std::string, Domain>>;
 
-// ledger.* and sealing.*.
+// ledger.*, sealing.* and recovery.*: written by the host and its plugins only.
 bool IsReserved(std::string_view table);
 
 // A reserved table in the private domain (or the service key table, even

@@ -67,9 +67,12 @@ kv::Status SealingTransactionHook::WriteRecoveryShares(kv::Transaction& tx, cons
   constexpr kv::Table kMembers{recovery::kRecoveryMembersTable, kv::Domain::kPublic};
   constexpr kv::Table kRecoveryShares{recovery::kRecoverySharesTable, kv::Domain::kPublic};
   const auto members_key = kv::AsBytes(recovery::kRecoveryMembersKey);
+  const bool changed = tx.writes().Find(kMembers.name, members_key) != nullptr;
+  // Ordinary commits (most of them) neither rotate nor change the members:
+  // no read on their path.
+  if (!changed && !ctx.rotates_ledger_secret) return {};
   auto stored = tx.Get(kMembers, members_key);
   if (!stored) return std::unexpected(stored.error());
-  bool changed = tx.writes().Find(kMembers.name, members_key) != nullptr;
   if (!*stored) {
     // A service without members gets the configured ones in its first
     // sealing commit (genesis); without a configuration it has none.
@@ -77,9 +80,7 @@ kv::Status SealingTransactionHook::WriteRecoveryShares(kv::Transaction& tx, cons
     const kv::Bytes value = recovery::SerializeRecoveryConfig(*options_.recovery_members);
     if (auto s = tx.Put(kMembers, members_key, value); !s) return s;
     stored = std::optional<kv::Bytes>(value);
-    changed = true;
   }
-  if (!changed && !ctx.rotates_ledger_secret) return {};
   auto config = recovery::ParseRecoveryConfig(**stored);
   if (!config) {
     return kv::MakeError(kv::ErrorCode::kInvalidArgument, "recovery.members: " + config.error().ToString());

@@ -6,7 +6,7 @@
 //
 // A share carries no integrity: a corrupted share, or too few, combine to a
 // wrong secret without any error. Callers commit to each share and check
-// what a combination gives (docs/FORMAT.md, recovery shares).
+// what a combination gives (docs/RECOVERY_SHARES.md).
 #ifndef LEDGERSEAL_CRYPTO_PUBLIC_SHAMIR_H_
 #define LEDGERSEAL_CRYPTO_PUBLIC_SHAMIR_H_
 

@@ -73,12 +73,24 @@ kv::Status SealingTransactionHook::WriteRecoveryShares(kv::Transaction& tx, cons
   if (!changed && !ctx.rotates_ledger_secret) return {};
   auto stored = tx.Get(kMembers, members_key);
   if (!stored) return std::unexpected(stored.error());
+  // A change of members must come with a new secret: a removed member's
+  // share of the current one would still recover it.
+  if (changed && !ctx.rotates_ledger_secret) {
+    return kv::MakeError(kv::ErrorCode::kInvalidArgument,
+                         "a change of recovery.members must rotate the ledger secret in the same transaction");
+  }
   if (!*stored) {
-    // A service without members gets the configured ones in its first
-    // sealing commit (genesis); without a configuration it has none.
-    if (!options_.recovery_members || !ctx.rotates_ledger_secret) return {};
+    // Members are set by the genesis node's configuration, in the service's
+    // very first commit (ledger secret 1), and never later from a node's
+    // configuration: the host writes every node's configuration, and could
+    // otherwise give a running service members whose keys it holds.
+    if (!options_.recovery_members || ctx.ledger_secret_version != 1 || ctx.recovery) return {};
     const kv::Bytes value = recovery::SerializeRecoveryConfig(*options_.recovery_members);
     if (auto s = tx.Put(kMembers, members_key, value); !s) return s;
+    std::string names;
+    for (const auto& m : options_.recovery_members->members()) names += (names.empty() ? "" : ", ") + m.name();
+    Log(options_, "recovery members of the new service: " + names + " (" +
+                      std::to_string(options_.recovery_members->threshold()) + " to recover)");
     stored = std::optional<kv::Bytes>(value);
   }
   auto config = recovery::ParseRecoveryConfig(**stored);

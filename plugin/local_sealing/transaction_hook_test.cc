@@ -10,6 +10,7 @@
 #include "base/testing/hex.h"
 #include "plugin/local_sealing/local_sealing_fixture.h"
 #include "plugin/public/records.h"
+#include "plugin/public/recovery_shares.h"
 #include "plugin/public/recovery_key.h"
 #include "plugin/public/sealed_shares.h"
 #include "plugin/public/sealing_format.h"
@@ -152,6 +153,45 @@ TEST_F(TransactionHookTest, TheNextRotationUsesSharesPresealedOffTheCommitPath) 
   elsewhere->mutable_commit_context().ledger_secret_version = 11;
   ASSERT_TRUE(hook.OnCommit(*elsewhere));
   EXPECT_FALSE(Contains(log.back(), "pre-sealed")) << "version 10 was asked, 11 sealed: " << log.back();
+}
+
+// Recovery members come from the genesis node's configuration in the
+// service's first commit only: a node configured later (by the host, which
+// writes every configuration) never adds members to a running service.
+TEST_F(TransactionHookTest, RecoveryMembersAreInstalledAtGenesisOnlyAndChangeOnlyWithARotation) {
+  auto member = crypto::EcdhPrivateKey::Generate();
+  ASSERT_TRUE(member);
+  auto config = recovery::MakeRecoveryConfig({{"alice", *member->PublicKeyDer()}}, 1);
+  ASSERT_TRUE(config) << config.error().ToString();
+  auto hook = NewSealingOnlyHook(nullptr, nullptr, *config);
+  const kv::Table members{recovery::kRecoveryMembersTable, kv::Domain::kPublic};
+  const kv::Table shares{recovery::kRecoverySharesTable, kv::Domain::kPublic};
+
+  auto later = Rotation(&TestServiceKey(1));  // ledger secret 7 of a running service
+  ASSERT_TRUE(hook->OnCommit(*later));
+  EXPECT_FALSE(later->writes().Find(members.name, kv::AsBytes(recovery::kRecoveryMembersKey)));
+  EXPECT_FALSE(later->writes().Find(shares.name, kv::AsBytes(recovery::kRecoverySharesKey)));
+
+  auto genesis = Rotation(&TestServiceKey(1));
+  genesis->mutable_commit_context().ledger_secret_version = 1;
+  ASSERT_TRUE(hook->OnCommit(*genesis));
+  EXPECT_TRUE(genesis->writes().Find(members.name, kv::AsBytes(recovery::kRecoveryMembersKey)));
+  const auto* record = genesis->writes().Find(shares.name, kv::AsBytes(recovery::kRecoverySharesKey));
+  ASSERT_TRUE(record && record->has_value());
+  auto share = recovery::DecryptMemberShare(**record, *member);
+  ASSERT_TRUE(share) << share.error().ToString();
+  EXPECT_EQ(share->ledger_secret_version, 1u);
+
+  auto unrotated = NewTransaction();
+  auto& ctx = unrotated->mutable_commit_context();
+  ctx.service_id = Id(1);
+  ctx.ledger_secret = &secret_;
+  ctx.ledger_secret_version = 7;
+  ctx.service_signer = &TestServiceKey(1);
+  ASSERT_TRUE(unrotated->Put(members, kv::AsBytes(recovery::kRecoveryMembersKey), recovery::SerializeRecoveryConfig(*config)));
+  auto refused = hook->OnCommit(*unrotated);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("must rotate the ledger secret"), std::string::npos) << refused.error().message;
 }
 
 TEST_F(TransactionHookTest, NothingToSealWithoutARotationOrMembershipChange) {

@@ -71,10 +71,11 @@ struct LocalSealingOptions {
   std::function<void(std::function<void()>)> background;
   // Operator recovery shares (docs/RECOVERY_SHARES.md): the members and
   // threshold a new service starts with. The transaction hook writes them
-  // to `recovery.members` in the service's first sealing commit if that
-  // table is empty (later changes are transactions of their own), and then,
-  // whenever the table holds members, writes a `recovery.shares` record in
-  // every commit that rotates the secret or changes the members.
+  // to `recovery.members` in the service's genesis commit (ledger secret 1)
+  // only — never into a running service, whose members only a change
+  // committed with a rotation may alter — and then, whenever the table
+  // holds members, writes a `recovery.shares` record in every commit that
+  // rotates the secret.
   std::optional<recovery::v1::RecoveryConfig> recovery_members;
 };
 

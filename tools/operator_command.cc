@@ -1,16 +1,10 @@
 // `ledgerseal operator`: what a recovery member does with its own key,
 // offline (docs/RECOVERY_SHARES.md).
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include "crypto/public/ecies.h"
 #include "crypto/public/pem.h"
@@ -20,6 +14,7 @@
 #include "tools/arguments.h"
 #include "tools/command.h"
 #include "tools/entry_points.h"
+#include "tools/file_io.h"
 
 namespace ledgerseal::tools {
 namespace {
@@ -30,46 +25,6 @@ constexpr std::string_view kCommand = "operator";
 int Fail(const std::string& message) {
   std::cerr << "ledgerseal operator: " << message << "\n";
   return kExitFailure;
-}
-
-// Writes `text` to a new file `path` with `mode`; never replaces one.
-bool WriteNewFile(const fs::path& path, std::string_view text, mode_t mode, std::string& why) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) {
-    why = "cannot create " + path.string() + ": " + std::strerror(errno);
-    return false;
-  }
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      why = "cannot write " + path.string() + ": " + std::strerror(errno);
-      ::close(fd);
-      return false;
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    why = "cannot save " + path.string() + ": " + std::strerror(errno);
-    return false;
-  }
-  return true;
-}
-
-std::optional<std::string> ReadFile(const fs::path& path, std::string& why) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
-    why = path.string() + " is not a file";
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) {
-    why = "cannot read " + path.string();
-    return std::nullopt;
-  }
-  return text;
 }
 
 int Keygen(std::span<const std::string_view> args) {
@@ -155,7 +110,7 @@ int DecryptShare(std::span<const std::string_view> args) {
     return kExitUsage;
   }
   std::string why;
-  auto pem = ReadFile(*key_file, why);
+  auto pem = ReadSmallFile(*key_file, why);
   if (!pem) return Fail(why);
   auto der = crypto::PemToDer(crypto::kPrivateKeyPemLabel, *pem);
   OPENSSL_cleanse(pem->data(), pem->size());

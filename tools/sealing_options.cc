@@ -1,12 +1,11 @@
 #include "tools/sealing_options.h"
 
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 
 #include "base/background_worker.h"
 #include "crypto/public/pem.h"
+#include "tools/file_io.h"
 #include "plugin/public/recovery_shares.h"
 
 namespace ledgerseal::tools {
@@ -49,13 +48,10 @@ kv::Result<std::optional<recovery::v1::RecoveryConfig>> RecoveryMembers(const kv
   if (c.recovery_shares.members.empty()) return std::optional<recovery::v1::RecoveryConfig>();
   std::vector<recovery::Member> members;
   for (const auto& [name, file] : c.recovery_shares.members) {
-    std::ifstream in(file, std::ios::binary);
-    const std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in && !in.eof()) {
-      return kv::MakeError(kv::ErrorCode::kInvalidArgument,
-                           "recovery_shares.members." + name + ": cannot read " + file.string());
-    }
-    auto der = crypto::PemToDer(crypto::kPublicKeyPemLabel, pem);
+    std::string why;
+    const auto pem = ReadSmallFile(file, why);
+    if (!pem) return kv::MakeError(kv::ErrorCode::kInvalidArgument, "recovery_shares.members." + name + ": " + why);
+    auto der = crypto::PemToDer(crypto::kPublicKeyPemLabel, *pem);
     if (!der) {
       return kv::MakeError(kv::ErrorCode::kInvalidArgument,
                            "recovery_shares.members." + name + ": " + file.string() + ": " + der.error());

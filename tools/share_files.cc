@@ -3,13 +3,12 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <string>
 
 #include "plugin/local_sealing/public/local_sealing.h"
 #include "plugin/public/recovery_shares.h"
+#include "tools/file_io.h"
 
 namespace ledgerseal::tools {
 
@@ -33,12 +32,10 @@ kv::Status RegisterShareFiles(std::string_view command, const std::vector<fs::pa
                               kv::HookRegistry& hooks) {
   std::vector<recovery::MemberShareFile> shares;
   for (const auto& f : files) {
-    std::error_code ec;
-    if (!fs::is_regular_file(f, ec)) {
-      return kv::MakeError(kv::ErrorCode::kInvalidArgument, "share file " + f.string() + " is not a file");
-    }
-    std::ifstream in(f, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string why;
+    auto read = ReadSmallFile(f, why);
+    if (!read) return kv::MakeError(kv::ErrorCode::kInvalidArgument, "share file: " + why);
+    std::string text = std::move(*read);
     auto share = recovery::DecodeMemberShareFile(text);
     OPENSSL_cleanse(text.data(), text.size());
     if (!share) return kv::MakeError(kv::ErrorCode::kInvalidArgument, f.string() + ": " + share.error().ToString());

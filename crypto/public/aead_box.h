@@ -31,6 +31,13 @@ struct AeadBox {
 CryptoResult<AeadBox> SealAeadBox(RandomSource& random, std::span<const uint8_t> key,
                                   std::span<const uint8_t> plaintext, std::span<const uint8_t> aad);
 
+// The same with an IV the caller drew earlier from a RandomSource (records
+// whose costly part is made ahead of the plaintext: ARCHITECTURE.md,
+// "Pre-sealing"). The (key, IV) pair must never seal another message.
+// Errors: kInvalidArgument (key not 32 bytes, IV not 12); Aes256GcmSeal's.
+CryptoResult<AeadBox> SealAeadBoxWithIv(std::span<const uint8_t> key, std::span<const uint8_t> iv,
+                                        std::span<const uint8_t> plaintext, std::span<const uint8_t> aad);
+
 // Opens a box whose fields come from untrusted bytes into `plaintext`.
 //
 // Preconditions: plaintext.size() == ciphertext.size().

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "base/check.h"
+#include "crypto/public/aead_box.h"
 #include "crypto/public/aes_gcm.h"
 #include "crypto/public/shamir.h"
 #include "plugin/recovery_shares/shares_context.h"
@@ -160,20 +161,12 @@ SealingResult<kv::Bytes> SealPresealedRecoveryShares(const kv::ServiceSigner& si
   }
   LEDGERSEAL_CHECK(presealed.wrapping_key_.size() == kWrappingKeyBytes && presealed.iv_.size() == crypto::kAesGcmIvBytes);
   v1::RecoveryShares& body = presealed.body_;
-  std::string ciphertext(kLedgerSecretBytes, '\0'), tag(crypto::kAesGcmTagBytes, '\0');
-  if (auto s = crypto::Aes256GcmSeal(
-          std::span(reinterpret_cast<uint8_t*>(ciphertext.data()), ciphertext.size()),
-          std::span<uint8_t, crypto::kAesGcmTagBytes>(reinterpret_cast<uint8_t*>(tag.data()), tag.size()),
-          presealed.wrapping_key_.bytes().first<crypto::kAes256KeyBytes>(),
-          std::span<const uint8_t, crypto::kAesGcmIvBytes>(reinterpret_cast<const uint8_t*>(presealed.iv_.data()),
-                                                           crypto::kAesGcmIvBytes),
-          ledger_secret.bytes(), internal::WrappedSecretAad(service.service_id, version));
-      !s) {
-    return CryptoFailure("wrapping the ledger secret", s.error());
-  }
-  body.set_wrapped_ledger_secret_iv(presealed.iv_);
-  body.set_wrapped_ledger_secret(ciphertext);
-  body.set_wrapped_ledger_secret_tag(tag);
+  auto wrapped = crypto::SealAeadBoxWithIv(presealed.wrapping_key_.bytes(), kv::AsBytes(presealed.iv_),
+                                           ledger_secret.bytes(), internal::WrappedSecretAad(service.service_id, version));
+  if (!wrapped) return CryptoFailure("wrapping the ledger secret", wrapped.error());
+  body.set_wrapped_ledger_secret_iv(std::move(wrapped->iv));
+  body.set_wrapped_ledger_secret(std::move(wrapped->ciphertext));
+  body.set_wrapped_ledger_secret_tag(std::move(wrapped->tag));
   std::string body_bytes;
   LEDGERSEAL_CHECK(body.SerializeToString(&body_bytes));
   auto signature = signer.Sign(kRecoverySharesDomain, kv::AsBytes(body_bytes));

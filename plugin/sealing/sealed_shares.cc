@@ -254,22 +254,11 @@ SealingResult<v1::SignedSealedShares> SealPresealedShares(const kv::ServiceSigne
   body.set_format_version(kFormatVersion);
   body.set_service_id(service.service_id);
   body.set_ledger_secret_version(ledger_secret_version);
-  crypto::AeadBox wrapped{.iv = presealed.wrap_iv_,
-                          .ciphertext = std::string(kLedgerSecretBytes, '\0'),
-                          .tag = std::string(crypto::kAesGcmTagBytes, '\0')};
-  const auto aad = internal::WrappedLedgerSecretAad(service.service_id, ledger_secret_version);
-  if (auto s = crypto::Aes256GcmSeal(
-          std::span(reinterpret_cast<uint8_t*>(wrapped.ciphertext.data()), wrapped.ciphertext.size()),
-          std::span<uint8_t, crypto::kAesGcmTagBytes>(reinterpret_cast<uint8_t*>(wrapped.tag.data()),
-                                                      crypto::kAesGcmTagBytes),
-          presealed.wrapping_key_.bytes().first<crypto::kAes256KeyBytes>(),
-          std::span<const uint8_t, crypto::kAesGcmIvBytes>(
-              reinterpret_cast<const uint8_t*>(wrapped.iv.data()), crypto::kAesGcmIvBytes),
-          ledger_secret.bytes(), aad);
-      !s) {
-    return CryptoFailure("wrapping the ledger secret", s.error());
-  }
-  *body.mutable_wrapped_ledger_secret() = ToAeadBlob(std::move(wrapped));
+  auto wrapped = crypto::SealAeadBoxWithIv(presealed.wrapping_key_.bytes(), kv::AsBytes(presealed.wrap_iv_),
+                                           ledger_secret.bytes(),
+                                           internal::WrappedLedgerSecretAad(service.service_id, ledger_secret_version));
+  if (!wrapped) return CryptoFailure("wrapping the ledger secret", wrapped.error());
+  *body.mutable_wrapped_ledger_secret() = ToAeadBlob(std::move(*wrapped));
   for (v1::NodeShare& share : presealed.shares_) *body.add_shares() = std::move(share);
   // A recovering node refuses a body that names another service than the
   // signer (check 7), or that lacks a share it should hold.

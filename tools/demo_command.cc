@@ -8,15 +8,15 @@
 #include <filesystem>
 #include <iostream>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <cstring>
 #include <vector>
 
 #include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
-#include "tools/arguments.h"
+#include "snp/public/virtual_platform.h"
 #include "tools/command.h"
 #include "tools/demo_members.h"
-#include "tools/entry_points.h"
 
 namespace ledgerseal::tools {
 namespace {
@@ -35,32 +35,22 @@ struct DemoArgs {
   bool lose_hardware = false;  // recover with recovery members' shares
 };
 
-std::optional<DemoArgs> ParseDemoArgs(std::span<const std::string_view> args) {
-  DemoArgs a;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--keep") {
-      a.keep = true;
-    } else if (args[i] == "--lose-hardware") {
-      a.lose_hardware = true;
-    } else if (args[i] == "--dir") {
-      auto v = OptionValue("demo", args, i);
-      if (!v) return std::nullopt;
-      a.dir = std::string(*v);
-    } else if (args[i] == "--nodes" || args[i] == "--txs" || args[i] == "--rotations") {
-      const std::string_view option = args[i];
-      int& out = option == "--nodes" ? a.nodes : option == "--txs" ? a.txs : a.rotations;
-      const uint64_t min = option == "--rotations" ? 0 : 1;
-      const uint64_t max = option == "--nodes" ? 9 : option == "--txs" ? 1'000'000 : 1000;
-      auto v = NumberOption("demo", args, i, min, max);
-      if (!v) return std::nullopt;
-      out = static_cast<int>(*v);
-    } else {
-      UnexpectedArgument("demo", args[i]);
-      return std::nullopt;
-    }
-  }
-  return a;
-}
+constexpr char kDetails[] =
+    "Starts a service of N nodes as real processes on loopback, on the INSECURE\n"
+    "virtual SNP platform; writes transactions, rotates the ledger secret, kills\n"
+    "every node with SIGKILL, recovers one via local sealing and verifies every\n"
+    "acknowledged transaction.\n"
+    "\n"
+    "Without --keep, a successful run removes only what the demo created: a --dir\n"
+    "that existed keeps everything it held before.\n"
+    "\n"
+    "With --lose-hardware the service also has 3 recovery members (2 to recover);\n"
+    "after the outage every chip is lost. Two members decrypt their shares from a\n"
+    "ledger (operator decrypt-share). The recovering node restarts with --recover\n"
+    "on a new chip: local unsealing fails (platform_mismatch, shown) and, as its\n"
+    "config allows (sealing.on_failure), it waits for shares; the members submit\n"
+    "theirs (client submit-share), it recovers and seals the new secret for its\n"
+    "new chip (docs/RECOVERY_SHARES.md).\n";
 
 class Step {
  public:
@@ -91,7 +81,8 @@ void ShowRecoveryLog(const fs::path& log, std::uintmax_t offset_bytes) {
   in.seekg(static_cast<std::streamoff>(offset_bytes));
   for (std::string line; std::getline(in, line);) {
     for (const char* key : {"unsealed", "replay:", "recovered:", "recovered ledger secret", "sealed ledger",
-                            "started service"}) {
+                            "started service", "local unsealing failed", "waiting for recovery shares",
+                            "1 of 2 shares"}) {
       if (line.find(key) != std::string::npos) {
         std::cout << "   | " << line << "\n";
         break;
@@ -122,13 +113,13 @@ class Demo {
         c.recovery_shares.threshold = 2;
         c.recovery_shares.members = members_;
       }
-      if (!pin_.empty()) {
-        // The new hardware: no local sealing yet; the members' shares and
-        // the service the operators know recover it.
-        c.expected_previous_service_identity = pin_;
-        c.sealing.enable_local_sealing = false;
-        return;
-      }
+      // After --lose-hardware the same configuration runs on a new chip,
+      // pinned to the service the operators know: local sealing stays on,
+      // so the recovered service seals its secrets for the new chip.
+      if (!pin_.empty()) c.expected_previous_service_identity = pin_;
+      // Members exist: a recovery whose local unsealing fails waits for
+      // their shares instead of giving up.
+      if (!members_.empty()) c.sealing.on_failure = kv::SealingFailurePolicy::kFallbackRecoveryShares;
       c.sealing.enable_local_sealing = true;
       c.sealing.sealing_identity = "sealing-" + c.node_id;
       c.sealing.previous_local_sealing_identity = c.sealing.sealing_identity;
@@ -226,7 +217,14 @@ class Demo {
     Step step("3b. lose every chip; recovery members decrypt their shares (2 of 3 needed)");
     std::error_code ec;
     for (int i = 1; i <= a_.nodes; ++i) fs::remove(root_ / NodeId(i) / "machine.secret", ec);
-    step.Done("every node's (virtual) chip is gone: local unsealing is impossible");
+    step.Done("every node's (virtual) chip is gone");
+    // The new hardware for the node that will recover: a new chip is a new
+    // machine secret (only a first start or this "installation" makes one;
+    // recovery never does).
+    const std::string recovering = RecoveringNode();
+    auto chip = snp::VirtualProvider::Open({.machine_secret_path = root_ / recovering / "machine.secret"});
+    if (!chip) return Fail("installing the new chip: " + chip.error().message);
+    step.Done(recovering + " is on a new (virtual) chip");
     auto shares = DecryptDemoShares(binary_, root_ / "members", cluster_->data_dir(NodeId(2)), {"bob", "carol"});
     if (!shares) return Fail(shares.error().ToString());
     shares_ = std::move(*shares);
@@ -234,23 +232,52 @@ class Demo {
     return kExitOk;
   }
 
+  std::string RecoveringNode() const { return NodeId(a_.nodes >= 2 ? 2 : 1); }
+
+  static std::string LastLine(const std::string& text) {
+    const size_t end = text.find_last_not_of('\n');
+    if (end == std::string::npos) return text;
+    const size_t start = text.rfind('\n', end);
+    return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+  }
+
   int Recover() {
-    recovered_ = NodeId(a_.nodes >= 2 ? 2 : 1);
-    std::vector<std::string> extra;
-    if (a_.lose_hardware) {
-      pin_ = service_id_;
-      extra = {"--shares", shares_[0].string() + "," + shares_[1].string()};
-    }
-    Step step("4. restart " + recovered_ +
-              (a_.lose_hardware ? " on new hardware with --recover --shares (pinned to service " + service_id_ + ")"
-                                : " on the same (virtual) chip with --recover"));
+    recovered_ = RecoveringNode();
     const fs::path log = cluster_->node(recovered_).log_path;
+    if (a_.lose_hardware) return RecoverFromSubmittedShares(log);
+    Step step("4. restart " + recovered_ + " on the same (virtual) chip with --recover");
     const std::uintmax_t log_before_bytes = LogSize(log);
-    const auto recovered = cluster_->StartRecovery(recovered_, extra);
+    const auto recovered = cluster_->StartRecovery(recovered_);
     ShowRecoveryLog(log, log_before_bytes);
     if (!recovered) return Fail(recovered.error().ToString());
-    step.Done(recovered_ + (a_.lose_hardware ? " combined the members' shares" : " unsealed the ledger secret locally") +
-              ", replayed and verified the ledger, and started a new service");
+    step.Done(recovered_ + " unsealed the ledger secret locally, replayed and verified the ledger, and started a new "
+              "service");
+    return kExitOk;
+  }
+
+  // --lose-hardware: the node tries its new chip, fails, and waits for the
+  // members, who submit their shares over the network.
+  int RecoverFromSubmittedShares(const fs::path& log) {
+    pin_ = service_id_;
+    Step step("4. restart " + recovered_ + " on its new chip with --recover (pinned to service " + service_id_ + ")");
+    std::uintmax_t log_bytes = LogSize(log);
+    const auto waiting = cluster_->StartRecoveryUntil(recovered_, {}, "waiting for recovery shares");
+    ShowRecoveryLog(log, log_bytes);
+    if (!waiting) return Fail(waiting.error().ToString());
+    step.Done(recovered_ + " cannot unseal on its new chip and waits for 2 of 3 recovery members' shares");
+    const std::string address = cluster_->node(recovered_).config.rpc_address;
+    log_bytes = LogSize(log);
+    for (size_t i = 0; i < shares_.size(); ++i) {
+      const auto [code, output] =
+          RunSelf(binary_, "client --node " + address + " submit-share --share " + shares_[i].string());
+      if (code != 0) return Fail("submit-share " + shares_[i].string() + ": " + output);
+      step.Done("`ledgerseal client submit-share` by " + shares_[i].stem().string() + ": " + LastLine(output));
+    }
+    const auto recovered = cluster_->AwaitReady(recovered_);
+    ShowRecoveryLog(log, log_bytes);
+    if (!recovered) return Fail(recovered.error().ToString());
+    step.Done(recovered_ + " combined the members' shares, replayed and verified the ledger, and started a new "
+              "service");
     return kExitOk;
   }
 
@@ -355,11 +382,8 @@ void RemoveWhatTheDemoCreated(const WorkDir& w) {
   for (const auto& path : added) fs::remove_all(path, ec);
 }
 
-}  // namespace
-
-int RunDemoCommand(std::span<const std::string_view> args) {
-  auto parsed = ParseDemoArgs(args);
-  if (!parsed) return kExitUsage;
+int RunDemo(const DemoArgs& args) {
+  const DemoArgs* parsed = &args;
   std::string error;
   auto work = PrepareWorkDir(parsed->dir, error);
   if (!work) {
@@ -377,6 +401,27 @@ int RunDemoCommand(std::span<const std::string_view> args) {
     std::cout << "data and logs kept in " << work->root.string() << "\n";
   }
   return rc;
+}
+
+}  // namespace
+
+void AddDemoCommand(CLI::App& root, CommandRun& selected) {
+  auto args = std::make_shared<DemoArgs>();
+  CLI::App* demo =
+      root.add_subcommand("demo", "run a 3-node service, kill every node, recover it by local sealing");
+  SetDetails(*demo, kDetails);
+  demo->add_option("--nodes", args->nodes, "nodes in the service (default 3)")->type_name("N")->check(NumberIn(1, 9));
+  demo->add_option("--txs", args->txs, "transactions to write (default 500)")->type_name("N")->check(NumberIn(1, 1'000'000));
+  demo->add_option("--rotations", args->rotations, "ledger secret rotations (default 2)")->type_name("N")->check(NumberIn(0, 1000));
+  demo->add_option("--dir", args->dir,
+                   "a data directory per node under DIR/nK (default: a new temporary directory; created if "
+                   "missing)")
+      ->type_name("DIR")
+      ->check(NotAnOption());
+  demo->add_flag("--keep", args->keep, "keep the nodes' data and logs afterwards");
+  demo->add_flag("--lose-hardware", args->lose_hardware,
+                 "recover from recovery members' shares on new hardware instead of local sealing");
+  RunWhenParsed(*demo, selected, [args] { return RunDemo(*args); });
 }
 
 }  // namespace ledgerseal::tools

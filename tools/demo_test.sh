@@ -49,12 +49,20 @@ echo "$out"
 [[ $code -eq 0 ]] || fail "demo --lose-hardware exited $code"
 for line in "bob and carol each ran \`ledgerseal operator decrypt-share\`" \
             "from the shares of 2 recovery member(s) (record at version" \
-            "recovered: secret 2 from hook 'recovery-shares'" "30/30 transactions verified" \
-            "survived losing every node and every chip"; do
+            "recovered: secret 2 from hook 'recovery-shares-submitted'" "30/30 transactions verified" \
+            "survived losing every node and every chip" \
+            "local unsealing failed; falling back" "platform_mismatch" \
+            "waits for 2 of 3 recovery members' shares" \
+            "submit-share\` by bob: accepted bob's share: 1 of 2 shares" \
+            "submit-share\` by carol: accepted carol's share: 2 of 2 shares" \
+            "sealed ledger secret 3 for 1 trusted node(s)"; do
   grep -qF -- "$line" <<<"$out" || fail "the lose-hardware demo's account lacks: $line"
 done
 audit=$("$bin" inspect "$lost/n2/data" 2>&1)
 grep -qF "recovery_shares by members bob, carol" <<<"$audit" || fail "inspect after --lose-hardware said: $audit"
+# The recovered service sealed its secret for the new chip: local sealing
+# covers the latest secret again.
+grep -qF "no sealing.shares record covers the latest" <<<"$audit" && fail "the recovered service did not reseal: $audit"
 
 kept="$tmp/kept"
 "$bin" demo --nodes 2 --txs 5 --rotations 0 --dir "$kept" --keep >/dev/null 2>&1 \

@@ -3,48 +3,72 @@
 // read offline from its files (no secret, no platform needed), and its
 // service endorsement chain, verified (exit 1 if it does not verify).
 #include <iostream>
+#include <memory>
 
 #include "tools/audit/ledger_audit.h"
-#include "tools/arguments.h"
 #include "tools/command.h"
-#include "tools/entry_points.h"
 
 namespace ledgerseal::tools {
+namespace {
 
-int RunInspectCommand(std::span<const std::string_view> args) {
+constexpr char kDetails[] =
+    "Reads the node's ledger files (public writes only: no secret, no platform) and\n"
+    "shows the service endorsement chain, the rotations, the sealed-shares records,\n"
+    "which sealing identities can unseal the latest ledger secret, every sealed\n"
+    "recovery key (platform, policy, TCB), trusted nodes without one, the recovery\n"
+    "members and who holds shares of the newest secret, and how the last recovery\n"
+    "got its secret.\n"
+    "\n"
+    "The service chain IS verified: each recovered service's record is signed by\n"
+    "the identity before it, back to the genesis, and every entry must belong to\n"
+    "the service the chain names there. Without a pin that proves the chain\n"
+    "self-consistent only (a host could build a whole chain from a genesis of its\n"
+    "own); --expect-genesis-identity makes it authenticated (--json:\n"
+    "\"service_chain_genesis_pinned\": true). A broken or mis-pinned chain is printed\n"
+    "as FAILED (--json: \"failures\": [{\"error\", \"version\", \"message\"}]) and\n"
+    "inspect exits 1.\n"
+    "\n"
+    "Nothing else it shows is authenticated: offline, no key can check the other\n"
+    "records (only the frames' checksums), so a host that rewrites the ledger files\n"
+    "can alter them. Both renderings say so first (--json: \"authenticated\": false).\n"
+    "Recovery authenticates every entry.\n";
+
+struct InspectArgs {
   std::string dir;
   bool json = false;
   AuditOptions options;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string_view a = args[i];
-    if (a == "--json") {
-      json = true;
-    } else if (a == "--expect-genesis-identity" || a == "--expect-service-identity") {
-      if (i + 1 >= args.size()) {
-        std::cerr << "ledgerseal inspect: " << a << " needs a service id\n";
-        return kExitUsage;
-      }
-      (a == "--expect-genesis-identity" ? options.expected_genesis_identity : options.expected_service_identity) =
-          std::string(args[++i]);
-    } else if (!a.starts_with("--") && dir.empty()) {
-      dir = std::string(a);
-    } else {
-      UnexpectedArgument("inspect", a);
-      return kExitUsage;
-    }
-  }
-  if (dir.empty()) {
-    std::cerr << "ledgerseal inspect: NODE_DATA_DIR is required\n";
-    return kExitUsage;
-  }
-  auto audit = AuditLedger(dir, options);
+};
+
+int RunInspect(const InspectArgs& args) {
+  auto audit = AuditLedger(args.dir, args.options);
   if (!audit) {
     std::cerr << "ledgerseal inspect: " << audit.error().ToString() << "\n";
     return kExitFailure;
   }
-  std::cout << (json ? AuditToJson(*audit) + "\n" : AuditToText(*audit));
+  std::cout << (args.json ? AuditToJson(*audit) + "\n" : AuditToText(*audit));
   // A broken or mis-pinned chain is a finding the caller must not miss.
   return audit->chain.ok() ? kExitOk : kExitFailure;
+}
+
+}  // namespace
+
+void AddInspectCommand(CLI::App& root, CommandRun& selected) {
+  auto args = std::make_shared<InspectArgs>();
+  CLI::App* inspect = root.add_subcommand("inspect", "show the sealing state of a node's ledger");
+  SetDetails(*inspect, kDetails);
+  inspect->add_option("NODE_DATA_DIR", args->dir, "the node's data directory (its ledger/ is read)")->required();
+  inspect->add_flag("--json", args->json, "print JSON instead of text");
+  inspect
+      ->add_option("--expect-genesis-identity", args->options.expected_genesis_identity,
+                   "the chain must start from this service (authenticates the chain)")
+      ->type_name("SERVICE_ID")
+      ->check(NotAnOption());
+  inspect
+      ->add_option("--expect-service-identity", args->options.expected_service_identity,
+                   "the newest service must be this one")
+      ->type_name("SERVICE_ID")
+      ->check(NotAnOption());
+  RunWhenParsed(*inspect, selected, [args] { return RunInspect(*args); });
 }
 
 }  // namespace ledgerseal::tools

@@ -35,7 +35,11 @@ grep -q "rsa_bitz" <<<"$err" || fail "the error should name the unknown key: $er
 
 # Every --help documents the exit codes.
 "$bin" --help | grep -q "exit codes" || fail "--help lacks the exit codes"
-"$bin" client --help | grep -q "exit codes" || fail "client --help lacks the exit codes"
+for cmd in demo node client inspect recover operator "client put" "client get" "client status" \
+           "operator keygen" "operator decrypt-share"; do
+  # shellcheck disable=SC2086 # a command path is words
+  "$bin" $cmd --help | grep -q "exit codes" || fail "$cmd --help lacks the exit codes"
+done
 
 # Argument mistakes: exit 2, naming the option and the bad value.
 tmp="${TEST_TMPDIR:-/tmp}"
@@ -46,18 +50,27 @@ expect_usage() {  # expect_usage PATTERN ARGS...
   [[ $code -eq 2 ]] || fail "'$*' should exit 2, got $code: $err"
   grep -q -- "$pattern" <<<"$err" || fail "'$*' should say '$pattern', said: $err"
 }
-expect_usage "option --min-version needs a number from 0 .*, got 'abc'" \
+expect_usage "ledgerseal client get: --min-version: needs a number from 0 .*, got 'abc'" \
   client --node 127.0.0.1:1 get t k --min-version abc
 expect_usage "option --min-version needs a value" client --node 127.0.0.1:1 get t k --min-version
 expect_usage "option --node needs a value" client --node
-expect_usage "option --node needs a value" client --node --private status
+expect_usage "--node: needs a value (got the option '--private')" client --node --private status
 expect_usage "unknown option '--frob'" client --node 127.0.0.1:1 --frob status
-expect_usage "option --nodes needs a number from 1 to 9, got '0'" demo --nodes 0
-expect_usage "option --txs needs a number from 1 to 1000000, got '12x'" demo --txs 12x
+expect_usage "unknown command 'frobnicate'" frobnicate
+expect_usage "ledgerseal client: unknown command 'frob' (one of: put, get" client --node 127.0.0.1:1 frob
+expect_usage "ledgerseal client: a command is required" client --node 127.0.0.1:1
+expect_usage "ledgerseal client put: VALUE is required" client --node 127.0.0.1:1 put t k
+expect_usage "unexpected argument 'extra'" client --node 127.0.0.1:1 get t k extra
+expect_usage "ledgerseal operator: a command is required, one of: keygen, decrypt-share" operator
+expect_usage "--out is required" operator keygen
+expect_usage "--nodes: needs a number from 1 to 9, got '0'" demo --nodes 0
+expect_usage "--txs: needs a number from 1 to 1000000, got '12x'" demo --txs 12x
 expect_usage "option --dir needs a value" demo --dir
 expect_usage "option --config needs a value" node --config
+expect_usage "--shares requires --recover" node --config "$cfg" --shares a,b
 expect_usage "option --config needs a value" recover --config
 expect_usage "option --into needs a value" recover --config "$cfg" --into
+expect_usage "(see ledgerseal recover --help)" recover --config "$cfg" --into
 expect_usage "unknown option '--bogus'" inspect --bogus
 
 # inspect on a symlink loop: an error naming the path, exit 1, no abort.

@@ -1,58 +1,93 @@
 // `ledgerseal`: the command-line entry point (bazel run //tools:ledgerseal).
+// Parses with CLI11 (tools/command.h), reports any argument mistake the
+// same way for every command, then runs the command given.
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <iostream>
-#include <span>
+#include <regex>
+#include <string>
 #include <string_view>
-#include <vector>
 
 #include "tools/command.h"
 
 namespace ledgerseal::tools {
 namespace {
 
-// Every command's exit codes (command.h), shown by every --help.
-constexpr std::string_view kExitCodes =
-    "\nexit codes:\n"
-    "  0  success\n"
-    "  1  the command ran and failed (the message on stderr says why)\n"
-    "  2  bad arguments: unknown command or option, an option without its value,\n"
-    "     a bad number, a malformed or unusable configuration\n";
-
-void PrintHelp(std::ostream& out) {
-  out << "ledgerseal: local sealing for replicated, encrypted key-value ledgers.\n"
-      << "A node restarted on the same (AMD SEV-SNP) hardware recovers the ledger secrets\n"
-      << "from the ledger itself, with no human recovery shares.\n\n"
-      << "usage: ledgerseal COMMAND [ARGS...]\n"
-      << "       ledgerseal COMMAND --help\n\n"
-      << "commands:\n";
-  for (const Command& c : AllCommands()) {
-    out << "  " << c.name << std::string(10 - c.name.size(), ' ') << c.summary << "\n";
-  }
-  out << kExitCodes;
+// The command the parse ended in: the last subcommand given at each level.
+const CLI::App& Deepest(const CLI::App& root) {
+  const CLI::App* at = &root;
+  // Bounded by the depth of the command tree.
+  for (auto given = at->get_subcommands(); !given.empty(); given = at->get_subcommands()) at = given.back();
+  return *at;
 }
 
-bool IsHelp(std::string_view arg) { return arg == "--help" || arg == "-h" || arg == "help"; }
+std::string CommandNames(const CLI::App& app) {
+  std::string names;
+  for (const CLI::App* sub : app.get_subcommands({})) names += (names.empty() ? "" : ", ") + sub->get_name();
+  return names;
+}
 
-int Main(std::span<const std::string_view> args) {
-  if (args.empty() || IsHelp(args[0])) {
-    PrintHelp(std::cout);
-    return args.empty() ? kExitUsage : kExitOk;
-  }
-  for (const Command& c : AllCommands()) {
-    if (c.name != args[0]) continue;
-    const auto rest = args.subspan(1);
-    if (!rest.empty() && IsHelp(rest[0])) {
-      std::cout << c.usage << kExitCodes;
-      return kExitOk;
+// One message per mistake, naming the command, then where to read more.
+int ReportUsageError(const CLI::App& root, const CLI::ParseError& e) {
+  const CLI::App& at = Deepest(root);
+  std::string message = e.what();
+  // CLI11 says "--node: 1 required TEXT missing" for an option whose value
+  // is missing; say it in words.
+  static const std::regex kMissingValue("^(-[^:]+): 1 required [^ ]+ missing$");
+  message = std::regex_replace(message, kMissingValue, "option $1 needs a value");
+  // An unknown option or command also makes required arguments look
+  // missing; the unknown one is the mistake to report.
+  const auto extras = root.remaining(/*recurse=*/true);
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr || dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+    if (!extras.empty()) {
+      const std::string& first = extras.front();
+      message = first.starts_with("-")                 ? "unknown option '" + first + "'"
+                : !at.get_subcommands({}).empty() ? "unknown command '" + first + "' (one of: " +
+                                                            CommandNames(at) + ")"
+                                                      : "unexpected argument '" + first + "'";
     }
-    return c.run(rest);
   }
-  std::cerr << "ledgerseal: unknown command '" << args[0] << "'\n\n";
-  PrintHelp(std::cerr);
+  std::cerr << CommandPath(at) << ": " << message << " (see " << CommandPath(at) << " --help)\n";
   return kExitUsage;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app("ledgerseal: local sealing for replicated, encrypted key-value ledgers.\n"
+               "A node restarted on the same (AMD SEV-SNP) hardware recovers the ledger secrets\n"
+               "from the ledger itself, with no human in the loop; recovery members' shares\n"
+               "recover it when that hardware is gone.",
+               "ledgerseal");
+  SetDetails(app, "Each command has its own --help: ledgerseal COMMAND --help.\n");
+  CommandRun selected;
+  AddDemoCommand(app, selected);
+  AddNodeCommand(app, selected);
+  AddClientCommand(app, selected);
+  AddInspectCommand(app, selected);
+  AddRecoverCommand(app, selected);
+  AddOperatorCommand(app, selected);
+  if (argc < 2) {  // no command: the overview, as a usage error
+    std::cout << app.help();
+    return kExitUsage;
+  }
+  if (std::string_view(argv[1]) == "help") {
+    std::cout << app.help();
+    return kExitOk;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help: printed to stdout
+    return ReportUsageError(app, e);
+  }
+  if (!selected) {  // a command that needs a subcommand (client, operator) got none
+    const CLI::App& at = Deepest(app);
+    std::cerr << CommandPath(at) << ": a command is required, one of: " << CommandNames(at) << " (see "
+              << CommandPath(at) << " --help)\n";
+    return kExitUsage;
+  }
+  return selected();
 }
 
 }  // namespace
@@ -72,6 +107,5 @@ int main(int argc, char** argv) {
   const rlimit no_core{0, 0};
   (void)::setrlimit(RLIMIT_CORE, &no_core);
   (void)::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  std::vector<std::string_view> args(argv + 1, argv + argc);
-  return ledgerseal::tools::Main(args);
+  return ledgerseal::tools::Main(argc, argv);
 }

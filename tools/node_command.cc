@@ -5,16 +5,14 @@
 
 #include <atomic>
 #include <iostream>
-#include <filesystem>
+#include <memory>
 #include <thread>
 #include <vector>
 
 #include "kvstore_adapter/reference_host/node/public/node_process.h"
 #include "plugin/local_sealing/public/local_sealing.h"
 #include "tools/sealing_options.h"
-#include "tools/arguments.h"
 #include "tools/command.h"
-#include "tools/entry_points.h"
 #include "tools/share_files.h"
 
 namespace ledgerseal::tools {
@@ -23,39 +21,33 @@ namespace {
 struct NodeArgs {
   std::string config_path;
   bool recover = false;
-  std::vector<std::filesystem::path> shares;  // --shares (with --recover)
+  std::vector<std::string> shares;  // --shares (with --recover)
+  bool await_shares = false;        // --await-shares (with --recover)
+  uint64_t shares_wait_s = 3600;    // --shares-wait-s
 };
 
-std::optional<NodeArgs> ParseNodeArgs(std::span<const std::string_view> args) {
-  NodeArgs out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--config") {
-      auto v = OptionValue("node", args, i);
-      if (!v) return std::nullopt;
-      out.config_path = std::string(*v);
-    } else if (args[i] == "--recover") {
-      out.recover = true;
-    } else if (args[i] == "--shares") {
-      auto v = OptionValue("node", args, i);
-      if (!v) return std::nullopt;
-      auto files = ShareFileList("node", *v);
-      if (!files) return std::nullopt;
-      out.shares = std::move(*files);
-    } else {
-      UnexpectedArgument("node", args[i]);
-      return std::nullopt;
-    }
-  }
-  if (out.config_path.empty()) {
-    std::cerr << "ledgerseal node: --config FILE is required\n";
-    return std::nullopt;
-  }
-  if (!out.shares.empty() && !out.recover) {
-    std::cerr << "ledgerseal node: --shares recovers a service: it needs --recover\n";
-    return std::nullopt;
-  }
-  return out;
-}
+constexpr char kDetails[] =
+    "Runs one node in the foreground until SIGINT or SIGTERM. The JSON config names\n"
+    "the node, its addresses and data_dir (docs/CONFIG.md, docs/REFERENCE_HOST.md):\n"
+    "  - without join_address, it starts a new service (genesis);\n"
+    "  - with join_address, it joins the service of the node at that address;\n"
+    "  - with --recover, it recovers the service from data_dir/ledger: recovery\n"
+    "    hooks produce the ledger secret, every entry is verified and replayed,\n"
+    "    and the node starts a new service others can join;\n"
+    "  - with --recover --shares, the secret comes from recovery members' share\n"
+    "    files (the hardware is gone; docs/RECOVERY_SHARES.md): needs\n"
+    "    expected_previous_service_identity in the config;\n"
+    "  - with --recover --await-shares, the node answers on its rpc_address and\n"
+    "    waits for members to submit their shares (ledgerseal client --node ADDR\n"
+    "    submit-share --share FILE; progress in client status) until enough are\n"
+    "    valid or --shares-wait-s passes. With sealing.on_failure\n"
+    "    \"fallback_recovery_shares\", a --recover whose local unsealing fails waits\n"
+    "    the same way; with \"fail\" it never does.\n"
+    "A node cannot restart as itself: its keys live in memory only. The data_dir\n"
+    "of a stopped node is for --recover; a fresh node needs an empty data_dir.\n"
+    "A first start that fails before the node serves (e.g. its rpc or raft port is\n"
+    "in use, or the join address does not answer) removes what it created in\n"
+    "data_dir and nothing else, so the same command can simply be run again.\n";
 
 // Blocks SIGINT/SIGTERM in every thread and waits for them on one, so the
 // node's own threads are never interrupted and shutdown is orderly.
@@ -106,11 +98,8 @@ kv::Status LoadSealingPlugin(kv::node::NodeProcessOptions& options,
   return {};
 }
 
-}  // namespace
-
-int RunNodeCommand(std::span<const std::string_view> args) {
-  auto parsed = ParseNodeArgs(args);
-  if (!parsed) return kExitUsage;
+int RunNode(const NodeArgs& args) {
+  const NodeArgs* parsed = &args;
   auto config = kv::LoadNodeConfig(parsed->config_path);
   if (!config) {
     std::cerr << "ledgerseal node: " << config.error().ToString() << "\n";
@@ -131,18 +120,54 @@ int RunNodeCommand(std::span<const std::string_view> args) {
       return kExitUsage;
     }
   }
+  // Shares submitted over the network: first when asked for (the hardware
+  // is gone), or after local unsealing when it may fall back to them.
+  const bool fallback = parsed->recover && parsed->shares.empty() && options.config.sealing.enable_local_sealing &&
+                        options.config.sealing.on_failure == kv::SealingFailurePolicy::kFallbackRecoveryShares;
+  auto await_shares = [&]() -> bool {
+    if (auto s = RegisterAwaitedShares("node", parsed->shares_wait_s, stop.flag(), hooks, options.recovery_input);
+        !s) {
+      std::cerr << "ledgerseal node: " << s.error().ToString() << "\n";
+      return false;
+    }
+    return true;
+  };
+  if (parsed->await_shares && !await_shares()) return kExitFailure;
   std::unique_ptr<sealing::LocalSealing> plugin;
   if (auto loaded = LoadSealingPlugin(options, plugin); !loaded) {
     std::cerr << "[node " << options.config.node_id << "] local sealing: " << loaded.error().ToString()
               << "\n";
     return kExitFailure;
   }
+  if (fallback && !parsed->await_shares && !await_shares()) return kExitFailure;
   auto ran = kv::node::RunNode(options);
   if (!ran) {
     std::cerr << "[node " << options.config.node_id << "] failed: " << ran.error().ToString() << "\n";
     return kExitFailure;
   }
   return kExitOk;
+}
+
+}  // namespace
+
+void AddNodeCommand(CLI::App& root, CommandRun& selected) {
+  auto args = std::make_shared<NodeArgs>();
+  CLI::App* node = root.add_subcommand("node", "run one node of a service");
+  SetDetails(*node, kDetails);
+  AddConfigOption(*node, args->config_path);
+  CLI::Option* recover =
+      node->add_flag("--recover", args->recover, "recover the service from data_dir/ledger (a new service)");
+  CLI::Option* shares = AddSharesOption(*node, args->shares)->needs(recover);
+  node->add_flag("--await-shares", args->await_shares,
+                 "wait for recovery members to submit their shares (ledgerseal client submit-share) instead of "
+                 "unsealing locally")
+      ->needs(recover)
+      ->excludes(shares);
+  node->add_option("--shares-wait-s", args->shares_wait_s,
+                   "how long a recovery waits for submitted shares once it has read the record (default 3600)")
+      ->type_name("SECONDS")
+      ->check(NumberIn(1, 7 * 24 * 3600));
+  RunWhenParsed(*node, selected, [args] { return RunNode(*args); });
 }
 
 }  // namespace ledgerseal::tools

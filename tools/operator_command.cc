@@ -5,43 +5,35 @@
 
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <optional>
 
 #include "crypto/public/ecies.h"
 #include "crypto/public/pem.h"
 #include "kvstore_adapter/ledger/public/ledger_files.h"
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
 #include "plugin/public/recovery_shares.h"
-#include "tools/arguments.h"
 #include "tools/command.h"
-#include "tools/entry_points.h"
 #include "tools/file_io.h"
 
 namespace ledgerseal::tools {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr std::string_view kCommand = "operator";
 
 int Fail(const std::string& message) {
   std::cerr << "ledgerseal operator: " << message << "\n";
   return kExitFailure;
 }
 
-int Keygen(std::span<const std::string_view> args) {
-  std::optional<std::string_view> out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--out") {
-      out = OptionValue("operator keygen", args, i);
-      if (!out) return kExitUsage;
-    } else {
-      UnexpectedArgument("operator keygen", args[i]);
-      return kExitUsage;
-    }
-  }
-  if (!out) {
-    std::cerr << "ledgerseal operator keygen: --out NAME is required\n";
-    return kExitUsage;
-  }
+struct OperatorArgs {
+  std::string out;     // keygen: NAME; decrypt-share: FILE (empty: stdout)
+  std::string key;     // decrypt-share
+  std::string ledger;  // decrypt-share: DATA_DIR
+};
+
+int Keygen(const OperatorArgs& args) {
+  const std::string* out = &args.out;
   const fs::path private_path = std::string(*out) + ".key.pem";
   const fs::path public_path = std::string(*out) + ".pub.pem";
   std::error_code ec;
@@ -91,24 +83,11 @@ kv::Result<std::pair<kv::Bytes, kv::Version>> NewestRecord(const fs::path& data_
                                                      " (the service has no recovery members)");
 }
 
-int DecryptShare(std::span<const std::string_view> args) {
-  std::optional<std::string_view> key_file, ledger, out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::optional<std::string_view>* target = args[i] == "--key"      ? &key_file
-                                              : args[i] == "--ledger" ? &ledger
-                                              : args[i] == "--out"    ? &out
-                                                                      : nullptr;
-    if (target == nullptr) {
-      UnexpectedArgument("operator decrypt-share", args[i]);
-      return kExitUsage;
-    }
-    *target = OptionValue("operator decrypt-share", args, i);
-    if (!*target) return kExitUsage;
-  }
-  if (!key_file || !ledger) {
-    std::cerr << "ledgerseal operator decrypt-share: --key FILE and --ledger DATA_DIR are required\n";
-    return kExitUsage;
-  }
+int DecryptShare(const OperatorArgs& args) {
+  const std::string* key_file = &args.key;
+  const std::string* ledger = &args.ledger;
+  const std::optional<std::string> out =
+      args.out.empty() ? std::nullopt : std::optional<std::string>(args.out);
   std::string why;
   auto pem = ReadSmallFile(*key_file, why);
   if (!pem) return Fail(why);
@@ -136,17 +115,44 @@ int DecryptShare(std::span<const std::string_view> args) {
   return code;
 }
 
+constexpr char kDetails[] =
+    "Recovery members hold k-of-n shares of every ledger secret, for when the\n"
+    "hardware that sealed it is gone (docs/RECOVERY_SHARES.md).\n";
+
 }  // namespace
 
-int RunOperatorCommand(std::span<const std::string_view> args) {
-  if (args.empty()) {
-    std::cerr << "ledgerseal operator: expected keygen or decrypt-share (see ledgerseal operator --help)\n";
-    return kExitUsage;
-  }
-  if (args[0] == "keygen") return Keygen(args.subspan(1));
-  if (args[0] == "decrypt-share") return DecryptShare(args.subspan(1));
-  UnexpectedArgument(kCommand, args[0]);
-  return kExitUsage;
+void AddOperatorCommand(CLI::App& root, CommandRun& selected) {
+  auto args = std::make_shared<OperatorArgs>();
+  CLI::App* op = root.add_subcommand("operator", "what a recovery member does with its key, offline");
+  SetDetails(*op, kDetails);
+
+  CLI::App* keygen = op->add_subcommand("keygen", "make a member's key pair");
+  SetDetails(*keygen,
+             "Writes NAME.key.pem (the member's ECDH P-256 private key, mode 0600: keep it\n"
+             "offline) and NAME.pub.pem (its public key, for the service's\n"
+             "recovery_shares.members). Never overwrites a file.\n");
+  keygen->add_option("--out", args->out, "the files' path without .key.pem / .pub.pem")
+      ->type_name("NAME")
+      ->required()
+      ->check(NotAnOption());
+  RunWhenParsed(*keygen, selected, [args] { return Keygen(*args); });
+
+  CLI::App* decrypt = op->add_subcommand("decrypt-share", "open this member's share of the newest ledger secret");
+  SetDetails(*decrypt,
+             "Finds the newest recovery.shares record in DATA_DIR's ledger, checks its\n"
+             "service signature, opens this member's share and checks it against its\n"
+             "commitment; writes the share file to FILE (new, mode 0600) or stdout, and\n"
+             "says on stderr which service and ledger secret it is for. Nothing else\n"
+             "secret is printed.\n");
+  decrypt->add_option("--key", args->key, "the member's NAME.key.pem")->type_name("FILE")->required()->check(NotAnOption());
+  decrypt->add_option("--ledger", args->ledger, "a node's data directory (its ledger/ is read)")
+      ->type_name("DATA_DIR")
+      ->required()
+      ->check(NotAnOption());
+  decrypt->add_option("--out", args->out, "write the share to FILE (new, mode 0600); default stdout")
+      ->type_name("FILE")
+      ->check(NotAnOption());
+  RunWhenParsed(*decrypt, selected, [args] { return DecryptShare(*args); });
 }
 
 }  // namespace ledgerseal::tools

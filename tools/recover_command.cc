@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -19,9 +20,7 @@
 #include "kvstore_adapter/reference_host/recovery/public/file_secret_hook.h"
 #include "kvstore_adapter/reference_host/recovery/public/recover_into_store.h"
 #include "crypto/public/random_source.h"
-#include "tools/arguments.h"
 #include "tools/command.h"
-#include "tools/entry_points.h"
 #include "tools/sealing_options.h"
 #include "tools/share_files.h"
 
@@ -36,39 +35,23 @@ constexpr uint64_t kReplayProgressEveryEntries = 10'000;
 
 struct RecoverArgs {
   std::string config;
-  fs::path into;
-  std::vector<fs::path> shares;  // --shares: recovery members' share files
+  std::string into;
+  std::vector<std::string> shares;  // --shares: recovery members' share files
 };
 
-std::optional<RecoverArgs> ParseRecoverArgs(std::span<const std::string_view> args) {
-  RecoverArgs out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--config" || args[i] == "--into") {
-      const bool config = args[i] == "--config";
-      auto v = OptionValue("recover", args, i);
-      if (!v) return std::nullopt;
-      if (config) {
-        out.config = std::string(*v);
-      } else {
-        out.into = std::string(*v);
-      }
-    } else if (args[i] == "--shares") {
-      auto v = OptionValue("recover", args, i);
-      if (!v) return std::nullopt;
-      auto files = ShareFileList("recover", *v);
-      if (!files) return std::nullopt;
-      out.shares = std::move(*files);
-    } else {
-      UnexpectedArgument("recover", args[i]);
-      return std::nullopt;
-    }
-  }
-  if (out.config.empty()) {
-    std::cerr << "ledgerseal recover: --config FILE is required\n";
-    return std::nullopt;
-  }
-  return out;
-}
+constexpr char kDetails[] =
+    "Recovers the node's ledger (data_dir/ledger of the config) into a new store\n"
+    "in DIR (default data_dir/offline-recovery-N) without starting a service:\n"
+    "runs the recovery hooks (local unsealing as previous_local_sealing_identity),\n"
+    "unwinds the chain of ledger secrets and replays every entry, verifying each.\n"
+    "Reports the time to secret and the replay throughput. Writes nothing else;\n"
+    "on failure DIR is removed.\n"
+    "\n"
+    "With --shares the secret comes from recovery members' share files instead of\n"
+    "local unsealing (the hardware is gone; docs/RECOVERY_SHARES.md): it needs the\n"
+    "config's expected_previous_service_identity, and at least the threshold of\n"
+    "valid shares of the newest recovery.shares record; a wrong share is named and\n"
+    "not counted.\n";
 
 // The first data_dir/offline-recovery-N that does not exist. Errors: one
 // cannot be looked at (e.g. data_dir is a symlink loop), with the reason.
@@ -148,11 +131,8 @@ void Report(const kv::RecoverResult& r, const fs::path& into) {
   std::printf("store: %s\n", into.c_str());
 }
 
-}  // namespace
-
-int RunRecoverCommand(std::span<const std::string_view> args) {
-  auto parsed = ParseRecoverArgs(args);
-  if (!parsed) return kExitUsage;
+int RunRecover(const RecoverArgs& args) {
+  const RecoverArgs* parsed = &args;
   auto config = kv::LoadNodeConfig(parsed->config);
   if (!config) {
     std::cerr << "ledgerseal recover: " << config.error().ToString() << "\n";
@@ -180,7 +160,7 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
       return kExitFailure;
     }
   }
-  std::optional<fs::path> into = parsed->into;
+  std::optional<fs::path> into = fs::path(parsed->into);
   std::string error;
   if (parsed->into.empty()) into = DefaultTarget(config->data_dir, error);
   if (!into) {
@@ -218,6 +198,20 @@ int RunRecoverCommand(std::span<const std::string_view> args) {
   }
   Report(result->recovery, *into);
   return kExitOk;
+}
+
+}  // namespace
+
+void AddRecoverCommand(CLI::App& root, CommandRun& selected) {
+  auto args = std::make_shared<RecoverArgs>();
+  CLI::App* recover = root.add_subcommand("recover", "offline recovery of a ledger directory into a store");
+  SetDetails(*recover, kDetails);
+  AddConfigOption(*recover, args->config);
+  recover->add_option("--into", args->into, "the new store's directory (default data_dir/offline-recovery-N)")
+      ->type_name("DIR")
+      ->check(NotAnOption());
+  AddSharesOption(*recover, args->shares);
+  RunWhenParsed(*recover, selected, [args] { return RunRecover(*args); });
 }
 
 }  // namespace ledgerseal::tools

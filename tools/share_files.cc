@@ -2,11 +2,12 @@
 
 #include <openssl/crypto.h>
 
-#include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
 #include "plugin/local_sealing/public/local_sealing.h"
+#include "plugin/local_sealing/public/shares_inbox.h"
 #include "plugin/public/recovery_shares.h"
 #include "tools/file_io.h"
 
@@ -14,24 +15,28 @@ namespace ledgerseal::tools {
 
 namespace fs = std::filesystem;
 
-std::optional<std::vector<fs::path>> ShareFileList(std::string_view command, std::string_view value) {
-  std::vector<fs::path> files;
-  for (size_t start = 0; start <= value.size();) {
-    const size_t comma = std::min(value.find(',', start), value.size());
-    if (comma > start) files.emplace_back(std::string(value.substr(start, comma - start)));
-    start = comma + 1;
+kv::Status RegisterAwaitedShares(std::string_view command, uint64_t wait_s, const std::atomic<bool>* stop,
+                                 kv::HookRegistry& hooks, kv::node::RecoveryInput& input) {
+  auto inbox = std::make_shared<sealing::SharesInbox>(wait_s * 1000, stop);
+  std::string prefix = "ledgerseal " + std::string(command) + ": ";
+  if (auto s = hooks.RegisterRecoveryHook(
+          "recovery-shares-submitted",
+          sealing::NewAwaitingRecoverySharesHook(inbox, [prefix](std::string_view line) {
+            std::cerr << prefix << line << "\n";
+          }));
+      !s) {
+    return s;
   }
-  if (files.empty()) {
-    std::cerr << "ledgerseal " << command << ": option --shares needs FILE[,FILE...]\n";
-    return std::nullopt;
-  }
-  return files;
+  input.submit = [inbox](std::string_view text) { return inbox->Submit(text); };
+  input.progress = [inbox] { return inbox->Progress(); };
+  return {};
 }
 
-kv::Status RegisterShareFiles(std::string_view command, const std::vector<fs::path>& files,
+kv::Status RegisterShareFiles(std::string_view command, const std::vector<std::string>& files,
                               kv::HookRegistry& hooks) {
   std::vector<recovery::MemberShareFile> shares;
-  for (const auto& f : files) {
+  for (const fs::path f : files) {
+    if (f.empty()) continue;
     std::string why;
     auto read = ReadSmallFile(f, why);
     if (!read) return kv::MakeError(kv::ErrorCode::kInvalidArgument, "share file: " + why);
@@ -41,6 +46,7 @@ kv::Status RegisterShareFiles(std::string_view command, const std::vector<fs::pa
     if (!share) return kv::MakeError(kv::ErrorCode::kInvalidArgument, f.string() + ": " + share.error().ToString());
     shares.push_back(std::move(*share));
   }
+  if (shares.empty()) return kv::MakeError(kv::ErrorCode::kInvalidArgument, "--shares needs FILE[,FILE...]");
   std::string prefix = "ledgerseal " + std::string(command) + ": ";
   return hooks.RegisterRecoveryHook("recovery-shares",
                                     sealing::NewRecoverySharesHook(std::move(shares), [prefix](std::string_view line) {

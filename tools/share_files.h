@@ -3,25 +3,33 @@
 #ifndef LEDGERSEAL_TOOLS_SHARE_FILES_H_
 #define LEDGERSEAL_TOOLS_SHARE_FILES_H_
 
-#include <filesystem>
-#include <optional>
+#include <atomic>
+#include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "kvstore_adapter/host_support/public/hook_registry.h"
+#include "kvstore_adapter/reference_host/node/public/node_process.h"
 
 namespace ledgerseal::tools {
 
-// FILE[,FILE...] as paths; prints "ledgerseal COMMAND: option --shares
-// needs FILE[,FILE...]" and returns nullopt for an empty list.
-std::optional<std::vector<std::filesystem::path>> ShareFileList(std::string_view command, std::string_view value);
-
-// Reads and decodes every share file, then registers the recovery-shares
+// Reads and decodes every share file (`files` as `--shares FILE,FILE,...`
+// split at its commas; empty names are ignored), then registers the recovery-shares
 // hook with them first in `hooks` (the shares are the recovery the operator
 // asked for: tried before local unsealing, whose hardware may be gone).
 // Errors: a file that cannot be read or decoded (kInvalidArgument, naming
-// it); HookRegistrar's. Log lines go to stderr prefixed "ledgerseal COMMAND: ".
-kv::Status RegisterShareFiles(std::string_view command, const std::vector<std::filesystem::path>& files,
+// it, or no file named); HookRegistrar's. Log lines go to stderr prefixed "ledgerseal COMMAND: ".
+// The recovery-shares hook that waits for shares submitted over the network
+// (`ledgerseal client submit-share`; docs/RECOVERY_SHARES.md, "Submitting
+// shares"): registers it in `hooks` (after those registered before) and
+// sets `input` so the recovering node hands it the submissions. It waits at
+// most `wait_s` seconds once it has read the record, and ends when `stop`
+// is set. Errors: HookRegistrar's.
+kv::Status RegisterAwaitedShares(std::string_view command, uint64_t wait_s, const std::atomic<bool>* stop,
+                                 kv::HookRegistry& hooks, kv::node::RecoveryInput& input);
+
+kv::Status RegisterShareFiles(std::string_view command, const std::vector<std::string>& files,
                               kv::HookRegistry& hooks);
 
 }  // namespace ledgerseal::tools

@@ -6,22 +6,36 @@
 // not linked and libFuzzer's main() runs the same target, coverage-guided
 // (docs/FUZZING.md).
 //
-// Environment: LEDGERSEAL_FUZZ_RUNS (default 20000) inputs.
+// Arguments: seed files (the target's `seeds` in BUILD, from testdata/fuzz/):
+// each is run as is first, then mutated like the generated inputs.
+// Environment: LEDGERSEAL_FUZZ_RUNS (default 20000) inputs after the seeds.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
-int main() {
+int main(int argc, char** argv) {
   const char* runs_text = std::getenv("LEDGERSEAL_FUZZ_RUNS");
   const long runs = runs_text != nullptr ? std::strtol(runs_text, nullptr, 10) : 20000;
   std::mt19937_64 random(0x6c656467657273ull);  // fixed: a failure reproduces
   std::vector<std::vector<uint8_t>> pool = {{}};
+  for (int i = 1; i < argc; ++i) {
+    std::ifstream in(argv[i], std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "fuzz driver: cannot read seed %s\n", argv[i]);
+      return 1;
+    }
+    std::vector<uint8_t> seed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    LLVMFuzzerTestOneInput(seed.data(), seed.size());
+    pool.push_back(std::move(seed));
+  }
   for (long run = 0; run < runs; ++run) {
     std::vector<uint8_t> input;
     const unsigned kind = random() % 4;
@@ -51,6 +65,6 @@ int main() {
       pool[random() % pool.size()] = std::move(input);
     }
   }
-  std::printf("fuzz driver: %ld inputs, no crash\n", runs);
+  std::printf("fuzz driver: %d seeds and %ld inputs, no crash\n", argc - 1, runs);
   return 0;
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "integration/e2e/e2e_util.h"
+#include "integration/e2e/writers.h"
 #include "kvstore_adapter/ledger/public/ledger_files.h"
 
 namespace ledgerseal::e2e {
@@ -27,59 +28,6 @@ using Clock = std::chrono::steady_clock;
 constexpr char kTable[] = "app.private";
 constexpr int kWriters = 2;
 constexpr int kRotations = 20;
-
-// Clients writing blind puts in a loop, each on its own connection, until
-// stopped; every acknowledged write and every error is kept.
-class Writers {
- public:
-  Writers(const std::string& address, int count, size_t value_bytes = 16) {
-    for (int w = 0; w < count; ++w) {
-      threads_.emplace_back([this, address, w, value_bytes] {
-        rpc::RpcClient client(address);
-        for (int i = 0; !stop_; ++i) {
-          rpc::v1::PutRequest put;
-          auto* write = put.add_writes();
-          write->set_table(kTable);
-          write->set_private_domain(true);
-          write->set_key("w" + std::to_string(w) + "-" + std::to_string(i));
-          std::string value = "value-" + std::to_string(i);
-          value.resize(std::max(value.size(), value_bytes), '.');
-          write->set_value(value);
-          auto r = client.Put(put);
-          std::lock_guard lock(mu_);
-          if (r) {
-            acked_.values[write->key()] = write->value();
-            acked_.max_version = std::max(acked_.max_version, r->version());
-          } else {
-            errors_.push_back(r.error().ToString());
-          }
-        }
-      });
-    }
-  }
-  ~Writers() { Stop(); }
-
-  void Stop() {
-    stop_ = true;
-    for (auto& t : threads_) {
-      if (t.joinable()) t.join();
-    }
-  }
-  size_t acked() {
-    std::lock_guard lock(mu_);
-    return acked_.values.size();
-  }
-  // After Stop.
-  const Acked& all_acked() const { return acked_; }
-  const std::vector<std::string>& errors() const { return errors_; }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  Acked acked_;                      // guarded by mu_ until Stop
-  std::vector<std::string> errors_;  // guarded by mu_ until Stop
-  std::vector<std::thread> threads_;
-};
 
 double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
@@ -110,7 +58,7 @@ TEST(LoadE2E, RotationsTrustAndRetireSucceedWhileTwoClientsWrite) {
   std::vector<std::string> failures;
   const std::vector<double> idle = RotateAll(c, failures);
 
-  Writers writers(c.node("n1").config.rpc_address, kWriters);
+  Writers writers(c.node("n1").config.rpc_address, kTable, kWriters);
   for (int i = 0; i < 500 && writers.acked() < 50; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_GE(writers.acked(), 50u) << "the writers are not writing";
   const size_t before = writers.acked();
@@ -208,7 +156,7 @@ TEST(LoadE2E, AFollowerPausedAcrossARotationAndACompactionCatchesUpAndItsLedgerR
     // transport drops what it cannot send (canonical raft keeps a few
     // pending messages per peer): the leader then finds the node behind
     // its compacted log and sends a snapshot when it wakes.
-    Writers writers(c.node("n1").config.rpc_address, kWriters, 4096);
+    Writers writers(c.node("n1").config.rpc_address, kTable, kWriters, 4096);
     for (int i = 0; i < 6000 && writers.acked() < 2500; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     // The service runs on two of three voters; status says so.
     auto paused = c.Client("n1").GetStatus(/*include_voters=*/true);
@@ -255,7 +203,7 @@ TEST(LoadE2E, ANodeThatJoinsWhileClientsWriteAndTheSecretRotatesKeepsALedgerThat
   cluster::ProcessCluster c(CompactingOptions());
   auto started = StartTrustedNodes(c, 3);
   ASSERT_TRUE(started) << started.error().ToString();
-  Writers writers(c.node("n1").config.rpc_address, kWriters);
+  Writers writers(c.node("n1").config.rpc_address, kTable, kWriters);
   std::atomic<bool> stop_rotating{false};
   std::vector<std::string> rotation_failures;
   uint64_t rotations = 0;

@@ -45,6 +45,10 @@ Status CheckHostTables(const Transaction& tx, const CommitOptions& options) {
     return MakeError(ErrorCode::kInvalidArgument, "local_host.secret_chain, local_host.service and "
                                                   "local_host.service_key are written by the host only");
   }
+  if (options.plugin_request && !options.rotate_secret) {
+    return MakeError(ErrorCode::kInvalidArgument, "a plugin request ('" + options.plugin_request->plugin +
+                                                      "') must rotate the ledger secret in the same transaction");
+  }
   if (writes.Touches(local::kNodesTable.name) && !options.trusted_nodes_changed && !options.joining_node) {
     return MakeError(ErrorCode::kInvalidArgument, "local_host.nodes changes only in a commit that says so "
                                                   "(trusted_nodes_changed or joining_node)");
@@ -265,6 +269,7 @@ Result<Version> LocalHost::CommitLocked(SnapshotTransaction& tx, CommitOptions o
   ctx.trusted_nodes = std::move(trusted);
   ctx.trusted_nodes_changed = options.trusted_nodes_changed;
   ctx.joining_node = options.joining_node;
+  ctx.plugin_request = options.plugin_request;
   ctx.recovery = recovered != nullptr;
   ctx.service_signer = membership ? &*service_key_ : nullptr;
   // For the recovery commit this is the NEW identity: the one in the record

@@ -31,6 +31,16 @@ struct NodeMember {
   Bytes join_payload;
 };
 
+// An operator's request to one plugin, which the host carries without
+// knowing what it means (e.g. a change of the sealing plugin's recovery
+// members, docs/RECOVERY_SHARES.md): `plugin` names the plugin's request
+// kind, `payload` is its bytes. It always comes with a rotation of the
+// ledger secret in the same transaction (CommitOptions::plugin_request).
+struct PluginRequest {
+  std::string plugin;
+  Bytes payload;
+};
+
 // Filled by the host on the primary for EVERY commit, before the transaction
 // hooks run; valid for the duration of the hook calls only. Filling it is a
 // hosting duty, not an option: a hook that finds no ledger secret here
@@ -59,6 +69,11 @@ struct CommitContext {
   std::optional<NodeMember> joining_node;  // the node this transaction admits
   // The first transaction of a service recovered from an old ledger.
   bool recovery = false;
+  // The request this transaction carries, if any (always a rotating one).
+  // A hook that does not know `plugin` ignores it; the hook that does
+  // applies it in this transaction, or refuses the transaction (an error
+  // from OnCommit: nothing commits) when it is invalid.
+  std::optional<PluginRequest> plugin_request;
   // Signs as the service identity whose id is `service_id` (for the
   // recovery commit: the NEW service's identity). Filled in every context
   // whose trusted_nodes must be filled; hooks that sign records refuse a

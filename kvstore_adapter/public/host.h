@@ -54,6 +54,11 @@ struct CommitOptions {
   bool trusted_nodes_changed = false;
   // The node this transaction admits, with the join payload it presented.
   std::optional<NodeMember> joining_node{};
+  // An operator's request for a plugin, handed to the transaction hooks in
+  // CommitContext::plugin_request. Requires rotate_secret (a request
+  // changes who may recover a secret, so it starts a new one): without it
+  // the host refuses the commit with kInvalidArgument.
+  std::optional<PluginRequest> plugin_request{};
 };
 
 // Thread safety: all methods may be called from any thread.

@@ -41,6 +41,8 @@ class SealingTransactionHook final : public kv::TransactionHook {
   kv::Status Reseal(kv::Transaction& tx, const kv::CommitContext& ctx, const kv::ServiceSigner& signer);
   // recovery.members (genesis) and recovery.shares (docs/RECOVERY_SHARES.md).
   kv::Status WriteRecoveryShares(kv::Transaction& tx, const kv::CommitContext& ctx);
+  kv::Result<recovery::v1::RecoveryConfig> ApplyMembersChange(const std::optional<kv::Bytes>& stored,
+                                                               const kv::Bytes& change) const;
   // A recipient prepared once per distinct recovery key record (parsing a
   // public key costs ~0.1 ms; see BENCHMARKS.md).
   kv::Result<PreparedRecipient> Prepare(const kv::NodeMember& member);

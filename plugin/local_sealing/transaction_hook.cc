@@ -63,6 +63,26 @@ kv::Status SealingTransactionHook::OnCommit(kv::Transaction& tx) {
   return Reseal(tx, ctx, **signer);
 }
 
+// The members after an operator's change request, logged. Errors:
+// kInvalidArgument (the stored configuration or the change is refused,
+// naming why: the transaction does not commit).
+kv::Result<recovery::v1::RecoveryConfig> SealingTransactionHook::ApplyMembersChange(
+    const std::optional<kv::Bytes>& stored, const kv::Bytes& change) const {
+  std::optional<recovery::v1::RecoveryConfig> current;
+  if (stored) {
+    auto parsed = recovery::ParseRecoveryConfig(*stored);
+    if (!parsed) return kv::MakeError(kv::ErrorCode::kInvalidArgument, "recovery.members: " + parsed.error().ToString());
+    current = std::move(*parsed);
+  }
+  auto next = recovery::ApplyMembersChange(current ? &*current : nullptr, change);
+  if (!next) return kv::MakeError(kv::ErrorCode::kInvalidArgument, next.error().ToString());
+  std::string names;
+  for (const auto& m : next->members()) names += (names.empty() ? "" : ", ") + m.name();
+  Log(options_, "recovery members changed by request: " + names + " (" + std::to_string(next->threshold()) +
+                    " to recover)");
+  return std::move(*next);
+}
+
 kv::Status SealingTransactionHook::WriteRecoveryShares(kv::Transaction& tx, const kv::CommitContext& ctx) {
   constexpr kv::Table kMembers{recovery::kRecoveryMembersTable, kv::Domain::kPublic};
   constexpr kv::Table kRecoveryShares{recovery::kRecoverySharesTable, kv::Domain::kPublic};
@@ -78,6 +98,16 @@ kv::Status SealingTransactionHook::WriteRecoveryShares(kv::Transaction& tx, cons
   if (changed && !ctx.rotates_ledger_secret) {
     return kv::MakeError(kv::ErrorCode::kInvalidArgument,
                          "a change of recovery.members must rotate the ledger secret in the same transaction");
+  }
+  if (ctx.plugin_request && ctx.plugin_request->plugin == recovery::kMembersChangeRequest) {
+    // An operator's change, by request (docs/RECOVERY_SHARES.md, "Changing
+    // the members"): applied to what is stored, in this transaction, which
+    // rotates, so the shares below are the new members' only.
+    auto next = ApplyMembersChange(*stored, ctx.plugin_request->payload);
+    if (!next) return std::unexpected(next.error());
+    const kv::Bytes value = recovery::SerializeRecoveryConfig(*next);
+    if (auto s = tx.Put(kMembers, members_key, value); !s) return s;
+    stored = std::optional<kv::Bytes>(value);
   }
   if (!*stored) {
     // Members are set by the genesis node's configuration, in the service's

@@ -14,6 +14,7 @@
 #define LEDGERSEAL_PLUGIN_PUBLIC_RECOVERY_SHARES_H_
 
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@
 
 #include "crypto/public/ecies.h"
 #include "crypto/public/random_source.h"
+#include "crypto/public/shamir.h"
 #include "kvstore_adapter/public/service_identity.h"
 #include "kvstore_adapter/public/types.h"
 #include "plugin/proto/recovery_shares.pb.h"
@@ -61,6 +63,22 @@ SealingResult<v1::RecoveryConfig> MakeRecoveryConfig(std::vector<Member> members
 // kInvalidArgument (the checks).
 SealingResult<v1::RecoveryConfig> ParseRecoveryConfig(kv::ByteView value);
 kv::Bytes SerializeRecoveryConfig(const v1::RecoveryConfig& config);
+
+// The plugin request (kv::PluginRequest::plugin) that changes the members.
+inline constexpr std::string_view kMembersChangeRequest = "recovery-members";
+
+// The payload of a members change. Preconditions: as the change's fields
+// say (format_version is set here).
+kv::Bytes SerializeMembersChange(v1::RecoveryMembersChange change);
+
+// The configuration after `change` (a serialised RecoveryMembersChange) is
+// applied to `current` (nullptr: the service has no members yet). Errors:
+// kMalformed (does not parse), kUnknownFormatVersion, kInvalidArgument
+// naming the problem: no change at all, adding a member whose name or key
+// is already there, removing one that is not, a threshold outside 1..n
+// afterwards (e.g. removing a member below the current threshold without
+// giving a new one), or any check of MakeRecoveryConfig.
+SealingResult<v1::RecoveryConfig> ApplyMembersChange(const v1::RecoveryConfig* current, kv::ByteView change);
 
 // The `recovery.shares` value for ledger secret `ledger_secret_version`:
 // draws a 32-byte wrapping key and the wrap IV from `random`, splits the
@@ -144,6 +162,48 @@ struct SharesRecovery {
   std::string service_id;
   std::vector<std::string> used_members;  // sorted
   std::vector<std::string> rejected;      // "member: why", in submission order
+};
+
+// One authenticated `recovery.shares` record and the shares given for it so
+// far, one at a time: what a recovering node that waits for members'
+// submissions holds (docs/RECOVERY_SHARES.md, "Submitting shares").
+// RecoverFromMemberShares is Open, Add for each share, then Recover.
+// Move-only; the valid shares are wiped on destruction. Thread safety: none
+// (a caller that shares it locks).
+class SharesCollector {
+ public:
+  // Steps 1-4 of RecoverFromMemberShares (below): the pin is given, the
+  // record parses, is the pinned service's and its signature verifies.
+  // Errors: as those steps.
+  static SealingResult<SharesCollector> Open(kv::ByteView record, std::string_view expected_service_id);
+
+  // Step 5 for one share: OK when it is counted (a member already counted
+  // is OK and still counts once); otherwise kInvalidArgument whose message
+  // is "MEMBER: why" (another service or secret version, not a member of
+  // this record, or not matching its commitment), remembered in rejected().
+  SealingStatus Add(const MemberShareFile& share);
+
+  uint32_t threshold() const { return body_.threshold(); }
+  uint64_t ledger_secret_version() const { return body_.ledger_secret_version(); }
+  const std::string& service_id() const { return body_.service_id(); }
+  size_t valid_count() const { return valid_.size(); }
+  std::vector<std::string> valid_members() const;           // sorted
+  const std::vector<std::string>& rejected() const { return rejected_; }  // "MEMBER: why", in order
+  bool complete() const { return valid_.size() >= body_.threshold(); }
+
+  // Steps 6-7: the secret from the valid shares. Errors: kInvalidArgument
+  // (fewer than the threshold: "1 of 2 shares needed ...", with every
+  // rejection); kTampered; kCryptoError.
+  SealingResult<SharesRecovery> Recover() const;
+
+  SharesCollector(SharesCollector&&) = default;
+  SharesCollector& operator=(SharesCollector&&) = default;
+
+ private:
+  SharesCollector() = default;
+  v1::RecoveryShares body_;
+  std::map<std::string, crypto::ShamirShare> valid_;  // by member
+  std::vector<std::string> rejected_;
 };
 
 // The ledger secret of `record`, from submitted member shares. In order:

@@ -1,4 +1,5 @@
-// Recovery of a ledger secret from recovery members' shares.
+// Recovery of a ledger secret from recovery members' shares: one
+// authenticated record, shares checked one at a time against it.
 #include <algorithm>
 #include <map>
 
@@ -9,8 +10,7 @@
 
 namespace ledgerseal::recovery {
 
-SealingResult<SharesRecovery> RecoverFromMemberShares(kv::ByteView record, std::span<const MemberShareFile> shares,
-                                                      std::string_view expected_service_id) {
+SealingResult<SharesCollector> SharesCollector::Open(kv::ByteView record, std::string_view expected_service_id) {
   if (expected_service_id.empty()) {
     return MakeSealingError(SealingErrorCode::kInvalidArgument,
                             "recovery from shares needs the previous service's id "
@@ -29,43 +29,55 @@ SealingResult<SharesRecovery> RecoverFromMemberShares(kv::ByteView record, std::
                                 body.service_id() + ", not the expected " + std::string(expected_service_id));
   }
   if (auto s = internal::CheckSignature(*parsed, *signer); !s) return std::unexpected(s.error());
+  SharesCollector out;
+  out.body_ = std::move(parsed->body);
+  return out;
+}
 
-  SharesRecovery out;
-  out.service_id = body.service_id();
-  out.ledger_secret_version = body.ledger_secret_version();
-  std::map<std::string, crypto::ShamirShare> valid;  // by member: one each
-  for (const MemberShareFile& s : shares) {
-    auto reject = [&](const std::string& why) { out.rejected.push_back(s.member_name + ": " + why); };
-    if (s.service_id != body.service_id()) {
-      reject("a share of service " + s.service_id + ", not " + body.service_id());
-      continue;
-    }
-    if (s.ledger_secret_version != body.ledger_secret_version()) {
-      reject("a share of ledger secret " + std::to_string(s.ledger_secret_version) + ", the record is of " +
-             std::to_string(body.ledger_secret_version()) + " (the member must decrypt the newest record)");
-      continue;
-    }
-    auto it = std::ranges::find(body.shares(), s.member_name, &v1::MemberShare::member_name);
-    if (it == body.shares().end()) {
-      reject("not a member holding a share of this record");
-      continue;
-    }
-    if (it->x() != s.x || internal::ShareCommitment(body.service_id(), body.ledger_secret_version(), s.member_name,
-                                                    s.x, s.y.bytes()) != kv::ToBytes(it->share_commitment())) {
-      reject("the share does not match its commitment (wrong or corrupted)");
-      continue;
-    }
-    if (valid.contains(s.member_name)) continue;  // the same member twice counts once
-    valid.emplace(s.member_name, crypto::ShamirShare{static_cast<uint8_t>(s.x), s.y.Clone()});
+SealingStatus SharesCollector::Add(const MemberShareFile& s) {
+  auto reject = [&](const std::string& why) -> SealingStatus {
+    rejected_.push_back(s.member_name + ": " + why);
+    return MakeSealingError(SealingErrorCode::kInvalidArgument, rejected_.back());
+  };
+  if (s.service_id != body_.service_id()) {
+    return reject("a share of service " + s.service_id + ", not " + body_.service_id());
   }
-  if (valid.size() < body.threshold()) {
-    std::string message = std::to_string(valid.size()) + " of " + std::to_string(body.threshold()) +
-                          " shares needed for ledger secret " + std::to_string(body.ledger_secret_version());
-    for (const auto& r : out.rejected) message += "; rejected " + r;
+  if (s.ledger_secret_version != body_.ledger_secret_version()) {
+    return reject("a share of ledger secret " + std::to_string(s.ledger_secret_version) + ", the record is of " +
+                  std::to_string(body_.ledger_secret_version()) + " (the member must decrypt the newest record)");
+  }
+  auto it = std::ranges::find(body_.shares(), s.member_name, &v1::MemberShare::member_name);
+  if (it == body_.shares().end()) return reject("not a member holding a share of this record");
+  if (it->x() != s.x || internal::ShareCommitment(body_.service_id(), body_.ledger_secret_version(), s.member_name,
+                                                  s.x, s.y.bytes()) != kv::ToBytes(it->share_commitment())) {
+    return reject("the share does not match its commitment (wrong or corrupted)");
+  }
+  // The same member twice counts once.
+  if (!valid_.contains(s.member_name)) {
+    valid_.emplace(s.member_name, crypto::ShamirShare{static_cast<uint8_t>(s.x), s.y.Clone()});
+  }
+  return {};
+}
+
+std::vector<std::string> SharesCollector::valid_members() const {
+  std::vector<std::string> out;
+  for (const auto& [name, share] : valid_) out.push_back(name);
+  return out;
+}
+
+SealingResult<SharesRecovery> SharesCollector::Recover() const {
+  if (!complete()) {
+    std::string message = std::to_string(valid_.size()) + " of " + std::to_string(body_.threshold()) +
+                          " shares needed for ledger secret " + std::to_string(body_.ledger_secret_version());
+    for (const auto& r : rejected_) message += "; rejected " + r;
     return MakeSealingError(SealingErrorCode::kInvalidArgument, message);
   }
+  SharesRecovery out;
+  out.service_id = body_.service_id();
+  out.ledger_secret_version = body_.ledger_secret_version();
+  out.rejected = rejected_;
   std::vector<crypto::ShamirShare> combine;
-  for (auto& [name, share] : valid) {
+  for (const auto& [name, share] : valid_) {
     out.used_members.push_back(name);
     combine.push_back({share.x, share.y.Clone()});
   }
@@ -75,9 +87,10 @@ SealingResult<SharesRecovery> RecoverFromMemberShares(kv::ByteView record, std::
   }
   kv::SecretBytes secret(32);
   if (auto s = crypto::OpenAeadBox(secret.mutable_bytes(), wrapping_key->bytes(),
-                                   kv::AsBytes(body.wrapped_ledger_secret_iv()), kv::AsBytes(body.wrapped_ledger_secret()),
-                                   kv::AsBytes(body.wrapped_ledger_secret_tag()),
-                                   internal::WrappedSecretAad(body.service_id(), body.ledger_secret_version()));
+                                   kv::AsBytes(body_.wrapped_ledger_secret_iv()),
+                                   kv::AsBytes(body_.wrapped_ledger_secret()),
+                                   kv::AsBytes(body_.wrapped_ledger_secret_tag()),
+                                   internal::WrappedSecretAad(body_.service_id(), body_.ledger_secret_version()));
       !s) {
     // Every share matched its signed commitment, so only an altered wrapped
     // secret gets here.
@@ -86,6 +99,14 @@ SealingResult<SharesRecovery> RecoverFromMemberShares(kv::ByteView record, std::
   }
   out.secret = std::move(secret);
   return out;
+}
+
+SealingResult<SharesRecovery> RecoverFromMemberShares(kv::ByteView record, std::span<const MemberShareFile> shares,
+                                                      std::string_view expected_service_id) {
+  auto collector = SharesCollector::Open(record, expected_service_id);
+  if (!collector) return std::unexpected(collector.error());
+  for (const MemberShareFile& s : shares) (void)collector->Add(s);  // a rejection is kept in rejected()
+  return collector->Recover();
 }
 
 }  // namespace ledgerseal::recovery

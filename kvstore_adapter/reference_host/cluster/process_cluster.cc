@@ -129,8 +129,21 @@ kv::Status ProcessCluster::StartRecovery(const std::string& node_id, std::vector
   return Launch(node_id, std::nullopt, true, std::move(extra_args));
 }
 
+kv::Status ProcessCluster::StartRecoveryUntil(const std::string& node_id, std::vector<std::string> extra_args,
+                                              std::string until) {
+  return Launch(node_id, std::nullopt, true, std::move(extra_args), std::move(until));
+}
+
+kv::Status ProcessCluster::AwaitReady(const std::string& node_id) {
+  auto it = nodes_.find(node_id);
+  if (it == nodes_.end() || it->second.pid <= 0) {
+    return kv::MakeError(kv::ErrorCode::kInvalidArgument, node_id + " is not running");
+  }
+  return WaitForLog(it->second, "] ready: ");
+}
+
 kv::Status ProcessCluster::Launch(const std::string& node_id, std::optional<std::string> join_via,
-                                  bool recover, std::vector<std::string> extra_args) {
+                                  bool recover, std::vector<std::string> extra_args, std::string until) {
   NodeProcess& n = nodes_[node_id];
   if (n.pid > 0) return kv::MakeError(kv::ErrorCode::kInvalidArgument, node_id + " is running");
   n.node_id = node_id;
@@ -154,7 +167,7 @@ kv::Status ProcessCluster::Launch(const std::string& node_id, std::optional<std:
   std::ofstream(n.config_path) << kv::NodeConfigToJson(c);
   clients_.erase(node_id);
 
-  const size_t log_offset = FileSize(n.log_path);
+  n.start_log_offset = FileSize(n.log_path);
   const std::string binary = options_.binary.string(), config = n.config_path.string();
   const std::string log = n.log_path.string();
   const pid_t pid = ::fork();
@@ -174,23 +187,25 @@ kv::Status ProcessCluster::Launch(const std::string& node_id, std::optional<std:
     ::_exit(127);
   }
   n.pid = pid;
-  return WaitReady(n, log_offset);
+  return WaitForLog(n, until);
 }
 
-kv::Status ProcessCluster::WaitReady(NodeProcess& n, size_t log_offset) {
+kv::Status ProcessCluster::WaitForLog(NodeProcess& n, const std::string& needle) {
   const auto deadline = Clock::now() + std::chrono::milliseconds(options_.ready_timeout_ms);
+  const std::string what = needle == "] ready: " ? "ready" : "'" + needle + "'";
+  // Bounded by the deadline.
   for (;;) {
-    if (ReadFrom(n.log_path, log_offset).find("] ready: ") != std::string::npos) return {};
+    if (ReadFrom(n.log_path, n.start_log_offset).find(needle) != std::string::npos) return {};
     if (auto status = Reap(n.pid)) {
       n.pid = -1;
       return kv::MakeError(kv::ErrorCode::kUnavailable,
-                           n.node_id + " exited (status " + std::to_string(*status) +
-                               ") before it was ready:\n" + LogTail(n.node_id));
+                           n.node_id + " exited (status " + std::to_string(*status) + ") before it logged " + what +
+                               ":\n" + LogTail(n.node_id));
     }
     if (Clock::now() > deadline) {
       Kill(n.node_id);
       return kv::MakeError(kv::ErrorCode::kUnavailable,
-                           n.node_id + " was not ready in time:\n" + LogTail(n.node_id));
+                           n.node_id + " did not log " + what + " in time:\n" + LogTail(n.node_id));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -53,7 +53,8 @@ Result<std::unique_ptr<Transaction>> ReplicatedHost::BeginTransaction() {
 Result<Version> ReplicatedHost::Commit(std::unique_ptr<Transaction> tx, const CommitOptions& options) {
   return CommitWith(std::move(tx), {.rotate_secret = options.rotate_secret,
                                     .trusted_nodes_changed = options.trusted_nodes_changed,
-                                    .joining_node = options.joining_node});
+                                    .joining_node = options.joining_node,
+                                    .plugin_request = options.plugin_request});
 }
 
 Status ReplicatedHost::CheckPrimary() const {
@@ -157,6 +158,7 @@ void ReplicatedHost::FillContext(CommitContext& ctx, const std::vector<pb::NodeI
   ctx.trusted_nodes = membership::TrustedMembers(nodes);
   ctx.trusted_nodes_changed = options.trusted_nodes_changed;
   ctx.joining_node = options.joining_node;
+  ctx.plugin_request = options.plugin_request;
   ctx.recovery = options.recovered != nullptr;
 }
 
@@ -226,6 +228,10 @@ Result<Version> ReplicatedHost::CommitHoldingQueue(std::unique_ptr<Transaction> 
     return MakeError(ErrorCode::kInvalidArgument, "the transaction was not begun on this host");
   }
   if (auto s = CheckPrimary(); !s) return std::unexpected(s.error());
+  if (options.plugin_request && !options.rotate_secret) {
+    return MakeError(ErrorCode::kInvalidArgument, "a plugin request ('" + options.plugin_request->plugin +
+                                                      "') must rotate the ledger secret in the same transaction");
+  }
   const Version applied = deps_.store->applied_version();
   if (own->read_version() != applied) {
     return MakeError(ErrorCode::kAborted, "conflict: version " + std::to_string(applied) +

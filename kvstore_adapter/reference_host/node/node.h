@@ -109,6 +109,9 @@ class Node {
   // options.join_payload_for(identity), or nothing without a factory.
   Result<Bytes> JoinPayloadFor(const ServiceIdentity& identity) const;
   Status StartRpc();
+  // An RPC server on rpc_address answering with `handler` (which must
+  // outlive it). Errors: the port in use (named), RpcServer::Start's.
+  Result<std::unique_ptr<rpc::RpcServer>> ListenRpc(rpc::RpcHandler* handler);
   Status ServeUntilStopped();
   void Shutdown();
 

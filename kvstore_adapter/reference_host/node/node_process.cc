@@ -374,15 +374,20 @@ Status Node::StartRpc() {
       .ledger_dir = ledger_dir_,
       .log = [this](std::string_view line) { Log(std::string(line)); },
   });
-  rpc::RpcServerOptions options;
-  options.log = [this](std::string_view line) { Log("rpc: " + std::string(line)); };
-  auto server = rpc::RpcServer::Start(c_.rpc_address, service_.get(), options);
-  if (!server) {
-    if (AddressInUse(c_.rpc_address)) return std::unexpected(AddressInUseError("rpc_address", c_.rpc_address));
-    return std::unexpected(server.error());
-  }
+  auto server = ListenRpc(service_.get());
+  if (!server) return std::unexpected(server.error());
   rpc_ = std::move(*server);
   return {};
+}
+
+Result<std::unique_ptr<rpc::RpcServer>> Node::ListenRpc(rpc::RpcHandler* handler) {
+  rpc::RpcServerOptions options;
+  options.log = [this](std::string_view line) { Log("rpc: " + std::string(line)); };
+  auto server = rpc::RpcServer::Start(c_.rpc_address, handler, options);
+  if (!server && AddressInUse(c_.rpc_address)) {
+    return std::unexpected(AddressInUseError("rpc_address", c_.rpc_address));
+  }
+  return server;
 }
 
 // Serving is the node's job until it is stopped or Raft fails fatally, so

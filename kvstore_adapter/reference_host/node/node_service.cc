@@ -82,12 +82,15 @@ v1::Response NodeService::Execute(const v1::Request& request) {
   switch (request.body_case()) {
     case v1::Request::kPut: return Put(request.put());
     case v1::Request::kGet: return Get(request.get());
-    case v1::Request::kRotate: return Rotate();
+    case v1::Request::kRotate: return Rotate(request.rotate());
     case v1::Request::kJoin: return Join(request.join());
     case v1::Request::kTrust: return SetStatus(request.trust().node_id(), false);
     case v1::Request::kRetire: return SetStatus(request.retire().node_id(), true);
     case v1::Request::kStatus: return DescribeNode(request.status());
     case v1::Request::kFetchEntries: return FetchEntries(request.fetch_entries());
+    case v1::Request::kRecoveryInput:
+      return Invalid("this node is serving its service, not recovering: recovery input (a member's share) is for "
+                     "a node started with --recover that waits for it");
     case v1::Request::BODY_NOT_SET: break;
   }
   return Invalid("empty request");
@@ -175,10 +178,12 @@ v1::Response NodeService::Get(const v1::GetRequest& get) {
   return response;
 }
 
-v1::Response NodeService::Rotate() {
+v1::Response NodeService::Rotate(const v1::RotateRequest& rotate) {
+  ServiceCommitOptions options{.rotate_secret = true};
+  if (!rotate.plugin().empty()) options.plugin_request = PluginRequest{rotate.plugin(), ToBytes(rotate.plugin_request())};
   // In the commit queue's turn: a rotation waits behind the writes ahead of
   // it instead of aborting when one of them commits first.
-  auto version = deps_.host->CommitInOrder([](Transaction&) -> Status { return {}; }, {.rotate_secret = true});
+  auto version = deps_.host->CommitInOrder([](Transaction&) -> Status { return {}; }, options);
   if (!version) return Failure(version.error());
   v1::Response response;
   response.mutable_rotate()->set_version(*version);

@@ -58,7 +58,7 @@ class NodeService final : public rpc::RpcHandler {
   rpc::v1::Response Execute(const rpc::v1::Request& request);
   rpc::v1::Response Put(const rpc::v1::PutRequest& put);
   rpc::v1::Response Get(const rpc::v1::GetRequest& get);
-  rpc::v1::Response Rotate();
+  rpc::v1::Response Rotate(const rpc::v1::RotateRequest& rotate);
   rpc::v1::Response Join(const rpc::v1::JoinRequest& join);
   rpc::v1::Response SetStatus(const std::string& node_id, bool retire);
   rpc::v1::Response DescribeNode(const rpc::v1::StatusRequest& request);

@@ -11,6 +11,7 @@
 
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/node/node.h"
+#include "kvstore_adapter/reference_host/node/recovery_rpc.h"
 #include "kvstore_adapter/reference_host/recovery/public/recover_into_store.h"
 
 namespace ledgerseal::kv::node {
@@ -119,7 +120,20 @@ Status Node::RecoverService() {
     moved_aside.reset();
     return {};
   };
+  // Operator input for the hooks (members' shares) arrives over RPC while
+  // they run; the service's own RPC server starts after recovery, on the
+  // same address.
+  std::unique_ptr<rpc::RpcServer> input_server;
+  RecoveryRpcHandler input_handler(c_.node_id, o_.recovery_input);
+  if (o_.recovery_input.submit) {
+    auto server = ListenRpc(&input_handler);
+    if (!server) return std::unexpected(server.error());
+    input_server = std::move(*server);
+    Log("recovery hooks may wait for operator input on " + input_server->address() +
+        " (ledgerseal client submit-share)");
+  }
   auto recovered = RecoverIntoStore(ledger_dir_, store_dir_, store_key_, *o_.hooks, options, secrets_);
+  if (input_server) input_server->Stop();
   if (!recovered) return std::unexpected(recovered.error());
   if (const uint64_t latest = secrets_.latest_version(); latest != 0) {
     if (auto secret = secrets_.Get(latest)) KeepInsecureTestSecret(latest, *secret);

@@ -226,6 +226,12 @@ kv::Result<v1::RotateResponse> RpcClient::Rotate() {
   return ExtractBody(Call(std::move(request)), v1::Response::kRotate, &v1::Response::mutable_rotate);
 }
 
+kv::Result<v1::RotateResponse> RpcClient::Rotate(v1::RotateRequest rotate) {
+  v1::Request request;
+  *request.mutable_rotate() = std::move(rotate);
+  return ExtractBody(Call(std::move(request)), v1::Response::kRotate, &v1::Response::mutable_rotate);
+}
+
 kv::Result<v1::JoinResponse> RpcClient::Join(v1::JoinRequest body) {
   v1::Request request;
   *request.mutable_join() = std::move(body);
@@ -260,6 +266,12 @@ kv::Result<v1::FetchEntriesResponse> RpcClient::FetchEntries(uint64_t from_versi
                      &v1::Response::mutable_fetch_entries);
 }
 
+kv::Result<v1::RecoveryInputResponse> RpcClient::SubmitRecoveryInput(std::string input) {
+  v1::Request request;
+  request.mutable_recovery_input()->set_input(std::move(input));
+  return ExtractBody(Call(std::move(request)), v1::Response::kRecoveryInput, &v1::Response::mutable_recovery_input);
+}
+
 bool IsMutatingRequest(const v1::Request& request) {
   switch (request.body_case()) {
     case v1::Request::kPut:
@@ -270,6 +282,7 @@ bool IsMutatingRequest(const v1::Request& request) {
     case v1::Request::kGet:
     case v1::Request::kStatus:
     case v1::Request::kFetchEntries:
+    case v1::Request::kRecoveryInput:  // idempotent: a member's share counts once
     case v1::Request::BODY_NOT_SET: return false;
   }
   return false;

@@ -38,6 +38,7 @@ struct NodeProcess {
   std::filesystem::path config_path;
   std::filesystem::path log_path;
   pid_t pid = -1;  // -1: not running
+  size_t start_log_offset = 0;  // where this run's lines begin in log_path
 };
 
 // Not thread-safe: drive it from one thread (clients from Client() may be
@@ -58,6 +59,15 @@ class ProcessCluster {
   kv::Status StartJoiner(const std::string& node_id, const std::string& via);
   // `extra_args` follow --recover (e.g. --shares FILE,FILE).
   kv::Status StartRecovery(const std::string& node_id, std::vector<std::string> extra_args = {});
+  // As StartRecovery, but returns as soon as this run of the node logged a
+  // line containing `until` (e.g. that it waits for recovery shares), so
+  // the caller can act before it is ready; then AwaitReady. Errors: as
+  // StartRecovery, for `until` instead of "ready".
+  kv::Status StartRecoveryUntil(const std::string& node_id, std::vector<std::string> extra_args,
+                                std::string until);
+  // Waits for a node started by StartRecoveryUntil to log "ready". Errors:
+  // as StartRecovery's wait.
+  kv::Status AwaitReady(const std::string& node_id);
 
   // SIGKILL (and reap). No-op for a node not running.
   void Kill(const std::string& node_id);
@@ -84,8 +94,8 @@ class ProcessCluster {
 
  private:
   kv::Status Launch(const std::string& node_id, std::optional<std::string> join_via, bool recover,
-                    std::vector<std::string> extra_args = {});
-  kv::Status WaitReady(NodeProcess& node, size_t log_offset);
+                    std::vector<std::string> extra_args = {}, std::string until = "] ready: ");
+  kv::Status WaitForLog(NodeProcess& node, const std::string& needle);
 
   ClusterOptions options_;
   std::map<std::string, NodeProcess> nodes_;

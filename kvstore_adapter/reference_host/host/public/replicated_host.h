@@ -47,6 +47,8 @@ struct ServiceCommitOptions {
   // The transaction trusts, retires or removes a node.
   bool trusted_nodes_changed = false;
   std::optional<NodeMember> joining_node{};  // the node this transaction admits
+  // CommitOptions::plugin_request: requires rotate_secret.
+  std::optional<PluginRequest> plugin_request{};
   // Non-empty: the transaction starts service `new_service_id` (genesis or
   // recovery); its entry and every later one carry it.
   std::string new_service_id{};

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "kvstore_adapter/host_support/public/hook_registry.h"
@@ -18,6 +19,13 @@ namespace ledgerseal::kv::node {
 enum class StartMode {
   kStart,    // genesis (no join_address) or join (join_address set)
   kRecover,  // recover the service from data_dir/ledger, start a new one
+};
+
+// Operator input for recovery hooks, carried as opaque bytes (the host
+// knows nothing of what they mean).
+struct RecoveryInput {
+  std::function<Result<std::string>(std::string_view input)> submit{};
+  std::function<std::string()> progress{};
 };
 
 struct NodeProcessOptions {
@@ -40,6 +48,14 @@ struct NodeProcessOptions {
   std::function<void(std::string_view line)> log;
   // Set to stop the node (e.g. from a signal handler thread).
   const std::atomic<bool>* stop = nullptr;
+  // Recovery mode only: operator input a recovery hook waits for (a
+  // recovery member's share, `ledgerseal client submit-share`). When
+  // `submit` is set, the node answers RPCs on its rpc_address while its
+  // recovery hooks run: RecoveryInputRequest goes to `submit` (its answer or
+  // error back to the client), StatusRequest gets `progress()`, anything
+  // else kUnavailable ("recovering"). Both are called from RPC threads,
+  // concurrently with the hooks: they must be thread-safe and prompt.
+  RecoveryInput recovery_input{};
 };
 
 // Runs the node until `*options.stop` is set or the node fails. Returns OK

@@ -56,6 +56,10 @@ class RpcClient {
   kv::Result<v1::PutResponse> Put(v1::PutRequest request);
   kv::Result<v1::GetResponse> Get(v1::GetRequest request);
   kv::Result<v1::RotateResponse> Rotate();
+  // A rotation carrying an operator's request for a plugin
+  // (RotateRequest.plugin / plugin_request). Errors: as Rotate, and the
+  // plugin's refusal (kHookFailed, naming it).
+  kv::Result<v1::RotateResponse> Rotate(v1::RotateRequest request);
   kv::Result<v1::JoinResponse> Join(v1::JoinRequest request);
   kv::Result<v1::MembershipResponse> Trust(std::string node_id);
   kv::Result<v1::MembershipResponse> Retire(std::string node_id);
@@ -63,6 +67,11 @@ class RpcClient {
   // the node asks them (StatusRequest.include_voters).
   kv::Result<v1::StatusResponse> GetStatus(bool include_voters = false);
   kv::Result<v1::FetchEntriesResponse> FetchEntries(uint64_t from_version, uint32_t max_bytes);
+  // Operator input for a node in recovery mode that waits for it (a
+  // recovery member's share file): the hook's one-line answer. Errors: the
+  // hook's (kInvalidArgument: refused; kUnavailable: not waiting), and the
+  // transport's.
+  kv::Result<v1::RecoveryInputResponse> SubmitRecoveryInput(std::string input);
 
  private:
   class Impl;  // rpc_client.cc: the connection and its mutex

@@ -1,0 +1,45 @@
+#include "integration/e2e/writers.h"
+
+#include <algorithm>
+
+namespace ledgerseal::e2e {
+
+Writers::Writers(const std::string& address, std::string table, int count, size_t value_bytes) {
+  for (int w = 0; w < count; ++w) {
+    threads_.emplace_back([this, address, table, w, value_bytes] {
+      rpc::RpcClient client(address);
+      for (int i = 0; !stop_; ++i) {
+        rpc::v1::PutRequest put;
+        auto* write = put.add_writes();
+        write->set_table(table);
+        write->set_private_domain(true);
+        write->set_key("w" + std::to_string(w) + "-" + std::to_string(i));
+        std::string value = "value-" + std::to_string(i);
+        value.resize(std::max(value.size(), value_bytes), '.');
+        write->set_value(value);
+        auto r = client.Put(put);
+        std::lock_guard lock(mu_);
+        if (r) {
+          acked_.values[write->key()] = write->value();
+          acked_.max_version = std::max(acked_.max_version, r->version());
+        } else {
+          errors_.push_back(r.error().ToString());
+        }
+      }
+    });
+  }
+}
+
+void Writers::Stop() {
+  stop_ = true;
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+size_t Writers::acked() {
+  std::lock_guard lock(mu_);
+  return acked_.values.size();
+}
+
+}  // namespace ledgerseal::e2e

@@ -1,0 +1,30 @@
+#include "kvstore_adapter/reference_host/node/recovery_rpc.h"
+
+#include "kvstore_adapter/reference_host/rpc/public/status_convert.h"
+
+namespace ledgerseal::kv::node {
+
+rpc::v1::Response RecoveryRpcHandler::Handle(const rpc::v1::Request& request) {
+  namespace v1 = ::ledgerseal::rpc::v1;
+  const std::string progress = input_.progress ? input_.progress() : "recovering";
+  v1::Response response;
+  switch (request.body_case()) {
+    case v1::Request::kRecoveryInput: {
+      auto answer = input_.submit(request.recovery_input().input());
+      if (!answer) return rpc::ErrorResponse(answer.error());
+      response.mutable_recovery_input()->set_message(std::move(*answer));
+      return response;
+    }
+    case v1::Request::kStatus: {
+      auto* status = response.mutable_status_response();
+      status->set_node_id(node_id_);
+      status->set_recovering(true);
+      status->set_recovery_progress(progress);
+      return response;
+    }
+    default:
+      return rpc::ErrorResponse({ErrorCode::kUnavailable, "node " + node_id_ + " is recovering: " + progress});
+  }
+}
+
+}  // namespace ledgerseal::kv::node

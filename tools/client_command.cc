@@ -2,6 +2,7 @@
 #include <openssl/crypto.h>
 
 #include <iostream>
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -28,6 +29,12 @@ struct ClientArgs {
   std::string member, member_key;  // add-member, remove-member
   uint32_t threshold = 0;          // add-member, remove-member, set-threshold (0: unchanged)
 };
+
+// An argument that names a file this command cannot use: exit 2.
+int UsageError(const std::string& why) {
+  std::cerr << "ledgerseal client: " << why << "\n";
+  return kExitUsage;
+}
 
 int Fail(const kv::Error& error) {
   std::cerr << "ledgerseal client: " << error.ToString() << "\n";
@@ -95,13 +102,14 @@ int Status(rpc::RpcClient& client) {
 }
 
 // The share file travels in the clear to the node (the network is not
-// authenticated: docs/ARCHITECTURE.md, "Threat model"); it is wiped here.
+// authenticated: docs/ARCHITECTURE.md, "Threat model"). This process wipes
+// the text it read; the RPC layer's encoded copy is freed, not wiped.
 int SubmitShare(rpc::RpcClient& client, const ClientArgs& a) {
   std::string why;
   auto text = ReadSmallFile(a.share_file, why);
-  if (!text) return Fail({kv::ErrorCode::kInvalidArgument, why});
-  auto r = client.SubmitRecoveryInput(*text);
-  OPENSSL_cleanse(text->data(), text->size());
+  if (!text) return UsageError(why);
+  auto r = client.SubmitRecoveryInput(std::move(*text));
+  OPENSSL_cleanse(text->data(), text->size());  // what a move left behind
   if (!r) return Fail(r.error());
   std::cout << r->message() << "\n";
   return kExitOk;
@@ -111,6 +119,7 @@ int SubmitShare(rpc::RpcClient& client, const ClientArgs& a) {
 // then the members as the service now records them.
 int ChangeMembers(rpc::RpcClient& client, recovery::v1::RecoveryMembersChange change, uint32_t threshold) {
   change.set_threshold(threshold);
+  const recovery::v1::RecoveryMembersChange asked = change;
   v1::RotateRequest rotate;
   rotate.set_plugin(std::string(recovery::kMembersChangeRequest));
   const kv::Bytes payload = recovery::SerializeMembersChange(std::move(change));
@@ -132,6 +141,21 @@ int ChangeMembers(rpc::RpcClient& client, recovery::v1::RecoveryMembersChange ch
               << "): does its leader run the sealing plugin?\n";
     return kExitFailure;
   }
+  // The service says what it holds now: it must be what was asked (a
+  // leader that does not know the request would rotate without it).
+  auto has = [&](const std::string& name) {
+    return std::ranges::any_of(config->members(), [&](const auto& m) { return m.name() == name; });
+  };
+  const bool applied =
+      (!asked.has_add_member() || has(asked.add_member().name())) &&
+      (asked.remove_member().empty() || !has(asked.remove_member())) &&
+      (asked.threshold() == 0 || config->threshold() == asked.threshold());
+  if (!applied) {
+    std::cerr << "ledgerseal client: rotated at version " << r->version()
+              << ", but the service's recovery members do not show the change: is its leader's sealing plugin "
+                 "older than this request?\n";
+    return kExitFailure;
+  }
   std::cout << "recovery members";
   for (const auto& m : config->members()) std::cout << " " << m.name();
   std::cout << " (" << config->threshold() << " to recover) from version " << r->version() << "; ledger secret "
@@ -142,9 +166,9 @@ int ChangeMembers(rpc::RpcClient& client, recovery::v1::RecoveryMembersChange ch
 int AddMember(rpc::RpcClient& client, const ClientArgs& a) {
   std::string why;
   auto pem = ReadSmallFile(a.member_key, why);
-  if (!pem) return Fail({kv::ErrorCode::kInvalidArgument, why});
+  if (!pem) return UsageError(why);
   auto der = crypto::PemToDer(crypto::kPublicKeyPemLabel, *pem);
-  if (!der) return Fail({kv::ErrorCode::kInvalidArgument, a.member_key + ": " + der.error()});
+  if (!der) return UsageError(a.member_key + ": " + der.error());
   recovery::v1::RecoveryMembersChange change;
   change.mutable_add_member()->set_name(a.member);
   change.mutable_add_member()->set_public_key_der(der->data(), der->size());
@@ -191,6 +215,7 @@ void AddClientCommand(CLI::App& root, CommandRun& selected) {
       ->required()
       ->check(NotAnOption());
   client->fallthrough();  // --node may also follow the command
+  client->require_subcommand(0, 1);  // one request per call (none: main says which exist)
 
   CLI::App* put = AddRequest(*client, "put", "commit one write", selected, args, Put);
   put->add_option("TABLE", args->table)->required();

@@ -18,8 +18,13 @@ constexpr std::uintmax_t kMaxSmallFileBytes = 1 << 20;
 
 std::optional<std::string> ReadSmallFile(const fs::path& path, std::string& why) {
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
-    why = path.string() + " is not a file";
+  const auto status = fs::status(path, ec);
+  if (!fs::exists(status)) {
+    why = path.string() + (ec && ec != std::errc::no_such_file_or_directory ? ": " + ec.message() : " does not exist");
+    return std::nullopt;
+  }
+  if (!fs::is_regular_file(status)) {
+    why = path.string() + " is not a regular file";
     return std::nullopt;
   }
   if (fs::file_size(path, ec) > kMaxSmallFileBytes || ec) {

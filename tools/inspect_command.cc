@@ -3,9 +3,12 @@
 // read offline from its files (no secret, no platform needed), and its
 // service endorsement chain, verified (exit 1 if it does not verify).
 #include <iostream>
+#include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "tools/audit/ledger_audit.h"
+#include "tools/audit/ledger_compare.h"
 #include "tools/command.h"
 
 namespace ledgerseal::tools {
@@ -31,16 +34,32 @@ constexpr char kDetails[] =
     "Nothing else it shows is authenticated: offline, no key can check the other\n"
     "records (only the frames' checksums), so a host that rewrites the ledger files\n"
     "can alter them. Both renderings say so first (--json: \"authenticated\": false).\n"
-    "Recovery authenticates every entry.\n";
+    "Recovery authenticates every entry.\n"
+    "\n"
+    "With several data directories (e.g. every node's, after an outage), inspect\n"
+    "compares their ledgers and names the one to recover from: the longest whose\n"
+    "service chain verifies and that starts at version 1. For each other it says\n"
+    "why it is worse: how many versions it lacks (a prefix of the chosen one), that\n"
+    "it holds another history (an entry both have differs: a fork or an altered\n"
+    "ledger), or why it cannot be recovered from. Exit 1 when none can.\n";
 
 struct InspectArgs {
-  std::string dir;
+  std::vector<std::string> dirs;
   bool json = false;
   AuditOptions options;
 };
 
+// Several directories: which ledger to recover from.
+int RunCompare(const InspectArgs& args) {
+  const std::vector<std::filesystem::path> dirs(args.dirs.begin(), args.dirs.end());
+  const LedgerComparison cmp = CompareLedgers(dirs, args.options);
+  std::cout << (args.json ? ComparisonToJson(cmp) + "\n" : ComparisonToText(cmp));
+  return cmp.choice ? kExitOk : kExitFailure;
+}
+
 int RunInspect(const InspectArgs& args) {
-  auto audit = AuditLedger(args.dir, args.options);
+  if (args.dirs.size() > 1) return RunCompare(args);
+  auto audit = AuditLedger(args.dirs.front(), args.options);
   if (!audit) {
     std::cerr << "ledgerseal inspect: " << audit.error().ToString() << "\n";
     return kExitFailure;
@@ -56,7 +75,11 @@ void AddInspectCommand(CLI::App& root, CommandRun& selected) {
   auto args = std::make_shared<InspectArgs>();
   CLI::App* inspect = root.add_subcommand("inspect", "show the sealing state of a node's ledger");
   SetDetails(*inspect, kDetails);
-  inspect->add_option("NODE_DATA_DIR", args->dir, "the node's data directory (its ledger/ is read)")->required();
+  inspect
+      ->add_option("NODE_DATA_DIR", args->dirs,
+                   "a node's data directory (its ledger/ is read); several: compare them and say which to recover "
+                   "from")
+      ->required();
   inspect->add_flag("--json", args->json, "print JSON instead of text");
   inspect
       ->add_option("--expect-genesis-identity", args->options.expected_genesis_identity,

@@ -71,6 +71,14 @@ expect_usage "--shares requires --recover" node --config "$cfg" --shares a,b
 expect_usage "option --config needs a value" recover --config
 expect_usage "option --into needs a value" recover --config "$cfg" --into
 expect_usage "(see ledgerseal recover --help)" recover --config "$cfg" --into
+expect_usage "ledgerseal client status: unexpected argument 'rotate'" client --node 127.0.0.1:1 status rotate
+expect_usage "--shares-wait-s requires --recover" node --config "$cfg" --shares-wait-s 3
+expect_usage "none.share does not exist" client --node 127.0.0.1:1 submit-share --share "$tmp/none.share"
+
+# inspect of several data directories compares them; none usable: exit 1.
+err=$("$bin" inspect "$tmp/no-node-a" "$tmp/no-node-b" 2>&1); code=$?
+[[ $code -eq 1 ]] || fail "inspect of two missing ledgers should exit 1, got $code: $err"
+grep -q "no ledger can be recovered from" <<<"$err" || fail "inspect should say none can be recovered: $err"
 expect_usage "unknown option '--bogus'" inspect --bogus
 
 # inspect on a symlink loop: an error naming the path, exit 1, no abort.

@@ -67,6 +67,7 @@ int Main(int argc, char** argv) {
   AddInspectCommand(app, selected);
   AddRecoverCommand(app, selected);
   AddOperatorCommand(app, selected);
+  app.require_subcommand(0, 1);  // one command per call
   if (argc < 2) {  // no command: the overview, as a usage error
     std::cout << app.help();
     return kExitUsage;

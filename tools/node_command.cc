@@ -166,7 +166,8 @@ void AddNodeCommand(CLI::App& root, CommandRun& selected) {
   node->add_option("--shares-wait-s", args->shares_wait_s,
                    "how long a recovery waits for submitted shares once it has read the record (default 3600)")
       ->type_name("SECONDS")
-      ->check(NumberIn(1, 7 * 24 * 3600));
+      ->check(NumberIn(1, 7 * 24 * 3600))
+      ->needs(recover);
   RunWhenParsed(*node, selected, [args] { return RunNode(*args); });
 }
 

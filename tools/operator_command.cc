@@ -125,6 +125,7 @@ void AddOperatorCommand(CLI::App& root, CommandRun& selected) {
   auto args = std::make_shared<OperatorArgs>();
   CLI::App* op = root.add_subcommand("operator", "what a recovery member does with its key, offline");
   SetDetails(*op, kDetails);
+  op->require_subcommand(0, 1);
 
   CLI::App* keygen = op->add_subcommand("keygen", "make a member's key pair");
   SetDetails(*keygen,

@@ -29,6 +29,7 @@ kv::Status RegisterAwaitedShares(std::string_view command, uint64_t wait_s, cons
   }
   input.submit = [inbox](std::string_view text) { return inbox->Submit(text); };
   input.progress = [inbox] { return inbox->Progress(); };
+  input.close = [inbox] { inbox->Close("the recovery has ended"); };
   return {};
 }
 

@@ -183,26 +183,21 @@ class RocksStore : public Store {
   Version applied_version() const override { return applied_.load(); }
 
   Result<bool> Apply(Version version, const WriteSet& writes) override {
-    if (version == kNoVersion) return MakeError(ErrorCode::kInvalidArgument, "version 0");
-    if (version <= applied_.load()) return false;
-    rocksdb::WriteBatch batch;
-    std::vector<std::pair<std::string, Domain>> new_tables;
-    for (const auto& [name, table_writes] : writes.tables()) {
-      auto cf = HandleForWrite(name, table_writes.domain, batch, new_tables);
-      if (!cf) return std::unexpected(cf.error());
-      for (const auto& [key, value] : table_writes.writes) {
-        const rocksdb::Status s = value ? batch.Put(*cf, ToSlice(key), ToSlice(*value))
-                                        : batch.Delete(*cf, ToSlice(key));
-        if (!s.ok()) return std::unexpected(FromRocks(s, "batching a write"));
-      }
+    return ApplyRun(version, std::span(&writes, 1));
+  }
+
+  Result<bool> ApplyRun(Version first, std::span<const WriteSet> run) override {
+    if (first == kNoVersion) return MakeError(ErrorCode::kInvalidArgument, "version 0");
+    if (run.empty()) return MakeError(ErrorCode::kInvalidArgument, "an empty run");
+    if (first <= applied_.load()) return false;
+    auto written = WriteRun(first + run.size() - 1, run);
+    if (!written) {
+      // Tables this run created but did not record: the next write that
+      // uses one adopts it, with its domain record (as after a crash).
+      for (const auto& [name, cf] : pending_cfs_) orphan_cfs_[name] = cf;
+      pending_cfs_.clear();
+      return std::unexpected(written.error());
     }
-    const rocksdb::Status s = batch.Put(kAppliedVersionKey, EncodeVersion(version));
-    if (!s.ok()) return std::unexpected(FromRocks(s, "batching the applied version"));
-    const rocksdb::Status w = db_->Write(write_options_, &batch);
-    if (!w.ok()) return std::unexpected(FromRocks(w, "write of version " + std::to_string(version)));
-    for (const auto& [name, domain] : new_tables) tables_.Add(name, pending_cfs_.at(name), domain);
-    pending_cfs_.clear();
-    applied_.store(version);
     return true;
   }
 
@@ -224,6 +219,31 @@ class RocksStore : public Store {
   std::vector<std::pair<std::string, Domain>> tables() const override { return tables_.List(); }
 
  private:
+  // ApplyRun's batch: every write of `run`, then `version` as applied.
+  Status WriteRun(Version version, std::span<const WriteSet> run) {
+    rocksdb::WriteBatch batch;
+    std::vector<std::pair<std::string, Domain>> new_tables;
+    for (const WriteSet& writes : run) {
+      for (const auto& [name, table_writes] : writes.tables()) {
+        auto cf = HandleForWrite(name, table_writes.domain, batch, new_tables);
+        if (!cf) return std::unexpected(cf.error());
+        for (const auto& [key, value] : table_writes.writes) {
+          const rocksdb::Status s = value ? batch.Put(*cf, ToSlice(key), ToSlice(*value))
+                                          : batch.Delete(*cf, ToSlice(key));
+          if (!s.ok()) return std::unexpected(FromRocks(s, "batching a write"));
+        }
+      }
+    }
+    const rocksdb::Status s = batch.Put(kAppliedVersionKey, EncodeVersion(version));
+    if (!s.ok()) return std::unexpected(FromRocks(s, "batching the applied version"));
+    const rocksdb::Status w = db_->Write(write_options_, &batch);
+    if (!w.ok()) return std::unexpected(FromRocks(w, "write of version " + std::to_string(version)));
+    for (const auto& [name, domain] : new_tables) tables_.Add(name, pending_cfs_.at(name), domain);
+    pending_cfs_.clear();
+    applied_.store(version);
+    return {};
+  }
+
   // The column family for `name`, creating it (and batching its domain
   // record) the first time the table is written.
   Result<rocksdb::ColumnFamilyHandle*> HandleForWrite(
@@ -235,6 +255,15 @@ class RocksStore : public Store {
                          "table " + name + " was created in the other domain");
       }
       return tables_.Find(name);
+    }
+    // Made earlier in the same run (ApplyRun): one table, one domain.
+    if (auto pending = pending_cfs_.find(name); pending != pending_cfs_.end()) {
+      for (const auto& [made, made_domain] : new_tables) {
+        if (made == name && made_domain != domain) {
+          return MakeError(ErrorCode::kInvalidArgument, "table " + name + " was created in the other domain");
+        }
+      }
+      return pending->second;
     }
     rocksdb::ColumnFamilyHandle* cf = nullptr;
     if (auto orphan = orphan_cfs_.find(name); orphan != orphan_cfs_.end()) {

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <span>
+#include <vector>
 
 #include "kvstore_adapter/testing/dir_scan.h"
 
@@ -57,6 +59,41 @@ TEST_F(StoreTest, AppliesAndSurvivesReopen) {
   const auto tables = store->tables();
   ASSERT_EQ(tables.size(), 2u);
   EXPECT_EQ(tables[0], (std::pair<std::string, Domain>{"app.private", Domain::kPrivate}));
+}
+
+TEST_F(StoreTest, ARunOfVersionsIsOneBatchAndItsNewTablesAreRecordedOnce) {
+  {
+    auto store = OpenStore(key_);
+    WriteSet first, second, third;
+    ASSERT_TRUE(first.Put(kPub, AsBytes("a"), AsBytes("1")));
+    ASSERT_TRUE(second.Put(kPub, AsBytes("b"), AsBytes("2")));  // the same new table again
+    ASSERT_TRUE(second.Put(kPriv, AsBytes("c"), AsBytes("3")));
+    ASSERT_TRUE(third.Remove(kPub, AsBytes("a")));
+    const std::vector<WriteSet> run = {first, second, third};
+    ASSERT_EQ(store->ApplyRun(1, run), Result<bool>(true));
+    EXPECT_EQ(store->applied_version(), 3u);
+    EXPECT_EQ(store->ApplyRun(3, run), Result<bool>(false)) << "an applied version writes nothing";
+    EXPECT_FALSE(store->ApplyRun(4, std::span<const WriteSet>())) << "an empty run is refused";
+    // One table in both domains within a run: refused, nothing applied,
+    // and the table it began to create is usable afterwards.
+    WriteSet pub_x, priv_x;
+    ASSERT_TRUE(pub_x.Put({"app.x", Domain::kPublic}, AsBytes("k"), AsBytes("v")));
+    ASSERT_TRUE(priv_x.Put({"app.x", Domain::kPrivate}, AsBytes("k"), AsBytes("v")));
+    const std::vector<WriteSet> mixed = {pub_x, priv_x};
+    auto refused = store->ApplyRun(4, mixed);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(store->applied_version(), 3u);
+    ASSERT_EQ(store->Apply(4, priv_x), Result<bool>(true));
+  }
+  auto store = OpenStore(key_);
+  EXPECT_EQ(store->applied_version(), 4u);
+  EXPECT_EQ(store->Get("app.public", AsBytes("a")), Result<std::optional<Bytes>>(std::nullopt));
+  EXPECT_EQ(store->Get("app.public", AsBytes("b")), Result<std::optional<Bytes>>(ToBytes("2")));
+  EXPECT_EQ(store->Get("app.private", AsBytes("c")), Result<std::optional<Bytes>>(ToBytes("3")));
+  EXPECT_EQ(store->Get("app.x", AsBytes("k")), Result<std::optional<Bytes>>(ToBytes("v")));
+  const auto tables = store->tables();
+  EXPECT_EQ(tables.size(), 3u);
 }
 
 TEST_F(StoreTest, ReapplyingAnAppliedVersionIsANoOp) {

@@ -37,12 +37,24 @@ std::string SharesInbox::ProgressLocked() const {
                          std::to_string(collector_->threshold()) + " shares";
       if (collector_->valid_count() > 0) line += " (" + Join(collector_->valid_members()) + ")";
       if (!collector_->rejected().empty()) line += "; rejected " + Join(collector_->rejected());
+      if (collector_->rejected_count() > collector_->rejected().size()) {
+        line += " and " + std::to_string(collector_->rejected_count() - collector_->rejected().size()) + " more";
+      }
       return line + "; deadline in " + std::to_string(left_s > 0 ? left_s : 0) + " s";
     }
     case State::kDone:
       return outcome_;
   }
   return "";
+}
+
+void SharesInbox::Close(const std::string& outcome) {
+  std::lock_guard lock(mu_);
+  // While Await collects, it owns the collector and ends the state itself.
+  if (state_ != State::kWaitingForRecord) return;
+  state_ = State::kDone;
+  outcome_ = outcome;
+  queued_.clear();  // MemberShareFile wipes its share
 }
 
 std::string SharesInbox::Progress() const {
@@ -93,12 +105,21 @@ kv::Result<recovery::SharesCollector> SharesInbox::Await(recovery::SharesCollect
   record_version_ = record_version;
   deadline_ = Clock::now() + wait_;
   state_ = State::kCollecting;
+  std::vector<std::string> lines;
   for (const auto& share : queued_) {
-    if (auto added = collector_->Add(share); !added) internal::Log(log, "rejected the share of " + added.error().message);
+    if (auto added = collector_->Add(share); !added) lines.push_back("rejected the share of " + added.error().message);
   }
   queued_.clear();  // MemberShareFile wipes its share
-  internal::Log(log, ProgressLocked() + " (ledgerseal client submit-share)");
-  size_t reported = collector_->valid_count() + collector_->rejected().size();
+  lines.push_back(ProgressLocked() + " (ledgerseal client submit-share)");
+  // Logged without the lock: a slow log must not hold up submissions.
+  auto log_unlocked = [&](std::vector<std::string>& pending) {
+    lock.unlock();
+    for (const auto& line : pending) internal::Log(log, line);
+    lock.lock();
+    pending.clear();
+  };
+  log_unlocked(lines);
+  size_t reported = collector_->valid_count() + collector_->rejected_count();
   // Bounded by the deadline; wakes every kStopPollMs for the stop flag.
   while (!collector_->complete()) {
     const auto now = Clock::now();
@@ -113,10 +134,11 @@ kv::Result<recovery::SharesCollector> SharesInbox::Await(recovery::SharesCollect
       return kv::MakeError(kv::ErrorCode::kRecoveryFailed, "recovery shares: " + outcome_);
     }
     changed_.wait_until(lock, std::min(deadline_, now + kStopPollMs));
-    const size_t seen = collector_->valid_count() + collector_->rejected().size();
+    const size_t seen = collector_->valid_count() + collector_->rejected_count();
     if (seen != reported) {
-      internal::Log(log, ProgressLocked());
       reported = seen;
+      lines.push_back(ProgressLocked());
+      log_unlocked(lines);
     }
   }
   outcome_ = "recovering from the shares of " + Join(collector_->valid_members());

@@ -78,8 +78,8 @@ kv::Result<recovery::v1::RecoveryConfig> SealingTransactionHook::ApplyMembersCha
   if (!next) return kv::MakeError(kv::ErrorCode::kInvalidArgument, next.error().ToString());
   std::string names;
   for (const auto& m : next->members()) names += (names.empty() ? "" : ", ") + m.name();
-  Log(options_, "recovery members changed by request: " + names + " (" + std::to_string(next->threshold()) +
-                    " to recover)");
+  Log(options_, "applying a recovery members change (it commits with this rotation, or not at all): " + names +
+                    " (" + std::to_string(next->threshold()) + " to recover)");
   return std::move(*next);
 }
 
@@ -88,18 +88,20 @@ kv::Status SealingTransactionHook::WriteRecoveryShares(kv::Transaction& tx, cons
   constexpr kv::Table kRecoveryShares{recovery::kRecoverySharesTable, kv::Domain::kPublic};
   const auto members_key = kv::AsBytes(recovery::kRecoveryMembersKey);
   const bool changed = tx.writes().Find(kMembers.name, members_key) != nullptr;
-  // Ordinary commits (most of them) neither rotate nor change the members:
-  // no read on their path.
-  if (!changed && !ctx.rotates_ledger_secret) return {};
-  auto stored = tx.Get(kMembers, members_key);
-  if (!stored) return std::unexpected(stored.error());
+  const bool requested = ctx.plugin_request && ctx.plugin_request->plugin == recovery::kMembersChangeRequest;
   // A change of members must come with a new secret: a removed member's
-  // share of the current one would still recover it.
-  if (changed && !ctx.rotates_ledger_secret) {
+  // share of the current one would still recover it. Checked here too, not
+  // only by the host, so that no host can commit a change silently dropped.
+  if ((changed || requested) && !ctx.rotates_ledger_secret) {
     return kv::MakeError(kv::ErrorCode::kInvalidArgument,
                          "a change of recovery.members must rotate the ledger secret in the same transaction");
   }
-  if (ctx.plugin_request && ctx.plugin_request->plugin == recovery::kMembersChangeRequest) {
+  // Ordinary commits (most of them) neither rotate nor change the members:
+  // no read on their path.
+  if (!ctx.rotates_ledger_secret) return {};
+  auto stored = tx.Get(kMembers, members_key);
+  if (!stored) return std::unexpected(stored.error());
+  if (requested) {
     // An operator's change, by request (docs/RECOVERY_SHARES.md, "Changing
     // the members"): applied to what is stored, in this transaction, which
     // rotates, so the shares below are the new members' only.

@@ -72,12 +72,14 @@ inline constexpr std::string_view kMembersChangeRequest = "recovery-members";
 kv::Bytes SerializeMembersChange(v1::RecoveryMembersChange change);
 
 // The configuration after `change` (a serialised RecoveryMembersChange) is
-// applied to `current` (nullptr: the service has no members yet). Errors:
-// kMalformed (does not parse), kUnknownFormatVersion, kInvalidArgument
-// naming the problem: no change at all, adding a member whose name or key
-// is already there, removing one that is not, a threshold outside 1..n
-// afterwards (e.g. removing a member below the current threshold without
-// giving a new one), or any check of MakeRecoveryConfig.
+// applied to `current`. Errors: kMalformed (does not parse),
+// kUnknownFormatVersion, kInvalidArgument naming the problem: no current
+// configuration (members are created at genesis only), no change at all
+// (including the threshold it already has), adding a member whose name or
+// key is already there, removing one that is not or the last one, a
+// threshold outside 1..n afterwards (e.g. removing a member below the
+// current threshold without giving a new one), or any check of
+// MakeRecoveryConfig.
 SealingResult<v1::RecoveryConfig> ApplyMembersChange(const v1::RecoveryConfig* current, kv::ByteView change);
 
 // The `recovery.shares` value for ledger secret `ledger_secret_version`:
@@ -188,7 +190,11 @@ class SharesCollector {
   const std::string& service_id() const { return body_.service_id(); }
   size_t valid_count() const { return valid_.size(); }
   std::vector<std::string> valid_members() const;           // sorted
-  const std::vector<std::string>& rejected() const { return rejected_; }  // "MEMBER: why", in order
+  // The first kMaxRejectionsKept rejections ("MEMBER: why", in order) and
+  // how many there were in all: a flood of bad submissions cannot grow it.
+  const std::vector<std::string>& rejected() const { return rejected_; }
+  size_t rejected_count() const { return rejected_count_; }
+  static constexpr size_t kMaxRejectionsKept = 16;
   bool complete() const { return valid_.size() >= body_.threshold(); }
 
   // Steps 6-7: the secret from the valid shares. Errors: kInvalidArgument
@@ -204,6 +210,7 @@ class SharesCollector {
   v1::RecoveryShares body_;
   std::map<std::string, crypto::ShamirShare> valid_;  // by member
   std::vector<std::string> rejected_;
+  size_t rejected_count_ = 0;
 };
 
 // The ledger secret of `record`, from submitted member shares. In order:

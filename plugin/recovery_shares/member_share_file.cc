@@ -4,9 +4,12 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
+
 #include "base/hex.h"
 #include "base/strict_json.h"
 #include "plugin/public/recovery_shares.h"
+#include "plugin/recovery_shares/shares_context.h"
 
 namespace ledgerseal::recovery {
 namespace {
@@ -35,10 +38,31 @@ std::string EncodeMemberShareFile(const MemberShareFile& share) {
   return text;
 }
 
+namespace {
+
+// A decoded file's share text, wiped when the document is freed.
+struct WipeShareOnExit {
+  nlohmann::json& doc;
+  ~WipeShareOnExit() {
+    if (auto it = doc.find("share"); it != doc.end() && it->is_string()) {
+      auto& held = it->get_ref<std::string&>();
+      OPENSSL_cleanse(held.data(), held.size());
+    }
+  }
+};
+
+bool IsServiceId(const std::string& s) {
+  return s.size() == 32 &&
+         std::ranges::all_of(s, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
 SealingResult<MemberShareFile> DecodeMemberShareFile(std::string_view text) {
   std::string why;
   auto doc = base::ParseStrictJson(text, why);
   if (!doc) return Malformed(why);
+  WipeShareOnExit wipe{*doc};
   if (!doc->is_object()) return Malformed("not a JSON object");
   auto field = [&](const char* name, auto check) -> const nlohmann::json* {
     auto it = doc->find(name);
@@ -63,8 +87,16 @@ SealingResult<MemberShareFile> DecodeMemberShareFile(std::string_view text) {
     if (value == nullptr) return Malformed(std::string("no valid \"") + name + "\"");
   }
   if (x->get<uint64_t>() < 1 || x->get<uint64_t>() > kMaxMembers) return Malformed("\"x\" out of range");
+  // Names what a node logs and answers: checked before anything repeats it.
+  if (!IsServiceId(service->get_ref<const std::string&>())) return Malformed("\"service_id\" is not 32 hex digits");
+  if (!internal::ValidMemberName(member->get_ref<const std::string&>())) {
+    return Malformed("\"member\" is not a member name (1-64 of A-Z a-z 0-9 . _ -)");
+  }
   auto y = base::FromHex(hex->get_ref<const std::string&>());
-  if (!y || y->size() != 32) return Malformed("\"share\" is not 64 hex digits");
+  if (!y || y->size() != 32) {
+    if (y) OPENSSL_cleanse(y->data(), y->size());
+    return Malformed("\"share\" is not 64 hex digits");
+  }
   MemberShareFile out{service->get<std::string>(), version->get<uint64_t>(), member->get<std::string>(),
                       static_cast<uint32_t>(x->get<uint64_t>()), kv::SecretBytes(*y)};
   OPENSSL_cleanse(y->data(), y->size());

@@ -23,12 +23,17 @@ SealingResult<v1::RecoveryConfig> ApplyMembersChange(const v1::RecoveryConfig* c
                             "recovery members change: format " + std::to_string(change.format_version()) +
                                 " (this build reads 1)");
   }
-  std::vector<Member> members;
-  uint32_t threshold = 0;
-  if (current != nullptr) {
-    threshold = current->threshold();
-    for (const auto& m : current->members()) members.push_back({m.name(), kv::ToBytes(m.public_key_der())});
+  // Members come from the genesis configuration only; a request changes
+  // them and never creates them (docs/RECOVERY_SHARES.md, "Changing the
+  // members").
+  if (current == nullptr) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument,
+                            "recovery members change: the service has no recovery members (they are set at "
+                            "genesis, by the genesis node's configuration)");
   }
+  std::vector<Member> members;
+  uint32_t threshold = current->threshold();
+  for (const auto& m : current->members()) members.push_back({m.name(), kv::ToBytes(m.public_key_der())});
   auto named = [&](const std::string& name) {
     return std::ranges::find(members, name, &Member::name);
   };
@@ -40,7 +45,6 @@ SealingResult<v1::RecoveryConfig> ApplyMembersChange(const v1::RecoveryConfig* c
                                 "recovery members change: '" + add.name() + "' is already a member");
       }
       members.push_back({add.name(), kv::ToBytes(add.public_key_der())});
-      if (threshold == 0) threshold = 1;  // the first member
       break;
     }
     case v1::RecoveryMembersChange::kRemoveMember: {
@@ -58,12 +62,10 @@ SealingResult<v1::RecoveryConfig> ApplyMembersChange(const v1::RecoveryConfig* c
       break;
     }
     case v1::RecoveryMembersChange::CHANGE_NOT_SET:
-      if (change.threshold() == 0) {
-        return MakeSealingError(SealingErrorCode::kInvalidArgument, "recovery members change: nothing to change");
-      }
-      if (members.empty()) {
+      if (change.threshold() == 0 || change.threshold() == threshold) {
         return MakeSealingError(SealingErrorCode::kInvalidArgument,
-                                "recovery members change: the service has no recovery members to set a threshold for");
+                                "recovery members change: nothing to change (the threshold is " +
+                                    std::to_string(threshold) + ")");
       }
       break;
   }

@@ -36,8 +36,10 @@ SealingResult<SharesCollector> SharesCollector::Open(kv::ByteView record, std::s
 
 SealingStatus SharesCollector::Add(const MemberShareFile& s) {
   auto reject = [&](const std::string& why) -> SealingStatus {
-    rejected_.push_back(s.member_name + ": " + why);
-    return MakeSealingError(SealingErrorCode::kInvalidArgument, rejected_.back());
+    std::string line = s.member_name + ": " + why;
+    ++rejected_count_;
+    if (rejected_.size() < kMaxRejectionsKept) rejected_.push_back(line);
+    return MakeSealingError(SealingErrorCode::kInvalidArgument, std::move(line));
   };
   if (s.service_id != body_.service_id()) {
     return reject("a share of service " + s.service_id + ", not " + body_.service_id());
@@ -70,6 +72,9 @@ SealingResult<SharesRecovery> SharesCollector::Recover() const {
     std::string message = std::to_string(valid_.size()) + " of " + std::to_string(body_.threshold()) +
                           " shares needed for ledger secret " + std::to_string(body_.ledger_secret_version());
     for (const auto& r : rejected_) message += "; rejected " + r;
+    if (rejected_count_ > rejected_.size()) {
+      message += "; and " + std::to_string(rejected_count_ - rejected_.size()) + " more rejected";
+    }
     return MakeSealingError(SealingErrorCode::kInvalidArgument, message);
   }
   SharesRecovery out;

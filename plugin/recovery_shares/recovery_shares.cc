@@ -17,14 +17,6 @@ namespace {
 constexpr size_t kWrappingKeyBytes = 32;
 constexpr size_t kLedgerSecretBytes = 32;
 
-bool ValidName(std::string_view name) {
-  if (name.empty() || name.size() > kMaxMemberNameBytes) return false;
-  return std::ranges::all_of(name, [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-           c == '-';
-  });
-}
-
 std::unexpected<SealingError> Invalid(const std::string& why) {
   return MakeSealingError(SealingErrorCode::kInvalidArgument, "recovery members: " + why);
 }
@@ -44,7 +36,7 @@ SealingStatus CheckConfig(const v1::RecoveryConfig& config) {
   std::set<std::string> keys;
   for (int i = 0; i < config.members_size(); ++i) {
     const auto& m = config.members(i);
-    if (!ValidName(m.name())) return Invalid("member name '" + m.name() + "' (1-64 of A-Z a-z 0-9 . _ -)");
+    if (!internal::ValidMemberName(m.name())) return Invalid("member name '" + m.name() + "' (1-64 of A-Z a-z 0-9 . _ -)");
     if (i > 0 && m.name() <= config.members(i - 1).name()) {
       return Invalid("member '" + m.name() + "' is listed twice (or out of order)");
     }

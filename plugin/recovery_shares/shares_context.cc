@@ -1,5 +1,7 @@
 #include "plugin/recovery_shares/shares_context.h"
 
+#include <algorithm>
+
 #include <string>
 
 #include "base/canonical_items.h"
@@ -26,6 +28,14 @@ std::unexpected<SealingError> Malformed(const std::string& why) {
 }
 
 }  // namespace
+
+bool ValidMemberName(std::string_view name) {
+  if (name.empty() || name.size() > kMaxMemberNameBytes) return false;
+  return std::ranges::all_of(name, [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
+  });
+}
 
 std::vector<uint8_t> WrappedSecretAad(std::string_view service_id, uint64_t version) {
   return Labelled(kWrappedSecretLabel, base::CanonicalEncoder().AddString(service_id).AddU64(version).Finish());

@@ -12,6 +12,9 @@
 
 namespace ledgerseal::recovery::internal {
 
+// 1..kMaxMemberNameBytes of [A-Za-z0-9._-].
+bool ValidMemberName(std::string_view name);
+
 // AAD of the wrapped ledger secret.
 std::vector<uint8_t> WrappedSecretAad(std::string_view service_id, uint64_t version);
 // ECIES info L_ms of member share x of n (threshold k).

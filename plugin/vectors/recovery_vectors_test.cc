@@ -86,7 +86,7 @@ std::string ProductionOutcome(const Json& c, std::vector<std::string>& rejected,
     }
     return std::string(sealing::SealingErrorCodeName(r.error().code));
   }
-  rejected = r->rejected;
+  for (const auto& line : r->rejected) rejected.push_back(line.substr(0, line.find(':')));  // "member: why"
   secret_hex = ToHex(r->secret.bytes());
   return "success";
 }

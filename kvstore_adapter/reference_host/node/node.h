@@ -111,7 +111,8 @@ class Node {
   Status StartRpc();
   // An RPC server on rpc_address answering with `handler` (which must
   // outlive it). Errors: the port in use (named), RpcServer::Start's.
-  Result<std::unique_ptr<rpc::RpcServer>> ListenRpc(rpc::RpcHandler* handler);
+  // `max_message_bytes` 0: RpcServerOptions' default.
+  Result<std::unique_ptr<rpc::RpcServer>> ListenRpc(rpc::RpcHandler* handler, uint32_t max_message_bytes = 0);
   Status ServeUntilStopped();
   void Shutdown();
 

@@ -380,8 +380,9 @@ Status Node::StartRpc() {
   return {};
 }
 
-Result<std::unique_ptr<rpc::RpcServer>> Node::ListenRpc(rpc::RpcHandler* handler) {
+Result<std::unique_ptr<rpc::RpcServer>> Node::ListenRpc(rpc::RpcHandler* handler, uint32_t max_message_bytes) {
   rpc::RpcServerOptions options;
+  if (max_message_bytes != 0) options.max_message_bytes = max_message_bytes;
   options.log = [this](std::string_view line) { Log("rpc: " + std::string(line)); };
   auto server = rpc::RpcServer::Start(c_.rpc_address, handler, options);
   if (!server && AddressInUse(c_.rpc_address)) {

@@ -93,6 +93,9 @@ Result<MovedAside> MoveAside(const fs::path& data_dir, std::initializer_list<fs:
 // (before_install), and if installing the new store then fails they are
 // moved back (undo_before_install). Only an undo that fails too leaves them
 // aside, in data_dir/before-recovery-N, and the error says where.
+// Largest request the recovery-time RPC server accepts.
+constexpr uint32_t kRecoveryInputMaxBytes = 64u << 10;
+
 Status Node::RecoverService() {
   RecoverIntoStoreOptions options;
   options.context.node = {c_.node_id, c_.sealing.sealing_identity, ""};
@@ -123,10 +126,12 @@ Status Node::RecoverService() {
   // Operator input for the hooks (members' shares) arrives over RPC while
   // they run; the service's own RPC server starts after recovery, on the
   // same address.
-  std::unique_ptr<rpc::RpcServer> input_server;
+  // The handler outlives the server (declared first, destroyed last).
   RecoveryRpcHandler input_handler(c_.node_id, o_.recovery_input);
+  std::unique_ptr<rpc::RpcServer> input_server;
   if (o_.recovery_input.submit) {
-    auto server = ListenRpc(&input_handler);
+    // Operator input is a share file of a few hundred bytes.
+    auto server = ListenRpc(&input_handler, kRecoveryInputMaxBytes);
     if (!server) return std::unexpected(server.error());
     input_server = std::move(*server);
     Log("recovery hooks may wait for operator input on " + input_server->address() +
@@ -134,6 +139,8 @@ Status Node::RecoverService() {
   }
   auto recovered = RecoverIntoStore(ledger_dir_, store_dir_, store_key_, *o_.hooks, options, secrets_);
   if (input_server) input_server->Stop();
+  // Whatever the outcome, the hooks take no more input.
+  if (o_.recovery_input.close) o_.recovery_input.close();
   if (!recovered) return std::unexpected(recovered.error());
   if (const uint64_t latest = secrets_.latest_version(); latest != 0) {
     if (auto secret = secrets_.Get(latest)) KeepInsecureTestSecret(latest, *secret);

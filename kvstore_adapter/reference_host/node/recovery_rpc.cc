@@ -1,5 +1,9 @@
 #include "kvstore_adapter/reference_host/node/recovery_rpc.h"
 
+#include <openssl/crypto.h>
+
+#include <string>
+
 #include "kvstore_adapter/reference_host/rpc/public/status_convert.h"
 
 namespace ledgerseal::kv::node {
@@ -11,6 +15,10 @@ rpc::v1::Response RecoveryRpcHandler::Handle(const rpc::v1::Request& request) {
   switch (request.body_case()) {
     case v1::Request::kRecoveryInput: {
       auto answer = input_.submit(request.recovery_input().input());
+      // The input is a secret (a member's share): wiped once handed over.
+      // The request object is the server's own, not const.
+      auto& input = const_cast<std::string&>(request.recovery_input().input());
+      OPENSSL_cleanse(input.data(), input.size());
       if (!answer) return rpc::ErrorResponse(answer.error());
       response.mutable_recovery_input()->set_message(std::move(*answer));
       return response;

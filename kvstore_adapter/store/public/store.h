@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <span>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,16 @@ class Store {
   // Thread safety: Apply calls must not run concurrently with each other;
   // reads may run concurrently with Apply.
   virtual Result<bool> Apply(Version version, const WriteSet& writes) = 0;
+
+  // Applies the writes of the consecutive versions first, first + 1, ...,
+  // first + writes.size() - 1 in ONE WriteBatch and records the last as the
+  // applied version: after a crash the store holds all of the run or none
+  // of it. For bulk loads (recovery's replay into its scratch store), where
+  // one write per entry costs more than the entry.
+  // Returns true if applied, false if `first <= applied_version()` (nothing
+  // is written). Errors: as Apply; kInvalidArgument for an empty run or
+  // version 0. Thread safety: as Apply.
+  virtual Result<bool> ApplyRun(Version first, std::span<const WriteSet> writes) = 0;
 
   // A snapshot at the current applied version.
   virtual std::unique_ptr<StateSnapshot> Snapshot() const = 0;

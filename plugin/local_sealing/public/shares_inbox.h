@@ -45,6 +45,12 @@ class SharesInbox {
   // One line for a status request: what the node waits for and has.
   std::string Progress() const;
 
+  // No more shares: the recovery ended without waiting for them (e.g. local
+  // unsealing succeeded). Wipes shares still queued; Submit then answers
+  // kUnavailable. A no-op once Await has begun (it ends the inbox itself).
+  // Idempotent.
+  void Close(const std::string& outcome);
+
   // The hook's side: takes the collector for the newest record, checks the
   // shares submitted so far, and waits until it is complete. Returns it
   // complete. Errors: kRecoveryFailed when the deadline passes or the stop

@@ -26,6 +26,9 @@ enum class StartMode {
 struct RecoveryInput {
   std::function<Result<std::string>(std::string_view input)> submit{};
   std::function<std::string()> progress{};
+  // Called once the recovery hooks are done (whatever the outcome): no more
+  // input will come. Optional.
+  std::function<void()> close{};
 };
 
 struct NodeProcessOptions {
@@ -50,11 +53,12 @@ struct NodeProcessOptions {
   const std::atomic<bool>* stop = nullptr;
   // Recovery mode only: operator input a recovery hook waits for (a
   // recovery member's share, `ledgerseal client submit-share`). When
-  // `submit` is set, the node answers RPCs on its rpc_address while its
-  // recovery hooks run: RecoveryInputRequest goes to `submit` (its answer or
-  // error back to the client), StatusRequest gets `progress()`, anything
-  // else kUnavailable ("recovering"). Both are called from RPC threads,
-  // concurrently with the hooks: they must be thread-safe and prompt.
+  // `submit` is set, the node answers RPCs on its rpc_address while it
+  // recovers (hooks, replay, install): RecoveryInputRequest (at most 64 KiB)
+  // goes to `submit` (its answer or error back to the client),
+  // StatusRequest gets `progress()`, anything else kUnavailable
+  // ("recovering"). Both are called from RPC threads, concurrently with the
+  // hooks: they must be thread-safe and prompt. Then `close` is called.
   RecoveryInput recovery_input{};
 };
 

@@ -30,8 +30,10 @@ struct RecoverOptions {
   std::function<void(uint64_t done, uint64_t total)> progress;
   uint64_t progress_every = 1000;
   // Set (from any thread) to abandon the recovery: checked before the hooks
-  // run and before each entry the chain scan and the replay read, so a
-  // long replay stops within one entry. Not owned; may be null.
+  // run, before each entry the chain scan and the replay's verifier read,
+  // before each run of entries the replay applies (at most 256), and once
+  // the replay ends, so a long replay stops within one run. Not owned; may
+  // be null.
   const std::atomic<bool>* stop = nullptr;
 };
 

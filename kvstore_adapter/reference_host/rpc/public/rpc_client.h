@@ -69,8 +69,9 @@ class RpcClient {
   kv::Result<v1::FetchEntriesResponse> FetchEntries(uint64_t from_version, uint32_t max_bytes);
   // Operator input for a node in recovery mode that waits for it (a
   // recovery member's share file): the hook's one-line answer. Errors: the
-  // hook's (kInvalidArgument: refused; kUnavailable: not waiting), and the
-  // transport's.
+  // hook's (kInvalidArgument: refused; kUnavailable: it no longer waits),
+  // kInvalidArgument from a node that serves (it is not recovering), and
+  // the transport's.
   kv::Result<v1::RecoveryInputResponse> SubmitRecoveryInput(std::string input);
 
  private:

@@ -38,10 +38,13 @@ constexpr char kDetails[] =
     "\n"
     "With several data directories (e.g. every node's, after an outage), inspect\n"
     "compares their ledgers and names the one to recover from: the longest whose\n"
-    "service chain verifies and that starts at version 1. For each other it says\n"
-    "why it is worse: how many versions it lacks (a prefix of the chosen one), that\n"
-    "it holds another history (an entry both have differs: a fork or an altered\n"
-    "ledger), or why it cannot be recovered from. Exit 1 when none can.\n";
+    "service chain verifies and that starts at version 1, when every other usable\n"
+    "ledger is a prefix of it; for each other it says how many versions it lacks,\n"
+    "or why it cannot be recovered from. When usable ledgers hold different\n"
+    "histories (an entry both have differs, or another genesis: a fork, e.g. a\n"
+    "node that recovered alone, or an altered ledger) it names none (--json:\n"
+    "\"choice\": null, \"conflict\": true): recovering from either loses what only\n"
+    "the other holds. Exit 1 when it names none.\n";
 
 struct InspectArgs {
   std::vector<std::string> dirs;
@@ -54,6 +57,7 @@ int RunCompare(const InspectArgs& args) {
   const std::vector<std::filesystem::path> dirs(args.dirs.begin(), args.dirs.end());
   const LedgerComparison cmp = CompareLedgers(dirs, args.options);
   std::cout << (args.json ? ComparisonToJson(cmp) + "\n" : ComparisonToText(cmp));
+  // No choice (nothing usable, or histories that differ) needs a person.
   return cmp.choice ? kExitOk : kExitFailure;
 }
 

@@ -126,4 +126,24 @@ time.sleep(60)' "$portfile" &
   grep -q "127.0.0.1:$port: address in use" <<<"$err" || fail "the node should name the busy port: $err"
   [[ -z "$(ls -A "$ndir")" ]] || fail "the failed start left files in $ndir: $(ls -A "$ndir")"
 fi
+# SIGTERM while a join retries (the join address never answers): the node
+# stops within a few seconds, says so, and leaves its directory as found.
+if command -v python3 >/dev/null; then
+  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+  jdir="$tmp/joining-node"; rm -rf "$jdir"; mkdir -p "$jdir"
+  jcfg="$tmp/joining.json"
+  echo "{\"node_id\": \"n2\", \"raft_address\": \"127.0.0.1:$(free_port)\", \"rpc_address\": \"127.0.0.1:$(free_port)\",
+         \"data_dir\": \"joining-node\", \"join_address\": \"127.0.0.1:$(free_port)\"}" > "$jcfg"
+  "$bin" node --config "$jcfg" > "$tmp/joining.log" 2>&1 &
+  joiner=$!
+  sleep 1.5
+  kill -TERM "$joiner"
+  stopped_at=$(date +%s%N)
+  wait "$joiner"; code=$?
+  took_ms=$(( ($(date +%s%N) - stopped_at) / 1000000 ))
+  [[ $took_ms -lt 3000 ]] || fail "SIGTERM during a join retry took ${took_ms} ms to stop the node"
+  [[ $code -eq 1 ]] || fail "a node stopped while joining should exit 1, got $code: $(cat "$tmp/joining.log")"
+  grep -q "stopped while joining" "$tmp/joining.log" || fail "the node should say it stopped while joining: $(cat "$tmp/joining.log")"
+  [[ -z "$(ls -A "$jdir")" ]] || fail "the stopped join left files in $jdir: $(ls -A "$jdir")"
+fi
 echo "PASS"

@@ -38,27 +38,36 @@ TEST(InspectCompareE2E, NamesTheLongestLedgerAndWhyTheOthersAreWorse) {
   ASSERT_TRUE(alone) << alone.error().ToString();
   c.KillAll();
 
+  // With the fork among them: no choice (exit 1), the fork named.
   const auto out = sc::RunLedgerseal("inspect " + c.data_dir("n1").string() + " " + c.data_dir("n2").string() + " " +
                                      c.data_dir("n3").string() + " " + n3_copy.string() + " --json");
-  ASSERT_EQ(out.exit_code, 0) << out.output;
+  ASSERT_EQ(out.exit_code, 1) << out.output;
   const auto doc = nlohmann::json::parse(out.output);
   EXPECT_EQ(doc["authenticated"], false);
+  EXPECT_EQ(doc["conflict"], true);
+  EXPECT_TRUE(doc["choice"].is_null()) << doc.dump(2);
   // n1 and n2 hold the same history; a follower may lack the leader's last
   // entries (acknowledged once a majority applied them): the longer wins.
   const auto& ledgers = doc["ledgers"];
   ASSERT_EQ(ledgers.size(), 4u);
   const bool n1_longer = ledgers[0]["last_version"] >= ledgers[1]["last_version"];
   const std::string longer = (n1_longer ? c.data_dir("n1") : c.data_dir("n2")).string();
-  EXPECT_EQ(doc["choice"], longer) << doc.dump(2);
+  EXPECT_EQ(doc["longest"], longer) << doc.dump(2);
   EXPECT_EQ(ledgers[n1_longer ? 1 : 0]["diverged"], false) << doc.dump(2);
   EXPECT_LE(ledgers[n1_longer ? 1 : 0]["behind"].get<uint64_t>(), 2u) << doc.dump(2);
   EXPECT_EQ(ledgers[2]["diverged"], true) << "n3 recovered alone: another history: " << doc.dump(2);
   EXPECT_EQ(ledgers[3]["diverged"], false) << doc.dump(2);
   EXPECT_GE(ledgers[3]["behind"].get<uint64_t>(), 20u) << "n3 missed the 20 writes: " << doc.dump(2);
 
-  const auto text = sc::RunLedgerseal("inspect " + longer + " " + c.data_dir("n3").string() + " " + n3_copy.string());
+  const auto fork = sc::RunLedgerseal("inspect " + longer + " " + c.data_dir("n3").string());
+  EXPECT_EQ(fork.exit_code, 1) << fork.output;
+  EXPECT_NE(fork.output.find("NO CHOICE: these ledgers hold different histories"), std::string::npos) << fork.output;
+  EXPECT_NE(fork.output.find(c.data_dir("n3").string() + ": holds another history"), std::string::npos)
+      << fork.output;
+  // Without the fork: the longest, and by how much the lagging copy is behind.
+  const auto text = sc::RunLedgerseal("inspect " + longer + " " + n3_copy.string());
+  EXPECT_EQ(text.exit_code, 0) << text.output;
   EXPECT_NE(text.output.find("recover from " + longer), std::string::npos) << text.output;
-  EXPECT_NE(text.output.find("WARNING: holds another history"), std::string::npos) << text.output;
   EXPECT_NE(text.output.find("version(s) behind (a prefix of " + longer), std::string::npos) << text.output;
 }
 

@@ -189,8 +189,14 @@ class RocksStore : public Store {
   Result<bool> ApplyRun(Version first, std::span<const WriteSet> run) override {
     if (first == kNoVersion) return MakeError(ErrorCode::kInvalidArgument, "version 0");
     if (run.empty()) return MakeError(ErrorCode::kInvalidArgument, "an empty run");
-    if (first <= applied_.load()) return false;
-    auto written = WriteRun(first + run.size() - 1, run);
+    const Version last = first + run.size() - 1;
+    if (last <= applied_.load()) return false;
+    if (first <= applied_.load()) {
+      return MakeError(ErrorCode::kInvalidArgument, "run " + std::to_string(first) + ".." + std::to_string(last) +
+                                                        " overlaps applied version " +
+                                                        std::to_string(applied_.load()));
+    }
+    auto written = WriteRun(last, run);
     if (!written) {
       // Tables this run created but did not record: the next write that
       // uses one adopts it, with its domain record (as after a crash).

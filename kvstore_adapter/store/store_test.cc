@@ -72,7 +72,11 @@ TEST_F(StoreTest, ARunOfVersionsIsOneBatchAndItsNewTablesAreRecordedOnce) {
     const std::vector<WriteSet> run = {first, second, third};
     ASSERT_EQ(store->ApplyRun(1, run), Result<bool>(true));
     EXPECT_EQ(store->applied_version(), 3u);
-    EXPECT_EQ(store->ApplyRun(3, run), Result<bool>(false)) << "an applied version writes nothing";
+    EXPECT_EQ(store->ApplyRun(1, run), Result<bool>(false)) << "an applied run writes nothing";
+    auto overlap = store->ApplyRun(3, run);
+    ASSERT_FALSE(overlap) << "part applied, part not: refused";
+    EXPECT_EQ(overlap.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(store->applied_version(), 3u);
     EXPECT_FALSE(store->ApplyRun(4, std::span<const WriteSet>())) << "an empty run is refused";
     // One table in both domains within a run: refused, nothing applied,
     // and the table it began to create is usable afterwards.

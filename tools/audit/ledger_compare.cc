@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 #include "kvstore_adapter/ledger/public/ledger_files.h"
@@ -10,28 +11,33 @@
 namespace ledgerseal::tools {
 namespace {
 
-// The digest of entry `version` of `data_dir`'s ledger; empty when it
-// cannot be read (the caller then reports the ledgers as diverged).
-kv::Bytes DigestAt(const std::filesystem::path& data_dir, uint64_t version) {
+// The digest of entry `version` of `data_dir`'s ledger.
+kv::Result<kv::Bytes> DigestAt(const std::filesystem::path& data_dir, uint64_t version) {
   auto view = kv::ledger::LedgerView::Open(data_dir / "ledger");
-  if (!view) return {};
+  if (!view) return std::unexpected(view.error());
   auto entry = (*view)->Get(version);
-  if (!entry) return {};
-  auto digest = kv::entry::EntryDigest(entry->payload);
-  return digest ? *digest : kv::Bytes{};
+  if (!entry) return std::unexpected(entry.error());
+  return kv::entry::EntryDigest(entry->payload);
 }
 
+// Findings about the newest sealing.shares record (AuditLedger reports them
+// with the chain's): they matter to local unsealing, not to whether the
+// ledger itself can be recovered.
+bool AboutSealedShares(const ChainFailure& f) { return f.message.starts_with("sealing.shares"); }
+
 std::string ProblemOf(const LedgerAudit& audit) {
-  if (!audit.chain.ok()) {
-    const std::string first = audit.chain.failures.empty() ? "no service record" : audit.chain.failures[0].message;
-    return "its service chain does not verify (" + first + ")";
+  for (const auto& f : audit.chain.failures) {
+    if (!AboutSealedShares(f)) return "its service chain does not verify (" + f.error + ": " + f.message + ")";
   }
+  if (audit.chain.links.empty()) return "it records no service";
   if (audit.first_version != 1) {
     return "its ledger starts at version " + std::to_string(audit.first_version) +
            " (the node started from a snapshot): it cannot rebuild the store";
   }
   return "";
 }
+
+std::string GenesisOf(const LedgerAudit& audit) { return audit.chain.links.front().record.service_id; }
 
 std::string Name(const LedgerCandidate& c) { return c.data_dir.string(); }
 
@@ -54,21 +60,31 @@ LedgerComparison CompareLedgers(std::span<const std::filesystem::path> data_dirs
   for (size_t i = 0; i < out.candidates.size(); ++i) {
     const auto& c = out.candidates[i];
     if (!c.problem.empty()) continue;
-    if (!out.choice || c.audit->last_version > out.candidates[*out.choice].audit->last_version) out.choice = i;
+    if (!out.longest || c.audit->last_version > out.candidates[*out.longest].audit->last_version) out.longest = i;
   }
-  if (!out.choice) return out;
-  const LedgerCandidate& chosen = out.candidates[*out.choice];
+  if (!out.longest) return out;
+  const LedgerCandidate& longest = out.candidates[*out.longest];
   for (size_t i = 0; i < out.candidates.size(); ++i) {
     LedgerCandidate& c = out.candidates[i];
-    if (i == *out.choice || !c.problem.empty()) continue;
+    if (i == *out.longest || !c.problem.empty()) continue;
     const uint64_t last = c.audit->last_version;
-    c.behind = chosen.audit->last_version - last;
-    const kv::Bytes mine = DigestAt(c.data_dir, last);
-    if (mine.empty() || mine != DigestAt(chosen.data_dir, last)) {
+    c.compared_at = last;
+    c.behind = longest.audit->last_version - last;
+    if (GenesisOf(*c.audit) != GenesisOf(*longest.audit)) {
       c.diverged = true;
-      c.diverged_at = last;
+      continue;
     }
+    auto mine = DigestAt(c.data_dir, last);
+    auto theirs = DigestAt(longest.data_dir, last);
+    if (!mine || !theirs) {
+      c.problem = "could not be compared with " + Name(longest) + " at version " + std::to_string(last) + ": " +
+                  (mine ? Name(longest) + ": " + theirs.error().ToString() : mine.error().ToString());
+      continue;
+    }
+    c.diverged = *mine != *theirs;
   }
+  out.conflict = std::ranges::any_of(out.candidates, [](const LedgerCandidate& c) { return c.diverged; });
+  if (!out.conflict) out.choice = out.longest;
   return out;
 }
 
@@ -86,27 +102,35 @@ std::string ComparisonToText(const LedgerComparison& cmp) {
     if (!c.audit->torn_tail.empty()) out << ", torn tail ignored";
     out << "\n";
   }
-  if (!cmp.choice) {
+  if (!cmp.longest) {
     out << "no ledger can be recovered from:\n";
     for (const auto& c : cmp.candidates) out << "  " << Name(c) << ": " << c.problem << "\n";
     return out.str();
   }
-  const LedgerCandidate& chosen = cmp.candidates[*cmp.choice];
-  out << "recover from " << Name(chosen) << ": the longest ledger (version " << chosen.audit->last_version << ")\n";
+  const LedgerCandidate& longest = cmp.candidates[*cmp.longest];
+  if (cmp.conflict) {
+    out << "NO CHOICE: these ledgers hold different histories, so none holds all that was written; recovering\n"
+        << "from one loses what only the others hold (a fork, e.g. a node that recovered alone, or an altered\n"
+        << "ledger). The longest is " << Name(longest) << " (version " << longest.audit->last_version
+        << ", newest service " << longest.audit->service_id << ").\n";
+  } else {
+    out << "recover from " << Name(longest) << ": the longest ledger (version " << longest.audit->last_version
+        << "), and every other usable one is a prefix of it\n";
+  }
   for (size_t i = 0; i < cmp.candidates.size(); ++i) {
     const auto& c = cmp.candidates[i];
-    if (i == *cmp.choice) continue;
+    if (i == *cmp.longest) continue;
     out << "  " << Name(c) << ": ";
     if (!c.problem.empty()) {
       out << "cannot be recovered from: " << c.problem << "\n";
     } else if (c.diverged) {
-      out << "WARNING: holds another history: its entry " << c.diverged_at << " is not " << Name(chosen)
-          << "'s (a fork or an altered ledger); recovering from it would lose " << Name(chosen) << "'s\n";
+      out << "holds another history: its entry " << c.compared_at << " is not " << Name(longest)
+          << "'s (or its chain starts from another genesis); newest service " << c.audit->service_id << "\n";
     } else if (c.behind == 0) {
       out << "the same ledger\n";
     } else {
-      out << "worse: " << c.behind << " version(s) behind (a prefix of " << Name(chosen)
-          << "); recovering from it would lose them\n";
+      out << c.behind << " version(s) behind (a prefix of " << Name(longest) << "); recovering from it would lose "
+          << "them\n";
     }
   }
   return out.str();
@@ -118,6 +142,8 @@ std::string ComparisonToJson(const LedgerComparison& cmp) {
   j["authenticated"] = false;
   j["authentication"] = std::string(kUnauthenticatedNotice);
   j["choice"] = cmp.choice ? json(Name(cmp.candidates[*cmp.choice])) : json(nullptr);
+  j["longest"] = cmp.longest ? json(Name(cmp.candidates[*cmp.longest])) : json(nullptr);
+  j["conflict"] = cmp.conflict;
   json list = json::array();
   for (const auto& c : cmp.candidates) {
     json e;
@@ -129,10 +155,10 @@ std::string ComparisonToJson(const LedgerComparison& cmp) {
       e["last_version"] = c.audit->last_version;
       e["service_id"] = c.audit->service_id;
     }
-    if (c.problem.empty() && cmp.choice) {
-      e["behind"] = c.behind;
+    if (c.problem.empty() && cmp.longest) {
       e["diverged"] = c.diverged;
-      if (c.diverged) e["diverged_at"] = c.diverged_at;
+      if (!c.diverged) e["behind"] = c.behind;
+      e["compared_at"] = c.compared_at;
     }
     list.push_back(std::move(e));
   }

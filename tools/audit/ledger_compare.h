@@ -23,24 +23,37 @@ struct LedgerCandidate {
   // Why it cannot be recovered from at all (unreadable, a broken service
   // chain, starts after version 1); empty when it can.
   std::string problem;
-  // Against the chosen ledger: how many versions it lacks, or that it holds
-  // another history (an entry both have differs).
+  // Against the longest usable ledger: how many versions it lacks (when it
+  // is a prefix of it), or that it holds another history (its last entry is
+  // not the longest's entry at that version, or its chain starts from
+  // another genesis).
   uint64_t behind = 0;
   bool diverged = false;
-  uint64_t diverged_at = 0;  // the version compared when diverged
+  uint64_t compared_at = 0;  // the version whose entries were compared
 };
 
 struct LedgerComparison {
   std::vector<LedgerCandidate> candidates;  // in the order given
-  // The longest ledger that can be recovered from (ties: the first given).
+  // The ledger to recover from: the longest usable one, when every other
+  // usable ledger is a prefix of it (ties: the first given). Empty when no
+  // ledger is usable, or when usable ledgers hold different histories:
+  // then no single ledger holds all that was written, and an operator must
+  // decide (choosing either loses what only the other holds).
   std::optional<size_t> choice;
+  std::optional<size_t> longest;  // the longest usable ledger, histories aside
+  bool conflict = false;          // usable ledgers hold different histories
 };
 
 // Audits each data directory (AuditLedger with `options`) and compares the
 // usable ones with the longest: a shorter ledger whose last entry is the
 // same entry in the longest is behind by the difference; one whose last
-// entry differs there holds another history. Never fails: a directory that
-// cannot be read is a candidate with its problem.
+// entry differs there, or whose chain starts from another genesis, holds
+// another history (and then there is no choice). A ledger is unusable when
+// it cannot be read, its service chain or entry links break (the checks
+// recovery makes; findings about sealing.shares records are not counted:
+// recovery from members' shares does not use them), it fails a pin of
+// `options`, or it starts after version 1. Never fails: each problem is a
+// candidate's.
 LedgerComparison CompareLedgers(std::span<const std::filesystem::path> data_dirs, const AuditOptions& options);
 
 std::string ComparisonToText(const LedgerComparison& comparison);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -168,6 +169,56 @@ TEST_F(RecoverLedgerTest, AGenuineSiblingSplicedMidLedgerIsRefusedNamingTheVersi
   EXPECT_NE(r.error().message.find("entry 13 does not follow entry 12 (previous_entry_digest mismatch)"),
             std::string::npos)
       << r.error().message;
+}
+
+// The same across many runs of the pipelined replay (256 entries each):
+// nothing past the last entry that verified and chains reaches the store,
+// and every earlier run does.
+TEST_F(RecoverLedgerTest, ALateSiblingStopsAPipelinedReplayBeforeItReachesTheStore) {
+  constexpr Version kMany = 1500, kSibling = 1300;
+  auto spliced = kv::testing::WriteTestLedger({.dir = root_ / "many",
+                                               .entries = kMany,
+                                               .rotate_at = {10, 700},
+                                               .max_chunk_bytes = 64 * 1024,
+                                               .sibling_at = kSibling});
+  ASSERT_TRUE(spliced) << spliced.error().ToString();
+  ledger_dir_ = spliced->ledger_dir;
+  UseSecretFile(spliced->latest_version, spliced->latest);
+  secrets::LedgerSecrets out;
+  auto r = Recover(out, root_ / "fresh-many");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("entry " + std::to_string(kSibling + 1) + " does not follow entry " +
+                                   std::to_string(kSibling)),
+            std::string::npos)
+      << r.error().message;
+  EXPECT_LE(recovered_store_->applied_version(), kSibling) << "an entry past the break reached the store";
+  EXPECT_GE(recovered_store_->applied_version(), 1024u) << "the runs before the break were applied";
+}
+
+// A stop set while the pipelined replay runs ends it with kAborted before
+// the ledger's end.
+TEST_F(RecoverLedgerTest, AStopDuringAPipelinedReplayAbandonsIt) {
+  constexpr Version kMany = 1500;
+  auto ledger = kv::testing::WriteTestLedger(
+      {.dir = root_ / "long", .entries = kMany, .rotate_at = {10}, .max_chunk_bytes = 64 * 1024});
+  ASSERT_TRUE(ledger) << ledger.error().ToString();
+  ledger_dir_ = ledger->ledger_dir;
+  UseSecretFile(ledger->latest_version, ledger->latest);
+  auto store = Store::Open(StoreOptions{.dir = root_ / "fresh-long", .encryption_key = &store_key_});
+  ASSERT_TRUE(store);
+  std::atomic<bool> stop{false};
+  RecoverOptions options;
+  options.ledger_dir = ledger_dir();
+  options.store = store->get();
+  options.hooks = &hooks_;
+  options.stop = &stop;
+  options.progress_every = 1;
+  options.progress = [&](uint64_t, uint64_t) { stop.store(true); };  // after the first run
+  secrets::LedgerSecrets out;
+  auto r = RecoverLedger(options, out);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kAborted) << r.error().ToString();
+  EXPECT_LT((*store)->applied_version(), kMany);
 }
 
 TEST_F(RecoverLedgerTest, ATornTailIsDroppedAndReported) {

@@ -177,33 +177,52 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view, con
   RunQueue queue;
   Status verified;  // the verifier's outcome; read after join
   std::thread verifying([&] {
-    Run run;
-    auto hand_over = [&]() -> bool {
-      if (run.writes.empty()) return true;
-      const bool taken = queue.Push(std::move(run));
-      run = Run{};
-      return taken;
-    };
-    auto walked = view.ForEach(view.first_version(), [&](Version v, ByteView bytes) {
-      if (Stopped(options)) {
-        verified = MakeError(ErrorCode::kAborted, "recovery stopped during replay, before entry " + std::to_string(v));
-        return false;
-      }
-      auto writes = verifier.Check(v, bytes);
-      if (!writes) {
-        verified = std::unexpected(writes.error());
-        return false;
-      }
-      if (run.writes.empty()) run.first = v;
-      run.writes.push_back(std::move(*writes));
-      run.bytes += bytes.size();
-      if (run.writes.size() >= kRunEntries || run.bytes >= kRunBytes) return hand_over();
-      return true;
-    });
-    if (!walked && verified) verified = Failed("reading the ledger files", walked.error());
-    if (verified) hand_over();  // the last, partial run
+    // Whatever happens here, the queue closes: the caller's loop ends.
+    try {
+      Run run;
+      auto hand_over = [&]() -> bool {
+        if (run.writes.empty()) return true;
+        const bool taken = queue.Push(std::move(run));
+        run = Run{};
+        return taken;
+      };
+      auto walked = view.ForEach(view.first_version(), [&](Version v, ByteView bytes) {
+        if (Stopped(options)) {
+          verified =
+              MakeError(ErrorCode::kAborted, "recovery stopped during replay, before entry " + std::to_string(v));
+          return false;
+        }
+        auto writes = verifier.Check(v, bytes);
+        if (!writes) {
+          verified = std::unexpected(writes.error());
+          return false;
+        }
+        if (run.writes.empty()) run.first = v;
+        run.writes.push_back(std::move(*writes));
+        run.bytes += bytes.size();
+        if (run.writes.size() >= kRunEntries || run.bytes >= kRunBytes) return hand_over();
+        return true;
+      });
+      if (!walked && verified) verified = Failed("reading the ledger files", walked.error());
+      if (verified) hand_over();  // the last, partial run
+    } catch (const std::exception& e) {
+      verified = MakeError(ErrorCode::kInternal, std::string("replay's verifier: ") + e.what());
+    }
     queue.Close();
   });
+  // Any exit from here on (an exception from the store or a callback
+  // included) stops the verifier and joins it: a joinable thread must not
+  // be destroyed.
+  struct StopAndJoin {
+    RunQueue& queue;
+    std::thread& thread;
+    ~StopAndJoin() {
+      if (thread.joinable()) {
+        queue.Cancel();
+        thread.join();
+      }
+    }
+  } stop_and_join{queue, verifying};
 
   Status applied;
   uint64_t reported = 0;
@@ -232,6 +251,9 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view, con
     reported = result.entries_replayed;
   }
   verifying.join();
+  // A ledger that failed verification says so, whatever the store or the
+  // stop flag then did.
+  if (!verified && verified.error().code != ErrorCode::kAborted) return verified;
   if (!applied) return applied;
   if (!verified) return verified;
   if (options.progress) options.progress(result.entries_replayed, total);

@@ -60,9 +60,10 @@ class Store {
   // applied version: after a crash the store holds all of the run or none
   // of it. For bulk loads (recovery's replay into its scratch store), where
   // one write per entry costs more than the entry.
-  // Returns true if applied, false if `first <= applied_version()` (nothing
-  // is written). Errors: as Apply; kInvalidArgument for an empty run or
-  // version 0. Thread safety: as Apply.
+  // Returns true if applied, false if the whole run is at or below
+  // applied_version() (nothing is written). Errors: as Apply;
+  // kInvalidArgument for an empty run, version 0, or a run that overlaps
+  // applied_version() (part applied, part not). Thread safety: as Apply.
   virtual Result<bool> ApplyRun(Version first, std::span<const WriteSet> writes) = 0;
 
   // A snapshot at the current applied version.

@@ -1,0 +1,177 @@
+#include "tools/demo_chaos.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
+#include "tools/audit/ledger_compare.h"
+#include "tools/command.h"
+
+namespace ledgerseal::tools {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr char kTable[] = "chaos.accounts";
+constexpr int kNodes = 3;
+constexpr int kWriters = 2;
+// The outage comes 0.5-2.5 s into the load; the kills are 0-5 ms apart.
+constexpr int kMinLoadMs = 500, kMaxLoadMs = 2500, kMaxKillGapMs = 5;
+constexpr int kRotateEveryMs = 150;
+
+std::string NodeId(int i) { return "n" + std::to_string(i); }
+
+// Clients writing blind puts through a node (following redirects) until
+// stopped; what was acknowledged is kept. Errors are expected once the
+// nodes die and are not counted.
+class Load {
+ public:
+  Load(const std::string& address, int trial) {
+    for (int w = 0; w < kWriters; ++w) {
+      threads_.emplace_back([this, address, trial, w] {
+        rpc::RpcClient client(address);
+        // Bounded by the stop flag, which the trial sets after the kills.
+        for (int i = 0; !stop_.load(); ++i) {
+          rpc::v1::PutRequest put;
+          auto* write = put.add_writes();
+          write->set_table(kTable);
+          write->set_private_domain(true);
+          write->set_key("t" + std::to_string(trial) + "-w" + std::to_string(w) + "-" + std::to_string(i));
+          write->set_value("value-" + std::to_string(i));
+          if (client.Put(put)) {
+            std::lock_guard lock(mu_);
+            acked_[write->key()] = write->value();
+          }
+        }
+      });
+    }
+  }
+  ~Load() { Stop(); }
+  void Stop() {
+    stop_.store(true);
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+  // After Stop.
+  const std::map<std::string, std::string>& acked() const { return acked_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::map<std::string, std::string> acked_;  // guarded by mu_ until Stop
+  std::vector<std::thread> threads_;
+};
+
+struct TrialOutcome {
+  bool recovered = false;
+  size_t acked = 0, lost = 0;
+  std::string note;
+};
+
+TrialOutcome RunTrial(const fs::path& binary, const fs::path& dir, int trial, std::mt19937_64& random) {
+  TrialOutcome out;
+  cluster::ClusterOptions options;
+  options.binary = binary;
+  options.root = dir;
+  options.raft.election_timeout_ms = 1000;
+  options.raft.heartbeat_timeout_ms = 100;
+  options.customize = [dir](kv::NodeConfig& c) {
+    c.sealing.enable_local_sealing = true;
+    c.sealing.sealing_identity = "sealing-" + c.node_id;
+    c.sealing.previous_local_sealing_identity = c.sealing.sealing_identity;
+    c.sealing.platform = "virtual";
+    c.sealing.virtual_machine_secret_path = dir / c.node_id / "machine.secret";
+  };
+  cluster::ProcessCluster c(options);
+  if (auto s = c.StartGenesis(NodeId(1)); !s) return {.note = "genesis: " + s.error().ToString()};
+  for (int i = 2; i <= kNodes; ++i) {
+    if (auto s = c.StartJoiner(NodeId(i), NodeId(1)); !s) return {.note = "join: " + s.error().ToString()};
+    if (auto t = c.Client(NodeId(1)).Trust(NodeId(i)); !t) return {.note = "trust: " + t.error().ToString()};
+  }
+  Load load(c.node(NodeId(1)).config.rpc_address, trial);
+  const auto outage = Clock::now() + std::chrono::milliseconds(kMinLoadMs + random() % (kMaxLoadMs - kMinLoadMs));
+  rpc::RpcClient rotator(c.node(NodeId(1)).config.rpc_address);
+  int rotations = 0;
+  // Bounded by the outage moment.
+  while (Clock::now() < outage) {
+    if (rotator.Rotate()) ++rotations;
+    std::this_thread::sleep_for(std::chrono::milliseconds(kRotateEveryMs));
+  }
+  std::vector<int> order = {1, 2, 3};
+  std::shuffle(order.begin(), order.end(), random);
+  for (int i : order) {
+    c.Kill(NodeId(i));
+    std::this_thread::sleep_for(std::chrono::milliseconds(random() % (kMaxKillGapMs + 1)));
+  }
+  load.Stop();
+  out.acked = load.acked().size();
+
+  std::vector<fs::path> dirs;
+  for (int i = 1; i <= kNodes; ++i) dirs.push_back(c.data_dir(NodeId(i)));
+  const LedgerComparison cmp = CompareLedgers(dirs, {});
+  if (!cmp.choice) {
+    out.note = "inspect named no ledger: " + ComparisonToText(cmp);
+    out.lost = out.acked;
+    return out;
+  }
+  const std::string chosen = NodeId(static_cast<int>(*cmp.choice) + 1);
+  if (auto s = c.StartRecovery(chosen); !s) {
+    out.note = chosen + " did not recover: " + s.error().ToString();
+    out.lost = out.acked;
+    return out;
+  }
+  out.recovered = true;
+  auto& client = c.Client(chosen);
+  for (const auto& [key, value] : load.acked()) {
+    rpc::v1::GetRequest get;
+    get.set_table(kTable);
+    get.set_key(key);
+    auto r = client.Get(get);
+    if (!r || !r->found() || r->value() != value) ++out.lost;
+  }
+  out.note = std::to_string(rotations) + " rotation(s), killed in order n" + std::to_string(order[0]) + " n" +
+             std::to_string(order[1]) + " n" + std::to_string(order[2]) + ", recovered from " + chosen +
+             " (version " + std::to_string(cmp.candidates[*cmp.choice].audit->last_version) + ")";
+  // What choosing another ledger would have cost.
+  for (size_t i = 0; i < cmp.candidates.size(); ++i) {
+    if (i != *cmp.choice && cmp.candidates[i].problem.empty()) {
+      out.note += "; " + NodeId(static_cast<int>(i) + 1) + " " + std::to_string(cmp.candidates[i].behind) + " behind";
+    }
+  }
+  c.KillAll();
+  return out;
+}
+
+}  // namespace
+
+int RunChaos(const fs::path& binary, const fs::path& root, int trials, uint64_t seed) {
+  std::mt19937_64 random(seed);
+  size_t acked = 0, lost = 0;
+  int failed = 0;
+  std::cout << "ledgerseal demo --chaos: " << trials << " trial(s) of a total outage under load in "
+            << root.string() << " (seed " << seed << "; INSECURE virtual SNP platform)\n";
+  for (int t = 1; t <= trials; ++t) {
+    const auto start = Clock::now();
+    const TrialOutcome o = RunTrial(binary, root / ("trial-" + std::to_string(t)), t, random);
+    acked += o.acked;
+    lost += o.lost;
+    if (!o.recovered) ++failed;
+    const double s = std::chrono::duration<double>(Clock::now() - start).count();
+    std::printf("trial %d: %zu acknowledged, %zu lost; %s (%.1f s)\n", t, o.acked, o.lost, o.note.c_str(), s);
+    std::fflush(stdout);
+  }
+  std::printf("chaos: %d trials, %zu acknowledged, %zu lost\n", trials, acked, lost);
+  return lost == 0 && failed == 0 ? kExitOk : kExitFailure;
+}
+
+}  // namespace ledgerseal::tools

@@ -1,17 +1,16 @@
 #include "tools/demo_chaos.h"
 
-#include <atomic>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <map>
-#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
+#include "kvstore_adapter/reference_host/cluster/public/writers.h"
 #include "tools/audit/ledger_compare.h"
 #include "tools/command.h"
 
@@ -29,48 +28,6 @@ constexpr int kMinLoadMs = 500, kMaxLoadMs = 2500, kMaxKillGapMs = 5;
 constexpr int kRotateEveryMs = 150;
 
 std::string NodeId(int i) { return "n" + std::to_string(i); }
-
-// Clients writing blind puts through a node (following redirects) until
-// stopped; what was acknowledged is kept. Errors are expected once the
-// nodes die and are not counted.
-class Load {
- public:
-  Load(const std::string& address, int trial) {
-    for (int w = 0; w < kWriters; ++w) {
-      threads_.emplace_back([this, address, trial, w] {
-        rpc::RpcClient client(address);
-        // Bounded by the stop flag, which the trial sets after the kills.
-        for (int i = 0; !stop_.load(); ++i) {
-          rpc::v1::PutRequest put;
-          auto* write = put.add_writes();
-          write->set_table(kTable);
-          write->set_private_domain(true);
-          write->set_key("t" + std::to_string(trial) + "-w" + std::to_string(w) + "-" + std::to_string(i));
-          write->set_value("value-" + std::to_string(i));
-          if (client.Put(put)) {
-            std::lock_guard lock(mu_);
-            acked_[write->key()] = write->value();
-          }
-        }
-      });
-    }
-  }
-  ~Load() { Stop(); }
-  void Stop() {
-    stop_.store(true);
-    for (auto& t : threads_) {
-      if (t.joinable()) t.join();
-    }
-  }
-  // After Stop.
-  const std::map<std::string, std::string>& acked() const { return acked_; }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  std::map<std::string, std::string> acked_;  // guarded by mu_ until Stop
-  std::vector<std::thread> threads_;
-};
 
 struct TrialOutcome {
   bool recovered = false;
@@ -98,7 +55,9 @@ TrialOutcome RunTrial(const fs::path& binary, const fs::path& dir, int trial, st
     if (auto s = c.StartJoiner(NodeId(i), NodeId(1)); !s) return {.note = "join: " + s.error().ToString()};
     if (auto t = c.Client(NodeId(1)).Trust(NodeId(i)); !t) return {.note = "trust: " + t.error().ToString()};
   }
-  Load load(c.node(NodeId(1)).config.rpc_address, trial);
+  // Their errors once the nodes die are expected, and not counted.
+  cluster::Writers load(c.node(NodeId(1)).config.rpc_address, kTable, kWriters, /*value_bytes=*/16,
+                        "t" + std::to_string(trial) + "-");
   const auto outage = Clock::now() + std::chrono::milliseconds(kMinLoadMs + random() % (kMaxLoadMs - kMinLoadMs));
   rpc::RpcClient rotator(c.node(NodeId(1)).config.rpc_address);
   int rotations = 0;
@@ -114,7 +73,7 @@ TrialOutcome RunTrial(const fs::path& binary, const fs::path& dir, int trial, st
     std::this_thread::sleep_for(std::chrono::milliseconds(random() % (kMaxKillGapMs + 1)));
   }
   load.Stop();
-  out.acked = load.acked().size();
+  out.acked = load.all_acked().values.size();
 
   std::vector<fs::path> dirs;
   for (int i = 1; i <= kNodes; ++i) dirs.push_back(c.data_dir(NodeId(i)));
@@ -132,7 +91,7 @@ TrialOutcome RunTrial(const fs::path& binary, const fs::path& dir, int trial, st
   }
   out.recovered = true;
   auto& client = c.Client(chosen);
-  for (const auto& [key, value] : load.acked()) {
+  for (const auto& [key, value] : load.all_acked().values) {
     rpc::v1::GetRequest get;
     get.set_table(kTable);
     get.set_key(key);

@@ -9,6 +9,7 @@
 
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
+#include "kvstore_adapter/reference_host/cluster/public/writers.h"
 
 namespace ledgerseal::e2e {
 
@@ -25,10 +26,7 @@ cluster::ClusterOptions TestClusterOptions();
 kv::Status StartTrustedNodes(cluster::ProcessCluster& cluster, int node_count);
 
 // Every acknowledged write: key -> value, and the newest acked version.
-struct Acked {
-  std::map<std::string, std::string> values;
-  uint64_t max_version = 0;
-};
+using Acked = cluster::AckedWrites;
 
 // Puts key/value into private table `table` through any running node,
 // failing over to the next node on transport errors or a dead leader, for

@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "integration/e2e/e2e_util.h"
-#include "integration/e2e/writers.h"
 #include "kvstore_adapter/ledger/public/ledger_files.h"
 
 namespace ledgerseal::e2e {
@@ -58,7 +57,7 @@ TEST(LoadE2E, RotationsTrustAndRetireSucceedWhileTwoClientsWrite) {
   std::vector<std::string> failures;
   const std::vector<double> idle = RotateAll(c, failures);
 
-  Writers writers(c.node("n1").config.rpc_address, kTable, kWriters);
+  cluster::Writers writers(c.node("n1").config.rpc_address, kTable, kWriters);
   for (int i = 0; i < 500 && writers.acked() < 50; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_GE(writers.acked(), 50u) << "the writers are not writing";
   const size_t before = writers.acked();
@@ -156,7 +155,7 @@ TEST(LoadE2E, AFollowerPausedAcrossARotationAndACompactionCatchesUpAndItsLedgerR
     // transport drops what it cannot send (canonical raft keeps a few
     // pending messages per peer): the leader then finds the node behind
     // its compacted log and sends a snapshot when it wakes.
-    Writers writers(c.node("n1").config.rpc_address, kTable, kWriters, 4096);
+    cluster::Writers writers(c.node("n1").config.rpc_address, kTable, kWriters, 4096);
     for (int i = 0; i < 6000 && writers.acked() < 2500; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     // The service runs on two of three voters; status says so.
     auto paused = c.Client("n1").GetStatus(/*include_voters=*/true);
@@ -203,7 +202,7 @@ TEST(LoadE2E, ANodeThatJoinsWhileClientsWriteAndTheSecretRotatesKeepsALedgerThat
   cluster::ProcessCluster c(CompactingOptions());
   auto started = StartTrustedNodes(c, 3);
   ASSERT_TRUE(started) << started.error().ToString();
-  Writers writers(c.node("n1").config.rpc_address, kTable, kWriters);
+  cluster::Writers writers(c.node("n1").config.rpc_address, kTable, kWriters);
   std::atomic<bool> stop_rotating{false};
   std::vector<std::string> rotation_failures;
   uint64_t rotations = 0;

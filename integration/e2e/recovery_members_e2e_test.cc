@@ -13,7 +13,6 @@
 
 #include "integration/e2e/e2e_util.h"
 #include "integration/e2e/sealing_cluster.h"
-#include "integration/e2e/writers.h"
 
 namespace ledgerseal::e2e {
 namespace {
@@ -50,7 +49,7 @@ TEST(RecoveryMembersE2E, MembersAndThresholdChangeByRequestWhileClientsWrite) {
   // Every request goes to a follower: the leader runs it.
   const std::string client = "client --node " + c.node("n2").config.rpc_address + " ";
 
-  Writers writers(c.node("n1").config.rpc_address, kTable, 2);
+  cluster::Writers writers(c.node("n1").config.rpc_address, kTable, 2);
   for (int i = 0; i < 500 && writers.acked() < 20; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_GE(writers.acked(), 20u) << "the writers are not writing";
 

@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "integration/e2e/e2e_util.h"
@@ -17,15 +16,11 @@ namespace ledgerseal::e2e {
 namespace {
 
 namespace fs = std::filesystem;
+using sealing_cluster::ReadAll;
 using sealing_cluster::RunLedgerseal;
 
 bool Says(const sealing_cluster::ToolRun& run, const std::string& text) {
   return run.output.find(text) != std::string::npos;
-}
-
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 // `node`'s configuration for an offline recovery: pinned to `service_id`,
@@ -112,10 +107,7 @@ TEST(RecoverySharesE2E, WhenTheChipsAreGoneTwoOfThreeMembersRecoverTheServiceFro
   EXPECT_TRUE(Says(one, "1 of 2 shares needed")) << one.output;
   EXPECT_FALSE(fs::exists(root / "r1")) << "a failed recovery writes nothing";
 
-  std::string tampered = ReadAll(bob);
-  const size_t at = tampered.find("\"share\": \"") + 12;
-  tampered[at] = tampered[at] == '0' ? '1' : '0';
-  std::ofstream(root / "bob-bad.share") << tampered;
+  sealing_cluster::CorruptShareFile(bob, root / "bob-bad.share");
   auto bad = RunLedgerseal("recover --config " + config.string() + " --shares " + alice + "," +
                            (root / "bob-bad.share").string() + into("r2"));
   EXPECT_EQ(bad.exit_code, 1) << bad.output;

@@ -136,4 +136,17 @@ std::map<std::string, std::string> Snapshot(const fs::path& dir) {
   return files;
 }
 
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+fs::path CorruptShareFile(const fs::path& share, const fs::path& out) {
+  std::string text = ReadAll(share);
+  const size_t at = text.find("\"share\": \"") + 12;
+  text[at] = text[at] == '0' ? '1' : '0';
+  std::ofstream(out) << text;
+  return out;
+}
+
 }  // namespace ledgerseal::e2e::sealing_cluster

@@ -61,6 +61,13 @@ struct ToolRun {
 };
 ToolRun RunLedgerseal(const std::string& args);
 
+// The bytes of the file at `path` (empty if it cannot be read).
+std::string ReadAll(const std::filesystem::path& path);
+
+// Writes to `out` a copy of the member share file `share` whose share has
+// one hex digit changed (a corrupted share), and returns `out`.
+std::filesystem::path CorruptShareFile(const std::filesystem::path& share, const std::filesystem::path& out);
+
 // Every file under `dir` with its bytes, to compare a directory before and
 // after a command that must write nothing.
 std::map<std::string, std::string> Snapshot(const std::filesystem::path& dir);

@@ -9,8 +9,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 #include "integration/e2e/e2e_util.h"
@@ -23,11 +21,6 @@ namespace fs = std::filesystem;
 namespace sc = sealing_cluster;
 
 constexpr char kWaiting[] = "waiting for recovery shares of ledger secret";
-
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 // A 3-node service with local sealing and recovery members alice, bob and
 // carol (2 to recover), written to, rotated, then killed; bob's and carol's
@@ -68,10 +61,7 @@ class SubmitSharesE2E : public ::testing::Test {
                                      (members_ / (std::string(name) + ".share")).string());
       ASSERT_EQ(share.exit_code, 0) << share.output;
     }
-    std::string bad = ReadAll(Share("bob"));
-    const size_t at = bad.find("\"share\": \"") + 12;
-    bad[at] = bad[at] == '0' ? '1' : '0';
-    std::ofstream(members_ / "bob-bad.share") << bad;
+    sc::CorruptShareFile(Share("bob"), members_ / "bob-bad.share");
     pin_ = service_id_;
     // n3 comes back with other code: its local unsealing must fail.
     platforms_.measurement["n3"] = sc::kMeasurementB;

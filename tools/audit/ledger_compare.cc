@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <sstream>
 
 #include "kvstore_adapter/ledger/public/ledger_files.h"
@@ -11,9 +12,14 @@
 namespace ledgerseal::tools {
 namespace {
 
-// The digest of entry `version` of `data_dir`'s ledger.
-kv::Result<kv::Bytes> DigestAt(const std::filesystem::path& data_dir, uint64_t version) {
-  auto view = kv::ledger::LedgerView::Open(data_dir / "ledger");
+using ViewResult = kv::Result<std::unique_ptr<kv::ledger::LedgerView>>;
+
+ViewResult OpenView(const std::filesystem::path& data_dir) {
+  return kv::ledger::LedgerView::Open(data_dir / "ledger");
+}
+
+// The digest of entry `version` of an opened ledger.
+kv::Result<kv::Bytes> DigestAt(const ViewResult& view, uint64_t version) {
   if (!view) return std::unexpected(view.error());
   auto entry = (*view)->Get(version);
   if (!entry) return std::unexpected(entry.error());
@@ -64,6 +70,7 @@ LedgerComparison CompareLedgers(std::span<const std::filesystem::path> data_dirs
   }
   if (!out.longest) return out;
   const LedgerCandidate& longest = out.candidates[*out.longest];
+  const ViewResult longest_view = OpenView(longest.data_dir);  // once, for every comparison
   for (size_t i = 0; i < out.candidates.size(); ++i) {
     LedgerCandidate& c = out.candidates[i];
     if (i == *out.longest || !c.problem.empty()) continue;
@@ -74,8 +81,8 @@ LedgerComparison CompareLedgers(std::span<const std::filesystem::path> data_dirs
       c.diverged = true;
       continue;
     }
-    auto mine = DigestAt(c.data_dir, last);
-    auto theirs = DigestAt(longest.data_dir, last);
+    auto mine = DigestAt(OpenView(c.data_dir), last);
+    auto theirs = DigestAt(longest_view, last);
     if (!mine || !theirs) {
       c.problem = "could not be compared with " + Name(longest) + " at version " + std::to_string(last) + ": " +
                   (mine ? Name(longest) + ": " + theirs.error().ToString() : mine.error().ToString());

@@ -1,19 +1,23 @@
-#include "integration/e2e/writers.h"
+#include "kvstore_adapter/reference_host/cluster/public/writers.h"
 
 #include <algorithm>
 
-namespace ledgerseal::e2e {
+#include "kvstore_adapter/reference_host/rpc/public/rpc_client.h"
 
-Writers::Writers(const std::string& address, std::string table, int count, size_t value_bytes) {
+namespace ledgerseal::cluster {
+
+Writers::Writers(const std::string& address, std::string table, int count, size_t value_bytes,
+                 std::string key_prefix) {
   for (int w = 0; w < count; ++w) {
-    threads_.emplace_back([this, address, table, w, value_bytes] {
+    threads_.emplace_back([this, address, table, w, value_bytes, key_prefix] {
       rpc::RpcClient client(address);
+      // Bounded by the stop flag.
       for (int i = 0; !stop_; ++i) {
         rpc::v1::PutRequest put;
         auto* write = put.add_writes();
         write->set_table(table);
         write->set_private_domain(true);
-        write->set_key("w" + std::to_string(w) + "-" + std::to_string(i));
+        write->set_key(key_prefix + "w" + std::to_string(w) + "-" + std::to_string(i));
         std::string value = "value-" + std::to_string(i);
         value.resize(std::max(value.size(), value_bytes), '.');
         write->set_value(value);
@@ -42,4 +46,4 @@ size_t Writers::acked() {
   return acked_.values.size();
 }
 
-}  // namespace ledgerseal::e2e
+}  // namespace ledgerseal::cluster

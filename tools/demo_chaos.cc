@@ -75,20 +75,31 @@ TrialOutcome RunTrial(const fs::path& binary, const fs::path& dir, int trial, st
   load.Stop();
   out.acked = load.all_acked().values.size();
 
+  // What the disks show, for the report: the offline comparison's choice.
   std::vector<fs::path> dirs;
   for (int i = 1; i <= kNodes; ++i) dirs.push_back(c.data_dir(NodeId(i)));
   const LedgerComparison cmp = CompareLedgers(dirs, {});
-  if (!cmp.choice) {
-    out.note = "inspect named no ledger: " + ComparisonToText(cmp);
+  // A trial that did not recover counts every acknowledged write as lost.
+  auto failed = [&out](std::string note) {
+    out.note = std::move(note);
     out.lost = out.acked;
     return out;
+  };
+  // Every node restarted with --recover and its peers' addresses: they
+  // choose among themselves (docs/REFERENCE_HOST.md, "Coordinated recovery").
+  cluster::CoordinatedRestart restart{.nodes = {}, .wait_for_all_s = 5};
+  for (int i = 1; i <= kNodes; ++i) restart.nodes.push_back(NodeId(i));
+  if (auto s = c.StartCoordinatedRecovery(restart); !s) return failed("restart: " + s.error().ToString());
+  for (const auto& id : restart.nodes) {
+    if (auto s = c.AwaitReady(id); !s) return failed(id + " did not recover or join: " + s.error().ToString());
   }
-  const std::string chosen = NodeId(static_cast<int>(*cmp.choice) + 1);
-  if (auto s = c.StartRecovery(chosen); !s) {
-    out.note = chosen + " did not recover: " + s.error().ToString();
-    out.lost = out.acked;
-    return out;
+  std::string chosen;
+  for (const auto& id : restart.nodes) {
+    if (c.RunLog(id).find("recovery coordination: opening") == std::string::npos) continue;
+    if (!chosen.empty()) return failed("both " + chosen + " and " + id + " opened a service");
+    chosen = id;
   }
+  if (chosen.empty()) return failed("no node opened");
   out.recovered = true;
   auto& client = c.Client(chosen);
   for (const auto& [key, value] : load.all_acked().values) {
@@ -99,14 +110,20 @@ TrialOutcome RunTrial(const fs::path& binary, const fs::path& dir, int trial, st
     if (!r || !r->found() || r->value() != value) ++out.lost;
   }
   out.note = std::to_string(rotations) + " rotation(s), killed in order n" + std::to_string(order[0]) + " n" +
-             std::to_string(order[1]) + " n" + std::to_string(order[2]) + ", recovered from " + chosen +
-             " (version " + std::to_string(cmp.candidates[*cmp.choice].audit->last_version) + ")";
-  // What choosing another ledger would have cost.
-  for (size_t i = 0; i < cmp.candidates.size(); ++i) {
-    if (i != *cmp.choice && cmp.candidates[i].problem.empty()) {
-      out.note += "; " + NodeId(static_cast<int>(i) + 1) + " " + std::to_string(cmp.candidates[i].behind) + " behind";
+             std::to_string(order[1]) + " n" + std::to_string(order[2]) + "; the nodes chose " + chosen;
+  if (cmp.choice) {
+    const std::string named = NodeId(static_cast<int>(*cmp.choice) + 1);
+    out.note += " (version " + std::to_string(cmp.candidates[*cmp.choice].audit->last_version) + "; inspect names " +
+                named + ")";
+    // What choosing another ledger would have cost.
+    for (size_t i = 0; i < cmp.candidates.size(); ++i) {
+      if (i != *cmp.choice && cmp.candidates[i].problem.empty()) {
+        out.note += "; " + NodeId(static_cast<int>(i) + 1) + " " + std::to_string(cmp.candidates[i].behind) +
+                    " behind";
+      }
     }
   }
+  out.note += "; the others joined it";
   c.KillAll();
   return out;
 }

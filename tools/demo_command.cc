@@ -59,11 +59,11 @@ constexpr char kDetails[] =
     "\n"
     "With --chaos N it runs N trials instead: a 3-node service with two clients\n"
     "writing while the leader rotates, every node killed with SIGKILL at a random\n"
-    "moment (a few ms apart), the ledgers compared as `inspect DIR DIR ...` does,\n"
-    "the chosen one recovered, every acknowledged write read back. It ends with\n"
-    "'chaos: N trials, A acknowledged, L lost' and exits 1 if anything was lost.\n"
-    "The demo chooses the ledger (the longest, as an operator would); the nodes\n"
-    "do not yet agree on it among themselves (docs/STATUS.md).\n";
+    "moment (a few ms apart), then every node restarted with --recover and its\n"
+    "peers' addresses: the nodes agree among themselves on the longest ledger\n"
+    "(coordinated recovery, docs/REFERENCE_HOST.md), its node opens the service,\n"
+    "the others join it, and every acknowledged write is read back. It ends with\n"
+    "'chaos: N trials, A acknowledged, L lost' and exits 1 if anything was lost.\n";
 
 class Step {
  public:
@@ -372,8 +372,8 @@ void AddDemoCommand(CLI::App& root, CommandRun& selected) {
   demo->add_flag("--keep", args->keep, "keep the nodes' data and logs afterwards");
   CLI::Option* chaos =
       demo->add_option("--chaos", args->chaos,
-                       "run N trials of a total outage under load instead, each recovered from the longest "
-                       "ledger and checked; ends with 'chaos: N trials, A acknowledged, L lost'")
+                       "run N trials of a total outage under load instead, each recovered by every node "
+                       "restarted together (coordinated recovery) and checked; ends with 'chaos: N trials, A acknowledged, L lost'")
           ->type_name("N")
           ->check(NumberIn(1, 1000));
   demo->add_option("--seed", args->seed, "the random moments of --chaos (default 1)")

@@ -24,6 +24,7 @@ struct NodeArgs {
   std::vector<std::string> shares;  // --shares (with --recover)
   bool await_shares = false;        // --await-shares (with --recover)
   uint64_t shares_wait_s = 3600;    // --shares-wait-s
+  bool open_without_majority = false;  // --open-without-majority (with --recover)
 };
 
 constexpr char kDetails[] =
@@ -43,6 +44,13 @@ constexpr char kDetails[] =
     "    valid or --shares-wait-s passes. With sealing.on_failure\n"
     "    \"fallback_recovery_shares\", a --recover whose local unsealing fails waits\n"
     "    the same way; with \"fail\" it never does.\n"
+    "  - with --recover and recovery_coordination.peers in the config, the nodes\n"
+    "    restarted together exchange signed claims of what their ledgers hold and\n"
+    "    vote; only the node with the longest ledger opens, with votes from a\n"
+    "    majority of the previous configuration, and the others join it\n"
+    "    (docs/REFERENCE_HOST.md, \"Coordinated recovery\"). Without a majority by\n"
+    "    recovery_coordination.deadline_s nothing opens; --open-without-majority is\n"
+    "    the operator's override (it still refuses if a peer holds a longer ledger).\n"
     "A node cannot restart as itself: its keys live in memory only. The data_dir\n"
     "of a stopped node is for --recover; a fresh node needs an empty data_dir.\n"
     "A first start that fails before the node serves (e.g. its rpc or raft port is\n"
@@ -113,6 +121,7 @@ int RunNode(const NodeArgs& args) {
       .hooks = &hooks,
       .log = nullptr,
       .stop = stop.flag(),
+      .open_without_majority = parsed->open_without_majority,
   };
   if (!parsed->shares.empty()) {
     if (auto s = RegisterShareFiles("node", parsed->shares, hooks); !s) {
@@ -167,6 +176,11 @@ void AddNodeCommand(CLI::App& root, CommandRun& selected) {
                    "how long a recovery waits for submitted shares once it has read the record (default 3600)")
       ->type_name("SECONDS")
       ->check(NumberIn(1, 7 * 24 * 3600))
+      ->needs(recover);
+  node->add_flag("--open-without-majority", args->open_without_majority,
+                 "coordinated recovery: open even without votes from a majority of the previous configuration "
+                 "(after its deadline passed: the other nodes are lost); still refused if a peer that answers "
+                 "holds a longer ledger")
       ->needs(recover);
   RunWhenParsed(*node, selected, [args] { return RunNode(*args); });
 }

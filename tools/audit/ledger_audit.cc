@@ -284,7 +284,8 @@ std::string AuditToJson(const LedgerAudit& a) {
                      {"recovery_count", l.record.recovery_count},
                      {"recovered_to_version", l.record.recovered_to_version},
                      {"identity_public_key_der", kv::ToHex(l.record.identity_public_key_der)},
-                     {"verified", l.verified}});
+                     {"verified", l.verified},
+                     {"recovery_decision", l.decision ? l.decision->ToJson() : json(nullptr)}});
   }
   for (const auto& f : a.chain.failures) {
     failures.push_back({{"error", f.error}, {"version", f.version}, {"message", f.message}});
@@ -350,6 +351,7 @@ std::string AuditToText(const LedgerAudit& a) {
           << l.record.recovered_to_version << ")";
     }
     out << (l.verified ? ", link verified" : ", link NOT verified") << "\n";
+    if (l.decision) out << "    recovery decision: " << l.decision->Summary() << "\n";
   }
   for (const auto& f : a.chain.failures) {
     out << "FAILED: " << f.error << (f.version ? " at version " + std::to_string(f.version) : "") << ": " << f.message

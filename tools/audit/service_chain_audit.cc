@@ -43,6 +43,14 @@ void ServiceChainAuditor::Entry(uint64_t version, kv::ByteView entry_bytes, cons
       } else {
         link.verified = previous == nullptr || previous->verified;
       }
+      if (previous != nullptr) {
+        link.decision = AuditRecoveryDecision(public_writes, link.record.service_id, previous->record);
+        if (link.decision && !link.decision->problems.empty()) {
+          std::string problems;
+          for (const auto& p : link.decision->problems) problems += (problems.empty() ? "" : "; ") + p;
+          audit_.failures.push_back({"bad_recovery_decision", version, problems});
+        }
+      }
     }
     audit_.links.push_back(std::move(link));
   }

@@ -14,6 +14,7 @@
 
 #include "kvstore_adapter/public/service_identity.h"
 #include "kvstore_adapter/public/write_set.h"
+#include "tools/audit/recovery_decision_audit.h"
 
 namespace ledgerseal::tools {
 
@@ -21,12 +22,17 @@ struct ServiceLink {
   uint64_t at_version = 0;
   kv::ServiceRecord record;
   bool verified = false;  // the link verified against the one before it
+  // A coordinated recovery's decision, recorded by this service's first
+  // entry; none for a genesis or a recovery without peers.
+  std::optional<RecoveryDecisionAudit> decision{};
 };
 
 // A typed failure: `error` is a stable name ("broken_endorsement",
 // "format_1_ledger", "wrong_genesis", "wrong_service", "no_service_record",
 // "foreign_entry" (an entry claiming another service than the chain names
-// there; reported once, at the first such entry), "broken_entry_chain").
+// there; reported once, at the first such entry), "broken_entry_chain",
+// "bad_recovery_decision" (a recorded coordinated-recovery decision whose
+// claims do not verify or do not support the opener).
 struct ChainFailure {
   std::string error;
   uint64_t version = 0;  // 0: about the chain as a whole

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <fstream>
@@ -142,15 +143,93 @@ kv::Status ProcessCluster::AwaitReady(const std::string& node_id) {
   return WaitForLog(it->second, "] ready: ");
 }
 
+kv::Status ProcessCluster::StartCoordinatedRecovery(const CoordinatedRestart& restart) {
+  for (const auto& id : restart.nodes) {
+    if (auto it = nodes_.find(id); it != nodes_.end() && it->second.pid > 0) {
+      return kv::MakeError(kv::ErrorCode::kInvalidArgument, id + " is running");
+    }
+    auto raft = Address();
+    auto rpc = Address();
+    if (!raft || !rpc) return kv::MakeError(kv::ErrorCode::kIoError, "no free ports");
+    planned_[id] = {*raft, *rpc};
+  }
+  std::map<std::string, kv::RecoveryCoordinationConfig> configs;
+  for (const auto& id : restart.nodes) {
+    kv::RecoveryCoordinationConfig& coordination = configs[id];
+    coordination = kv::RecoveryCoordinationConfig{.peers = {},
+                                                .deadline_s = restart.deadline_s,
+                                                .wait_for_all_s = restart.wait_for_all_s};
+    const auto cut = restart.unreachable.find(id);
+    for (const auto& peer : restart.nodes) {
+      if (peer == id) continue;
+      const bool unreachable =
+          cut != restart.unreachable.end() && std::ranges::find(cut->second, peer) != cut->second.end();
+      if (!unreachable) {
+        coordination.peers.push_back(planned_.at(peer).second);
+        continue;
+      }
+      auto nobody = Address();  // drawn and released: nobody listens there
+      if (!nobody) return std::unexpected(nobody.error());
+      coordination.peers.push_back(*nobody);
+    }
+    for (size_t i = 0; i < restart.absent.size(); ++i) {
+      auto nobody = Address();
+      if (!nobody) return std::unexpected(nobody.error());
+      coordination.peers.push_back(*nobody);
+    }
+  }
+  for (const auto& id : restart.nodes) {
+    const auto extra = restart.extra_args.find(id);
+    auto launched = Launch(id, std::nullopt, /*recover=*/true,
+                           extra == restart.extra_args.end() ? std::vector<std::string>{} : extra->second,
+                           /*until=*/"", configs.at(id));
+    if (!launched) return launched;
+  }
+  return {};
+}
+
+kv::Result<int> ProcessCluster::AwaitExit(const std::string& node_id, uint32_t timeout_ms) {
+  auto it = nodes_.find(node_id);
+  if (it == nodes_.end()) return kv::MakeError(kv::ErrorCode::kInvalidArgument, node_id + " was not started");
+  NodeProcess& n = it->second;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  // Bounded by the deadline.
+  while (n.pid > 0) {
+    if (auto status = Reap(n.pid)) {
+      n.pid = -1;
+      return WIFEXITED(*status) ? WEXITSTATUS(*status) : 128 + WTERMSIG(*status);
+    }
+    if (Clock::now() > deadline) {
+      return kv::MakeError(kv::ErrorCode::kUnavailable, node_id + " still runs after " +
+                                                            std::to_string(timeout_ms) + " ms:\n" + LogTail(node_id));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return kv::MakeError(kv::ErrorCode::kInvalidArgument, node_id + " is not running (already reaped)");
+}
+
+std::string ProcessCluster::RunLog(const std::string& node_id) const {
+  const NodeProcess& n = nodes_.at(node_id);
+  return ReadFrom(n.log_path, n.start_log_offset);
+}
+
 kv::Status ProcessCluster::Launch(const std::string& node_id, std::optional<std::string> join_via,
-                                  bool recover, std::vector<std::string> extra_args, std::string until) {
+                                  bool recover, std::vector<std::string> extra_args, std::string until,
+                                  std::optional<kv::RecoveryCoordinationConfig> coordination) {
   NodeProcess& n = nodes_[node_id];
   if (n.pid > 0) return kv::MakeError(kv::ErrorCode::kInvalidArgument, node_id + " is running");
   n.node_id = node_id;
   const fs::path dir = options_.root / node_id;
   fs::create_directories(dir);
-  auto raft = Address();
-  auto rpc = Address();
+  kv::Result<std::string> raft = "", rpc = "";
+  if (auto planned = planned_.find(node_id); planned != planned_.end()) {
+    raft = planned->second.first;
+    rpc = planned->second.second;
+    planned_.erase(planned);
+  } else {
+    raft = Address();
+    rpc = Address();
+  }
   if (!raft || !rpc) return kv::MakeError(kv::ErrorCode::kIoError, "no free ports");
   kv::NodeConfig& c = n.config;
   c.node_id = node_id;
@@ -162,6 +241,7 @@ kv::Status ProcessCluster::Launch(const std::string& node_id, std::optional<std:
   if (join_via) c.join_address = nodes_.at(*join_via).config.rpc_address;
   if (options_.insecure_test_secret_files) c.insecure_test_secret_file = options_.root / (node_id + ".secret");
   if (options_.customize) options_.customize(c);
+  c.recovery_coordination = coordination.value_or(kv::RecoveryCoordinationConfig{});
   n.config_path = dir / "config.json";
   n.log_path = dir / "node.log";
   std::ofstream(n.config_path) << kv::NodeConfigToJson(c);

@@ -74,6 +74,19 @@ Status PutService(Transaction& tx, const pb::ServiceInfo& info) {
   return PutMessage(tx, kServiceTable, kServiceKey, info);
 }
 
+Status PutRecoveryDecision(Transaction& tx, std::string_view new_service_id, const pb::RecoveryDecision& decision) {
+  return PutMessage(tx, kRecoveryDecisionsTable, new_service_id, decision);
+}
+
+Result<std::optional<pb::RecoveryDecision>> GetRecoveryDecision(Transaction& tx, std::string_view service_id) {
+  auto value = tx.Get(kRecoveryDecisionsTable, AsBytes(service_id));
+  if (!value) return std::unexpected(value.error());
+  if (!*value) return std::optional<pb::RecoveryDecision>();
+  auto decision = Parse<pb::RecoveryDecision>(**value, "recovery decision");
+  if (!decision) return std::unexpected(decision.error());
+  return std::optional<pb::RecoveryDecision>(std::move(*decision));
+}
+
 Result<pb::ServiceInfo> DecodeServiceRecord(ByteView bytes) {
   return Parse<pb::ServiceInfo>(bytes, "service record");
 }

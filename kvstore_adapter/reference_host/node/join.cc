@@ -39,7 +39,7 @@ bool IsTransient(ErrorCode code) {
 Status Node::JoinService() {
   if (auto s = OpenStore(); !s) return s;
   if (auto s = OpenStateMachine(); !s) return s;
-  rpc::RpcClient client(*c_.join_address);
+  rpc::RpcClient client(join_address_);
   // Learn, then seal, then join (docs/SERVICE_IDENTITY.md §2): the payload
   // is bound to the identity of the service this node is about to serve, so
   // no unbound payload is ever written anywhere.
@@ -50,7 +50,7 @@ Status Node::JoinService() {
   auto joined = AskToJoin(client, *payload);
   if (!joined) return std::unexpected(joined.error());
   if (joined->service_id() != identity->service_id) {
-    return MakeError(ErrorCode::kUnavailable, "the service at " + *c_.join_address + " announced service " +
+    return MakeError(ErrorCode::kUnavailable, "the service at " + join_address_ + " announced service " +
                                                   identity->service_id + " but admitted this node to " +
                                                   joined->service_id() + " (it recovered meanwhile?); join again");
   }
@@ -81,13 +81,13 @@ Result<ServiceIdentity> Node::LearnServiceIdentity(rpc::RpcClient& client) {
   while ((!status && IsTransient(status.error().code) && Clock::now() <= deadline) ||
          (status && status->service_id().empty() && Clock::now() <= deadline)) {  // before its genesis
     if (!SleepUnlessStopped(*o_.stop, kJoinRetryPauseMs)) {
-      return MakeError(ErrorCode::kUnavailable, "stopped while joining via " + *c_.join_address);
+      return MakeError(ErrorCode::kUnavailable, "stopped while joining via " + join_address_);
     }
     status = client.GetStatus();
   }
-  const std::string from = "joining via " + *c_.join_address + ": the service";
+  const std::string from = "joining via " + join_address_ + ": the service";
   if (!status) {
-    return MakeError(status.error().code, "joining via " + *c_.join_address + ": asking for the service identity: " +
+    return MakeError(status.error().code, "joining via " + join_address_ + ": asking for the service identity: " +
                                               status.error().message);
   }
   if (status->service_identity_public_key_der().empty()) {
@@ -123,6 +123,13 @@ Status Node::CheckCopiedService(const ServiceIdentity& identity) {
                      "the copied ledger's service is " + (*service ? (*service)->service_id() : std::string("none")) +
                          ", not service " + identity.service_id + " this node sealed its recovery key for");
   }
+  // A node that lost a coordinated recovery joins only the successor of
+  // the service its own ledger ended in (the copy verified the endorsement).
+  if (!follow_previous_service_id_.empty() && (*service)->previous_service_id() != follow_previous_service_id_) {
+    return MakeError(ErrorCode::kCorruption, "the service at " + join_address_ + " (" + (*service)->service_id() +
+                                                 ") was not recovered from service " + follow_previous_service_id_ +
+                                                 ", the one this node's ledger ends in: not joining it");
+  }
   return {};
 }
 
@@ -140,12 +147,12 @@ Result<rpc::v1::JoinResponse> Node::AskToJoin(rpc::RpcClient& client, const Byte
   auto response = client.Join(join);
   while (!response && IsTransient(response.error().code) && Clock::now() <= deadline) {
     if (!SleepUnlessStopped(*o_.stop, kJoinRetryPauseMs)) {
-      return MakeError(ErrorCode::kUnavailable, "stopped while joining via " + *c_.join_address);
+      return MakeError(ErrorCode::kUnavailable, "stopped while joining via " + join_address_);
     }
     response = client.Join(join);
   }
   if (!response) {
-    return MakeError(response.error().code, "joining via " + *c_.join_address + ": " + response.error().message);
+    return MakeError(response.error().code, "joining via " + join_address_ + ": " + response.error().message);
   }
   return response;
 }
@@ -157,7 +164,7 @@ Result<rpc::v1::JoinResponse> Node::AskToJoin(rpc::RpcClient& client, const Byte
 // versions. Looks at the stop flag between batches (one FetchEntries call in
 // flight is bounded by the RPC client).
 Status Node::CopyLedger(rpc::RpcClient& client, Version admitted_at) {
-  const std::string from = "copying the ledger from " + *c_.join_address;
+  const std::string from = "copying the ledger from " + join_address_;
   auto short_of = [&] {
     return "at version " + std::to_string(sm_->applied_version()) + ", short of version " +
            std::to_string(admitted_at) + " that admitted this node";

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -140,9 +141,23 @@ class Node {
   Status RecoverService();
   void LogRecovered(const RecoverResult& recovered) const;
   Status StartRecoveredService(const RecoverResult& recovered);
+  // Coordinated recovery: another node opened the recovered service at
+  // `address`. Moves this node's ledger, store and Raft directories aside
+  // (data_dir/before-recovery-N) and joins it.
+  Status FollowRecoveredService(const std::string& node, const std::string& address,
+                                const std::string& previous_service_id);
 
   const NodeProcessOptions& o_;
   const NodeConfig& c_;
+  // Where JoinService joins: config.join_address, or the node a coordinated
+  // recovery follows.
+  std::string join_address_;
+  // Set when following a coordinated recovery: the joined service must be
+  // the successor of this service.
+  std::string follow_previous_service_id_;
+  // The evidence of a coordinated recovery this node won, for its recovery
+  // transaction; none after an uncoordinated recovery.
+  std::optional<::ledgerseal::ledger::v1::RecoveryDecision> recovery_decision_;
   DataDirBefore before_;
   std::filesystem::path ledger_dir_, store_dir_, raft_dir_;
   crypto::OpenSslRandomSource random_;

@@ -188,6 +188,31 @@ Status ReadRecoveryShares(ObjectReader& top, const std::filesystem::path& base, 
   return r.RejectUnknown();
 }
 
+Status ReadRecoveryCoordination(ObjectReader& top, const std::string& own_rpc, RecoveryCoordinationConfig& out) {
+  const json* v = top.Find("recovery_coordination");
+  if (v == nullptr) return {};
+  if (!v->is_object()) return Invalid("recovery_coordination", "must be an object");
+  ObjectReader r(*v, "recovery_coordination");
+  if (auto s = r.Uint("deadline_s", out.deadline_s, 1, 7 * 24 * 3600); !s) return s;
+  if (auto s = r.Uint("wait_for_all_s", out.wait_for_all_s, 0, 3600); !s) return s;
+  const json* peers = r.Find("peers");
+  if (peers == nullptr || !peers->is_array()) {
+    return Invalid("recovery_coordination.peers", "must be an array of the other recovering nodes' rpc addresses");
+  }
+  std::set<std::string> seen;
+  for (const auto& peer : *peers) {
+    const std::string key = "recovery_coordination.peers[" + std::to_string(out.peers.size()) + "]";
+    if (!peer.is_string()) return Invalid(key, "must be a host:port string");
+    const std::string address = peer.get<std::string>();
+    if (auto s = CheckAddress(key, address); !s) return s;
+    if (address == own_rpc) return Invalid(key, "is this node's own rpc_address");
+    if (!seen.insert(address).second) return Invalid(key, address + " is listed twice");
+    out.peers.push_back(address);
+  }
+  if (out.peers.size() > 64) return Invalid("recovery_coordination.peers", "lists more than 64 peers");
+  return r.RejectUnknown();
+}
+
 // Deeper nesting than any configuration needs. Checked before parsing,
 // because serialising (sealing.virtual_launch is kept as JSON text) and
 // destroying a parsed document recurse once per level: ~60,000 levels
@@ -252,6 +277,9 @@ Result<NodeConfig> ParseNodeConfig(std::string_view json_text, const std::filesy
   if (auto s = ReadRaft(r, c.raft); !s) return std::unexpected(s.error());
   if (auto s = ReadSealing(r, base_dir, c.sealing); !s) return std::unexpected(s.error());
   if (auto s = ReadRecoveryShares(r, base_dir, c.recovery_shares); !s) return std::unexpected(s.error());
+  if (auto s = ReadRecoveryCoordination(r, c.rpc_address, c.recovery_coordination); !s) {
+    return std::unexpected(s.error());
+  }
   if (auto s = r.RejectUnknown(); !s) return std::unexpected(s.error());
   for (auto s : {CheckName("node_id", c.node_id), CheckAddress("raft_address", c.raft_address),
                  CheckAddress("rpc_address", c.rpc_address)}) {
@@ -341,6 +369,11 @@ std::string NodeConfigToJson(const NodeConfig& c) {
     json members = json::object();
     for (const auto& [name, file] : c.recovery_shares.members) members[name] = file.string();
     doc["recovery_shares"] = {{"threshold", c.recovery_shares.threshold}, {"members", members}};
+  }
+  if (!c.recovery_coordination.peers.empty()) {
+    doc["recovery_coordination"] = {{"peers", c.recovery_coordination.peers},
+                                    {"deadline_s", c.recovery_coordination.deadline_s},
+                                    {"wait_for_all_s", c.recovery_coordination.wait_for_all_s}};
   }
   return doc.dump(2);
 }

@@ -45,8 +45,13 @@ TEST(NodeConfigTest, FullConfigRoundTrips) {
                   "policy": "family+image+svn+tcb",
                   "on_failure": "fallback_recovery_shares",
                   "virtual_machine_secret_path": "secret.bin",
-                  "virtual_launch": {"guest_svn": 3}})"), "/etc/ls");
+                  "virtual_launch": {"guest_svn": 3}},
+      "recovery_coordination": {"peers": ["127.0.0.1:9002", "127.0.0.1:9003"], "deadline_s": 30,
+                                "wait_for_all_s": 2})"), "/etc/ls");
   ASSERT_TRUE(c) << c.error().ToString();
+  EXPECT_EQ(c->recovery_coordination.peers, (std::vector<std::string>{"127.0.0.1:9002", "127.0.0.1:9003"}));
+  EXPECT_EQ(c->recovery_coordination.deadline_s, 30u);
+  EXPECT_EQ(c->recovery_coordination.wait_for_all_s, 2u);
   EXPECT_EQ(*c->join_address, "127.0.0.1:8000");
   EXPECT_EQ(c->sealing.virtual_machine_secret_path, "/etc/ls/secret.bin");
   EXPECT_EQ(c->sealing.on_failure, SealingFailurePolicy::kFallbackRecoveryShares);
@@ -82,6 +87,18 @@ TEST(NodeConfigTest, EveryMistakeNamesItsKey) {
             "expected_previous_service_identity: must be a service id: 32 lowercase hex digits");
   EXPECT_EQ(ErrorOf(With(R"("expected_service_identity": "abc")")),
             "expected_service_identity: must be a service id: 32 lowercase hex digits");
+  EXPECT_EQ(ErrorOf(With(R"("recovery_coordination": {"deadline_s": 5})")),
+            "recovery_coordination.peers: must be an array of the other recovering nodes' rpc addresses");
+  EXPECT_EQ(ErrorOf(With(R"("recovery_coordination": {"peers": ["a:1", "a:1"]})")),
+            "recovery_coordination.peers[1]: a:1 is listed twice");
+  EXPECT_EQ(ErrorOf(With(R"("recovery_coordination": {"peers": ["nohost"]})")),
+            "recovery_coordination.peers[0]: must be host:port");
+  EXPECT_EQ(ErrorOf(With(R"("recovery_coordination": {"peers": [], "deadline_s": 0})")),
+            "recovery_coordination.deadline_s: must be an integer in [1, 604800]");
+  EXPECT_EQ(ErrorOf(With(R"("recovery_coordination": {"peers": [], "wait_for_all": 1})")),
+            "recovery_coordination.wait_for_all: unknown key");
+  EXPECT_EQ(ErrorOf(With(R"("recovery_coordination": {"peers": ["127.0.0.1:8001"]})")),
+            "recovery_coordination.peers[0]: is this node's own rpc_address");
   std::string bad_id(kMinimal);
   bad_id.replace(bad_id.find("\"n1\""), 4, "\"N 1\"");
   EXPECT_EQ(ErrorOf(bad_id), "node_id: must be 1..64 characters of [a-z0-9_-]");

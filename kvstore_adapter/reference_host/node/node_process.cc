@@ -99,7 +99,7 @@ double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-Node::Node(const NodeProcessOptions& o) : o_(o), c_(o.config) {
+Node::Node(const NodeProcessOptions& o) : o_(o), c_(o.config), join_address_(o.config.join_address.value_or("")) {
   ledger_dir_ = c_.data_dir / "ledger";
   store_dir_ = c_.data_dir / "store";
   raft_dir_ = c_.data_dir / "raft";

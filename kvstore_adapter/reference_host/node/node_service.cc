@@ -91,6 +91,8 @@ v1::Response NodeService::Execute(const v1::Request& request) {
     case v1::Request::kRecoveryInput:
       return Invalid("this node is serving its service, not recovering: recovery input (a member's share) is for "
                      "a node started with --recover that waits for it");
+    case v1::Request::kRecoveryClaim:
+      return Invalid("this node is serving its service, not recovering: it makes no recovery claim");
     case v1::Request::BODY_NOT_SET: break;
   }
   return Invalid("empty request");
@@ -208,13 +210,19 @@ v1::Response NodeService::Join(const v1::JoinRequest& join) {
   auto version = deps_.host->CommitInOrder(
       [&](Transaction& tx) -> Status {
         auto existing = membership::GetNode(tx, join.node_id());
-        if (existing) {
+        // A node of a previous service, retired by the recovery that started
+        // this one, may rejoin under its id (coordinated recovery: the nodes
+        // that did not open join the one that did). Its record is replaced:
+        // its old keys died with its process.
+        const bool retired_by_recovery = existing && existing->status() == pb::NodeInfo::RETIRED &&
+                                         existing->service_id() != deps_.host->service_id();
+        if (existing && !retired_by_recovery) {
           return MakeError(ErrorCode::kInvalidArgument,
                            "node id '" + join.node_id() + "' is already " +
                                std::string(membership::StatusName(existing->status())) +
                                " in this service; a node that lost its keys joins under a new id");
         }
-        if (existing.error().code != ErrorCode::kNotFound) return std::unexpected(existing.error());
+        if (!existing && existing.error().code != ErrorCode::kNotFound) return std::unexpected(existing.error());
         // A sealing identity names one live node (docs/ARCHITECTURE.md, "Known
         // gaps"): a second claim would take over the first node's sealed key row.
         if (!join.sealing_identity().empty()) {
@@ -400,6 +408,7 @@ v1::Response NodeService::DescribeNode(const v1::StatusRequest& request) {
     if (auto service = membership::GetService(**tx); service && *service) {
       out->set_service_identity_algorithm((*service)->identity_algorithm());
       out->set_service_identity_public_key_der((*service)->identity_public_key_der());
+      out->set_previous_service_id((*service)->previous_service_id());
     }
   }
   if (const auto leader = LeaderRecord()) {

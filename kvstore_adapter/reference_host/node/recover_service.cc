@@ -11,6 +11,7 @@
 
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/node/node.h"
+#include "kvstore_adapter/reference_host/node/recovery_coordinator.h"
 #include "kvstore_adapter/reference_host/node/recovery_rpc.h"
 #include "kvstore_adapter/reference_host/recovery/public/recover_into_store.h"
 
@@ -123,24 +124,67 @@ Status Node::RecoverService() {
     moved_aside.reset();
     return {};
   };
-  // Operator input for the hooks (members' shares) arrives over RPC while
-  // they run; the service's own RPC server starts after recovery, on the
-  // same address.
-  // The handler outlives the server (declared first, destroyed last).
+  // Operator input for the hooks (members' shares) and peers' claim
+  // requests (coordinated recovery) arrive over RPC while the node
+  // recovers; the service's own RPC server starts after recovery, on the
+  // same address. Declared so that the server stops first, then the
+  // handler, then the coordinator the handler calls goes.
+  std::unique_ptr<RecoveryCoordinator> coordinator;
+  std::optional<CoordinationOutcome> outcome;
   RecoveryRpcHandler input_handler(c_.node_id, o_.recovery_input);
   std::unique_ptr<rpc::RpcServer> input_server;
-  if (o_.recovery_input.submit) {
-    // Operator input is a share file of a few hundred bytes.
+  const bool coordinated = !c_.recovery_coordination.peers.empty();
+  if (!coordinated) {
+    Log("recovering alone (no recovery_coordination.peers): this node cannot tell whether a former peer holds a "
+        "longer ledger (ledgerseal inspect DIR DIR ... compares them)");
+    if (o_.open_without_majority) Log("--open-without-majority has no effect without recovery_coordination.peers");
+  }
+  if (o_.recovery_input.submit || coordinated) {
+    // Operator input is a share file of a few hundred bytes; a claim
+    // request is a nonce.
     auto server = ListenRpc(&input_handler, kRecoveryInputMaxBytes);
     if (!server) return std::unexpected(server.error());
     input_server = std::move(*server);
-    Log("recovery hooks may wait for operator input on " + input_server->address() +
-        " (ledgerseal client submit-share)");
+    if (o_.recovery_input.submit) {
+      Log("recovery hooks may wait for operator input on " + input_server->address() +
+          " (ledgerseal client submit-share)");
+    }
+  }
+  if (coordinated) {
+    // After the replay, before anything is installed: decide with the peers.
+    options.after_replay = [&](const RecoverResult& recovered, Store& scratch) -> Status {
+      CoordinatorOptions co{.node_id = c_.node_id,
+                            .rpc_address = c_.rpc_address,
+                            .peers = c_.recovery_coordination.peers,
+                            .deadline = std::chrono::seconds(c_.recovery_coordination.deadline_s),
+                            .wait_for_all = std::chrono::seconds(c_.recovery_coordination.wait_for_all_s),
+                            .without_majority = o_.open_without_majority,
+                            .stop = o_.stop,
+                            .log = [this](const std::string& line) { Log(line); }};
+      auto made = RecoveryCoordinator::Make(std::move(co), recovered, scratch);
+      if (!made) return std::unexpected(made.error());
+      coordinator = std::move(*made);
+      input_handler.SetClaimSource(
+          [c = coordinator.get()](std::string_view nonce) { return c->Answer(nonce); });
+      auto decided = coordinator->Run();
+      if (!decided) return std::unexpected(decided.error());
+      outcome = std::move(*decided);
+      if (outcome->kind == CoordinationOutcome::Kind::kFollow) {
+        // Not an error to report: RecoverIntoStore discards the scratch
+        // store and this node joins the one that opened.
+        return MakeError(ErrorCode::kAborted, "following " + outcome->follow_node);
+      }
+      recovery_decision_ = outcome->decision;
+      return {};
+    };
   }
   auto recovered = RecoverIntoStore(ledger_dir_, store_dir_, store_key_, *o_.hooks, options, secrets_);
   if (input_server) input_server->Stop();
   // Whatever the outcome, the hooks take no more input.
   if (o_.recovery_input.close) o_.recovery_input.close();
+  if (outcome && outcome->kind == CoordinationOutcome::Kind::kFollow) {
+    return FollowRecoveredService(outcome->follow_node, outcome->follow_address, outcome->previous_service_id);
+  }
   if (!recovered) return std::unexpected(recovered.error());
   if (const uint64_t latest = secrets_.latest_version(); latest != 0) {
     if (auto secret = secrets_.Get(latest)) KeepInsecureTestSecret(latest, *secret);
@@ -211,6 +255,9 @@ Status Node::StartRecoveredService(const RecoverResult& recovered) {
   if (auto s = old_key->Endorse(successor); !s) return s;
   if (auto s = membership::PutService(**tx, membership::FromServiceRecord(successor)); !s) return s;
   if (auto s = membership::PutServiceKey(**tx, *new_key); !s) return s;
+  if (recovery_decision_) {
+    if (auto s = membership::PutRecoveryDecision(**tx, service_id, *recovery_decision_); !s) return s;
+  }
   auto version = host_->CommitWith(std::move(*tx), {.rotate_secret = true,
                                                     .trusted_nodes_changed = true,
                                                     .new_service_id = service_id,
@@ -219,6 +266,26 @@ Status Node::StartRecoveredService(const RecoverResult& recovered) {
   if (!version) return std::unexpected(version.error());
   Log("started service " + service_id + " recovered from " + recovered.last_service->service_id + " (version " +
       std::to_string(*version) + ", endorsed by the previous identity)");
+  return {};
+}
+
+Status Node::FollowRecoveredService(const std::string& node, const std::string& address,
+                                   const std::string& previous_service_id) {
+  // Nothing is deleted: this node's ledger stays in before-recovery-N (it
+  // is a prefix of the one the service was recovered from, or the
+  // coordination would have chosen it).
+  auto moved = MoveAside(c_.data_dir, {ledger_dir_, store_dir_, raft_dir_});
+  if (!moved) return std::unexpected(moved.error());
+  Log("following " + node + ": kept this node's previous ledger, store and raft directories in " +
+      moved->dir.string() + "; joining the recovered service at " + address);
+  join_address_ = address;
+  follow_previous_service_id_ = previous_service_id;
+  auto joined = JoinService();
+  if (!joined) {
+    return MakeError(joined.error().code, "joining the service " + node + " recovered, at " + address + ": " +
+                                              joined.error().message + " (this node's previous ledger is in " +
+                                              moved->dir.string() + ")");
+  }
   return {};
 }
 

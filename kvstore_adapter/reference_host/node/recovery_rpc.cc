@@ -14,6 +14,10 @@ rpc::v1::Response RecoveryRpcHandler::Handle(const rpc::v1::Request& request) {
   v1::Response response;
   switch (request.body_case()) {
     case v1::Request::kRecoveryInput: {
+      if (!input_.submit) {
+        return rpc::ErrorResponse({ErrorCode::kInvalidArgument,
+                                   "node " + node_id_ + " is recovering but its recovery hooks take no input"});
+      }
       auto answer = input_.submit(request.recovery_input().input());
       // The input is a secret (a member's share): wiped once handed over.
       // The request object is the server's own, not const.
@@ -30,9 +34,28 @@ rpc::v1::Response RecoveryRpcHandler::Handle(const rpc::v1::Request& request) {
       status->set_recovery_progress(progress);
       return response;
     }
+    case v1::Request::kRecoveryClaim: {
+      ClaimSource claims;
+      {
+        std::lock_guard lock(mu_);
+        claims = claims_;
+      }
+      if (!claims) {
+        return rpc::ErrorResponse({ErrorCode::kUnavailable, "node " + node_id_ + " is not ready to claim: " + progress});
+      }
+      auto claim = claims(request.recovery_claim().nonce());
+      if (!claim) return rpc::ErrorResponse(claim.error());
+      *response.mutable_recovery_claim() = std::move(*claim);
+      return response;
+    }
     default:
       return rpc::ErrorResponse({ErrorCode::kUnavailable, "node " + node_id_ + " is recovering: " + progress});
   }
+}
+
+void RecoveryRpcHandler::SetClaimSource(ClaimSource claims) {
+  std::lock_guard lock(mu_);
+  claims_ = std::move(claims);
 }
 
 }  // namespace ledgerseal::kv::node

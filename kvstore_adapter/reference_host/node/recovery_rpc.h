@@ -1,10 +1,14 @@
-// What a node in recovery mode answers while its recovery hooks run and
-// wait for operator input (NodeProcessOptions::recovery_input): the input,
-// its status, and "recovering" for everything else.
+// What a node in recovery mode answers while it recovers: operator input
+// for its recovery hooks (NodeProcessOptions::recovery_input), its status,
+// its signed claim to peers in a coordinated recovery (once it has one), and
+// "recovering" for everything else.
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_RECOVERY_RPC_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_RECOVERY_RPC_H_
 
+#include <functional>
+#include <mutex>
 #include <string>
+#include <string_view>
 
 #include "kvstore_adapter/reference_host/node/public/node_process.h"
 #include "kvstore_adapter/reference_host/rpc/public/rpc_server.h"
@@ -18,9 +22,17 @@ class RecoveryRpcHandler final : public rpc::RpcHandler {
       : node_id_(std::move(node_id)), input_(std::move(input)) {}
   rpc::v1::Response Handle(const rpc::v1::Request& request) override;
 
+  // From now on, claim requests are answered by `claims` (a coordinated
+  // recovery's, once the replay is done); until then they get kUnavailable
+  // ("not ready to claim"). Thread-safe.
+  using ClaimSource = std::function<Result<rpc::v1::RecoveryClaim>(std::string_view nonce)>;
+  void SetClaimSource(ClaimSource claims);
+
  private:
   const std::string node_id_;
   const RecoveryInput input_;
+  std::mutex mu_;
+  ClaimSource claims_;  // guarded by mu_
 };
 
 }  // namespace ledgerseal::kv::node

@@ -60,6 +60,9 @@ Result<RecoverIntoStoreReport> ReplayAndInstall(const fs::path& ledger_dir, cons
       return MakeError(flushed.error().code, "flushing the recovered store: " + flushed.error().message);
     }
     report.flush_ms = MsSince(flush_start);
+    if (options.after_replay) {
+      if (auto go_on = options.after_replay(report.recovery, **store); !go_on) return std::unexpected(go_on.error());
+    }
   }  // closes the scratch store: RocksDB must not be open while its directory moves
   if (options.before_install) {
     if (auto made_room = options.before_install(report.recovery); !made_room) {

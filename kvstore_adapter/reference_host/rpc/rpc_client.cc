@@ -272,6 +272,12 @@ kv::Result<v1::RecoveryInputResponse> RpcClient::SubmitRecoveryInput(std::string
   return ExtractBody(Call(std::move(request)), v1::Response::kRecoveryInput, &v1::Response::mutable_recovery_input);
 }
 
+kv::Result<v1::RecoveryClaim> RpcClient::GetRecoveryClaim(std::string nonce) {
+  v1::Request request;
+  request.mutable_recovery_claim()->set_nonce(std::move(nonce));
+  return ExtractBody(Call(std::move(request)), v1::Response::kRecoveryClaim, &v1::Response::mutable_recovery_claim);
+}
+
 bool IsMutatingRequest(const v1::Request& request) {
   switch (request.body_case()) {
     case v1::Request::kPut:
@@ -283,6 +289,7 @@ bool IsMutatingRequest(const v1::Request& request) {
     case v1::Request::kStatus:
     case v1::Request::kFetchEntries:
     case v1::Request::kRecoveryInput:  // idempotent: a member's share counts once
+    case v1::Request::kRecoveryClaim:
     case v1::Request::BODY_NOT_SET: return false;
   }
   return false;

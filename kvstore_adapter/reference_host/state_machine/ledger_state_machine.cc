@@ -185,6 +185,13 @@ Status LedgerStateMachine::CatchUpStore() {
   return failed;
 }
 
+bool LedgerStateMachine::HoldsOwnSecretOf(const WriteSet& public_writes) const {
+  const std::optional<Bytes>* value = public_writes.Find(secrets::kNodeSecretsTable.name, AsBytes(deps_.node_id));
+  if (value == nullptr || !value->has_value()) return false;
+  auto version = secrets::SecretVersionOfNodeSecretRecord(**value);
+  return version && deps_.secrets->Get(*version).has_value();
+}
+
 Result<entry::DecodedEntry> LedgerStateMachine::Verify(ByteView bytes) const {
   return entry::DecodeAndVerifyWith(bytes, [this](uint64_t v) { return deps_.secrets->Get(v); });
 }
@@ -211,8 +218,8 @@ Result<ApplyOutcome> LedgerStateMachine::Apply(ByteView bytes) {
   if (!digest) return std::unexpected(digest.error());
   if (decoded->header.flags & entry::kFlagRotation) {
     auto own = secrets::ReadOwnSecret(pub->public_writes, deps_.node_id, *deps_.node_key);
-    if (!own) return std::unexpected(own.error());
-    if (*own) {
+    if (!own && !HoldsOwnSecretOf(pub->public_writes)) return std::unexpected(own.error());
+    if (own && *own) {
       if (deps_.on_secret_learned) deps_.on_secret_learned((*own)->version, (*own)->secret);
       if (auto added = deps_.secrets->Add((*own)->version, std::move((*own)->secret)); !added) {
         return std::unexpected(added.error());
@@ -407,8 +414,8 @@ Status LedgerStateMachine::CatchUpFromPeers(const pb::EncryptedSnapshot& in) {
         }
         if (decoded->header.flags & entry::kFlagRotation) {
           auto own = secrets::ReadOwnSecret(pub->public_writes, deps_.node_id, *deps_.node_key);
-          if (!own) return failed(own.error().code, own.error().message);
-          if (*own) learnt.insert_or_assign((*own)->version, std::move((*own)->secret));
+          if (!own && !HoldsOwnSecretOf(pub->public_writes)) return failed(own.error().code, own.error().message);
+          if (own && *own) learnt.insert_or_assign((*own)->version, std::move((*own)->secret));
         }
         auto digest = entry::EntryDigest(bytes);
         if (!digest) return failed(ErrorCode::kCorruption, digest.error().message);

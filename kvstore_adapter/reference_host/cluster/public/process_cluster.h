@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,23 @@ struct NodeProcess {
   size_t start_log_offset = 0;  // where this run's lines begin in log_path
 };
 
+// A coordinated recovery (docs/REFERENCE_HOST.md, "Coordinated recovery"):
+// nodes restarted together with --recover, each told the others' new RPC
+// addresses as recovery_coordination.peers.
+struct CoordinatedRestart {
+  std::vector<std::string> nodes{};
+  // node -> the peers it cannot reach (a partition): in its peers list
+  // their address is replaced by one nobody listens on.
+  std::map<std::string, std::vector<std::string>> unreachable{};
+  // Nodes of the previous configuration that are not restarted (lost): each
+  // restarted node lists an address nobody listens on for each.
+  std::vector<std::string> absent{};
+  uint32_t deadline_s = 60;
+  uint32_t wait_for_all_s = 3;
+  // node -> arguments after --recover (e.g. --open-without-majority).
+  std::map<std::string, std::vector<std::string>> extra_args{};
+};
+
 // Not thread-safe: drive it from one thread (clients from Client() may be
 // used from other threads).
 class ProcessCluster {
@@ -68,6 +86,16 @@ class ProcessCluster {
   // Waits for a node started by StartRecoveryUntil to log "ready". Errors:
   // as StartRecovery's wait.
   kv::Status AwaitReady(const std::string& node_id);
+  // Starts every node of `restart` (none may be running) with new ports and
+  // --recover, without waiting: then AwaitReady or AwaitExit each. Errors:
+  // kInvalidArgument (a node running), kIoError (ports, fork).
+  kv::Status StartCoordinatedRecovery(const CoordinatedRestart& restart);
+  // Waits up to `timeout_ms` for a node to exit and returns its exit code
+  // (128 + signal for a signal). Errors: kUnavailable if it still runs,
+  // kInvalidArgument if it was not started.
+  kv::Result<int> AwaitExit(const std::string& node_id, uint32_t timeout_ms);
+  // The lines this run of the node logged so far.
+  std::string RunLog(const std::string& node_id) const;
 
   // SIGKILL (and reap). No-op for a node not running.
   void Kill(const std::string& node_id);
@@ -94,12 +122,16 @@ class ProcessCluster {
 
  private:
   kv::Status Launch(const std::string& node_id, std::optional<std::string> join_via, bool recover,
-                    std::vector<std::string> extra_args = {}, std::string until = "] ready: ");
+                    std::vector<std::string> extra_args = {}, std::string until = "] ready: ",
+                    std::optional<kv::RecoveryCoordinationConfig> coordination = std::nullopt);
   kv::Status WaitForLog(NodeProcess& node, const std::string& needle);
 
   ClusterOptions options_;
   std::map<std::string, NodeProcess> nodes_;
   std::map<std::string, std::unique_ptr<rpc::RpcClient>> clients_;
+  // Addresses drawn ahead for the next Launch of a node (coordinated
+  // restarts tell each node the others' addresses before any starts).
+  std::map<std::string, std::pair<std::string, std::string>> planned_;  // node -> (raft, rpc)
 };
 
 // A free TCP port on 127.0.0.1 (bound, then released; never the same one

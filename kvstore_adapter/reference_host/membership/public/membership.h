@@ -24,6 +24,7 @@ inline constexpr Table kNodesTable{"ledger.nodes", Domain::kPublic};
 inline constexpr Table kServiceTable{"ledger.service", Domain::kPublic};
 inline constexpr Table kServiceKeyTable{"ledger.service_key", Domain::kPrivate};
 inline constexpr std::string_view kServiceKey = "current";
+inline constexpr Table kRecoveryDecisionsTable{"ledger.recovery_decisions", Domain::kPublic};
 
 // One `ledger.nodes` value as read from a ledger entry (offline tools read
 // records through this, not through the protobuf). Errors: kCorruption.
@@ -46,6 +47,13 @@ Result<uint64_t> NextRaftId(Transaction& tx);
 // The current service record; std::nullopt before genesis.
 Result<std::optional<pb::ServiceInfo>> GetService(Transaction& tx);
 Status PutService(Transaction& tx, const pb::ServiceInfo& info);
+
+// How a coordinated recovery chose the node that opened service
+// `new_service_id` (docs/REFERENCE_HOST.md, "Coordinated recovery").
+// Get: nullopt when that recovery was not coordinated. Errors: the
+// transaction's; kCorruption for a record that does not parse.
+Status PutRecoveryDecision(Transaction& tx, std::string_view new_service_id, const pb::RecoveryDecision& decision);
+Result<std::optional<pb::RecoveryDecision>> GetRecoveryDecision(Transaction& tx, std::string_view service_id);
 
 // One `ledger.service` value as read from a ledger entry. Errors: kCorruption.
 Result<pb::ServiceInfo> DecodeServiceRecord(ByteView bytes);

@@ -44,6 +44,23 @@ struct RecoverySharesConfig {
   std::vector<std::pair<std::string, std::filesystem::path>> members;
 };
 
+// Coordinated recovery (docs/REFERENCE_HOST.md, "Coordinated recovery"),
+// used by --recover only: the nodes restarted together find the one that
+// holds the longest ledger and only it opens the service.
+struct RecoveryCoordinationConfig {
+  // The rpc_address of each other node restarted with --recover (its
+  // address now, not the one the ledger records). Empty: this node
+  // recovers alone, as the operator chose, and no peer is asked.
+  std::vector<std::string> peers;
+  // How long to wait for votes from a majority of the previous
+  // configuration before giving up (nothing written); then an operator
+  // may restart with --open-without-majority.
+  uint32_t deadline_s = 600;
+  // Once a majority has claimed: how long to wait for the other nodes'
+  // claims before voting (one of them may hold the longest ledger).
+  uint32_t wait_for_all_s = 10;
+};
+
 struct NodeConfig {
   std::string node_id;        // [a-z0-9_-], 1..64 bytes
   std::string raft_address;   // host:port
@@ -53,6 +70,7 @@ struct NodeConfig {
   RaftConfig raft;
   SealingConfig sealing;
   RecoverySharesConfig recovery_shares;
+  RecoveryCoordinationConfig recovery_coordination;
   // Pins (docs/SERVICE_IDENTITY.md), 32 hex digits each; empty: no pin.
   // --recover: recovery refuses a ledger whose last service is another
   // (like CCF's previous_service_identity).

@@ -60,6 +60,11 @@ struct NodeProcessOptions {
   // ("recovering"). Both are called from RPC threads, concurrently with the
   // hooks: they must be thread-safe and prompt. Then `close` is called.
   RecoveryInput recovery_input{};
+  // Recovery mode with config.recovery_coordination.peers only: the
+  // operator's override after a coordinated recovery found no majority
+  // (docs/REFERENCE_HOST.md, "Coordinated recovery"): open without votes
+  // from a majority, unless a peer that answers claims a longer ledger.
+  bool open_without_majority = false;
 };
 
 // Runs the node until `*options.stop` is set or the node fails. Returns OK

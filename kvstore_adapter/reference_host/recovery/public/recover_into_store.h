@@ -6,7 +6,7 @@
 //   1. remove `<store_dir>.recovering` (the scratch store: a previous
 //      attempt's leftovers, never data) and open a fresh store there;
 //   2. RecoverLedger into it: recovery hooks, secret chain, verified replay;
-//   3. flush it and close it;
+//   3. flush it, ask after_replay whether to go on, close it;
 //   4. before_install (optional): the caller makes room at store_dir;
 //   5. rename the scratch store to store_dir; if that fails after
 //      before_install succeeded, undo_before_install puts back what
@@ -47,8 +47,16 @@ struct RecoverIntoStoreOptions {
   // entry it reads (kAborted). Not owned; may be null.
   const std::atomic<bool>* stop = nullptr;
   // Called once, on the calling thread, after the replay succeeded and the
-  // scratch store was flushed and closed, right before it is renamed to
-  // store_dir, with what was recovered: it must leave store_dir free (the
+  // scratch store was flushed, before it is closed, with what was recovered
+  // and the scratch store (to read, never to write): the caller decides
+  // whether to go on (a coordinated recovery waits here for its peers and
+  // may learn that another node opens instead). Its error fails the
+  // recovery like any other: the scratch store is discarded and nothing
+  // changed. Null: go on.
+  std::function<Status(const RecoverResult& recovered, Store& scratch)> after_replay;
+  // Called once, on the calling thread, after the replay succeeded (and
+  // after_replay agreed) and the scratch store was flushed and closed,
+  // right before it is renamed to store_dir, with what was recovered: it must leave store_dir free (the
   // node moves its previous store and Raft directories aside). Its error
   // fails the recovery (the scratch store is discarded); when it fails it
   // must leave nothing changed itself (undo_before_install is not called
@@ -102,7 +110,7 @@ struct RecoverIntoStoreReport {
 //  - kAborted: `*options.stop` was set before the replay ended;
 //  - kIoError: flushing the store, or installing it at store_dir (with
 //    undo_before_install's error in the message if undoing failed too);
-//  - whatever before_install returns.
+//  - whatever after_replay or before_install returns.
 Result<RecoverIntoStoreReport> RecoverIntoStore(const std::filesystem::path& ledger_dir,
                                                 const std::filesystem::path& store_dir,
                                                 const SecretBytes& store_key,

@@ -73,6 +73,12 @@ class RpcClient {
   // kInvalidArgument from a node that serves (it is not recovering), and
   // the transport's.
   kv::Result<v1::RecoveryInputResponse> SubmitRecoveryInput(std::string input);
+  // A node in coordinated recovery: its signed claim, bound to `nonce`
+  // (the caller verifies it; nothing here is authenticated). Errors:
+  // kUnavailable (not ready to claim yet: still replaying, or waiting for
+  // operator input), kInvalidArgument from a node that serves (it is not
+  // recovering) or for a nonce that is not 16 bytes, and the transport's.
+  kv::Result<v1::RecoveryClaim> GetRecoveryClaim(std::string nonce);
 
  private:
   class Impl;  // rpc_client.cc: the connection and its mutex

@@ -27,6 +27,7 @@ v1::Response MemoryHandler::Handle(const v1::Request& request) {
     case v1::Request::kRetire:
     case v1::Request::kFetchEntries:
     case v1::Request::kRecoveryInput:
+    case v1::Request::kRecoveryClaim:
     case v1::Request::BODY_NOT_SET: break;
   }
   return Invalid("MemoryHandler does not serve this request");

@@ -136,6 +136,11 @@ class LedgerStateMachine {
   Status CatchUpFromPeers(const ::ledgerseal::ledger::v1::EncryptedSnapshot& snapshot);
   Status InstallImage(const ::ledgerseal::ledger::v1::EncryptedSnapshot& snapshot);
   void SetLastEntry(Version version, std::optional<Bytes> digest);
+  // True if a rotation's secret record for this node id is of a version
+  // this node already holds. A record it cannot decrypt is then no error: a
+  // node that rejoined under its id after a recovery meets the records its
+  // predecessor's key received, of secrets its admission already gave it.
+  bool HoldsOwnSecretOf(const WriteSet& public_writes) const;
 
   StateMachineDeps deps_;
   std::unique_ptr<ledger::LedgerWriter> ledger_;

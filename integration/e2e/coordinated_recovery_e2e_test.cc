@@ -1,0 +1,187 @@
+// Coordinated recovery (issue 14; docs/REFERENCE_HOST.md, "Coordinated
+// recovery"), with real node processes on loopback:
+//  - an outage under load (two clients writing, rotations, a lagging
+//    follower, every node SIGKILLed): all nodes restarted with --recover
+//    pick the longest ledger among themselves, only its node opens, the
+//    others join it, and every acknowledged write is served;
+//  - recoverers partitioned from one another: the majority side opens, the
+//    lone node gives up at its deadline and writes nothing;
+//  - the operator's override: refused while a peer claims a longer ledger
+//    (named), refused without it by the deadline, then accepted.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "integration/e2e/e2e_util.h"
+#include "integration/e2e/sealing_cluster.h"
+#include "kvstore_adapter/reference_host/cluster/public/writers.h"
+
+namespace ledgerseal::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+namespace sc = sealing_cluster;
+
+constexpr char kTable[] = "app.private";
+
+size_t Count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// The node whose run logged that it opens; "" if none did.
+std::string Opener(const cluster::ProcessCluster& c, const std::vector<std::string>& ids) {
+  std::string opener;
+  for (const auto& id : ids) {
+    if (Count(c.RunLog(id), "recovery coordination: opening") > 0) {
+      EXPECT_TRUE(opener.empty()) << opener << " and " << id << " both opened";
+      opener = id;
+    }
+  }
+  return opener;
+}
+
+std::string ServiceOf(cluster::ProcessCluster& c, const std::string& id) {
+  auto status = c.Client(id).GetStatus();
+  return status ? status->service_id() : "unreachable: " + status.error().ToString();
+}
+
+TEST(CoordinatedRecoveryE2E, AfterAnOutageUnderLoadTheLongestOpensAndTheOthersJoin) {
+  sc::Platforms platforms;
+  cluster::ProcessCluster c(sc::SealingOptions(&platforms));
+  ASSERT_NO_FATAL_FAILURE(sc::StartNodes(c, {"n1", "n2", "n3"}));
+  const std::string old_service = ServiceOf(c, "n1");
+  Acked acked;
+  {
+    cluster::Writers load(c.node("n1").config.rpc_address, kTable, /*count=*/2);
+    rpc::RpcClient rotator(c.node("n1").config.rpc_address);
+    for (int i = 0; i < 4; ++i) {
+      ASSERT_TRUE(rotator.Rotate());
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));
+      if (i == 1) c.Pause("n3");  // n3 falls behind while the others go on
+    }
+    c.KillAll();  // SIGKILL, n3 still paused
+    load.Stop();
+    acked = load.all_acked();
+    ASSERT_GT(acked.values.size(), 20u);
+  }
+  const auto compared = sc::RunLedgerseal("inspect " + c.data_dir("n1").string() + " " +
+                                          c.data_dir("n2").string() + " " + c.data_dir("n3").string() + " --json");
+  ASSERT_EQ(compared.exit_code, 0) << compared.output;
+  const std::string longest = nlohmann::json::parse(compared.output)["longest"];
+
+  const std::vector<std::string> ids = {"n1", "n2", "n3"};
+  ASSERT_TRUE(c.StartCoordinatedRecovery({.nodes = ids, .wait_for_all_s = 5}));
+  for (const auto& id : ids) ASSERT_TRUE(c.AwaitReady(id)) << id << ":\n" << c.LogTail(id, 40);
+  const std::string opener = Opener(c, ids);
+  ASSERT_FALSE(opener.empty());
+  EXPECT_EQ(c.data_dir(opener).string(), longest) << "the node with the longest ledger opens";
+  const std::string new_service = ServiceOf(c, opener);
+  EXPECT_NE(new_service, old_service);
+  for (const auto& id : ids) {
+    const std::string log = c.RunLog(id);
+    // Each voted for the opener, or followed it before it had to vote.
+    EXPECT_EQ(Count(log, "recovery coordination: voted for "), Count(log, "recovery coordination: voted for " + opener))
+        << id << ":\n" << log;
+    if (id == opener) continue;
+    EXPECT_NE(log.find("joining it"), std::string::npos) << id << ":\n" << log;
+    EXPECT_EQ(ServiceOf(c, id), new_service) << id << " joined the one recovered service";
+    // Nothing deleted: its own ledger is kept aside.
+    EXPECT_TRUE(fs::exists(c.data_dir(id) / "before-recovery-1" / "ledger")) << id;
+  }
+  auto verified = VerifyAcked(c, opener, kTable, acked);
+  EXPECT_TRUE(verified) << verified.error().ToString();
+  // The recovery transaction records the decision; inspect checks every
+  // claim's signature with the previous identity.
+  const auto audit = sc::Inspect(c.data_dir(opener));
+  const auto& decision = audit["service_chain"].back()["recovery_decision"];
+  EXPECT_EQ(decision["opened_by"], opener) << audit.dump(2);
+  EXPECT_EQ(decision["verified"], true) << audit.dump(2);
+  EXPECT_GE(decision["claims"].size(), 2u) << audit.dump(2);
+  for (const auto& claim : decision["claims"]) EXPECT_EQ(claim["signature_verified"], true) << audit.dump(2);
+}
+
+// n3 cannot reach n1 or n2, nor they n3: n1 and n2 (a majority) recover
+// the service; n3 never opens a second one and writes nothing.
+TEST(CoordinatedRecoveryE2E, PartitionedRecoverersDoNotBothOpen) {
+  cluster::ProcessCluster c(TestClusterOptions());
+  ASSERT_TRUE(StartTrustedNodes(c, 3));
+  Acked acked;
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(PutWithFailover(c, kTable, "k" + std::to_string(i), "v", acked));
+  c.KillAll();
+  const auto n3_before = sc::Snapshot(c.data_dir("n3"));
+  const std::vector<std::string> ids = {"n1", "n2", "n3"};
+  ASSERT_TRUE(c.StartCoordinatedRecovery({.nodes = ids,
+                                          .unreachable = {{"n1", {"n3"}}, {"n2", {"n3"}}, {"n3", {"n1", "n2"}}},
+                                          .deadline_s = 8,
+                                          .wait_for_all_s = 1}));
+  ASSERT_TRUE(c.AwaitReady("n1")) << c.LogTail("n1", 40);
+  ASSERT_TRUE(c.AwaitReady("n2")) << c.LogTail("n2", 40);
+  auto n3 = c.AwaitExit("n3", 30'000);
+  ASSERT_TRUE(n3) << n3.error().ToString();
+  EXPECT_EQ(*n3, 1);
+  EXPECT_NE(c.RunLog("n3").find("no majority"), std::string::npos) << c.RunLog("n3");
+  EXPECT_EQ(sc::Snapshot(c.data_dir("n3")), n3_before) << "the minority wrote nothing";
+  const std::string opener = Opener(c, {"n1", "n2", "n3"});
+  ASSERT_TRUE(opener == "n1" || opener == "n2") << opener;
+  EXPECT_EQ(ServiceOf(c, "n1"), ServiceOf(c, "n2"));
+  auto verified = VerifyAcked(c, opener, kTable, acked);
+  EXPECT_TRUE(verified) << verified.error().ToString();
+}
+
+// The override: with a peer that claims a longer ledger it is refused,
+// naming the peer; a node without a majority gives up at its deadline;
+// the override on the longest node then opens, every acknowledged write
+// intact.
+TEST(CoordinatedRecoveryE2E, TheOverrideIsRefusedWhileAPeerIsLongerThenOpens) {
+  cluster::ProcessCluster c(TestClusterOptions());
+  ASSERT_TRUE(StartTrustedNodes(c, 3));
+  Acked acked;
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(PutWithFailover(c, kTable, "a" + std::to_string(i), "v", acked));
+  ASSERT_TRUE(c.WaitApplied(acked.max_version));
+  c.Pause("n3");
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(PutWithFailover(c, kTable, "b" + std::to_string(i), "v", acked));
+  c.KillAll();
+  const auto n1_before = sc::Snapshot(c.data_dir("n1"));
+  const auto n3_before = sc::Snapshot(c.data_dir("n3"));
+
+  // n2 is lost; n3 (behind) tries to open alone while n1 waits for votes.
+  ASSERT_TRUE(c.StartCoordinatedRecovery({.nodes = {"n1", "n3"},
+                                          .absent = {"n2"},
+                                          .deadline_s = 6,
+                                          .wait_for_all_s = 1,
+                                          .extra_args = {{"n3", {"--open-without-majority"}}}}));
+  auto n3 = c.AwaitExit("n3", 30'000);
+  ASSERT_TRUE(n3) << n3.error().ToString();
+  EXPECT_EQ(*n3, 1);
+  const std::string n3_log = c.RunLog("n3");
+  EXPECT_NE(n3_log.find("longer_ledger: n1 at " + c.node("n1").config.rpc_address + " holds version"),
+            std::string::npos)
+      << n3_log;
+  EXPECT_EQ(sc::Snapshot(c.data_dir("n3")), n3_before);
+  auto n1 = c.AwaitExit("n1", 30'000);
+  ASSERT_TRUE(n1) << n1.error().ToString();
+  EXPECT_EQ(*n1, 1);
+  EXPECT_NE(c.RunLog("n1").find("no majority"), std::string::npos) << c.RunLog("n1");
+  EXPECT_NE(c.RunLog("n1").find("--open-without-majority"), std::string::npos) << c.RunLog("n1");
+  EXPECT_EQ(sc::Snapshot(c.data_dir("n1")), n1_before);
+
+  // The operator decides n2 and n3 are lost for good.
+  ASSERT_TRUE(c.StartCoordinatedRecovery({.nodes = {"n1"},
+                                          .absent = {"n2", "n3"},
+                                          .deadline_s = 6,
+                                          .wait_for_all_s = 1,
+                                          .extra_args = {{"n1", {"--open-without-majority"}}}}));
+  ASSERT_TRUE(c.AwaitReady("n1")) << c.LogTail("n1", 40);
+  EXPECT_NE(c.RunLog("n1").find("opening WITHOUT a majority"), std::string::npos) << c.RunLog("n1");
+  auto verified = VerifyAcked(c, "n1", kTable, acked);
+  EXPECT_TRUE(verified) << verified.error().ToString();
+}
+
+}  // namespace
+}  // namespace ledgerseal::e2e

@@ -1,0 +1,252 @@
+#include "kvstore_adapter/reference_host/node/recovery_coordinator.h"
+
+#include <utility>
+
+#include "crypto/public/random_source.h"
+#include "kvstore_adapter/host_support/public/snapshot_transaction.h"
+#include "kvstore_adapter/reference_host/membership/public/membership.h"
+#include "kvstore_adapter/reference_host/node/node.h"
+
+namespace ledgerseal::kv::node {
+namespace {
+
+namespace pb = ::ledgerseal::ledger::v1;
+using coordination::Claim;
+
+// How often the peers are asked; each request gives up after kAskTimeoutMs
+// (a paused peer must not hold the round up for long).
+constexpr std::chrono::milliseconds kRoundMs{200};
+constexpr int kAskTimeoutMs = 1000;
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+pb::RecoveryDecision::Claim Evidence(const rpc::v1::RecoveryClaim& c) {
+  pb::RecoveryDecision::Claim out;
+  out.set_node_id(c.node_id());
+  out.set_rpc_address(c.rpc_address());
+  out.set_last_version(c.last_version());
+  out.set_last_entry_digest(c.last_entry_digest());
+  out.set_vote(c.vote());
+  out.set_nonce(c.nonce());
+  out.set_signature(c.signature());
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RecoveryCoordinator>> RecoveryCoordinator::Make(CoordinatorOptions options,
+                                                                       const RecoverResult& recovered,
+                                                                       Store& scratch) {
+  SnapshotTransaction tx(nullptr, scratch.Snapshot());
+  auto key = membership::GetServiceKey(tx);
+  if (!key) {
+    return MakeError(ErrorCode::kRecoveryFailed,
+                     "recovery coordination: the replayed ledger holds no service identity key: " +
+                         key.error().ToString());
+  }
+  // Replay checked the stored key against the ledger's last service record;
+  // a claim signed with it speaks for that service only.
+  if (!recovered.last_service || key->identity().service_id != recovered.last_service->service_id) {
+    return MakeError(ErrorCode::kRecoveryFailed,
+                     "recovery coordination: the stored identity key is not the key of the service the ledger "
+                     "ends in");
+  }
+  auto nodes = membership::ListNodes(tx);
+  if (!nodes) return std::unexpected(nodes.error());
+  std::set<std::string> configuration;
+  for (const auto& n : *nodes) {
+    if (n.status() != pb::NodeInfo::RETIRED) configuration.insert(n.node_id());
+  }
+  Claim self{.service_id = key->identity().service_id,
+             .node_id = options.node_id,
+             .rpc_address = options.rpc_address,
+             .last_version = recovered.replayed_to,
+             .last_entry_digest = recovered.last_entry_digest,
+             .vote = "",
+             .nonce = {}};
+  auto election = coordination::Election::Make(
+      std::move(self), {.configuration = std::move(configuration),
+                        .wait_for_all_ms = static_cast<uint64_t>(options.wait_for_all.count())});
+  if (!election) return MakeError(ErrorCode::kRecoveryFailed, "recovery coordination: " + election.error().message);
+  return std::unique_ptr<RecoveryCoordinator>(
+      new RecoveryCoordinator(std::move(options), std::move(*key), std::move(*election)));
+}
+
+RecoveryCoordinator::RecoveryCoordinator(CoordinatorOptions options, ServiceKey key,
+                                         coordination::Election election)
+    : options_(std::move(options)), key_(std::move(key)), election_(std::move(election)) {
+  for (const auto& peer : options_.peers) {
+    clients_[peer] = std::make_unique<rpc::RpcClient>(
+        peer, rpc::RpcClientOptions{.connect_timeout_ms = kAskTimeoutMs / 2, .request_timeout_ms = kAskTimeoutMs});
+  }
+}
+
+Result<rpc::v1::RecoveryClaim> RecoveryCoordinator::Answer(std::string_view nonce) const {
+  if (nonce.size() != coordination::kClaimNonceBytes) {
+    return MakeError(ErrorCode::kInvalidArgument, "a recovery claim request needs a nonce of " +
+                                                      std::to_string(coordination::kClaimNonceBytes) + " bytes");
+  }
+  Claim claim;
+  {
+    std::lock_guard lock(mu_);
+    claim = election_.self();
+  }
+  claim.nonce = ToBytes(nonce);
+  return coordination::SignClaim(key_, claim);
+}
+
+void RecoveryCoordinator::LogOnce(const std::string& peer, const std::string& line) {
+  if (last_note_[peer] == line) return;
+  last_note_[peer] = line;
+  options_.log("recovery coordination: " + line);
+}
+
+std::optional<CoordinationOutcome> RecoveryCoordinator::Ask(const std::string& peer, uint64_t now_ms) {
+  rpc::RpcClient& client = *clients_.at(peer);
+  Bytes nonce(coordination::kClaimNonceBytes);
+  crypto::OpenSslRandomSource random;
+  if (!random.Fill(nonce)) return std::nullopt;  // no randomness: ask again next round
+  auto answer = client.GetRecoveryClaim(std::string(AsString(nonce)));
+  if (!answer) {
+    // A node that serves does not claim: it may serve our successor.
+    if (answer.error().code == ErrorCode::kInvalidArgument &&
+        answer.error().message.find("serving its service") != std::string::npos) {
+      auto status = client.GetStatus();
+      if (status && !status->recovering() && !status->service_id().empty() &&
+          status->previous_service_id() == key_.identity().service_id) {
+        options_.log("recovery coordination: " + status->node_id() + " at " + peer + " serves service " +
+                     status->service_id() + ", recovered from service " + key_.identity().service_id +
+                     ": joining it");
+        return CoordinationOutcome{.kind = CoordinationOutcome::Kind::kFollow,
+                                   .previous_service_id = key_.identity().service_id,
+                                   .follow_node = status->node_id(),
+                                   .follow_address = peer,
+                                   .decision = {}};
+      }
+      LogOnce(peer, peer + " serves a service that is not the successor of service " + key_.identity().service_id);
+      return std::nullopt;
+    }
+    LogOnce(peer, "no claim from " + peer + " yet: " + answer.error().message);
+    return std::nullopt;
+  }
+  auto claim = coordination::VerifyClaim(key_.identity(), *answer, nonce);
+  if (!claim) {
+    LogOnce(peer, "refused the answer of " + peer + ": " + claim.error().message);
+    return std::nullopt;
+  }
+  std::lock_guard lock(mu_);
+  if (!election_.Observe(*claim, now_ms)) {
+    LogOnce(peer, "ignored the claim of " + claim->node_id + " at " + peer +
+                      ": not another node of the previous configuration");
+    return std::nullopt;
+  }
+  signed_[claim->node_id] = *answer;
+  LogOnce(peer, claim->node_id + " at " + peer + " claims version " + std::to_string(claim->last_version) +
+                    (claim->vote.empty() ? "" : ", votes " + claim->vote));
+  return std::nullopt;
+}
+
+CoordinationOutcome RecoveryCoordinator::Opening(bool without_majority) const {
+  CoordinationOutcome out;
+  out.previous_service_id = key_.identity().service_id;
+  pb::RecoveryDecision& d = out.decision;
+  d.set_previous_service_id(key_.identity().service_id);
+  for (const auto& id : election_.configuration()) d.add_configuration(id);
+  // Its own claim, signed like the others (over an empty nonce).
+  if (auto own = coordination::SignClaim(key_, election_.self())) *d.add_claims() = Evidence(*own);
+  for (const auto& [id, claim] : signed_) *d.add_claims() = Evidence(claim);
+  d.set_opened_by(options_.node_id);
+  d.set_without_majority(without_majority);
+  return out;
+}
+
+Result<CoordinationOutcome> RecoveryCoordinator::Run() {
+  const auto start = Clock::now();
+  options_.log("recovery coordination: " + options_.node_id + " claims version " +
+               std::to_string(election_.self().last_version) + " of service " + key_.identity().service_id +
+               "; the previous configuration is " + Joined({election_.configuration().begin(),
+                                                             election_.configuration().end()}) +
+               " (a majority is " + std::to_string(election_.majority()) + "); asking " +
+               (options_.peers.empty() ? std::string("no peer") : Joined(options_.peers)));
+  // Bounded by the deadline (or the stop flag).
+  for (;;) {
+    if (options_.stop->load()) return MakeError(ErrorCode::kAborted, "stopped during recovery coordination");
+    const auto now_ms = static_cast<uint64_t>(MsSince(start));
+    for (const auto& peer : options_.peers) {
+      if (auto followed = Ask(peer, now_ms)) return *followed;
+    }
+    if (auto decided = Decide(now_ms, start)) return *decided;
+    if (!SleepUnlessStopped(*options_.stop, kRoundMs)) {
+      return MakeError(ErrorCode::kAborted, "stopped during recovery coordination");
+    }
+  }
+}
+
+std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Decide(uint64_t now_ms, Clock::time_point start) {
+  std::lock_guard lock(mu_);
+  const size_t n = election_.configuration().size();
+  if (auto conflict = election_.Conflict()) {
+    return MakeError(ErrorCode::kRecoveryFailed,
+                     "conflicting_histories: " + *conflict + ": no rule can choose between them; nothing was "
+                     "written (compare the data directories with ledgerseal inspect DIR DIR ...)");
+  }
+  if (options_.without_majority) {
+    const bool heard_all = election_.claimed() == std::min(n, options_.peers.size() + 1);
+    if (heard_all || now_ms >= static_cast<uint64_t>(options_.wait_for_all.count())) {
+      for (const auto& [id, claim] : election_.claims()) {
+        if (claim.last_version > election_.self().last_version) {
+          return MakeError(ErrorCode::kRecoveryFailed,
+                           "longer_ledger: " + id + " at " + claim.rpc_address + " holds version " +
+                               std::to_string(claim.last_version) + ", this node only " +
+                               std::to_string(election_.self().last_version) +
+                               ": recover from it (nothing was written here)");
+        }
+      }
+      options_.log("recovery coordination: opening WITHOUT a majority (--open-without-majority); claims: " +
+                   election_.Describe());
+      return Opening(true);
+    }
+  } else {
+    if (election_.Tick(now_ms)) {
+      const Claim& best = election_.Best();
+      options_.log("recovery coordination: voted for " + best.node_id + " (version " +
+                   std::to_string(best.last_version) + "); claims: " + election_.Describe());
+    }
+    if (election_.Won()) {
+      options_.log("recovery coordination: opening with votes from " + Joined(election_.VotesForSelf()) + " of " +
+                   std::to_string(n) + "; claims: " + election_.Describe());
+      // A shorter claim is a ledger that lags (or that its host truncated):
+      // say by how much; the chosen ledger holds what it lacks.
+      for (const auto& [id, claim] : election_.claims()) {
+        if (claim.last_version < election_.self().last_version) {
+          options_.log("recovery coordination: " + id + "'s ledger is " +
+                       std::to_string(election_.self().last_version - claim.last_version) +
+                       " version(s) behind this one");
+        }
+      }
+      return Opening(false);
+    }
+  }
+  if (Clock::now() - start > options_.deadline) {
+    const std::string within = " within " + std::to_string(options_.deadline.count() / 1000) + " s (" +
+                               election_.Describe() + "). Nothing was written. ";
+    if (election_.voted() && election_.self().vote != options_.node_id) {
+      return MakeError(ErrorCode::kUnavailable,
+                       "no majority: this node voted for " + election_.self().vote +
+                           ", which did not open a service" + within +
+                           "Restart the nodes with --recover and their peers");
+    }
+    return MakeError(ErrorCode::kUnavailable,
+                     "no majority: no node won votes from " + std::to_string(election_.majority()) + " of the " +
+                         std::to_string(n) + " nodes of the previous configuration" + within +
+                         "Start the other nodes with --recover and their peers, or, if they are lost for good, "
+                         "restart this one with --recover --open-without-majority");
+  }
+  return std::nullopt;
+}
+
+}  // namespace ledgerseal::kv::node

@@ -1,0 +1,103 @@
+// PRIVATE to //kvstore_adapter/reference_host/node: a coordinated recovery
+// as one node runs it (docs/REFERENCE_HOST.md, "Coordinated recovery").
+// After its replay (into the scratch store, nothing installed yet), the node
+// answers its peers' claim requests with its signed claim, asks for theirs,
+// and lets coordination::Election decide whether it opens the recovered
+// service, follows (joins) the node that opened it, or gives up.
+#ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_RECOVERY_COORDINATOR_H_
+#define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_RECOVERY_COORDINATOR_H_
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kvstore_adapter/host_support/public/service_key.h"
+#include "kvstore_adapter/reference_host/coordination/public/election.h"
+#include "kvstore_adapter/reference_host/proto/ledger.pb.h"
+#include "kvstore_adapter/reference_host/recovery/public/recover_ledger.h"
+#include "kvstore_adapter/reference_host/rpc/public/rpc_client.h"
+#include "kvstore_adapter/store/public/store.h"
+
+namespace ledgerseal::kv::node {
+
+struct CoordinationOutcome {
+  enum class Kind {
+    kOpen,    // this node opens the recovered service
+    kFollow,  // another node opened it: join it
+  };
+  Kind kind = Kind::kOpen;
+  std::string previous_service_id;  // the service the ledgers end in
+  std::string follow_node, follow_address;  // kFollow
+  // kOpen: the evidence, for the recovery transaction.
+  ::ledgerseal::ledger::v1::RecoveryDecision decision;
+};
+
+struct CoordinatorOptions {
+  std::string node_id;
+  std::string rpc_address;          // where this node serves if it opens
+  std::vector<std::string> peers;   // the other recovering nodes' rpc addresses
+  std::chrono::milliseconds deadline{600'000};
+  std::chrono::milliseconds wait_for_all{10'000};
+  bool without_majority = false;    // --open-without-majority
+  const std::atomic<bool>* stop = nullptr;  // not owned; required
+  std::function<void(const std::string&)> log;
+};
+
+// Thread safety: Answer may be called from RPC threads while Run runs on
+// the node's thread; everything else is the node thread's.
+class RecoveryCoordinator {
+ public:
+  // Reads the previous configuration (the nodes not retired) and the
+  // previous service's identity key from the replayed scratch store.
+  // Errors: kRecoveryFailed (no identity key, this node is not in the
+  // previous configuration), the store's.
+  [[nodiscard]] static Result<std::unique_ptr<RecoveryCoordinator>> Make(CoordinatorOptions options,
+                                                                         const RecoverResult& recovered,
+                                                                         Store& scratch);
+
+  // This node's claim, signed, answering `nonce` (kClaimNonceBytes).
+  // Errors: kInvalidArgument (a nonce of another length), kInternal.
+  [[nodiscard]] Result<rpc::v1::RecoveryClaim> Answer(std::string_view nonce) const;
+
+  // Asks the peers every kRoundMs until this node may open, another node
+  // opened, or the deadline passes. Errors (nothing was written):
+  //  - kUnavailable "no majority": the deadline passed without votes from
+  //    a majority (the message lists what each node claimed and how to
+  //    override);
+  //  - kRecoveryFailed "longer_ledger": --open-without-majority, but a peer
+  //    claims a longer ledger (named, with its version and address);
+  //  - kAborted: stopped.
+  [[nodiscard]] Result<CoordinationOutcome> Run();
+
+ private:
+  RecoveryCoordinator(CoordinatorOptions options, ServiceKey key, coordination::Election election);
+  // One request to `peer`: a verified claim is observed; a peer that
+  // serves the successor of this node's service is returned.
+  std::optional<CoordinationOutcome> Ask(const std::string& peer, uint64_t now_ms);
+  // Under mu_: the rule applied to what is known at `now_ms`; nullopt:
+  // ask again.
+  std::optional<Result<CoordinationOutcome>> Decide(uint64_t now_ms, std::chrono::steady_clock::time_point start);
+  // Requires mu_.
+  CoordinationOutcome Opening(bool without_majority) const;
+  void LogOnce(const std::string& peer, const std::string& line);
+
+  const CoordinatorOptions options_;
+  const ServiceKey key_;
+  std::map<std::string, std::unique_ptr<rpc::RpcClient>> clients_;
+  std::map<std::string, std::string> last_note_;  // per peer: the last line logged about it
+  std::map<std::string, rpc::v1::RecoveryClaim> signed_;  // per node: the claim as received
+  mutable std::mutex mu_;  // guards election_ (Answer reads this node's claim)
+  coordination::Election election_;
+};
+
+}  // namespace ledgerseal::kv::node
+
+#endif  // LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_RECOVERY_COORDINATOR_H_

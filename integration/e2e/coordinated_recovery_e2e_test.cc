@@ -120,6 +120,15 @@ TEST(CoordinatedRecoveryE2E, PartitionedRecoverersDoNotBothOpen) {
                                           .unreachable = {{"n1", {"n3"}}, {"n2", {"n3"}}, {"n3", {"n1", "n2"}}},
                                           .deadline_s = 8,
                                           .wait_for_all_s = 1}));
+  // While it waits, n3 says so to `client status`.
+  std::string progress;
+  for (int i = 0; i < 100 && progress.find("coordinated recovery") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto status = c.Client("n3").GetStatus();
+    if (status && status->recovering()) progress = status->recovery_progress();
+  }
+  EXPECT_NE(progress.find("coordinated recovery: n1 no claim, n2 no claim, n3 version"), std::string::npos)
+      << progress;
   ASSERT_TRUE(c.AwaitReady("n1")) << c.LogTail("n1", 40);
   ASSERT_TRUE(c.AwaitReady("n2")) << c.LogTail("n2", 40);
   auto n3 = c.AwaitExit("n3", 30'000);
@@ -181,6 +190,39 @@ TEST(CoordinatedRecoveryE2E, TheOverrideIsRefusedWhileAPeerIsLongerThenOpens) {
   EXPECT_NE(c.RunLog("n1").find("opening WITHOUT a majority"), std::string::npos) << c.RunLog("n1");
   auto verified = VerifyAcked(c, "n1", kTable, acked);
   EXPECT_TRUE(verified) << verified.error().ToString();
+}
+
+// n1 recovered the service alone (a new service) and died before anyone
+// joined it. The nodes restarted together must not recover the old service
+// a second time: n2 and n3 learn from n1's claim (its service record,
+// endorsed by the old identity) that it was recovered already, and stop,
+// writing nothing; n1 alone has no majority either.
+TEST(CoordinatedRecoveryE2E, AServiceRecoveredOnceIsNotRecoveredAgainFromItsPredecessor) {
+  cluster::ProcessCluster c(TestClusterOptions());
+  ASSERT_TRUE(StartTrustedNodes(c, 3));
+  Acked acked;
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(PutWithFailover(c, kTable, "k" + std::to_string(i), "v", acked));
+  ASSERT_TRUE(c.WaitApplied(acked.max_version));
+  c.KillAll();
+  ASSERT_TRUE(c.StartRecovery("n1"));  // alone: a successor service
+  const std::string successor = ServiceOf(c, "n1");
+  c.KillAll();
+  const auto n2_before = sc::Snapshot(c.data_dir("n2"));
+  const auto n3_before = sc::Snapshot(c.data_dir("n3"));
+  ASSERT_TRUE(c.StartCoordinatedRecovery({.nodes = {"n1", "n2", "n3"}, .deadline_s = 5, .wait_for_all_s = 1}));
+  for (const std::string id : {"n2", "n3"}) {
+    auto code = c.AwaitExit(id, 30'000);
+    ASSERT_TRUE(code) << code.error().ToString();
+    EXPECT_EQ(*code, 1);
+    EXPECT_NE(c.RunLog(id).find("already_recovered: n1 holds service " + successor), std::string::npos)
+        << c.RunLog(id);
+  }
+  EXPECT_EQ(sc::Snapshot(c.data_dir("n2")), n2_before);
+  EXPECT_EQ(sc::Snapshot(c.data_dir("n3")), n3_before);
+  auto n1 = c.AwaitExit("n1", 30'000);
+  ASSERT_TRUE(n1) << n1.error().ToString();
+  EXPECT_EQ(*n1, 1);
+  EXPECT_NE(c.RunLog("n1").find("no majority"), std::string::npos) << c.RunLog("n1");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "tools/audit/recovery_decision_audit.h"
 
 #include <algorithm>
+#include <set>
 
 #include "kvstore_adapter/reference_host/coordination/public/claim.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
@@ -66,7 +67,7 @@ std::optional<RecoveryDecisionAudit> AuditRecoveryDecision(const kv::WriteSet& p
   auto identity = kv::ServiceIdentityFromPublicKey(static_cast<uint32_t>(previous.identity_algorithm),
                                                    previous.identity_public_key_der);
   uint64_t longest = 0, opener_version = 0;
-  size_t votes = 0;
+  std::set<std::string> voters, claimers;  // each node counts once
   bool opener_claimed = false;
   for (const auto& c : d.claims()) {
     RecordedClaim seen{c.node_id(), c.last_version(), c.vote(), false};
@@ -75,6 +76,8 @@ std::optional<RecoveryDecisionAudit> AuditRecoveryDecision(const kv::WriteSet& p
                                   .rpc_address = c.rpc_address(),
                                   .last_version = c.last_version(),
                                   .last_entry_digest = BytesOf(c.last_entry_digest()),
+                                  .configuration = {c.configuration().begin(), c.configuration().end()},
+                                  .service_record = BytesOf(c.service_record()),
                                   .vote = c.vote(),
                                   .nonce = BytesOf(c.nonce())};
     seen.signature_verified =
@@ -88,7 +91,8 @@ std::optional<RecoveryDecisionAudit> AuditRecoveryDecision(const kv::WriteSet& p
     const bool counts = seen.signature_verified && std::ranges::find(out.configuration, c.node_id()) !=
                                                        out.configuration.end();
     if (counts) longest = std::max(longest, c.last_version());
-    if (counts && c.vote() == d.opened_by()) ++votes;
+    if (counts && c.vote() == d.opened_by()) voters.insert(c.node_id());
+    if (!claimers.insert(c.node_id()).second) out.problems.push_back("two claims of " + c.node_id());
     if (c.node_id() == d.opened_by()) {
       opener_claimed = true;
       opener_version = c.last_version();
@@ -101,8 +105,8 @@ std::optional<RecoveryDecisionAudit> AuditRecoveryDecision(const kv::WriteSet& p
     out.problems.push_back("the opener's ledger (" + std::to_string(opener_version) +
                            ") is shorter than a claimed one (" + std::to_string(longest) + ")");
   }
-  if (!d.without_majority() && votes < out.configuration.size() / 2 + 1) {
-    out.problems.push_back("only " + std::to_string(votes) + " of " + std::to_string(out.configuration.size()) +
+  if (!d.without_majority() && voters.size() < out.configuration.size() / 2 + 1) {
+    out.problems.push_back("only " + std::to_string(voters.size()) + " of " + std::to_string(out.configuration.size()) +
                            " nodes voted for " + d.opened_by());
   }
   return out;

@@ -20,6 +20,9 @@ Bytes ClaimBody(const Claim& claim) {
       .AddString(claim.rpc_address)
       .AddU64(claim.last_version)
       .AddBytes(claim.last_entry_digest)
+      .AddU32(static_cast<uint32_t>(claim.configuration.size()));
+  for (const auto& id : claim.configuration) e.AddString(id);
+  e.AddBytes(claim.service_record)
       .AddString(claim.vote)
       .AddBytes(claim.nonce);
   return e.Finish();
@@ -34,6 +37,8 @@ Result<rpc::v1::RecoveryClaim> SignClaim(const ServiceSigner& signer, const Clai
   out.set_rpc_address(claim.rpc_address);
   out.set_last_version(claim.last_version);
   out.set_last_entry_digest(Text(claim.last_entry_digest));
+  for (const auto& id : claim.configuration) out.add_configuration(id);
+  out.set_service_record(Text(claim.service_record));
   out.set_vote(claim.vote);
   out.set_nonce(Text(claim.nonce));
   out.set_signature(Text(*signature));
@@ -51,6 +56,10 @@ Result<Claim> VerifyClaim(const ServiceIdentity& identity, const rpc::v1::Recove
   if (!std::ranges::equal(AsBytes(in.nonce()), expected_nonce)) {
     return MakeError(ErrorCode::kInvalidArgument, "stale_claim: " + who + " answers another request");
   }
+  if (static_cast<size_t>(in.configuration_size()) > kMaxClaimNodes) {
+    return MakeError(ErrorCode::kInvalidArgument, "malformed_claim: " + who + " lists " +
+                                                      std::to_string(in.configuration_size()) + " nodes");
+  }
   if (in.last_entry_digest().size() != kDigestBytes) {
     return MakeError(ErrorCode::kInvalidArgument, "malformed_claim: " + who + " has a digest of " +
                                                       std::to_string(in.last_entry_digest().size()) + " bytes");
@@ -60,6 +69,8 @@ Result<Claim> VerifyClaim(const ServiceIdentity& identity, const rpc::v1::Recove
               .rpc_address = in.rpc_address(),
               .last_version = in.last_version(),
               .last_entry_digest = Bytes(in.last_entry_digest().begin(), in.last_entry_digest().end()),
+              .configuration = {in.configuration().begin(), in.configuration().end()},
+              .service_record = Bytes(in.service_record().begin(), in.service_record().end()),
               .vote = in.vote(),
               .nonce = Bytes(in.nonce().begin(), in.nonce().end())};
   if (in.signature().empty()) {

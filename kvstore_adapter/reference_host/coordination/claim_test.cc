@@ -23,6 +23,8 @@ Claim ClaimOf(const ServiceKey& key) {
           .rpc_address = "127.0.0.1:7002",
           .last_version = 1234,
           .last_entry_digest = Bytes(32, 0xab),
+          .configuration = {"n1", "n2", "n3"},
+          .service_record = {1, 2, 3},
           .vote = "n1",
           .nonce = Nonce(7)};
 }
@@ -56,6 +58,9 @@ TEST_F(ClaimTest, EveryFieldChangedAfterSigningIsRefused) {
       {"last_entry_digest", [](auto& c) { (*c.mutable_last_entry_digest())[5] ^= 1; }},
       {"vote", [](auto& c) { c.set_vote("n2"); }},
       {"vote removed", [](auto& c) { c.clear_vote(); }},
+      {"configuration shrunk", [](auto& c) { c.mutable_configuration()->RemoveLast(); }},
+      {"configuration grown", [](auto& c) { c.add_configuration("n9"); }},
+      {"service_record", [](auto& c) { (*c.mutable_service_record())[0] ^= 1; }},
       {"signature bit", [](auto& c) { (*c.mutable_signature())[10] ^= 1; }},
       {"signature truncated", [](auto& c) { c.mutable_signature()->pop_back(); }},
   };
@@ -132,6 +137,8 @@ TEST(ClaimBodyTest, MatchesTheWorkedExample) {
   c.rpc_address = "127.0.0.1:7002";
   c.last_version = 0x122;
   c.last_entry_digest = Bytes(32, 0xab);
+  c.configuration = {"n1", "n2", "n3"};
+  c.service_record = {0x0a, 0x01, 0x78};
   c.vote = "n1";
   for (uint8_t i = 0; i < 16; ++i) c.nonce.push_back(i);
   EXPECT_EQ(ToHex(ClaimBody(c)),
@@ -140,6 +147,8 @@ TEST(ClaimBodyTest, MatchesTheWorkedExample) {
             "0000000e" "3132372e302e302e313a37303032"
             "00000008" "0000000000000122"
             "00000020" "abababababababababababababababababababababababababababababababab"
+            "00000004" "00000003" "00000002" "6e31" "00000002" "6e32" "00000002" "6e33"
+            "00000003" "0a0178"
             "00000002" "6e31"
             "00000010" "000102030405060708090a0b0c0d0e0f");
 }

@@ -1,5 +1,6 @@
 #include "kvstore_adapter/reference_host/coordination/public/election.h"
 
+#include <algorithm>
 #include <iterator>
 #include <utility>
 
@@ -11,9 +12,9 @@ bool Better(const Claim& a, const Claim& b) {
 }
 
 Result<Election> Election::Make(Claim self, ElectionOptions options) {
-  if (!options.configuration.contains(self.node_id)) {
+  if (std::ranges::find(self.configuration, self.node_id) == self.configuration.end()) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "node " + self.node_id + " is not in the previous configuration its ledger ends with: it "
+                     "node " + self.node_id + " is not in the configuration its ledger ends with (retired?): it "
                      "has no vote in a coordinated recovery");
   }
   return Election(std::move(self), std::move(options));
@@ -24,18 +25,33 @@ Election::Election(Claim self, ElectionOptions options) : self_(std::move(self))
   claims_[self_.node_id] = self_;
 }
 
+std::set<std::string> Election::voters() const {
+  const auto& c = Best().configuration;
+  return {c.begin(), c.end()};
+}
+
+size_t Election::majority() const { return std::max(voters().size(), options_.min_voters) / 2 + 1; }
+
+size_t Election::claimed() const {
+  size_t n = 0;
+  for (const auto& id : voters()) n += claims_.contains(id) ? 1 : 0;
+  return n;
+}
+
 bool Election::Observe(const Claim& claim, uint64_t now_ms) {
-  if (claim.node_id == self_.node_id || !options_.configuration.contains(claim.node_id)) return false;
+  if (claim.node_id == self_.node_id) return false;
   claims_[claim.node_id] = claim;
-  if (!majority_since_ms_ && claims_.size() >= majority()) majority_since_ms_ = now_ms;
+  if (!majority_since_ms_ && claimed() >= majority()) majority_since_ms_ = now_ms;
   return true;
 }
 
+bool Election::Won() const { return Best().node_id == self_.node_id && VotesForSelf().size() >= majority(); }
+
 bool Election::Tick(uint64_t now_ms) {
   if (voted()) return false;
-  if (!majority_since_ms_ && claims_.size() >= majority()) majority_since_ms_ = now_ms;  // a one-node configuration
+  if (!majority_since_ms_ && claimed() >= majority()) majority_since_ms_ = now_ms;  // a one-node configuration
   if (!majority_since_ms_) return false;
-  const bool everyone = claims_.size() == options_.configuration.size();
+  const bool everyone = claimed() == voters().size();
   if (!everyone && now_ms - *majority_since_ms_ < options_.wait_for_all_ms) return false;
   self_.vote = Best().node_id;
   claims_[self_.node_id] = self_;
@@ -44,8 +60,9 @@ bool Election::Tick(uint64_t now_ms) {
 
 std::vector<std::string> Election::VotesForSelf() const {
   std::vector<std::string> votes;
-  for (const auto& [id, claim] : claims_) {
-    if (claim.vote == self_.node_id) votes.push_back(id);
+  for (const auto& id : voters()) {
+    auto it = claims_.find(id);
+    if (it != claims_.end() && it->second.vote == self_.node_id) votes.push_back(id);
   }
   return votes;
 }
@@ -73,7 +90,9 @@ std::optional<std::string> Election::Conflict() const {
 
 std::string Election::Describe() const {
   std::string out;
-  for (const std::string& id : options_.configuration) {
+  std::set<std::string> ids = voters();
+  for (const auto& [id, claim] : claims_) ids.insert(id);
+  for (const std::string& id : ids) {
     if (!out.empty()) out += ", ";
     auto it = claims_.find(id);
     if (it == claims_.end()) {
@@ -82,6 +101,7 @@ std::string Election::Describe() const {
     }
     out += id + " version " + std::to_string(it->second.last_version);
     if (!it->second.vote.empty()) out += " (votes " + it->second.vote + ")";
+    if (!voters().contains(id)) out += " (not a voter)";
   }
   return out;
 }

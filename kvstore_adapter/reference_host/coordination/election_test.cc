@@ -11,8 +11,10 @@
 namespace ledgerseal::kv::coordination {
 namespace {
 
-Claim C(const std::string& node, Version version) {
+Claim C(const std::string& node, Version version,
+        std::vector<std::string> configuration = {"n1", "n2", "n3"}) {
   Claim c;
+  c.configuration = std::move(configuration);
   c.service_id = "s";
   c.node_id = node;
   c.rpc_address = node + ":1";
@@ -21,18 +23,60 @@ Claim C(const std::string& node, Version version) {
   return c;
 }
 
-Election Make(const std::string& self, Version version, std::set<std::string> configuration,
-              uint64_t wait_for_all_ms = 1000) {
-  auto e = Election::Make(C(self, version), {.configuration = std::move(configuration),
-                                             .wait_for_all_ms = wait_for_all_ms});
+Election Make(const std::string& self, Version version, const std::set<std::string>& configuration,
+              uint64_t wait_for_all_ms = 1000, size_t min_voters = 1) {
+  auto e = Election::Make(C(self, version, {configuration.begin(), configuration.end()}),
+                          {.min_voters = min_voters, .wait_for_all_ms = wait_for_all_ms});
   EXPECT_TRUE(e.has_value());
   return std::move(*e);
 }
 
-TEST(ElectionTest, ANodeOutsideTheConfigurationHasNoVote) {
-  auto e = Election::Make(C("n4", 5), {.configuration = {"n1", "n2", "n3"}});
+TEST(ElectionTest, ANodeOutsideItsOwnConfigurationHasNoVote) {
+  auto e = Election::Make(C("n4", 5), {.min_voters = 1, .wait_for_all_ms = 0});
   ASSERT_FALSE(e.has_value());
-  EXPECT_NE(e.error().message.find("not in the previous configuration"), std::string::npos);
+  EXPECT_NE(e.error().message.find("not in the configuration its ledger ends with"), std::string::npos);
+}
+
+// A host truncates n1's ledger back to when n1 was alone: its own claim
+// says "a configuration of one". The operator restarted three nodes, so
+// n1 still needs two votes, and once it hears n2's longer claim, n2's
+// configuration is the voters' and n1 votes for n2.
+TEST(ElectionTest, ATruncatedLedgerCannotMakeASmallMajority) {
+  Election e = Make("n1", 3, {"n1"}, /*wait_for_all_ms=*/0, /*min_voters=*/3);
+  EXPECT_EQ(e.majority(), 2u);
+  EXPECT_FALSE(e.Tick(0));
+  EXPECT_FALSE(e.Won());
+  EXPECT_TRUE(e.Observe(C("n2", 50), 1));
+  EXPECT_TRUE(e.Tick(1));
+  EXPECT_EQ(e.self().vote, "n2");
+  EXPECT_FALSE(e.Won());
+}
+
+TEST(ElectionTest, NeverOpensWhileALongerClaimIsKnown) {
+  Election e = Make("n1", 20, {"n1", "n2", "n3"}, 0);
+  Claim n2 = C("n2", 10);
+  e.Observe(n2, 0);
+  ASSERT_TRUE(e.Tick(0));
+  n2.vote = "n1";
+  e.Observe(n2, 1);
+  EXPECT_TRUE(e.Won());
+  e.Observe(C("n3", 30), 2);  // arrives after the votes
+  EXPECT_FALSE(e.Won()) << "n3 holds more: n1 must not open";
+}
+
+TEST(ElectionTest, TheLongestClaimsConfigurationNamesTheVoters) {
+  // n1 lags behind the join of n4: n4 is no voter to n1 until n2's longer
+  // claim (whose ledger has n4) arrives.
+  Election e = Make("n1", 10, {"n1", "n2", "n3"}, 0);
+  Claim n4 = C("n4", 12, {"n1", "n2", "n3", "n4"});
+  e.Observe(n4, 0);
+  EXPECT_EQ(e.voters(), (std::set<std::string>{"n1", "n2", "n3", "n4"}));
+  EXPECT_EQ(e.majority(), 3u);
+  EXPECT_EQ(e.claimed(), 2u);
+  EXPECT_FALSE(e.Tick(0));
+  e.Observe(C("n2", 11, {"n1", "n2", "n3", "n4"}), 1);
+  EXPECT_TRUE(e.Tick(1));
+  EXPECT_EQ(e.self().vote, "n4");
 }
 
 TEST(ElectionTest, NoVoteWithoutAMajorityOfClaims) {
@@ -40,7 +84,7 @@ TEST(ElectionTest, NoVoteWithoutAMajorityOfClaims) {
   EXPECT_FALSE(e.Tick(1'000'000));
   EXPECT_FALSE(e.voted());
   EXPECT_FALSE(e.Won());
-  EXPECT_FALSE(e.Observe(C("n9", 99), 0)) << "a stranger's claim is ignored";
+  EXPECT_FALSE(e.Observe(C("n1", 99), 0)) << "its own id from elsewhere is ignored";
   EXPECT_FALSE(e.Tick(1'000'000));
 }
 
@@ -67,7 +111,8 @@ TEST(ElectionTest, VotesAtOnceWhenEveryNodeClaimed) {
 
 TEST(ElectionTest, OpensOnlyWithVotesFromAMajority) {
   Election e = Make("n1", 20, {"n1", "n2", "n3", "n4", "n5"}, 0);
-  Claim n2 = C("n2", 10), n3 = C("n3", 10);
+  const std::vector<std::string> five = {"n1", "n2", "n3", "n4", "n5"};
+  Claim n2 = C("n2", 10, five), n3 = C("n3", 10, five);
   e.Observe(n2, 0);
   e.Observe(n3, 0);
   ASSERT_TRUE(e.Tick(0));
@@ -118,7 +163,8 @@ TEST(ElectionTest, NeverTwoWinnersUnderRandomSchedules) {
     // votes for the same (the longest). Otherwise votes may split.
     const bool everyone = trial % 3 == 0;
     for (int i = 0; i < n; ++i) {
-      nodes.push_back(Make("n" + std::to_string(i), versions[i], config, everyone ? 1'000'000 : random() % 3));
+      nodes.push_back(Make("n" + std::to_string(i), versions[i], config, everyone ? 1'000'000 : random() % 3,
+                           /*min_voters=*/n));
     }
     // reach[i][j]: i hears from j.
     std::vector<std::vector<bool>> reach(n, std::vector<bool>(n, true));

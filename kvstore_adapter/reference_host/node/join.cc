@@ -123,12 +123,32 @@ Status Node::CheckCopiedService(const ServiceIdentity& identity) {
                      "the copied ledger's service is " + (*service ? (*service)->service_id() : std::string("none")) +
                          ", not service " + identity.service_id + " this node sealed its recovery key for");
   }
-  // A node that lost a coordinated recovery joins only the successor of
-  // the service its own ledger ended in (the copy verified the endorsement).
-  if (!follow_previous_service_id_.empty() && (*service)->previous_service_id() != follow_previous_service_id_) {
-    return MakeError(ErrorCode::kCorruption, "the service at " + join_address_ + " (" + (*service)->service_id() +
-                                                 ") was not recovered from service " + follow_previous_service_id_ +
-                                                 ", the one this node's ledger ends in: not joining it");
+  // A node that lost a coordinated recovery joins only a successor of the
+  // service its own ledger ended in, endorsed by that service's identity
+  // (which no host has), that recovered at least what this node's ledger
+  // holds: a longer ledger is never given up for a shorter one.
+  if (follow_) {
+    const ServiceRecord successor = membership::ToServiceRecord(**service);
+    if (auto s = VerifyServiceRecord(&follow_->previous_service, successor, successor.created_at_version,
+                                     successor.recovered_tail_digest);
+        !s) {
+      return MakeError(ErrorCode::kCorruption, "the service at " + join_address_ + " (" + successor.service_id +
+                                                   ") is not a successor endorsed by service " +
+                                                   follow_->previous_service.service_id + ": " +
+                                                   s.error().message + "; not joining it");
+    }
+    if (successor.recovered_to_version < follow_->own_last_version ||
+        (successor.recovered_to_version == follow_->own_last_version &&
+         successor.recovered_tail_digest != follow_->own_last_digest)) {
+      return MakeError(ErrorCode::kRecoveryFailed,
+                       "longer_ledger: service " + successor.service_id + " was recovered from version " +
+                           std::to_string(successor.recovered_to_version) + ", but this node's ledger holds " +
+                           std::to_string(follow_->own_last_version) +
+                           (successor.recovered_to_version == follow_->own_last_version
+                                ? " with another last entry"
+                                : "") +
+                           ": not joining it (recover from this node's ledger instead)");
+    }
   }
   return {};
 }

@@ -29,6 +29,7 @@
 #include "kvstore_adapter/reference_host/host/public/replicated_host.h"
 #include "kvstore_adapter/reference_host/node/node_service.h"
 #include "kvstore_adapter/reference_host/node/public/node_process.h"
+#include "kvstore_adapter/reference_host/node/recovery_coordinator.h"
 #include "kvstore_adapter/reference_host/proto/ledger.pb.h"
 #include "kvstore_adapter/reference_host/raft/public/raft_node.h"
 #include "kvstore_adapter/reference_host/recovery/public/recover_ledger.h"
@@ -141,20 +142,21 @@ class Node {
   Status RecoverService();
   void LogRecovered(const RecoverResult& recovered) const;
   Status StartRecoveredService(const RecoverResult& recovered);
-  // Coordinated recovery: another node opened the recovered service at
-  // `address`. Moves this node's ledger, store and Raft directories aside
-  // (data_dir/before-recovery-N) and joins it.
-  Status FollowRecoveredService(const std::string& node, const std::string& address,
-                                const std::string& previous_service_id);
+  // Coordinated recovery: another node opened the recovered service.
+  // Moves this node's ledger, store and Raft directories aside
+  // (data_dir/before-recovery-N) and joins it; if the join fails (or the
+  // service is not an endorsed successor holding this node's ledger), it
+  // removes what the join created and moves the directories back.
+  Status FollowRecoveredService(const CoordinationOutcome& follow);
 
   const NodeProcessOptions& o_;
   const NodeConfig& c_;
   // Where JoinService joins: config.join_address, or the node a coordinated
   // recovery follows.
   std::string join_address_;
-  // Set when following a coordinated recovery: the joined service must be
-  // the successor of this service.
-  std::string follow_previous_service_id_;
+  // Set when following a coordinated recovery: what the joined service
+  // must prove (CheckCopiedService).
+  std::optional<CoordinationOutcome> follow_;
   // The evidence of a coordinated recovery this node won, for its recovery
   // transaction; none after an uncoordinated recovery.
   std::optional<::ledgerseal::ledger::v1::RecoveryDecision> recovery_decision_;

@@ -210,12 +210,12 @@ v1::Response NodeService::Join(const v1::JoinRequest& join) {
   auto version = deps_.host->CommitInOrder(
       [&](Transaction& tx) -> Status {
         auto existing = membership::GetNode(tx, join.node_id());
-        // A node of a previous service, retired by the recovery that started
-        // this one, may rejoin under its id (coordinated recovery: the nodes
-        // that did not open join the one that did). Its record is replaced:
-        // its old keys died with its process.
+        // A node retired by the recovery that started this service (not by
+        // an operator) may rejoin under its id (coordinated recovery: the
+        // nodes that did not open join the one that did). Its record is
+        // replaced: its old keys died with its process.
         const bool retired_by_recovery = existing && existing->status() == pb::NodeInfo::RETIRED &&
-                                         existing->service_id() != deps_.host->service_id();
+                                         existing->retired_by_recovery();
         if (existing && !retired_by_recovery) {
           return MakeError(ErrorCode::kInvalidArgument,
                            "node id '" + join.node_id() + "' is already " +

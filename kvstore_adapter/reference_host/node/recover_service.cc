@@ -164,8 +164,8 @@ Status Node::RecoverService() {
       auto made = RecoveryCoordinator::Make(std::move(co), recovered, scratch);
       if (!made) return std::unexpected(made.error());
       coordinator = std::move(*made);
-      input_handler.SetClaimSource(
-          [c = coordinator.get()](std::string_view nonce) { return c->Answer(nonce); });
+      input_handler.SetCoordination([c = coordinator.get()](std::string_view nonce) { return c->Answer(nonce); },
+                                    [c = coordinator.get()] { return c->Progress(); });
       auto decided = coordinator->Run();
       if (!decided) return std::unexpected(decided.error());
       outcome = std::move(*decided);
@@ -183,7 +183,7 @@ Status Node::RecoverService() {
   // Whatever the outcome, the hooks take no more input.
   if (o_.recovery_input.close) o_.recovery_input.close();
   if (outcome && outcome->kind == CoordinationOutcome::Kind::kFollow) {
-    return FollowRecoveredService(outcome->follow_node, outcome->follow_address, outcome->previous_service_id);
+    return FollowRecoveredService(*outcome);
   }
   if (!recovered) return std::unexpected(recovered.error());
   if (const uint64_t latest = secrets_.latest_version(); latest != 0) {
@@ -235,6 +235,7 @@ Status Node::StartRecoveredService(const RecoverResult& recovered) {
   for (auto& n : *nodes) {  // the old service's nodes are gone with it
     if (n.status() == pb::NodeInfo::RETIRED || n.node_id() == c_.node_id) continue;
     n.set_status(pb::NodeInfo::RETIRED);
+    n.set_retired_by_recovery(true);
     if (auto s = membership::PutNode(**tx, n); !s) return s;
   }
   if (auto s = membership::PutNode(**tx, SelfRecord(*raft_id, service_id, *payload)); !s) return s;
@@ -269,24 +270,26 @@ Status Node::StartRecoveredService(const RecoverResult& recovered) {
   return {};
 }
 
-Status Node::FollowRecoveredService(const std::string& node, const std::string& address,
-                                   const std::string& previous_service_id) {
-  // Nothing is deleted: this node's ledger stays in before-recovery-N (it
-  // is a prefix of the one the service was recovered from, or the
-  // coordination would have chosen it).
+Status Node::FollowRecoveredService(const CoordinationOutcome& follow) {
+  // Nothing is deleted: this node's ledger stays in before-recovery-N.
   auto moved = MoveAside(c_.data_dir, {ledger_dir_, store_dir_, raft_dir_});
   if (!moved) return std::unexpected(moved.error());
-  Log("following " + node + ": kept this node's previous ledger, store and raft directories in " +
-      moved->dir.string() + "; joining the recovered service at " + address);
-  join_address_ = address;
-  follow_previous_service_id_ = previous_service_id;
+  Log("following " + follow.follow_node + ": kept this node's previous ledger, store and raft directories in " +
+      moved->dir.string() + "; joining the recovered service at " + follow.follow_address);
+  join_address_ = follow.follow_address;
+  follow_ = follow;
+  RecordDataDir();  // what the join creates is what a failed join removes
   auto joined = JoinService();
-  if (!joined) {
-    return MakeError(joined.error().code, "joining the service " + node + " recovered, at " + address + ": " +
-                                              joined.error().message + " (this node's previous ledger is in " +
-                                              moved->dir.string() + ")");
+  if (joined) return {};
+  Error failed{joined.error().code, "joining the service " + follow.follow_node + " recovered, at " +
+                                        follow.follow_address + ": " + joined.error().message};
+  UndoFailedStart();
+  if (auto back = MoveBack(*moved); !back) {
+    failed.message += " (and " + back.error().message + ")";
+  } else {
+    failed.message += "; this node's ledger is back in place, as it was";
   }
-  return {};
+  return std::unexpected(std::move(failed));
 }
 
 }  // namespace ledgerseal::kv::node

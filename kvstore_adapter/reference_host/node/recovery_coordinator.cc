@@ -1,5 +1,6 @@
 #include "kvstore_adapter/reference_host/node/recovery_coordinator.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "crypto/public/random_source.h"
@@ -33,6 +34,8 @@ pb::RecoveryDecision::Claim Evidence(const rpc::v1::RecoveryClaim& c) {
   out.set_vote(c.vote());
   out.set_nonce(c.nonce());
   out.set_signature(c.signature());
+  *out.mutable_configuration() = c.configuration();
+  out.set_service_record(c.service_record());
   return out;
 }
 
@@ -57,7 +60,7 @@ Result<std::unique_ptr<RecoveryCoordinator>> RecoveryCoordinator::Make(Coordinat
   }
   auto nodes = membership::ListNodes(tx);
   if (!nodes) return std::unexpected(nodes.error());
-  std::set<std::string> configuration;
+  std::set<std::string> configuration;  // sorted: every node signs the same list alike
   for (const auto& n : *nodes) {
     if (n.status() != pb::NodeInfo::RETIRED) configuration.insert(n.node_id());
   }
@@ -66,19 +69,24 @@ Result<std::unique_ptr<RecoveryCoordinator>> RecoveryCoordinator::Make(Coordinat
              .rpc_address = options.rpc_address,
              .last_version = recovered.replayed_to,
              .last_entry_digest = recovered.last_entry_digest,
+             .configuration = {configuration.begin(), configuration.end()},
+             .service_record = ToBytes(membership::FromServiceRecord(*recovered.last_service).SerializeAsString()),
              .vote = "",
              .nonce = {}};
   auto election = coordination::Election::Make(
-      std::move(self), {.configuration = std::move(configuration),
+      std::move(self), {.min_voters = options.peers.size() + 1,
                         .wait_for_all_ms = static_cast<uint64_t>(options.wait_for_all.count())});
   if (!election) return MakeError(ErrorCode::kRecoveryFailed, "recovery coordination: " + election.error().message);
   return std::unique_ptr<RecoveryCoordinator>(
-      new RecoveryCoordinator(std::move(options), std::move(*key), std::move(*election)));
+      new RecoveryCoordinator(std::move(options), std::move(*key), *recovered.last_service, std::move(*election)));
 }
 
-RecoveryCoordinator::RecoveryCoordinator(CoordinatorOptions options, ServiceKey key,
+RecoveryCoordinator::RecoveryCoordinator(CoordinatorOptions options, ServiceKey key, ServiceRecord last_service,
                                          coordination::Election election)
-    : options_(std::move(options)), key_(std::move(key)), election_(std::move(election)) {
+    : options_(std::move(options)),
+      key_(std::move(key)),
+      last_service_(std::move(last_service)),
+      election_(std::move(election)) {
   for (const auto& peer : options_.peers) {
     clients_[peer] = std::make_unique<rpc::RpcClient>(
         peer, rpc::RpcClientOptions{.connect_timeout_ms = kAskTimeoutMs / 2, .request_timeout_ms = kAskTimeoutMs});
@@ -99,54 +107,91 @@ Result<rpc::v1::RecoveryClaim> RecoveryCoordinator::Answer(std::string_view nonc
   return coordination::SignClaim(key_, claim);
 }
 
-void RecoveryCoordinator::LogOnce(const std::string& peer, const std::string& line) {
-  if (last_note_[peer] == line) return;
-  last_note_[peer] = line;
-  options_.log("recovery coordination: " + line);
+std::string RecoveryCoordinator::Progress() const {
+  std::lock_guard lock(mu_);
+  return "coordinated recovery: " + election_.Describe() +
+         (election_.voted() ? "; voted for " + election_.self().vote : "; not voted yet");
 }
 
-std::optional<CoordinationOutcome> RecoveryCoordinator::Ask(const std::string& peer, uint64_t now_ms) {
+void RecoveryCoordinator::LogOnce(const std::string& peer, const std::string& kind, const std::string& line) {
+  // Keyed by kind, not text: a peer (or a host) whose answers change every
+  // round adds a line only when the kind of answer changes.
+  if (last_note_[peer] == kind) return;
+  last_note_[peer] = kind;
+  options_.log("recovery coordination: " + line.substr(0, 400));
+}
+
+CoordinationOutcome RecoveryCoordinator::Following(const std::string& node, const std::string& address) const {
+  return CoordinationOutcome{.kind = CoordinationOutcome::Kind::kFollow,
+                             .previous_service_id = key_.identity().service_id,
+                             .previous_service = last_service_,
+                             .own_last_version = election_.self().last_version,
+                             .own_last_digest = election_.self().last_entry_digest,
+                             .follow_node = node,
+                             .follow_address = address,
+                             .decision = {}};
+}
+
+std::optional<std::string> RecoveryCoordinator::SuccessorIn(const rpc::v1::RecoveryClaim& claim) const {
+  pb::ServiceInfo info;
+  if (claim.service_record().empty() || !info.ParseFromString(claim.service_record())) return std::nullopt;
+  const ServiceRecord record = membership::ToServiceRecord(info);
+  // Only the previous identity can endorse a successor: a host cannot make
+  // one up (the claim's own signature is the successor's, unknown here).
+  if (record.service_id != claim.service_id() || record.previous_service_id != last_service_.service_id ||
+      !VerifyServiceRecord(&last_service_, record, record.created_at_version, record.recovered_tail_digest)) {
+    return std::nullopt;
+  }
+  return "already_recovered: " + claim.node_id().substr(0, 64) + " holds service " + record.service_id +
+         ", recovered from this service " + last_service_.service_id + " at version " +
+         std::to_string(record.recovered_to_version) + " (endorsed by " + last_service_.service_id +
+         "): a second recovery of it would fork the service. Recover " + record.service_id +
+         " instead (restart its nodes with --recover) and let this node join it; nothing was written here";
+}
+
+std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Ask(const std::string& peer, uint64_t now_ms) {
   rpc::RpcClient& client = *clients_.at(peer);
   Bytes nonce(coordination::kClaimNonceBytes);
   crypto::OpenSslRandomSource random;
   if (!random.Fill(nonce)) return std::nullopt;  // no randomness: ask again next round
   auto answer = client.GetRecoveryClaim(std::string(AsString(nonce)));
   if (!answer) {
-    // A node that serves does not claim: it may serve our successor.
+    // A node that serves does not claim: it may serve our successor (a
+    // hint only: the join checks the successor's endorsement).
     if (answer.error().code == ErrorCode::kInvalidArgument &&
         answer.error().message.find("serving its service") != std::string::npos) {
       auto status = client.GetStatus();
       if (status && !status->recovering() && !status->service_id().empty() &&
           status->previous_service_id() == key_.identity().service_id) {
-        options_.log("recovery coordination: " + status->node_id() + " at " + peer + " serves service " +
-                     status->service_id() + ", recovered from service " + key_.identity().service_id +
-                     ": joining it");
-        return CoordinationOutcome{.kind = CoordinationOutcome::Kind::kFollow,
-                                   .previous_service_id = key_.identity().service_id,
-                                   .follow_node = status->node_id(),
-                                   .follow_address = peer,
-                                   .decision = {}};
+        options_.log("recovery coordination: " + status->node_id().substr(0, 64) + " at " + peer +
+                     " serves service " + status->service_id().substr(0, 64) + ", recovered from service " +
+                     key_.identity().service_id + ": joining it");
+        std::lock_guard lock(mu_);
+        return Following(status->node_id(), peer);
       }
-      LogOnce(peer, peer + " serves a service that is not the successor of service " + key_.identity().service_id);
+      LogOnce(peer, "serves", peer + " serves a service that is not the successor of service " +
+                                  key_.identity().service_id);
       return std::nullopt;
     }
-    LogOnce(peer, "no claim from " + peer + " yet: " + answer.error().message);
+    LogOnce(peer, "no claim " + std::string(ErrorCodeName(answer.error().code)),
+            "no claim from " + peer + " yet: " + answer.error().message);
     return std::nullopt;
   }
   auto claim = coordination::VerifyClaim(key_.identity(), *answer, nonce);
   if (!claim) {
-    LogOnce(peer, "refused the answer of " + peer + ": " + claim.error().message);
+    if (auto successor = SuccessorIn(*answer)) return MakeError(ErrorCode::kRecoveryFailed, *successor);
+    LogOnce(peer, "refused", "refused the answer of " + peer + ": " + claim.error().message);
     return std::nullopt;
   }
   std::lock_guard lock(mu_);
   if (!election_.Observe(*claim, now_ms)) {
-    LogOnce(peer, "ignored the claim of " + claim->node_id + " at " + peer +
-                      ": not another node of the previous configuration");
+    LogOnce(peer, "own id", "ignored the claim at " + peer + ": it names this node");
     return std::nullopt;
   }
   signed_[claim->node_id] = *answer;
-  LogOnce(peer, claim->node_id + " at " + peer + " claims version " + std::to_string(claim->last_version) +
-                    (claim->vote.empty() ? "" : ", votes " + claim->vote));
+  LogOnce(peer, "claim " + claim->node_id + " " + claim->vote,
+          claim->node_id + " at " + peer + " claims version " + std::to_string(claim->last_version) +
+              (claim->vote.empty() ? "" : ", votes " + claim->vote));
   return std::nullopt;
 }
 
@@ -155,7 +200,7 @@ CoordinationOutcome RecoveryCoordinator::Opening(bool without_majority) const {
   out.previous_service_id = key_.identity().service_id;
   pb::RecoveryDecision& d = out.decision;
   d.set_previous_service_id(key_.identity().service_id);
-  for (const auto& id : election_.configuration()) d.add_configuration(id);
+  for (const auto& id : election_.voters()) d.add_configuration(id);
   // Its own claim, signed like the others (over an empty nonce).
   if (auto own = coordination::SignClaim(key_, election_.self())) *d.add_claims() = Evidence(*own);
   for (const auto& [id, claim] : signed_) *d.add_claims() = Evidence(claim);
@@ -168,16 +213,15 @@ Result<CoordinationOutcome> RecoveryCoordinator::Run() {
   const auto start = Clock::now();
   options_.log("recovery coordination: " + options_.node_id + " claims version " +
                std::to_string(election_.self().last_version) + " of service " + key_.identity().service_id +
-               "; the previous configuration is " + Joined({election_.configuration().begin(),
-                                                             election_.configuration().end()}) +
-               " (a majority is " + std::to_string(election_.majority()) + "); asking " +
+               "; its ledger's configuration is " + Joined(election_.self().configuration) +
+               " (a majority is " + std::to_string(election_.majority()) + " while no longer claim is known); asking " +
                (options_.peers.empty() ? std::string("no peer") : Joined(options_.peers)));
   // Bounded by the deadline (or the stop flag).
   for (;;) {
     if (options_.stop->load()) return MakeError(ErrorCode::kAborted, "stopped during recovery coordination");
     const auto now_ms = static_cast<uint64_t>(MsSince(start));
     for (const auto& peer : options_.peers) {
-      if (auto followed = Ask(peer, now_ms)) return *followed;
+      if (auto ended = Ask(peer, now_ms)) return *ended;
     }
     if (auto decided = Decide(now_ms, start)) return *decided;
     if (!SleepUnlessStopped(*options_.stop, kRoundMs)) {
@@ -188,14 +232,14 @@ Result<CoordinationOutcome> RecoveryCoordinator::Run() {
 
 std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Decide(uint64_t now_ms, Clock::time_point start) {
   std::lock_guard lock(mu_);
-  const size_t n = election_.configuration().size();
+  const size_t n = std::max(election_.voters().size(), options_.peers.size() + 1);
   if (auto conflict = election_.Conflict()) {
     return MakeError(ErrorCode::kRecoveryFailed,
                      "conflicting_histories: " + *conflict + ": no rule can choose between them; nothing was "
                      "written (compare the data directories with ledgerseal inspect DIR DIR ...)");
   }
   if (options_.without_majority) {
-    const bool heard_all = election_.claimed() == std::min(n, options_.peers.size() + 1);
+    const bool heard_all = election_.claims().size() == options_.peers.size() + 1;
     if (heard_all || now_ms >= static_cast<uint64_t>(options_.wait_for_all.count())) {
       for (const auto& [id, claim] : election_.claims()) {
         if (claim.last_version > election_.self().last_version) {
@@ -237,14 +281,17 @@ std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Decide(uint64_t 
     if (election_.voted() && election_.self().vote != options_.node_id) {
       return MakeError(ErrorCode::kUnavailable,
                        "no majority: this node voted for " + election_.self().vote +
-                           ", which did not open a service" + within +
+                           ", and no successor service was seen serving" + within +
                            "Restart the nodes with --recover and their peers");
     }
     return MakeError(ErrorCode::kUnavailable,
                      "no majority: no node won votes from " + std::to_string(election_.majority()) + " of the " +
-                         std::to_string(n) + " nodes of the previous configuration" + within +
-                         "Start the other nodes with --recover and their peers, or, if they are lost for good, "
-                         "restart this one with --recover --open-without-majority");
+                         std::to_string(n) + " voters" + within +
+                         (options_.without_majority
+                              ? std::string("(--open-without-majority was given: no peer answered in time)")
+                              : std::string("Start the other nodes with --recover and their peers, or, if they are "
+                                            "lost for good, restart this one with --recover "
+                                            "--open-without-majority")));
   }
   return std::nullopt;
 }

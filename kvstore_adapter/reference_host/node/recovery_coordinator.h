@@ -35,7 +35,12 @@ struct CoordinationOutcome {
   };
   Kind kind = Kind::kOpen;
   std::string previous_service_id;  // the service the ledgers end in
-  std::string follow_node, follow_address;  // kFollow
+  // kFollow: what the joined service must prove: a successor endorsed by
+  // `previous_service` that recovered at least this node's ledger.
+  ServiceRecord previous_service;
+  Version own_last_version = kNoVersion;
+  Bytes own_last_digest;
+  std::string follow_node, follow_address;
   // kOpen: the evidence, for the recovery transaction.
   ::ledgerseal::ledger::v1::RecoveryDecision decision;
 };
@@ -67,6 +72,9 @@ class RecoveryCoordinator {
   // Errors: kInvalidArgument (a nonce of another length), kInternal.
   [[nodiscard]] Result<rpc::v1::RecoveryClaim> Answer(std::string_view nonce) const;
 
+  // One line for `client status`: each node's claim and vote. Thread-safe.
+  std::string Progress() const;
+
   // Asks the peers every kRoundMs until this node may open, another node
   // opened, or the deadline passes. Errors (nothing was written):
   //  - kUnavailable "no majority": the deadline passed without votes from
@@ -74,25 +82,38 @@ class RecoveryCoordinator {
   //    override);
   //  - kRecoveryFailed "longer_ledger": --open-without-majority, but a peer
   //    claims a longer ledger (named, with its version and address);
+  //  - kRecoveryFailed "already_recovered": a peer's claim shows a service
+  //    endorsed by this one (it was recovered already: opening would fork);
+  //  - kRecoveryFailed "conflicting_histories": two claims of one version
+  //    with different entries;
   //  - kAborted: stopped.
   [[nodiscard]] Result<CoordinationOutcome> Run();
 
  private:
-  RecoveryCoordinator(CoordinatorOptions options, ServiceKey key, coordination::Election election);
-  // One request to `peer`: a verified claim is observed; a peer that
-  // serves the successor of this node's service is returned.
-  std::optional<CoordinationOutcome> Ask(const std::string& peer, uint64_t now_ms);
+  RecoveryCoordinator(CoordinatorOptions options, ServiceKey key, ServiceRecord last_service,
+                      coordination::Election election);
+  // One request to `peer`: a verified claim is observed (nullopt); a peer
+  // that serves the successor of this node's service ends the round in
+  // kFollow; a claim that shows this service already recovered ends it in
+  // an error.
+  std::optional<Result<CoordinationOutcome>> Ask(const std::string& peer, uint64_t now_ms);
+  // Requires mu_.
+  CoordinationOutcome Following(const std::string& node, const std::string& address) const;
+  // The "already_recovered" message if `claim` (about another service)
+  // carries a successor record endorsed by this node's last service.
+  std::optional<std::string> SuccessorIn(const rpc::v1::RecoveryClaim& claim) const;
   // Under mu_: the rule applied to what is known at `now_ms`; nullopt:
   // ask again.
   std::optional<Result<CoordinationOutcome>> Decide(uint64_t now_ms, std::chrono::steady_clock::time_point start);
   // Requires mu_.
   CoordinationOutcome Opening(bool without_majority) const;
-  void LogOnce(const std::string& peer, const std::string& line);
+  void LogOnce(const std::string& peer, const std::string& kind, const std::string& line);
 
   const CoordinatorOptions options_;
   const ServiceKey key_;
+  const ServiceRecord last_service_;  // the ledger's last ledger.service record
   std::map<std::string, std::unique_ptr<rpc::RpcClient>> clients_;
-  std::map<std::string, std::string> last_note_;  // per peer: the last line logged about it
+  std::map<std::string, std::string> last_note_;  // per peer: the kind of the last line logged
   std::map<std::string, rpc::v1::RecoveryClaim> signed_;  // per node: the claim as received
   mutable std::mutex mu_;  // guards election_ (Answer reads this node's claim)
   coordination::Election election_;

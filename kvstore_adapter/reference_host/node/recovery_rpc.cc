@@ -10,7 +10,14 @@ namespace ledgerseal::kv::node {
 
 rpc::v1::Response RecoveryRpcHandler::Handle(const rpc::v1::Request& request) {
   namespace v1 = ::ledgerseal::rpc::v1;
-  const std::string progress = input_.progress ? input_.progress() : "recovering";
+  std::function<std::string()> coordination;
+  {
+    std::lock_guard lock(mu_);
+    coordination = coordination_;
+  }
+  const std::string progress = coordination ? coordination()
+                               : input_.progress ? input_.progress()
+                                                 : "recovering";
   v1::Response response;
   switch (request.body_case()) {
     case v1::Request::kRecoveryInput: {
@@ -53,9 +60,10 @@ rpc::v1::Response RecoveryRpcHandler::Handle(const rpc::v1::Request& request) {
   }
 }
 
-void RecoveryRpcHandler::SetClaimSource(ClaimSource claims) {
+void RecoveryRpcHandler::SetCoordination(ClaimSource claims, std::function<std::string()> progress) {
   std::lock_guard lock(mu_);
   claims_ = std::move(claims);
+  coordination_ = std::move(progress);
 }
 
 }  // namespace ledgerseal::kv::node

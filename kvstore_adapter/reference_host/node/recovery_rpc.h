@@ -23,16 +23,18 @@ class RecoveryRpcHandler final : public rpc::RpcHandler {
   rpc::v1::Response Handle(const rpc::v1::Request& request) override;
 
   // From now on, claim requests are answered by `claims` (a coordinated
-  // recovery's, once the replay is done); until then they get kUnavailable
-  // ("not ready to claim"). Thread-safe.
+  // recovery's, once the replay is done), and a status request's progress
+  // line is `progress()`; until then claim requests get kUnavailable ("not
+  // ready to claim"). Both are called from RPC threads. Thread-safe.
   using ClaimSource = std::function<Result<rpc::v1::RecoveryClaim>(std::string_view nonce)>;
-  void SetClaimSource(ClaimSource claims);
+  void SetCoordination(ClaimSource claims, std::function<std::string()> progress);
 
  private:
   const std::string node_id_;
   const RecoveryInput input_;
   std::mutex mu_;
-  ClaimSource claims_;  // guarded by mu_
+  ClaimSource claims_;                          // guarded by mu_
+  std::function<std::string()> coordination_;  // guarded by mu_
 };
 
 }  // namespace ledgerseal::kv::node

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kvstore_adapter/public/service_identity.h"
 #include "kvstore_adapter/public/types.h"
@@ -25,6 +26,8 @@ namespace ledgerseal::kv::coordination {
 inline constexpr std::string_view kRecoveryClaimDomain = "ledgerseal recovery claim v1";
 // A fresh random nonce per request; claims answer exactly one request.
 inline constexpr size_t kClaimNonceBytes = 16;
+// More node ids than any configuration holds (a host could send millions).
+inline constexpr size_t kMaxClaimNodes = 1024;
 
 struct Claim {
   std::string service_id;   // the service the claimer's ledger ends in
@@ -32,6 +35,9 @@ struct Claim {
   std::string rpc_address;  // where it serves if it opens
   Version last_version = kNoVersion;
   Bytes last_entry_digest;  // SHA-256 of the entry at last_version (32 bytes)
+  // The node ids not retired at the end of the claimer's ledger, sorted.
+  std::vector<std::string> configuration;
+  Bytes service_record;     // its newest ledger.service value (ServiceInfo bytes)
   std::string vote;         // the node it votes to open; empty: none yet
   Bytes nonce;              // the request's (kClaimNonceBytes)
 
@@ -39,7 +45,8 @@ struct Claim {
 };
 
 // What the signature covers: every field of `claim` in the order above, in
-// the canonical item encoding (base/canonical_items.h). Pure.
+// the canonical item encoding (base/canonical_items.h); the configuration
+// as u32(count) followed by one item per node id. Pure.
 Bytes ClaimBody(const Claim& claim);
 
 // `claim` and `signer`'s signature of ClaimBody(claim) under
@@ -52,7 +59,8 @@ Bytes ClaimBody(const Claim& claim);
 // claimer as the claim states it:
 //  - kInvalidArgument "other_service": a claim about another service;
 //  - kInvalidArgument "stale_claim": it answers another nonce (a replay);
-//  - kInvalidArgument "malformed_claim": a digest that is not 32 bytes;
+//  - kInvalidArgument "malformed_claim": a digest that is not 32 bytes, or
+//    more than kMaxClaimNodes node ids;
 //  - kCorruption "bad_signature": no signature, or one that does not verify
 //    (a field changed, another signer, a signature of another claim).
 [[nodiscard]] Result<Claim> VerifyClaim(const ServiceIdentity& identity, const rpc::v1::RecoveryClaim& signed_claim,

@@ -194,9 +194,11 @@ TEST(CoordinatedRecoveryE2E, TheOverrideIsRefusedWhileAPeerIsLongerThenOpens) {
 
 // n1 recovered the service alone (a new service) and died before anyone
 // joined it. The nodes restarted together must not recover the old service
-// a second time: n2 and n3 learn from n1's claim (its service record,
-// endorsed by the old identity) that it was recovered already, and stop,
-// writing nothing; n1 alone has no majority either.
+// a second time: n2 and n3 learn from n1's claim (its chain of service
+// records, the successor endorsed by the old identity) that it was
+// recovered already, and stop, writing nothing; n1 alone has no majority
+// either (its ledger names only itself, the operator restarted three). The
+// same after n1 recovered its own service once more.
 TEST(CoordinatedRecoveryE2E, AServiceRecoveredOnceIsNotRecoveredAgainFromItsPredecessor) {
   cluster::ProcessCluster c(TestClusterOptions());
   ASSERT_TRUE(StartTrustedNodes(c, 3));
@@ -214,8 +216,8 @@ TEST(CoordinatedRecoveryE2E, AServiceRecoveredOnceIsNotRecoveredAgainFromItsPred
     auto code = c.AwaitExit(id, 30'000);
     ASSERT_TRUE(code) << code.error().ToString();
     EXPECT_EQ(*code, 1);
-    EXPECT_NE(c.RunLog(id).find("already_recovered: n1 holds service " + successor), std::string::npos)
-        << c.RunLog(id);
+    EXPECT_NE(c.RunLog(id).find("already_recovered: this service"), std::string::npos) << c.RunLog(id);
+    EXPECT_NE(c.RunLog(id).find("n1 holds service " + successor), std::string::npos) << c.RunLog(id);
   }
   EXPECT_EQ(sc::Snapshot(c.data_dir("n2")), n2_before);
   EXPECT_EQ(sc::Snapshot(c.data_dir("n3")), n3_before);
@@ -223,6 +225,22 @@ TEST(CoordinatedRecoveryE2E, AServiceRecoveredOnceIsNotRecoveredAgainFromItsPred
   ASSERT_TRUE(n1) << n1.error().ToString();
   EXPECT_EQ(*n1, 1);
   EXPECT_NE(c.RunLog("n1").find("no majority"), std::string::npos) << c.RunLog("n1");
+
+  // n1 recovers its service again, alone: the old service's successor is
+  // now two links back in n1's chain, and still stops n2 and n3.
+  ASSERT_TRUE(c.StartRecovery("n1"));
+  const std::string grandchild = ServiceOf(c, "n1");
+  c.KillAll();
+  ASSERT_TRUE(c.StartCoordinatedRecovery({.nodes = {"n1", "n2", "n3"}, .deadline_s = 5, .wait_for_all_s = 1}));
+  for (const std::string id : {"n2", "n3"}) {
+    auto code = c.AwaitExit(id, 30'000);
+    ASSERT_TRUE(code) << code.error().ToString();
+    EXPECT_EQ(*code, 1);
+    EXPECT_NE(c.RunLog(id).find("into service " + successor), std::string::npos) << c.RunLog(id);
+    EXPECT_NE(c.RunLog(id).find("n1 holds service " + grandchild), std::string::npos) << c.RunLog(id);
+  }
+  EXPECT_EQ(sc::Snapshot(c.data_dir("n2")), n2_before);
+  ASSERT_TRUE(c.AwaitExit("n1", 30'000));
 }
 
 }  // namespace

@@ -77,9 +77,10 @@ std::optional<RecoveryDecisionAudit> AuditRecoveryDecision(const kv::WriteSet& p
                                   .last_version = c.last_version(),
                                   .last_entry_digest = BytesOf(c.last_entry_digest()),
                                   .configuration = {c.configuration().begin(), c.configuration().end()},
-                                  .service_record = BytesOf(c.service_record()),
+                                  .service_chain = {},
                                   .vote = c.vote(),
                                   .nonce = BytesOf(c.nonce())};
+    for (const auto& record : c.service_chain()) claim.service_chain.push_back(BytesOf(record));
     seen.signature_verified =
         identity && kv::VerifyServiceSignature(*identity, kv::coordination::kRecoveryClaimDomain,
                                                kv::coordination::ClaimBody(claim), kv::AsBytes(c.signature()))

@@ -43,7 +43,7 @@ class RecoveryDecisionAuditTest : public ::testing::Test {
   void AddClaim(const kv::ServiceKey& key, const std::string& node, uint64_t version, const std::string& vote) {
     Claim c{.service_id = key.identity().service_id, .node_id = node, .rpc_address = node + ":1",
             .last_version = version, .last_entry_digest = kv::Bytes(32, 7),
-            .configuration = {"n1", "n2", "n3"}, .service_record = kv::Bytes(5, 1), .vote = vote,
+            .configuration = {"n1", "n2", "n3"}, .service_chain = {kv::Bytes(5, 1)}, .vote = vote,
             .nonce = kv::Bytes(16, static_cast<uint8_t>(version))};
     auto signed_claim = kv::coordination::SignClaim(key, c);
     ASSERT_TRUE(signed_claim.has_value());
@@ -56,7 +56,7 @@ class RecoveryDecisionAuditTest : public ::testing::Test {
     out->set_nonce(signed_claim->nonce());
     out->set_signature(signed_claim->signature());
     *out->mutable_configuration() = signed_claim->configuration();
-    out->set_service_record(signed_claim->service_record());
+    *out->mutable_service_chain() = signed_claim->service_chain();
   }
 
   std::optional<RecoveryDecisionAudit> Audit(const pb::RecoveryDecision& d) {
@@ -93,7 +93,7 @@ TEST_F(RecoveryDecisionAuditTest, EveryTamperIsReported) {
       {"a nonce changed", [](auto& d) { (*d.mutable_claims(1)->mutable_nonce())[0] ^= 1; }},
       {"a signature stripped", [](auto& d) { d.mutable_claims(1)->clear_signature(); }},
       {"a configuration changed", [](auto& d) { d.mutable_claims(0)->add_configuration("n9"); }},
-      {"a service record changed", [](auto& d) { d.mutable_claims(0)->set_service_record("x"); }},
+      {"a service record changed", [](auto& d) { d.mutable_claims(0)->set_service_chain(0, "x"); }},
       {"a vote counted twice", [](auto& d) { *d.add_claims() = d.claims(1); }},
       {"a vote removed", [](auto& d) { d.mutable_claims()->DeleteSubrange(1, 1); }},
       {"another opener", [](auto& d) { d.set_opened_by("n2"); }},

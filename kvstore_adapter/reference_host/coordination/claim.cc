@@ -22,8 +22,9 @@ Bytes ClaimBody(const Claim& claim) {
       .AddBytes(claim.last_entry_digest)
       .AddU32(static_cast<uint32_t>(claim.configuration.size()));
   for (const auto& id : claim.configuration) e.AddString(id);
-  e.AddBytes(claim.service_record)
-      .AddString(claim.vote)
+  e.AddU32(static_cast<uint32_t>(claim.service_chain.size()));
+  for (const auto& record : claim.service_chain) e.AddBytes(record);
+  e.AddString(claim.vote)
       .AddBytes(claim.nonce);
   return e.Finish();
 }
@@ -38,7 +39,7 @@ Result<rpc::v1::RecoveryClaim> SignClaim(const ServiceSigner& signer, const Clai
   out.set_last_version(claim.last_version);
   out.set_last_entry_digest(Text(claim.last_entry_digest));
   for (const auto& id : claim.configuration) out.add_configuration(id);
-  out.set_service_record(Text(claim.service_record));
+  for (const auto& record : claim.service_chain) out.add_service_chain(Text(record));
   out.set_vote(claim.vote);
   out.set_nonce(Text(claim.nonce));
   out.set_signature(Text(*signature));
@@ -56,9 +57,11 @@ Result<Claim> VerifyClaim(const ServiceIdentity& identity, const rpc::v1::Recove
   if (!std::ranges::equal(AsBytes(in.nonce()), expected_nonce)) {
     return MakeError(ErrorCode::kInvalidArgument, "stale_claim: " + who + " answers another request");
   }
-  if (static_cast<size_t>(in.configuration_size()) > kMaxClaimNodes) {
+  if (static_cast<size_t>(in.configuration_size()) > kMaxClaimNodes ||
+      static_cast<size_t>(in.service_chain_size()) > kMaxClaimNodes) {
     return MakeError(ErrorCode::kInvalidArgument, "malformed_claim: " + who + " lists " +
-                                                      std::to_string(in.configuration_size()) + " nodes");
+                                                      std::to_string(in.configuration_size()) + " nodes and " +
+                                                      std::to_string(in.service_chain_size()) + " services");
   }
   if (in.last_entry_digest().size() != kDigestBytes) {
     return MakeError(ErrorCode::kInvalidArgument, "malformed_claim: " + who + " has a digest of " +
@@ -70,9 +73,10 @@ Result<Claim> VerifyClaim(const ServiceIdentity& identity, const rpc::v1::Recove
               .last_version = in.last_version(),
               .last_entry_digest = Bytes(in.last_entry_digest().begin(), in.last_entry_digest().end()),
               .configuration = {in.configuration().begin(), in.configuration().end()},
-              .service_record = Bytes(in.service_record().begin(), in.service_record().end()),
+              .service_chain = {},
               .vote = in.vote(),
               .nonce = Bytes(in.nonce().begin(), in.nonce().end())};
+  for (const auto& record : in.service_chain()) claim.service_chain.push_back(ToBytes(record));
   if (in.signature().empty()) {
     return MakeError(ErrorCode::kCorruption, "bad_signature: " + who + " is not signed");
   }

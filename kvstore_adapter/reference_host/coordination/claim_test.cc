@@ -24,7 +24,7 @@ Claim ClaimOf(const ServiceKey& key) {
           .last_version = 1234,
           .last_entry_digest = Bytes(32, 0xab),
           .configuration = {"n1", "n2", "n3"},
-          .service_record = {1, 2, 3},
+          .service_chain = {{1, 2, 3}},
           .vote = "n1",
           .nonce = Nonce(7)};
 }
@@ -60,7 +60,8 @@ TEST_F(ClaimTest, EveryFieldChangedAfterSigningIsRefused) {
       {"vote removed", [](auto& c) { c.clear_vote(); }},
       {"configuration shrunk", [](auto& c) { c.mutable_configuration()->RemoveLast(); }},
       {"configuration grown", [](auto& c) { c.add_configuration("n9"); }},
-      {"service_record", [](auto& c) { (*c.mutable_service_record())[0] ^= 1; }},
+      {"service_chain", [](auto& c) { (*c.mutable_service_chain(0))[0] ^= 1; }},
+      {"service_chain grown", [](auto& c) { c.add_service_chain("x"); }},
       {"signature bit", [](auto& c) { (*c.mutable_signature())[10] ^= 1; }},
       {"signature truncated", [](auto& c) { c.mutable_signature()->pop_back(); }},
   };
@@ -138,7 +139,7 @@ TEST(ClaimBodyTest, MatchesTheWorkedExample) {
   c.last_version = 0x122;
   c.last_entry_digest = Bytes(32, 0xab);
   c.configuration = {"n1", "n2", "n3"};
-  c.service_record = {0x0a, 0x01, 0x78};
+  c.service_chain = {{0x0a, 0x01, 0x78}};
   c.vote = "n1";
   for (uint8_t i = 0; i < 16; ++i) c.nonce.push_back(i);
   EXPECT_EQ(ToHex(ClaimBody(c)),
@@ -148,7 +149,7 @@ TEST(ClaimBodyTest, MatchesTheWorkedExample) {
             "00000008" "0000000000000122"
             "00000020" "abababababababababababababababababababababababababababababababab"
             "00000004" "00000003" "00000002" "6e31" "00000002" "6e32" "00000002" "6e33"
-            "00000003" "0a0178"
+            "00000004" "00000001" "00000003" "0a0178"
             "00000002" "6e31"
             "00000010" "000102030405060708090a0b0c0d0e0f");
 }

@@ -38,10 +38,24 @@ size_t Election::claimed() const {
   return n;
 }
 
+void Election::UpdateMajorityClock(uint64_t now_ms) {
+  // The wait for the others runs from when a majority of the CURRENT voters
+  // claimed: a longer claim that names other voters starts it again.
+  if (claimed() < majority()) {
+    majority_since_ms_.reset();
+    return;
+  }
+  std::set<std::string> now = voters();
+  if (!majority_since_ms_ || now != voters_at_majority_) {
+    majority_since_ms_ = now_ms;
+    voters_at_majority_ = std::move(now);
+  }
+}
+
 bool Election::Observe(const Claim& claim, uint64_t now_ms) {
   if (claim.node_id == self_.node_id) return false;
   claims_[claim.node_id] = claim;
-  if (!majority_since_ms_ && claimed() >= majority()) majority_since_ms_ = now_ms;
+  UpdateMajorityClock(now_ms);
   return true;
 }
 
@@ -49,7 +63,7 @@ bool Election::Won() const { return Best().node_id == self_.node_id && VotesForS
 
 bool Election::Tick(uint64_t now_ms) {
   if (voted()) return false;
-  if (!majority_since_ms_ && claimed() >= majority()) majority_since_ms_ = now_ms;  // a one-node configuration
+  UpdateMajorityClock(now_ms);
   if (!majority_since_ms_) return false;
   const bool everyone = claimed() == voters().size();
   if (!everyone && now_ms - *majority_since_ms_ < options_.wait_for_all_ms) return false;

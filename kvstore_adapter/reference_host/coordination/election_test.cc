@@ -101,6 +101,18 @@ TEST(ElectionTest, WaitsForTheRestAfterAMajorityThenVotesForTheLongest) {
   EXPECT_EQ(e.Best().node_id, "n3");
 }
 
+TEST(ElectionTest, ALongerClaimNamingOtherVotersRestartsTheWait) {
+  Election e = Make("n1", 10, {"n1", "n2", "n3"}, /*wait_for_all_ms=*/500);
+  e.Observe(C("n2", 9), 0);  // a majority of {n1, n2, n3}: the wait starts
+  // n4's longer claim names {n1, n4, n5, n6}: 2 of 4 is no majority.
+  e.Observe(C("n4", 20, {"n1", "n4", "n5", "n6"}), 100);
+  EXPECT_FALSE(e.Tick(10'000)) << "no majority of the current voters";
+  e.Observe(C("n5", 19, {"n1", "n4", "n5", "n6"}), 10'000);
+  EXPECT_FALSE(e.Tick(10'400)) << "the wait runs from the new majority";
+  EXPECT_TRUE(e.Tick(10'500));
+  EXPECT_EQ(e.self().vote, "n4");
+}
+
 TEST(ElectionTest, VotesAtOnceWhenEveryNodeClaimed) {
   Election e = Make("n2", 10, {"n1", "n2", "n3"}, /*wait_for_all_ms=*/1'000'000);
   e.Observe(C("n1", 10), 0);

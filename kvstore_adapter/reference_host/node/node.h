@@ -160,6 +160,10 @@ class Node {
   // The evidence of a coordinated recovery this node won, for its recovery
   // transaction; none after an uncoordinated recovery.
   std::optional<::ledgerseal::ledger::v1::RecoveryDecision> recovery_decision_;
+  // After a recovery: every ledger.service record of the ledger, the new
+  // one last (served in status, so that a node of an earlier service finds
+  // its successor).
+  std::vector<std::string> service_chain_;
   DataDirBefore before_;
   std::filesystem::path ledger_dir_, store_dir_, raft_dir_;
   crypto::OpenSslRandomSource random_;

@@ -210,10 +210,10 @@ v1::Response NodeService::Join(const v1::JoinRequest& join) {
   auto version = deps_.host->CommitInOrder(
       [&](Transaction& tx) -> Status {
         auto existing = membership::GetNode(tx, join.node_id());
-        // A node retired by the recovery that started this service (not by
-        // an operator) may rejoin under its id (coordinated recovery: the
-        // nodes that did not open join the one that did). Its record is
-        // replaced: its old keys died with its process.
+        // A node retired by a recovery (not by an operator) may rejoin under
+        // its id (coordinated recovery: the nodes that did not open join the
+        // one that did). Its record is replaced: its old keys died with its
+        // process.
         const bool retired_by_recovery = existing && existing->status() == pb::NodeInfo::RETIRED &&
                                          existing->retired_by_recovery();
         if (existing && !retired_by_recovery) {
@@ -409,8 +409,10 @@ v1::Response NodeService::DescribeNode(const v1::StatusRequest& request) {
       out->set_service_identity_algorithm((*service)->identity_algorithm());
       out->set_service_identity_public_key_der((*service)->identity_public_key_der());
       out->set_previous_service_id((*service)->previous_service_id());
+      out->set_service_record((*service)->SerializeAsString());
     }
   }
+  for (const auto& record : deps_.service_chain) out->add_service_chain(record);
   if (const auto leader = LeaderRecord()) {
     out->set_leader_node_id(leader->node_id());
     out->set_leader_rpc_address(leader->rpc_address());

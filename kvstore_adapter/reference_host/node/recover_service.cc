@@ -265,6 +265,10 @@ Status Node::StartRecoveredService(const RecoverResult& recovered) {
                                                     .recovered = &recovered.outcome,
                                                     .new_service_key = &*new_key});
   if (!version) return std::unexpected(version.error());
+  for (const auto& record : recovered.service_chain) {
+    service_chain_.push_back(membership::FromServiceRecord(record).SerializeAsString());
+  }
+  service_chain_.push_back(membership::FromServiceRecord(successor).SerializeAsString());
   Log("started service " + service_id + " recovered from " + recovered.last_service->service_id + " (version " +
       std::to_string(*version) + ", endorsed by the previous identity)");
   return {};

@@ -35,7 +35,7 @@ pb::RecoveryDecision::Claim Evidence(const rpc::v1::RecoveryClaim& c) {
   out.set_nonce(c.nonce());
   out.set_signature(c.signature());
   *out.mutable_configuration() = c.configuration();
-  out.set_service_record(c.service_record());
+  *out.mutable_service_chain() = c.service_chain();
   return out;
 }
 
@@ -70,9 +70,12 @@ Result<std::unique_ptr<RecoveryCoordinator>> RecoveryCoordinator::Make(Coordinat
              .last_version = recovered.replayed_to,
              .last_entry_digest = recovered.last_entry_digest,
              .configuration = {configuration.begin(), configuration.end()},
-             .service_record = ToBytes(membership::FromServiceRecord(*recovered.last_service).SerializeAsString()),
+             .service_chain = {},
              .vote = "",
              .nonce = {}};
+  for (const auto& record : recovered.service_chain) {
+    self.service_chain.push_back(ToBytes(membership::FromServiceRecord(record).SerializeAsString()));
+  }
   auto election = coordination::Election::Make(
       std::move(self), {.min_voters = options.peers.size() + 1,
                         .wait_for_all_ms = static_cast<uint64_t>(options.wait_for_all.count())});
@@ -132,21 +135,52 @@ CoordinationOutcome RecoveryCoordinator::Following(const std::string& node, cons
                              .decision = {}};
 }
 
-std::optional<std::string> RecoveryCoordinator::SuccessorIn(const rpc::v1::RecoveryClaim& claim) const {
+Result<ServiceRecord> RecoveryCoordinator::EndorsedSuccessor(std::string_view service_record) const {
   pb::ServiceInfo info;
-  if (claim.service_record().empty() || !info.ParseFromString(claim.service_record())) return std::nullopt;
-  const ServiceRecord record = membership::ToServiceRecord(info);
-  // Only the previous identity can endorse a successor: a host cannot make
-  // one up (the claim's own signature is the successor's, unknown here).
-  if (record.service_id != claim.service_id() || record.previous_service_id != last_service_.service_id ||
-      !VerifyServiceRecord(&last_service_, record, record.created_at_version, record.recovered_tail_digest)) {
-    return std::nullopt;
+  if (service_record.empty() || !info.ParseFromString(std::string(service_record))) {
+    return MakeError(ErrorCode::kCorruption, "no service record");
   }
-  return "already_recovered: " + claim.node_id().substr(0, 64) + " holds service " + record.service_id +
-         ", recovered from this service " + last_service_.service_id + " at version " +
-         std::to_string(record.recovered_to_version) + " (endorsed by " + last_service_.service_id +
-         "): a second recovery of it would fork the service. Recover " + record.service_id +
-         " instead (restart its nodes with --recover) and let this node join it; nothing was written here";
+  // Only the previous identity can endorse a successor: a host cannot make
+  // one up.
+  ServiceRecord record = membership::ToServiceRecord(info);
+  if (auto s = VerifyServiceRecord(&last_service_, record, record.created_at_version, record.recovered_tail_digest);
+      !s) {
+    return MakeError(ErrorCode::kCorruption,
+                     "not endorsed by service " + last_service_.service_id + " (" + s.error().message + ")");
+  }
+  return record;
+}
+
+std::optional<std::string> RecoveryCoordinator::CheckSuccessor(std::string_view service_record) const {
+  auto record = EndorsedSuccessor(service_record);
+  if (!record) return "its service record is " + record.error().message;
+  const Claim& self = election_.self();
+  if (record->recovered_to_version < self.last_version ||
+      (record->recovered_to_version == self.last_version &&
+       record->recovered_tail_digest != self.last_entry_digest)) {
+    return "longer_ledger: service " + record->service_id + " was recovered from version " +
+           std::to_string(record->recovered_to_version) + ", but this node's ledger holds " +
+           std::to_string(self.last_version) +
+           (record->recovered_to_version == self.last_version ? " with another last entry" : "") +
+           ": not joining it; nothing was written here (recover from this node's ledger)";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> RecoveryCoordinator::SuccessorIn(
+    const google::protobuf::RepeatedPtrField<std::string>& service_chain, const std::string& holder,
+    const std::string& holder_service) const {
+  for (const auto& bytes : service_chain) {
+    auto record = EndorsedSuccessor(bytes);
+    if (!record) continue;
+    return "already_recovered: this service (" + last_service_.service_id + ") was recovered at version " +
+           std::to_string(record->recovered_to_version) + " into service " + record->service_id +
+           " (endorsed by it); " + holder.substr(0, 64) + " holds service " + holder_service.substr(0, 64) +
+           ", its descendant. A second recovery of this service would fork it: recover " +
+           holder_service.substr(0, 64) + " (its nodes with --recover) and let this node join that service; "
+           "nothing was written here";
+  }
+  return std::nullopt;
 }
 
 std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Ask(const std::string& peer, uint64_t now_ms) {
@@ -161,13 +195,27 @@ std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Ask(const std::s
     if (answer.error().code == ErrorCode::kInvalidArgument &&
         answer.error().message.find("serving its service") != std::string::npos) {
       auto status = client.GetStatus();
-      if (status && !status->recovering() && !status->service_id().empty() &&
-          status->previous_service_id() == key_.identity().service_id) {
-        options_.log("recovery coordination: " + status->node_id().substr(0, 64) + " at " + peer +
-                     " serves service " + status->service_id().substr(0, 64) + ", recovered from service " +
-                     key_.identity().service_id + ": joining it");
+      if (status && !status->recovering() && status->previous_service_id() == key_.identity().service_id) {
+        // Checked before anything moves: the successor's record must carry
+        // our identity's endorsement, and must have recovered at least
+        // what this node's ledger holds.
         std::lock_guard lock(mu_);
-        return Following(status->node_id(), peer);
+        auto problem = CheckSuccessor(status->service_record());
+        if (!problem) {
+          options_.log("recovery coordination: " + status->node_id().substr(0, 64) + " at " + peer +
+                       " serves service " + status->service_id().substr(0, 64) + ", recovered from service " +
+                       key_.identity().service_id + " (endorsed by it): joining it");
+          return Following(status->node_id(), peer);
+        }
+        if (problem->starts_with("longer_ledger")) return MakeError(ErrorCode::kRecoveryFailed, *problem);
+        LogOnce(peer, "bad successor", peer + " serves a service that names ours as its predecessor: " + *problem);
+        return std::nullopt;
+      }
+      // A later descendant serves (our successor was itself recovered).
+      if (status) {
+        if (auto successor = SuccessorIn(status->service_chain(), status->node_id(), status->service_id())) {
+          return MakeError(ErrorCode::kRecoveryFailed, *successor);
+        }
       }
       LogOnce(peer, "serves", peer + " serves a service that is not the successor of service " +
                                   key_.identity().service_id);
@@ -179,7 +227,9 @@ std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Ask(const std::s
   }
   auto claim = coordination::VerifyClaim(key_.identity(), *answer, nonce);
   if (!claim) {
-    if (auto successor = SuccessorIn(*answer)) return MakeError(ErrorCode::kRecoveryFailed, *successor);
+    if (auto successor = SuccessorIn(answer->service_chain(), answer->node_id(), answer->service_id())) {
+      return MakeError(ErrorCode::kRecoveryFailed, *successor);
+    }
     LogOnce(peer, "refused", "refused the answer of " + peer + ": " + claim.error().message);
     return std::nullopt;
   }

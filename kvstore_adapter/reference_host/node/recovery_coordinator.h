@@ -99,9 +99,20 @@ class RecoveryCoordinator {
   std::optional<Result<CoordinationOutcome>> Ask(const std::string& peer, uint64_t now_ms);
   // Requires mu_.
   CoordinationOutcome Following(const std::string& node, const std::string& address) const;
-  // The "already_recovered" message if `claim` (about another service)
-  // carries a successor record endorsed by this node's last service.
-  std::optional<std::string> SuccessorIn(const rpc::v1::RecoveryClaim& claim) const;
+  // `service_record` (ServiceInfo bytes from a peer) if it is a successor
+  // of this node's last service, endorsed by its identity. Errors:
+  // kCorruption naming why not.
+  Result<ServiceRecord> EndorsedSuccessor(std::string_view service_record) const;
+  // Why `service_record` (a ServiceInfo a serving peer sent) is not a
+  // successor this node may follow: not endorsed by its last service, or
+  // recovered from less than its ledger holds ("longer_ledger: ...").
+  // nullopt: it may follow. Requires mu_.
+  std::optional<std::string> CheckSuccessor(std::string_view service_record) const;
+  // The "already_recovered" message if `service_chain` (a peer's: the
+  // node `holder`, now of `holder_service`) holds a successor record
+  // endorsed by this node's last service.
+  std::optional<std::string> SuccessorIn(const google::protobuf::RepeatedPtrField<std::string>& service_chain,
+                                         const std::string& holder, const std::string& holder_service) const;
   // Under mu_: the rule applied to what is known at `now_ms`; nullopt:
   // ask again.
   std::optional<Result<CoordinationOutcome>> Decide(uint64_t now_ms, std::chrono::steady_clock::time_point start);

@@ -266,6 +266,7 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view, con
   LEDGERSEAL_CHECK(verifier.chain().last_record().has_value() && !verifier.chain().last_entry_digest().empty());
   if (auto s = CheckEnd(options, recovered, *verifier.chain().last_record()); !s) return s;
   result.last_service = *verifier.chain().last_record();
+  result.service_chain = verifier.chain().chain();
   result.last_entry_digest = verifier.chain().last_entry_digest();
   return {};
 }

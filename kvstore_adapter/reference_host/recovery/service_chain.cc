@@ -28,6 +28,7 @@ Status ServiceChainCheck::OnEntry(Version v, const Bytes& entry_digest, const en
         !s) {
       return MakeError(ErrorCode::kRecoveryFailed, s.error().message);
     }
+    chain_.push_back(record);
     last_ = std::move(record);
   }
   if (!last_) {

@@ -8,6 +8,7 @@
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_RECOVERY_SERVICE_CHAIN_H_
 
 #include <optional>
+#include <vector>
 
 #include "kvstore_adapter/public/service_identity.h"
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
@@ -33,11 +34,14 @@ class ServiceChainCheck {
 
   // The newest service record replayed, if any.
   const std::optional<ServiceRecord>& last_record() const { return last_; }
+  // Every service record replayed, the genesis first (the endorsement chain).
+  const std::vector<ServiceRecord>& chain() const { return chain_; }
   // SHA-256 of the last entry's bytes (filled once OnEntry saw it).
   const Bytes& last_entry_digest() const { return last_entry_digest_; }
 
  private:
   std::optional<ServiceRecord> last_;
+  std::vector<ServiceRecord> chain_;
   Bytes last_entry_digest_;
 };
 

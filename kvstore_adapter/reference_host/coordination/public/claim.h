@@ -37,7 +37,9 @@ struct Claim {
   Bytes last_entry_digest;  // SHA-256 of the entry at last_version (32 bytes)
   // The node ids not retired at the end of the claimer's ledger, sorted.
   std::vector<std::string> configuration;
-  Bytes service_record;     // its newest ledger.service value (ServiceInfo bytes)
+  // Every ledger.service value of its ledger, the genesis first (ServiceInfo
+  // bytes).
+  std::vector<Bytes> service_chain;
   std::string vote;         // the node it votes to open; empty: none yet
   Bytes nonce;              // the request's (kClaimNonceBytes)
 
@@ -46,7 +48,8 @@ struct Claim {
 
 // What the signature covers: every field of `claim` in the order above, in
 // the canonical item encoding (base/canonical_items.h); the configuration
-// as u32(count) followed by one item per node id. Pure.
+// and the service chain each as u32(count) followed by one item per
+// element. Pure.
 Bytes ClaimBody(const Claim& claim);
 
 // `claim` and `signer`'s signature of ClaimBody(claim) under
@@ -60,7 +63,7 @@ Bytes ClaimBody(const Claim& claim);
 //  - kInvalidArgument "other_service": a claim about another service;
 //  - kInvalidArgument "stale_claim": it answers another nonce (a replay);
 //  - kInvalidArgument "malformed_claim": a digest that is not 32 bytes, or
-//    more than kMaxClaimNodes node ids;
+//    more than kMaxClaimNodes node ids or service records;
 //  - kCorruption "bad_signature": no signature, or one that does not verify
 //    (a field changed, another signer, a signature of another claim).
 [[nodiscard]] Result<Claim> VerifyClaim(const ServiceIdentity& identity, const rpc::v1::RecoveryClaim& signed_claim,

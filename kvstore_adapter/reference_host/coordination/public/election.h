@@ -100,7 +100,10 @@ class Election {
   Claim self_;
   ElectionOptions options_;
   std::map<std::string, Claim> claims_;
+  void UpdateMajorityClock(uint64_t now_ms);
+
   std::optional<uint64_t> majority_since_ms_;
+  std::set<std::string> voters_at_majority_;  // the voters majority_since_ms_ is about
 };
 
 }  // namespace ledgerseal::kv::coordination

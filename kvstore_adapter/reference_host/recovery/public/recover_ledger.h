@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <vector>
 
 #include "kvstore_adapter/host_support/public/hook_registry.h"
 #include "kvstore_adapter/ledger/public/ledger_files.h"
@@ -47,6 +48,9 @@ struct RecoverResult {
   // The ledger's last service record (the chain verified up to it), and
   // SHA-256 of the last entry's bytes: what a successor's endorsement binds.
   std::optional<ServiceRecord> last_service;
+  // Every service record of the ledger, the genesis first (last_service is
+  // the last): the endorsement chain replay verified.
+  std::vector<ServiceRecord> service_chain;
   Bytes last_entry_digest;
   double time_to_secret_ms = 0;    // opening the ledger + recovery hooks
   double replay_ms = 0;

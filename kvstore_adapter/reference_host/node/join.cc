@@ -4,6 +4,8 @@
 // and report ready once the leader made this node a voter.
 #include <algorithm>
 
+#include "kvstore_adapter/ledger/public/ledger_files.h"
+#include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/node/join_secrets.h"
 #include "kvstore_adapter/reference_host/node/node.h"
@@ -148,6 +150,20 @@ Status Node::CheckCopiedService(const ServiceIdentity& identity) {
                                 ? " with another last entry"
                                 : "") +
                            ": not joining it (recover from this node's ledger instead)");
+    }
+    // And this node's last entry is in the copy (same history, not only
+    // as long): the endorsement binds the copy's entry at recovered_to.
+    auto copied = ledger::LedgerView::Open(ledger_dir_);
+    if (!copied) return std::unexpected(copied.error());
+    auto entry = (*copied)->Get(follow_->own_last_version);
+    if (!entry) return std::unexpected(entry.error());
+    auto digest = entry::EntryDigest(entry->payload);
+    if (!digest) return std::unexpected(digest.error());
+    if (*digest != follow_->own_last_digest) {
+      return MakeError(ErrorCode::kRecoveryFailed,
+                       "conflicting_histories: the copied ledger of service " + successor.service_id +
+                           " holds another entry at version " + std::to_string(follow_->own_last_version) +
+                           " than this node's ledger: not joining it; a person must decide (ledgerseal inspect)");
     }
   }
   return {};

@@ -46,6 +46,17 @@ std::string Opener(const cluster::ProcessCluster& c, const std::vector<std::stri
   return opener;
 }
 
+// `id` exits with code 1 within 30 s, its log holding each of `needles`.
+void ExpectRefused(cluster::ProcessCluster& c, const std::string& id, const std::vector<std::string>& needles) {
+  auto code = c.AwaitExit(id, 30'000);
+  ASSERT_TRUE(code) << code.error().ToString();
+  EXPECT_EQ(*code, 1) << id;
+  const std::string log = c.RunLog(id);
+  for (const auto& needle : needles) {
+    EXPECT_NE(log.find(needle), std::string::npos) << id << " did not log '" << needle << "':\n" << log;
+  }
+}
+
 std::string ServiceOf(cluster::ProcessCluster& c, const std::string& id) {
   auto status = c.Client(id).GetStatus();
   return status ? status->service_id() : "unreachable: " + status.error().ToString();
@@ -131,10 +142,7 @@ TEST(CoordinatedRecoveryE2E, PartitionedRecoverersDoNotBothOpen) {
       << progress;
   ASSERT_TRUE(c.AwaitReady("n1")) << c.LogTail("n1", 40);
   ASSERT_TRUE(c.AwaitReady("n2")) << c.LogTail("n2", 40);
-  auto n3 = c.AwaitExit("n3", 30'000);
-  ASSERT_TRUE(n3) << n3.error().ToString();
-  EXPECT_EQ(*n3, 1);
-  EXPECT_NE(c.RunLog("n3").find("no majority"), std::string::npos) << c.RunLog("n3");
+  ASSERT_NO_FATAL_FAILURE(ExpectRefused(c, "n3", {"no majority"}));
   EXPECT_EQ(sc::Snapshot(c.data_dir("n3")), n3_before) << "the minority wrote nothing";
   const std::string opener = Opener(c, {"n1", "n2", "n3"});
   ASSERT_TRUE(opener == "n1" || opener == "n2") << opener;
@@ -165,19 +173,10 @@ TEST(CoordinatedRecoveryE2E, TheOverrideIsRefusedWhileAPeerIsLongerThenOpens) {
                                           .deadline_s = 6,
                                           .wait_for_all_s = 1,
                                           .extra_args = {{"n3", {"--open-without-majority"}}}}));
-  auto n3 = c.AwaitExit("n3", 30'000);
-  ASSERT_TRUE(n3) << n3.error().ToString();
-  EXPECT_EQ(*n3, 1);
-  const std::string n3_log = c.RunLog("n3");
-  EXPECT_NE(n3_log.find("longer_ledger: n1 at " + c.node("n1").config.rpc_address + " holds version"),
-            std::string::npos)
-      << n3_log;
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectRefused(c, "n3", {"longer_ledger: n1 at " + c.node("n1").config.rpc_address + " holds version"}));
   EXPECT_EQ(sc::Snapshot(c.data_dir("n3")), n3_before);
-  auto n1 = c.AwaitExit("n1", 30'000);
-  ASSERT_TRUE(n1) << n1.error().ToString();
-  EXPECT_EQ(*n1, 1);
-  EXPECT_NE(c.RunLog("n1").find("no majority"), std::string::npos) << c.RunLog("n1");
-  EXPECT_NE(c.RunLog("n1").find("--open-without-majority"), std::string::npos) << c.RunLog("n1");
+  ASSERT_NO_FATAL_FAILURE(ExpectRefused(c, "n1", {"no majority", "--open-without-majority"}));
   EXPECT_EQ(sc::Snapshot(c.data_dir("n1")), n1_before);
 
   // The operator decides n2 and n3 are lost for good.
@@ -213,18 +212,11 @@ TEST(CoordinatedRecoveryE2E, AServiceRecoveredOnceIsNotRecoveredAgainFromItsPred
   const auto n3_before = sc::Snapshot(c.data_dir("n3"));
   ASSERT_TRUE(c.StartCoordinatedRecovery({.nodes = {"n1", "n2", "n3"}, .deadline_s = 5, .wait_for_all_s = 1}));
   for (const std::string id : {"n2", "n3"}) {
-    auto code = c.AwaitExit(id, 30'000);
-    ASSERT_TRUE(code) << code.error().ToString();
-    EXPECT_EQ(*code, 1);
-    EXPECT_NE(c.RunLog(id).find("already_recovered: this service"), std::string::npos) << c.RunLog(id);
-    EXPECT_NE(c.RunLog(id).find("n1 holds service " + successor), std::string::npos) << c.RunLog(id);
+    ASSERT_NO_FATAL_FAILURE(ExpectRefused(c, id, {"already_recovered: this service", "n1 holds service " + successor}));
   }
   EXPECT_EQ(sc::Snapshot(c.data_dir("n2")), n2_before);
   EXPECT_EQ(sc::Snapshot(c.data_dir("n3")), n3_before);
-  auto n1 = c.AwaitExit("n1", 30'000);
-  ASSERT_TRUE(n1) << n1.error().ToString();
-  EXPECT_EQ(*n1, 1);
-  EXPECT_NE(c.RunLog("n1").find("no majority"), std::string::npos) << c.RunLog("n1");
+  ASSERT_NO_FATAL_FAILURE(ExpectRefused(c, "n1", {"no majority"}));
 
   // n1 recovers its service again, alone: the old service's successor is
   // now two links back in n1's chain, and still stops n2 and n3.
@@ -233,14 +225,10 @@ TEST(CoordinatedRecoveryE2E, AServiceRecoveredOnceIsNotRecoveredAgainFromItsPred
   c.KillAll();
   ASSERT_TRUE(c.StartCoordinatedRecovery({.nodes = {"n1", "n2", "n3"}, .deadline_s = 5, .wait_for_all_s = 1}));
   for (const std::string id : {"n2", "n3"}) {
-    auto code = c.AwaitExit(id, 30'000);
-    ASSERT_TRUE(code) << code.error().ToString();
-    EXPECT_EQ(*code, 1);
-    EXPECT_NE(c.RunLog(id).find("into service " + successor), std::string::npos) << c.RunLog(id);
-    EXPECT_NE(c.RunLog(id).find("n1 holds service " + grandchild), std::string::npos) << c.RunLog(id);
+    ASSERT_NO_FATAL_FAILURE(ExpectRefused(c, id, {"into service " + successor, "n1 holds service " + grandchild}));
   }
   EXPECT_EQ(sc::Snapshot(c.data_dir("n2")), n2_before);
-  ASSERT_TRUE(c.AwaitExit("n1", 30'000));
+  ASSERT_NO_FATAL_FAILURE(ExpectRefused(c, "n1", {"no majority"}));
 }
 
 }  // namespace

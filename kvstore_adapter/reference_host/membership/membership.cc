@@ -71,7 +71,26 @@ Result<std::optional<pb::ServiceInfo>> GetService(Transaction& tx) {
 }
 
 Status PutService(Transaction& tx, const pb::ServiceInfo& info) {
-  return PutMessage(tx, kServiceTable, kServiceKey, info);
+  if (auto s = PutMessage(tx, kServiceTable, kServiceKey, info); !s) return s;
+  return PutMessage(tx, kServicesTable, info.service_id(), info);
+}
+
+Result<std::vector<pb::ServiceInfo>> ListServices(Transaction& tx) {
+  std::vector<pb::ServiceInfo> out;
+  Status parsed;
+  auto listed = tx.ForEach(kServicesTable, [&](ByteView, ByteView value) {
+    auto info = Parse<pb::ServiceInfo>(value, "service record");
+    if (!info) {
+      parsed = std::unexpected(info.error());
+      return false;
+    }
+    out.push_back(std::move(*info));
+    return true;
+  });
+  if (!listed) return std::unexpected(listed.error());
+  if (!parsed) return std::unexpected(parsed.error());
+  std::ranges::sort(out, {}, &pb::ServiceInfo::created_at_version);
+  return out;
 }
 
 Status PutRecoveryDecision(Transaction& tx, std::string_view new_service_id, const pb::RecoveryDecision& decision) {

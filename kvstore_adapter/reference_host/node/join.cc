@@ -4,7 +4,6 @@
 // and report ready once the leader made this node a voter.
 #include <algorithm>
 
-#include "kvstore_adapter/ledger/public/ledger_files.h"
 #include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/node/join_secrets.h"
@@ -152,14 +151,8 @@ Status Node::CheckCopiedService(const ServiceIdentity& identity) {
                            ": not joining it (recover from this node's ledger instead)");
     }
     // And this node's last entry is in the copy (same history, not only
-    // as long): the endorsement binds the copy's entry at recovered_to.
-    auto copied = ledger::LedgerView::Open(ledger_dir_);
-    if (!copied) return std::unexpected(copied.error());
-    auto entry = (*copied)->Get(follow_->own_last_version);
-    if (!entry) return std::unexpected(entry.error());
-    auto digest = entry::EntryDigest(entry->payload);
-    if (!digest) return std::unexpected(digest.error());
-    if (*digest != follow_->own_last_digest) {
+    // as long), compared as CopyLedger verified it.
+    if (copied_own_last_digest_ != follow_->own_last_digest) {
       return MakeError(ErrorCode::kRecoveryFailed,
                        "conflicting_histories: the copied ledger of service " + successor.service_id +
                            " holds another entry at version " + std::to_string(follow_->own_last_version) +
@@ -219,6 +212,14 @@ Status Node::CopyLedger(rpc::RpcClient& client, Version admitted_at) {
       if (outcome->result != ApplyResult::kApplied) {
         return MakeError(ErrorCode::kCorruption,
                          "the service sent entry " + std::to_string(outcome->version) + " out of order");
+      }
+      // Following a coordinated recovery: the digest of the entry at this
+      // node's own last version, as verified and applied (not read back
+      // from a disk the host could rewrite), for CheckCopiedService.
+      if (follow_ && outcome->version == follow_->own_last_version) {
+        auto digest = entry::EntryDigest(AsBytes(entry));
+        if (!digest) return std::unexpected(digest.error());
+        copied_own_last_digest_ = std::move(*digest);
       }
     }
     if (!batch->entries().empty()) {

@@ -157,13 +157,12 @@ class Node {
   // Set when following a coordinated recovery: what the joined service
   // must prove (CheckCopiedService).
   std::optional<CoordinationOutcome> follow_;
+  // The digest of the copied entry at follow_->own_last_version, taken by
+  // CopyLedger from the bytes it verified and applied.
+  Bytes copied_own_last_digest_;
   // The evidence of a coordinated recovery this node won, for its recovery
   // transaction; none after an uncoordinated recovery.
   std::optional<::ledgerseal::ledger::v1::RecoveryDecision> recovery_decision_;
-  // After a recovery: every ledger.service record of the ledger, the new
-  // one last (served in status, so that a node of an earlier service finds
-  // its successor).
-  std::vector<std::string> service_chain_;
   DataDirBefore before_;
   std::filesystem::path ledger_dir_, store_dir_, raft_dir_;
   crypto::OpenSslRandomSource random_;

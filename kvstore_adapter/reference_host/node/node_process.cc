@@ -373,7 +373,6 @@ Status Node::StartRpc() {
       .random = &random_,
       .ledger_dir = ledger_dir_,
       .log = [this](std::string_view line) { Log(std::string(line)); },
-      .service_chain = service_chain_,
   });
   auto server = ListenRpc(service_.get());
   if (!server) return std::unexpected(server.error());

@@ -411,8 +411,10 @@ v1::Response NodeService::DescribeNode(const v1::StatusRequest& request) {
       out->set_previous_service_id((*service)->previous_service_id());
       out->set_service_record((*service)->SerializeAsString());
     }
+    if (auto services = membership::ListServices(**tx)) {
+      for (const auto& record : *services) out->add_service_chain(record.SerializeAsString());
+    }
   }
-  for (const auto& record : deps_.service_chain) out->add_service_chain(record);
   if (const auto leader = LeaderRecord()) {
     out->set_leader_node_id(leader->node_id());
     out->set_leader_rpc_address(leader->rpc_address());

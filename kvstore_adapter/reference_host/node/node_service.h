@@ -31,9 +31,6 @@ struct NodeServiceDeps {
   std::filesystem::path ledger_dir;  // served to joiners by FetchEntries
   std::function<void(std::string_view)> log;
   uint32_t read_wait_ms = 5000;  // how long a read waits for min_version (or less: BeginStop)
-  // A node that recovered its service: every ledger.service record of its
-  // ledger (ServiceInfo bytes), the genesis first, for StatusResponse.
-  std::vector<std::string> service_chain{};
 };
 
 // Thread safety: Handle is called concurrently by the RPC server.

@@ -94,8 +94,10 @@ Result<MovedAside> MoveAside(const fs::path& data_dir, std::initializer_list<fs:
 // (before_install), and if installing the new store then fails they are
 // moved back (undo_before_install). Only an undo that fails too leaves them
 // aside, in data_dir/before-recovery-N, and the error says where.
-// Largest request the recovery-time RPC server accepts.
-constexpr uint32_t kRecoveryInputMaxBytes = 64u << 10;
+// Largest message the recovery-time RPC server takes or sends: a share file
+// is a few hundred bytes; a claim grows by one service record (~300 bytes)
+// per recovery the ledger has seen.
+constexpr uint32_t kRecoveryRpcMaxBytes = 1u << 20;
 
 Status Node::RecoverService() {
   RecoverIntoStoreOptions options;
@@ -142,7 +144,7 @@ Status Node::RecoverService() {
   if (o_.recovery_input.submit || coordinated) {
     // Operator input is a share file of a few hundred bytes; a claim
     // request is a nonce.
-    auto server = ListenRpc(&input_handler, kRecoveryInputMaxBytes);
+    auto server = ListenRpc(&input_handler, kRecoveryRpcMaxBytes);
     if (!server) return std::unexpected(server.error());
     input_server = std::move(*server);
     if (o_.recovery_input.submit) {
@@ -265,10 +267,6 @@ Status Node::StartRecoveredService(const RecoverResult& recovered) {
                                                     .recovered = &recovered.outcome,
                                                     .new_service_key = &*new_key});
   if (!version) return std::unexpected(version.error());
-  for (const auto& record : recovered.service_chain) {
-    service_chain_.push_back(membership::FromServiceRecord(record).SerializeAsString());
-  }
-  service_chain_.push_back(membership::FromServiceRecord(successor).SerializeAsString());
   Log("started service " + service_id + " recovered from " + recovered.last_service->service_id + " (version " +
       std::to_string(*version) + ", endorsed by the previous identity)");
   return {};

@@ -18,6 +18,9 @@ using coordination::Claim;
 // (a paused peer must not hold the round up for long).
 constexpr std::chrono::milliseconds kRoundMs{200};
 constexpr int kAskTimeoutMs = 1000;
+// Largest answer taken from a peer: a claim or status carries one service
+// record (~300 bytes) per recovery the ledger has seen.
+constexpr uint32_t kMaxAnswerBytes = 1u << 20;
 
 std::string Joined(const std::vector<std::string>& items) {
   std::string out;
@@ -92,7 +95,9 @@ RecoveryCoordinator::RecoveryCoordinator(CoordinatorOptions options, ServiceKey 
       election_(std::move(election)) {
   for (const auto& peer : options_.peers) {
     clients_[peer] = std::make_unique<rpc::RpcClient>(
-        peer, rpc::RpcClientOptions{.connect_timeout_ms = kAskTimeoutMs / 2, .request_timeout_ms = kAskTimeoutMs});
+        peer, rpc::RpcClientOptions{.connect_timeout_ms = kAskTimeoutMs / 2,
+                                    .request_timeout_ms = kAskTimeoutMs,
+                                    .max_message_bytes = kMaxAnswerBytes});
   }
 }
 
@@ -170,6 +175,8 @@ std::optional<std::string> RecoveryCoordinator::CheckSuccessor(std::string_view 
 std::optional<std::string> RecoveryCoordinator::SuccessorIn(
     const google::protobuf::RepeatedPtrField<std::string>& service_chain, const std::string& holder,
     const std::string& holder_service) const {
+  // Bounded: each record costs a signature check.
+  if (static_cast<size_t>(service_chain.size()) > coordination::kMaxClaimNodes) return std::nullopt;
   for (const auto& bytes : service_chain) {
     auto record = EndorsedSuccessor(bytes);
     if (!record) continue;

@@ -25,6 +25,9 @@ inline constexpr Table kServiceTable{"ledger.service", Domain::kPublic};
 inline constexpr Table kServiceKeyTable{"ledger.service_key", Domain::kPrivate};
 inline constexpr std::string_view kServiceKey = "current";
 inline constexpr Table kRecoveryDecisionsTable{"ledger.recovery_decisions", Domain::kPublic};
+// Every service the ledger has had, key its service id (the records of
+// ledger.service's history, kept readable from the store).
+inline constexpr Table kServicesTable{"ledger.services", Domain::kPublic};
 
 // One `ledger.nodes` value as read from a ledger entry (offline tools read
 // records through this, not through the protobuf). Errors: kCorruption.
@@ -46,7 +49,13 @@ Result<uint64_t> NextRaftId(Transaction& tx);
 
 // The current service record; std::nullopt before genesis.
 Result<std::optional<pb::ServiceInfo>> GetService(Transaction& tx);
+// Writes `info` as the current service and adds it to ledger.services.
 Status PutService(Transaction& tx, const pb::ServiceInfo& info);
+// Every record of ledger.services, oldest (lowest created_at_version)
+// first: the endorsement chain as far as this build wrote it (ledgers
+// written before it lack the services recorded before it). Errors: the
+// transaction's; kCorruption for a record that does not parse.
+Result<std::vector<pb::ServiceInfo>> ListServices(Transaction& tx);
 
 // How a coordinated recovery chose the node that opened service
 // `new_service_id` (docs/REFERENCE_HOST.md, "Coordinated recovery").

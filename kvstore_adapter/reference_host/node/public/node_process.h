@@ -54,7 +54,7 @@ struct NodeProcessOptions {
   // Recovery mode only: operator input a recovery hook waits for (a
   // recovery member's share, `ledgerseal client submit-share`). When
   // `submit` is set, the node answers RPCs on its rpc_address while it
-  // recovers (hooks, replay, install): RecoveryInputRequest (at most 64 KiB)
+  // recovers (hooks, replay, install): RecoveryInputRequest (at most 1 MiB)
   // goes to `submit` (its answer or error back to the client),
   // StatusRequest gets `progress()`, anything else kUnavailable
   // ("recovering"). Both are called from RPC threads, concurrently with the

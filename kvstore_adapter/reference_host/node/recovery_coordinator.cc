@@ -196,6 +196,13 @@ std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Ask(const std::s
   crypto::OpenSslRandomSource random;
   if (!random.Fill(nonce)) return std::nullopt;  // no randomness: ask again next round
   auto answer = client.GetRecoveryClaim(std::string(AsString(nonce)));
+  {
+    // A peer that answers but cannot claim yet (replaying, waiting for
+    // shares) may hold the longest ledger: the override waits for it.
+    std::lock_guard lock(mu_);
+    not_ready_[peer] = !answer && answer.error().code == ErrorCode::kUnavailable &&
+                       answer.error().message.find("not ready to claim") != std::string::npos;
+  }
   if (!answer) {
     // A node that serves does not claim: it may serve our successor (a
     // hint only: the join checks the successor's endorsement).
@@ -297,7 +304,8 @@ std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Decide(uint64_t 
   }
   if (options_.without_majority) {
     const bool heard_all = election_.claims().size() == options_.peers.size() + 1;
-    if (heard_all || now_ms >= static_cast<uint64_t>(options_.wait_for_all.count())) {
+    const bool one_not_ready = std::ranges::any_of(not_ready_, [](const auto& p) { return p.second; });
+    if (heard_all || (!one_not_ready && now_ms >= static_cast<uint64_t>(options_.wait_for_all.count()))) {
       for (const auto& [id, claim] : election_.claims()) {
         if (claim.last_version > election_.self().last_version) {
           return MakeError(ErrorCode::kRecoveryFailed,
@@ -345,7 +353,7 @@ std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Decide(uint64_t 
                      "no majority: no node won votes from " + std::to_string(election_.majority()) + " of the " +
                          std::to_string(n) + " voters" + within +
                          (options_.without_majority
-                              ? std::string("(--open-without-majority was given: no peer answered in time)")
+                              ? std::string("(--open-without-majority was given, but a peer that answers could not claim yet: it may hold the longest ledger)")
                               : std::string("Start the other nodes with --recover and their peers, or, if they are "
                                             "lost for good, restart this one with --recover "
                                             "--open-without-majority")));

@@ -126,6 +126,8 @@ class RecoveryCoordinator {
   std::map<std::string, std::unique_ptr<rpc::RpcClient>> clients_;
   std::map<std::string, std::string> last_note_;  // per peer: the kind of the last line logged
   std::map<std::string, rpc::v1::RecoveryClaim> signed_;  // per node: the claim as received
+  // Per peer: its last answer said it cannot claim yet. Guarded by mu_.
+  std::map<std::string, bool> not_ready_;
   mutable std::mutex mu_;  // guards election_ (Answer reads this node's claim)
   coordination::Election election_;
 };

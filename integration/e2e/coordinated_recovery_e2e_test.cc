@@ -57,6 +57,18 @@ void ExpectRefused(cluster::ProcessCluster& c, const std::string& id, const std:
   }
 }
 
+// Three trusted nodes; `applied` writes that every node applies, then, if
+// `lagging` > 0, n3 paused while `lagging` more are written; then every
+// node is SIGKILLed. Call in ASSERT_NO_FATAL_FAILURE.
+void WriteThenKillAll(cluster::ProcessCluster& c, Acked& acked, int applied, int lagging = 0) {
+  ASSERT_TRUE(StartTrustedNodes(c, 3));
+  for (int i = 0; i < applied; ++i) ASSERT_TRUE(PutWithFailover(c, kTable, "a" + std::to_string(i), "v", acked));
+  ASSERT_TRUE(c.WaitApplied(acked.max_version));
+  if (lagging > 0) c.Pause("n3");
+  for (int i = 0; i < lagging; ++i) ASSERT_TRUE(PutWithFailover(c, kTable, "b" + std::to_string(i), "v", acked));
+  c.KillAll();
+}
+
 std::string ServiceOf(cluster::ProcessCluster& c, const std::string& id) {
   auto status = c.Client(id).GetStatus();
   return status ? status->service_id() : "unreachable: " + status.error().ToString();
@@ -121,10 +133,8 @@ TEST(CoordinatedRecoveryE2E, AfterAnOutageUnderLoadTheLongestOpensAndTheOthersJo
 // the service; n3 never opens a second one and writes nothing.
 TEST(CoordinatedRecoveryE2E, PartitionedRecoverersDoNotBothOpen) {
   cluster::ProcessCluster c(TestClusterOptions());
-  ASSERT_TRUE(StartTrustedNodes(c, 3));
   Acked acked;
-  for (int i = 0; i < 20; ++i) ASSERT_TRUE(PutWithFailover(c, kTable, "k" + std::to_string(i), "v", acked));
-  c.KillAll();
+  ASSERT_NO_FATAL_FAILURE(WriteThenKillAll(c, acked, 20));
   const auto n3_before = sc::Snapshot(c.data_dir("n3"));
   const std::vector<std::string> ids = {"n1", "n2", "n3"};
   ASSERT_TRUE(c.StartCoordinatedRecovery({.nodes = ids,
@@ -157,13 +167,8 @@ TEST(CoordinatedRecoveryE2E, PartitionedRecoverersDoNotBothOpen) {
 // intact.
 TEST(CoordinatedRecoveryE2E, TheOverrideIsRefusedWhileAPeerIsLongerThenOpens) {
   cluster::ProcessCluster c(TestClusterOptions());
-  ASSERT_TRUE(StartTrustedNodes(c, 3));
   Acked acked;
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(PutWithFailover(c, kTable, "a" + std::to_string(i), "v", acked));
-  ASSERT_TRUE(c.WaitApplied(acked.max_version));
-  c.Pause("n3");
-  for (int i = 0; i < 20; ++i) ASSERT_TRUE(PutWithFailover(c, kTable, "b" + std::to_string(i), "v", acked));
-  c.KillAll();
+  ASSERT_NO_FATAL_FAILURE(WriteThenKillAll(c, acked, 5, /*lagging=*/20));
   const auto n1_before = sc::Snapshot(c.data_dir("n1"));
   const auto n3_before = sc::Snapshot(c.data_dir("n3"));
 
@@ -200,11 +205,8 @@ TEST(CoordinatedRecoveryE2E, TheOverrideIsRefusedWhileAPeerIsLongerThenOpens) {
 // same after n1 recovered its own service once more.
 TEST(CoordinatedRecoveryE2E, AServiceRecoveredOnceIsNotRecoveredAgainFromItsPredecessor) {
   cluster::ProcessCluster c(TestClusterOptions());
-  ASSERT_TRUE(StartTrustedNodes(c, 3));
   Acked acked;
-  for (int i = 0; i < 10; ++i) ASSERT_TRUE(PutWithFailover(c, kTable, "k" + std::to_string(i), "v", acked));
-  ASSERT_TRUE(c.WaitApplied(acked.max_version));
-  c.KillAll();
+  ASSERT_NO_FATAL_FAILURE(WriteThenKillAll(c, acked, 10));
   ASSERT_TRUE(c.StartRecovery("n1"));  // alone: a successor service
   const std::string successor = ServiceOf(c, "n1");
   c.KillAll();

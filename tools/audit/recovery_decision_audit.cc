@@ -11,8 +11,6 @@ namespace {
 
 namespace pb = ::ledgerseal::ledger::v1;
 
-kv::Bytes BytesOf(const std::string& s) { return kv::Bytes(s.begin(), s.end()); }
-
 }  // namespace
 
 std::string RecoveryDecisionAudit::Summary() const {
@@ -75,12 +73,12 @@ std::optional<RecoveryDecisionAudit> AuditRecoveryDecision(const kv::WriteSet& p
                                   .node_id = c.node_id(),
                                   .rpc_address = c.rpc_address(),
                                   .last_version = c.last_version(),
-                                  .last_entry_digest = BytesOf(c.last_entry_digest()),
+                                  .last_entry_digest = kv::ToBytes(c.last_entry_digest()),
                                   .configuration = {c.configuration().begin(), c.configuration().end()},
                                   .service_chain = {},
                                   .vote = c.vote(),
-                                  .nonce = BytesOf(c.nonce())};
-    for (const auto& record : c.service_chain()) claim.service_chain.push_back(BytesOf(record));
+                                  .nonce = kv::ToBytes(c.nonce())};
+    for (const auto& record : c.service_chain()) claim.service_chain.push_back(kv::ToBytes(record));
     seen.signature_verified =
         identity && kv::VerifyServiceSignature(*identity, kv::coordination::kRecoveryClaimDomain,
                                                kv::coordination::ClaimBody(claim), kv::AsBytes(c.signature()))

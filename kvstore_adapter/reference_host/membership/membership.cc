@@ -24,21 +24,32 @@ Status PutMessage(Transaction& tx, const Table& table, std::string_view key, con
 
 Result<pb::NodeInfo> DecodeNodeRecord(ByteView bytes) { return Parse<pb::NodeInfo>(bytes, "node record"); }
 
-Result<std::vector<pb::NodeInfo>> ListNodes(Transaction& tx) {
-  std::vector<pb::NodeInfo> nodes;
+namespace {
+
+// Every value of `table` parsed as `Message`, in key order. The first one
+// that does not parse stops the walk (kCorruption naming `what` and its key).
+template <typename Message>
+Result<std::vector<Message>> ListMessages(Transaction& tx, const Table& table, const std::string& what) {
+  std::vector<Message> out;
   Status bad;
-  auto walked = tx.ForEach(kNodesTable, [&](ByteView key, ByteView value) {
-    auto info = Parse<pb::NodeInfo>(value, "node record '" + std::string(AsString(key)) + "'");
-    if (!info) {
-      bad = std::unexpected(info.error());
+  auto walked = tx.ForEach(table, [&](ByteView key, ByteView value) {
+    auto message = Parse<Message>(value, what + " '" + std::string(AsString(key)) + "'");
+    if (!message) {
+      bad = std::unexpected(message.error());
       return false;
     }
-    nodes.push_back(std::move(*info));
+    out.push_back(std::move(*message));
     return true;
   });
   if (!walked) return std::unexpected(walked.error());
   if (!bad) return std::unexpected(bad.error());
-  return nodes;  // ForEach visits in key order = node id order
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<pb::NodeInfo>> ListNodes(Transaction& tx) {
+  return ListMessages<pb::NodeInfo>(tx, kNodesTable, "node record");  // key order = node id order
 }
 
 Result<pb::NodeInfo> GetNode(Transaction& tx, std::string_view node_id) {
@@ -76,21 +87,9 @@ Status PutService(Transaction& tx, const pb::ServiceInfo& info) {
 }
 
 Result<std::vector<pb::ServiceInfo>> ListServices(Transaction& tx) {
-  std::vector<pb::ServiceInfo> out;
-  Status parsed;
-  auto listed = tx.ForEach(kServicesTable, [&](ByteView, ByteView value) {
-    auto info = Parse<pb::ServiceInfo>(value, "service record");
-    if (!info) {
-      parsed = std::unexpected(info.error());
-      return false;
-    }
-    out.push_back(std::move(*info));
-    return true;
-  });
-  if (!listed) return std::unexpected(listed.error());
-  if (!parsed) return std::unexpected(parsed.error());
-  std::ranges::sort(out, {}, &pb::ServiceInfo::created_at_version);
-  return out;
+  auto services = ListMessages<pb::ServiceInfo>(tx, kServicesTable, "service record");
+  if (services) std::ranges::sort(*services, {}, &pb::ServiceInfo::created_at_version);
+  return services;
 }
 
 Status PutRecoveryDecision(Transaction& tx, std::string_view new_service_id, const pb::RecoveryDecision& decision) {

@@ -73,13 +73,15 @@ class ChunkReader {
   Result<uint64_t> FrameBytesAt(uint64_t offset_bytes, Version expected_version);
 
  private:
-  ChunkReader(ChunkFile chunk, UniqueFd fd, uint64_t end_bytes, size_t read_ahead_bytes, ReadCounters* counters);
+  ChunkReader(ChunkFile chunk, std::filesystem::path path, UniqueFd fd, uint64_t end_bytes, size_t read_ahead_bytes,
+              ReadCounters* counters);
 
   // File bytes [offset_bytes, offset_bytes + length_bytes), which the caller
   // checked lie below end_bytes_. Served from the buffer when it holds them.
   Result<ByteView> ReadAt(uint64_t offset_bytes, uint64_t length_bytes);
 
   ChunkFile chunk_;
+  std::filesystem::path path_;  // chunk_.path(), built once: every read names it
   UniqueFd fd_;
   uint64_t end_bytes_ = 0;
   size_t read_ahead_bytes_ = 0;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 
 #include "kvstore_adapter/ledger/frame.h"
@@ -34,8 +35,9 @@ class ChunkReaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = FreshDir("chunk_io_test");
-    chunk_ = ChunkFile{.first_version = 1, .path = dir_ / ChunkName(1)};
-    WriteFile(chunk_.path, ChunkBytes(1));
+    chunk_ = ChunkFile{.first_version = 1, .dir = std::make_shared<const std::filesystem::path>(dir_)};
+    ASSERT_EQ(chunk_.path(), dir_ / ChunkName(1));
+    WriteFile(chunk_.path(), ChunkBytes(1));
   }
 
   std::filesystem::path dir_;
@@ -59,7 +61,7 @@ TEST_F(ChunkReaderTest, AFrameRewrittenBetweenItsTwoReadsIsCorruptionNotAnAbort)
   // a valid frame of the same size but another version in its place.
   int reads_at_frame = 0;
   counters_.after_read_for_testing = [&](uint64_t offset_bytes, uint64_t) {
-    if (offset_bytes == kChunkHeaderBytes && ++reads_at_frame == 1) WriteFile(chunk_.path, ChunkBytes(7));
+    if (offset_bytes == kChunkHeaderBytes && ++reads_at_frame == 1) WriteFile(chunk_.path(), ChunkBytes(7));
   };
   auto reader = ChunkReader::Open(chunk_, std::nullopt, kReadAheadBytes, &counters_);
   ASSERT_TRUE(reader) << reader.error().ToString();
@@ -68,7 +70,7 @@ TEST_F(ChunkReaderTest, AFrameRewrittenBetweenItsTwoReadsIsCorruptionNotAnAbort)
   EXPECT_EQ(reads_at_frame, 2) << "the frame was not read a second time";
   EXPECT_EQ(frame.error().code, ErrorCode::kCorruption);
   const std::string& message = frame.error().message;
-  EXPECT_NE(message.find(chunk_.path.string()), std::string::npos) << message;
+  EXPECT_NE(message.find(chunk_.path().string()), std::string::npos) << message;
   EXPECT_NE(message.find("offset " + std::to_string(kChunkHeaderBytes)), std::string::npos) << message;
   EXPECT_NE(message.find("(version 1)"), std::string::npos) << message;
   EXPECT_NE(message.find("frame holds version 7"), std::string::npos) << message;
@@ -83,9 +85,9 @@ TEST_F(ChunkReaderTest, AFrameThatFitsTheReadAheadIsReadOnce) {
     AppendFrame(1, Bytes(100, 0x5A), bytes);
     return bytes;
   }();
-  WriteFile(chunk_.path, small_chunk);
+  WriteFile(chunk_.path(), small_chunk);
   counters_.after_read_for_testing = [&](uint64_t offset_bytes, uint64_t) {
-    if (offset_bytes == kChunkHeaderBytes) WriteFile(chunk_.path, ChunkBytes(7));
+    if (offset_bytes == kChunkHeaderBytes) WriteFile(chunk_.path(), ChunkBytes(7));
   };
   auto reader = ChunkReader::Open(chunk_, small_chunk.size(), kReadAheadBytes, &counters_);
   ASSERT_TRUE(reader) << reader.error().ToString();

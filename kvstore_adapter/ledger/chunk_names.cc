@@ -1,8 +1,13 @@
 #include "kvstore_adapter/ledger/chunk_names.h"
 
+#include <dirent.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
-#include <system_error>
+
+#include "base/check.h"
+#include "kvstore_adapter/ledger/posix_file.h"
 
 namespace ledgerseal::kv::ledger::internal {
 namespace {
@@ -38,22 +43,36 @@ std::optional<Version> ParseChunkFileName(std::string_view name) {
   return v;
 }
 
+std::filesystem::path ChunkFile::path() const {
+  LEDGERSEAL_CHECK(dir != nullptr);
+  return *dir / ChunkFileName(first_version);
+}
+
 Result<std::vector<ChunkFile>> ListChunks(const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::directory_iterator it(dir, ec);
-  if (ec) {
-    const ErrorCode code = ec == std::errc::no_such_file_or_directory ? ErrorCode::kNotFound : ErrorCode::kIoError;
-    return MakeError(code, "list ledger directory " + dir.string() + ": " + ec.message());
+  DIR* handle = ::opendir(dir.c_str());
+  if (handle == nullptr) {
+    const int e = errno;
+    return std::unexpected(
+        ErrnoError(e == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIoError, "list ledger directory", dir, e));
   }
+  std::vector<Version> versions;
+  // readdir returns each entry once and then null: bounded by the directory.
+  for (;;) {
+    errno = 0;
+    const dirent* entry = ::readdir(handle);
+    if (entry == nullptr) break;
+    if (const auto version = ParseChunkFileName(entry->d_name)) versions.push_back(*version);
+  }
+  const int read_errno = errno;
+  ::closedir(handle);
+  if (read_errno != 0) {
+    return std::unexpected(ErrnoError(ErrorCode::kIoError, "list ledger directory", dir, read_errno));
+  }
+  std::sort(versions.begin(), versions.end());
+  const auto shared_dir = std::make_shared<const std::filesystem::path>(dir);
   std::vector<ChunkFile> chunks;
-  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    if (ec) break;
-    const auto version = ParseChunkFileName(it->path().filename().string());
-    if (version) chunks.push_back(ChunkFile{.first_version = *version, .path = it->path()});
-  }
-  if (ec) return MakeError(ErrorCode::kIoError, "list ledger directory " + dir.string() + ": " + ec.message());
-  std::sort(chunks.begin(), chunks.end(),
-            [](const ChunkFile& a, const ChunkFile& b) { return a.first_version < b.first_version; });
+  chunks.reserve(versions.size());
+  for (Version v : versions) chunks.push_back(ChunkFile{.first_version = v, .dir = shared_dir});
   return chunks;
 }
 

@@ -51,6 +51,7 @@ constexpr Version kLastPossibleVersion = std::numeric_limits<Version>::max();
 // The chunk currently appended to.
 struct OpenChunk {
   ChunkFile chunk;
+  std::filesystem::path path;  // chunk.path(), built once: every append names it
   UniqueFd fd;  // O_WRONLY; writes use pwrite at size_bytes
   uint64_t size_bytes = 0;
 };
@@ -185,6 +186,7 @@ Status ApplyDrops(int dir_fd, const std::filesystem::path& dir, RecoveryReport& 
 
 struct LedgerWriter::Impl {
   LedgerOptions options;
+  std::shared_ptr<const std::filesystem::path> dir;  // options.dir, shared with the chunks made
   UniqueFd dir_fd;  // holds the flock
   RecoveryReport report;
   std::optional<OpenChunk> current;
@@ -216,7 +218,7 @@ void LedgerWriter::Impl::CheckInvariants() const {
 
 Status LedgerWriter::Impl::SyncCurrent() {
   if (!current_dirty) return {};
-  if (auto s = internal::SyncData(current->fd.get(), current->chunk.path); !s) {
+  if (auto s = internal::SyncData(current->fd.get(), current->path); !s) {
     poisoned = true;
     return s;
   }
@@ -232,14 +234,15 @@ Status LedgerWriter::Impl::StartChunk(Version version) {
   if (current) {
     if (auto s = SyncCurrent(); !s) return s;
   }
-  ChunkFile chunk{.first_version = version, .path = options.dir / internal::ChunkFileName(version)};
-  auto fd = internal::OpenFile(chunk.path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+  ChunkFile chunk{.first_version = version, .dir = dir};
+  std::filesystem::path path = chunk.path();
+  auto fd = internal::OpenFile(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (!fd) return std::unexpected(fd.error());
-  if (auto s = internal::WriteAll(fd->get(), chunk.path, 0, buffer); !s) {
-    if (::unlink(chunk.path.c_str()) != 0) poisoned = true;
+  if (auto s = internal::WriteAll(fd->get(), path, 0, buffer); !s) {
+    if (::unlink(path.c_str()) != 0) poisoned = true;
     return s;
   }
-  current = OpenChunk{.chunk = std::move(chunk), .fd = std::move(*fd), .size_bytes = buffer.size()};
+  current = OpenChunk{.chunk = std::move(chunk), .path = std::move(path), .fd = std::move(*fd), .size_bytes = buffer.size()};
   dir_dirty = true;
   if (first_version == kNoVersion) first_version = version;
   return {};
@@ -248,8 +251,8 @@ Status LedgerWriter::Impl::StartChunk(Version version) {
 // Appends `buffer` (one frame) to the current chunk. On failure the chunk is
 // cut back to its previous size so that no partial frame stays behind.
 Status LedgerWriter::Impl::WriteToCurrent() {
-  if (auto s = internal::WriteAll(current->fd.get(), current->chunk.path, current->size_bytes, buffer); !s) {
-    if (!internal::Truncate(current->fd.get(), current->chunk.path, current->size_bytes)) poisoned = true;
+  if (auto s = internal::WriteAll(current->fd.get(), current->path, current->size_bytes, buffer); !s) {
+    if (!internal::Truncate(current->fd.get(), current->path, current->size_bytes)) poisoned = true;
     return s;
   }
   current->size_bytes += buffer.size();
@@ -272,27 +275,28 @@ Result<std::unique_ptr<LedgerWriter>> LedgerWriter::Open(const LedgerOptions& op
 
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  impl->dir = std::make_shared<const std::filesystem::path>(options.dir);
   impl->dir_fd = std::move(*dir_fd);
   impl->report = std::move(scan->report);
   impl->next_version = options.start_version;
   if (!scan->chunks.empty()) {
     const ChunkFile& last_chunk = scan->chunks.back();
     if (scan->report.last_good_version == kLastPossibleVersion) {
-      return MakeError(ErrorCode::kCorruption, "ledger chunk " + last_chunk.path.string() + " ends with version " +
+      return MakeError(ErrorCode::kCorruption, "ledger chunk " + last_chunk.path().string() + " ends with version " +
                                                    std::to_string(kLastPossibleVersion) +
                                                    ", after which no version can be appended");
     }
-    auto fd = internal::OpenFile(last_chunk.path, O_WRONLY);
+    auto fd = internal::OpenFile(last_chunk.path(), O_WRONLY);
     if (!fd) return std::unexpected(fd.error());
-    auto size = internal::FileSize(fd->get(), last_chunk.path);
+    auto size = internal::FileSize(fd->get(), last_chunk.path());
     if (!size) return std::unexpected(size.error());
     if (*size != scan->last_chunk_end_bytes) {
-      return MakeError(ErrorCode::kIoError, "ledger chunk " + last_chunk.path.string() + " is " +
+      return MakeError(ErrorCode::kIoError, "ledger chunk " + last_chunk.path().string() + " is " +
                                                 std::to_string(*size) + " bytes after recovery, expected " +
                                                 std::to_string(scan->last_chunk_end_bytes) +
                                                 " (modified while opening?)");
     }
-    impl->current = OpenChunk{.chunk = last_chunk, .fd = std::move(*fd), .size_bytes = *size};
+    impl->current = OpenChunk{.chunk = last_chunk, .path = last_chunk.path(), .fd = std::move(*fd), .size_bytes = *size};
     impl->first_version = scan->chunks.front().first_version;
     impl->last_version = impl->report.last_good_version;
     impl->next_version = impl->last_version + 1;

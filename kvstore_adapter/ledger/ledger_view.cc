@@ -73,7 +73,7 @@ struct LedgerView::Impl {
 
 Error LedgerView::Impl::ChunkEndMismatch(size_t k, Version end_version) const {
   return Error{ErrorCode::kCorruption,
-               "ledger chunk " + chunks[k].path.string() + " ends before version " + std::to_string(end_version) +
+               "ledger chunk " + chunks[k].path().string() + " ends before version " + std::to_string(end_version) +
                    ", but " + (k + 1 == chunks.size() ? std::string("the ledger's last version is ") +
                                                             std::to_string(last_version)
                                                       : "the next chunk starts at version " +
@@ -235,7 +235,7 @@ Result<std::optional<Entry>> BackwardIterator::Impl::Previous() {
     if (end_offset_bytes == internal::kChunkHeaderBytes) {
       // Every frame of this chunk was returned; its first must be the one its name promises.
       if (next_version + 1 != file.first_version) {
-        return Fail(internal::CorruptionAt(file.path, end_offset_bytes, next_version,
+        return Fail(internal::CorruptionAt(file.path(), end_offset_bytes, next_version,
                                            "chunk's frames start at version " + std::to_string(next_version + 1) +
                                                ", its name says " + std::to_string(file.first_version)));
       }
@@ -245,7 +245,7 @@ Result<std::optional<Entry>> BackwardIterator::Impl::Previous() {
       continue;
     }
     if (next_version < file.first_version) {
-      return Fail(internal::CorruptionAt(file.path, end_offset_bytes, next_version,
+      return Fail(internal::CorruptionAt(file.path(), end_offset_bytes, next_version,
                                          "chunk holds frames before its first version " +
                                              std::to_string(file.first_version)));
     }

@@ -27,12 +27,12 @@ bool FrameMagicAt(ByteView bytes, size_t offset) {
 Result<Bytes> ReadRange(int fd, const ChunkFile& chunk, uint64_t offset_bytes, uint64_t length_bytes,
                         ReadCounters* counters) {
   Bytes bytes(length_bytes);
-  if (auto s = CountedRead(fd, chunk.path, offset_bytes, bytes, counters); !s) return std::unexpected(s.error());
+  if (auto s = CountedRead(fd, chunk.path(), offset_bytes, bytes, counters); !s) return std::unexpected(s.error());
   return bytes;
 }
 
 ChunkTail DropWholeChunk(const ChunkFile& chunk, uint64_t size_bytes, std::string reason) {
-  return ChunkTail{.dropped = DroppedTail{.file = chunk.path,
+  return ChunkTail{.dropped = DroppedTail{.file = chunk.path(),
                                           .offset_bytes = 0,
                                           .dropped_bytes = size_bytes,
                                           .file_removed = true,
@@ -61,7 +61,7 @@ Result<std::optional<Version>> VerifiedLastFrame(int fd, const ChunkFile& chunk,
   // A verified frame whose version does not fit the chunk is damage, not a tear.
   const uint64_t max_frames = (size_bytes - kChunkHeaderBytes) / kFrameOverheadBytes;
   if (frame->version < chunk.first_version || frame->version - chunk.first_version >= max_frames) {
-    return std::unexpected(CorruptionAt(chunk.path, offset_bytes, frame->version,
+    return std::unexpected(CorruptionAt(chunk.path(), offset_bytes, frame->version,
                                         "last frame's version does not fit a chunk starting at version " +
                                             std::to_string(chunk.first_version)));
   }
@@ -155,7 +155,7 @@ Result<ChunkTail> ScanChunkBody(const ChunkFile& chunk, ByteView body) {
       break;
     }
     if (frame->version != expected) {
-      return std::unexpected(CorruptionAt(chunk.path, kChunkHeaderBytes + pos, expected,
+      return std::unexpected(CorruptionAt(chunk.path(), kChunkHeaderBytes + pos, expected,
                                           "frame holds version " + std::to_string(frame->version)));
     }
     pos += frame_bytes;
@@ -167,16 +167,16 @@ Result<ChunkTail> ScanChunkBody(const ChunkFile& chunk, ByteView body) {
 
   if (auto later = FindVerifiableFrame(body.subspan(pos + 1))) {
     return std::unexpected(CorruptionAt(
-        chunk.path, good_end, expected,
+        chunk.path(), good_end, expected,
         std::string(DefectName(defect)) + ", yet a verifiable frame follows at offset " +
             std::to_string(good_end + 1 + *later) + ": damage before the tail, not a torn write"));
   }
   if (expected == kNoVersion) {  // the last good frame holds version 2^64-1
-    return std::unexpected(CorruptionAt(chunk.path, good_end, expected,
+    return std::unexpected(CorruptionAt(chunk.path(), good_end, expected,
                                         "bytes follow the frame of the last possible version"));
   }
   if (auto damage = NotATornWrite(body.subspan(pos), expected, good_end)) {
-    return std::unexpected(CorruptionAt(chunk.path, good_end, expected, *damage));
+    return std::unexpected(CorruptionAt(chunk.path(), good_end, expected, *damage));
   }
   const std::string reason =
       "frame at offset " + std::to_string(good_end) + ": " +
@@ -185,7 +185,7 @@ Result<ChunkTail> ScanChunkBody(const ChunkFile& chunk, ByteView body) {
   if (expected == chunk.first_version) return DropWholeChunk(chunk, size_bytes, reason + "; chunk holds no complete frame");
   return ChunkTail{.good_end_bytes = good_end,
                    .last_version = last_good,
-                   .dropped = DroppedTail{.file = chunk.path,
+                   .dropped = DroppedTail{.file = chunk.path(),
                                           .offset_bytes = good_end,
                                           .dropped_bytes = size_bytes - good_end,
                                           .file_removed = false,
@@ -202,14 +202,14 @@ Result<ChunkTail> ScanChunkBody(const ChunkFile& chunk, ByteView body) {
 Result<ChunkTail> BadHeaderChunk(int fd, const ChunkFile& chunk, uint64_t size_bytes, ByteView header_bytes,
                                  Defect defect, ReadCounters* counters) {
   if (!AllZero(header_bytes)) {
-    return std::unexpected(CorruptionAt(chunk.path, 0, chunk.first_version,
+    return std::unexpected(CorruptionAt(chunk.path(), 0, chunk.first_version,
                                         "chunk header: " + std::string(DefectName(defect)) +
                                             ": damage, not a torn write (a complete header is written whole)"));
   }
   auto bytes = ReadRange(fd, chunk, 0, size_bytes, counters);
   if (!bytes) return std::unexpected(bytes.error());
   if (auto frame = FindVerifiableFrame(*bytes)) {
-    return std::unexpected(CorruptionAt(chunk.path, 0, chunk.first_version,
+    return std::unexpected(CorruptionAt(chunk.path(), 0, chunk.first_version,
                                         "chunk header: " + std::string(DefectName(defect)) +
                                             ", yet a verifiable frame follows at offset " + std::to_string(*frame)));
   }
@@ -217,9 +217,9 @@ Result<ChunkTail> BadHeaderChunk(int fd, const ChunkFile& chunk, uint64_t size_b
 }
 
 Result<ChunkTail> ScanChunkTail(const ChunkFile& chunk, ReadCounters* counters) {
-  auto fd = OpenFile(chunk.path, O_RDONLY);
+  auto fd = OpenFile(chunk.path(), O_RDONLY);
   if (!fd) return std::unexpected(fd.error());
-  auto size = FileSize(fd->get(), chunk.path);
+  auto size = FileSize(fd->get(), chunk.path());
   if (!size) return std::unexpected(size.error());
   if (*size < kChunkHeaderBytes) {
     // A partial header: it must be a prefix of the header the writer writes
@@ -229,7 +229,7 @@ Result<ChunkTail> ScanChunkTail(const ChunkFile& chunk, ReadCounters* counters) 
     Bytes expected;
     AppendChunkHeader(chunk.first_version, expected);
     if (!AllZero(*bytes) && !std::equal(bytes->begin(), bytes->end(), expected.begin())) {
-      return std::unexpected(CorruptionAt(chunk.path, 0, chunk.first_version,
+      return std::unexpected(CorruptionAt(chunk.path(), 0, chunk.first_version,
                                           "chunk of " + std::to_string(*size) +
                                               " bytes is not the start of its header: damage, not a torn write"));
     }
@@ -241,7 +241,7 @@ Result<ChunkTail> ScanChunkTail(const ChunkFile& chunk, ReadCounters* counters) 
   auto first = DecodeChunkHeader(*header_bytes);
   if (!first) return BadHeaderChunk(fd->get(), chunk, *size, *header_bytes, first.error(), counters);
   if (*first != chunk.first_version) {
-    return std::unexpected(CorruptionAt(chunk.path, 0, chunk.first_version,
+    return std::unexpected(CorruptionAt(chunk.path(), 0, chunk.first_version,
                                         "chunk header names first version " + std::to_string(*first)));
   }
   if (*size == kChunkHeaderBytes) return DropWholeChunk(chunk, *size, "chunk holds no frame");

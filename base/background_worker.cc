@@ -1,11 +1,14 @@
 #include "base/background_worker.h"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include "base/check.h"
 
 namespace ledgerseal::base {
 
-BackgroundWorker::BackgroundWorker(size_t max_pending)
-    : max_pending_(max_pending), thread_([this] { Run(); }) {
+BackgroundWorker::BackgroundWorker(size_t max_pending, WorkerPriority priority)
+    : max_pending_(max_pending), priority_(priority), thread_([this] { Run(); }) {
   LEDGERSEAL_CHECK(max_pending >= 1);
 }
 
@@ -37,6 +40,12 @@ size_t BackgroundWorker::unfinished() const {
 }
 
 void BackgroundWorker::Run() {
+  if (priority_ == WorkerPriority::kIdle) {
+    // SCHED_IDLE takes priority 0 and needs no privilege to lower oneself to.
+    sched_param param{};
+    param.sched_priority = 0;
+    idle_priority_.store(pthread_setschedparam(pthread_self(), SCHED_IDLE, &param) == 0, std::memory_order_release);
+  }
   std::unique_lock lock(mu_);
   while (true) {
     wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });

@@ -1,11 +1,18 @@
 // One thread that runs posted tasks in order, for work that may run late or
 // not at all: precomputation a later call will use if it is ready (the
 // local-sealing plugin's pre-sealing, LocalSealingOptions::background).
+// At WorkerPriority::kIdle the thread runs under Linux's SCHED_IDLE policy:
+// only on a CPU that would otherwise idle, so the precomputation never takes
+// CPU from the threads it precomputes for (a task posted from a commit would
+// otherwise compete with that very commit; docs/ARCHITECTURE.md,
+// "Pre-sealing").
 #ifndef LEDGERSEAL_BASE_BACKGROUND_WORKER_H_
 #define LEDGERSEAL_BASE_BACKGROUND_WORKER_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -13,12 +20,19 @@
 
 namespace ledgerseal::base {
 
+enum class WorkerPriority : uint8_t {
+  kNormal,  // the creating thread's scheduling policy
+  kIdle,    // SCHED_IDLE: runs only when a CPU has nothing else to run
+};
+
 // Thread safety: Post may be called from any thread, including a task.
 // Tasks must not destroy the worker that runs them.
 class BackgroundWorker {
  public:
   // Starts the thread. At most `max_pending` (>= 1) tasks wait at a time.
-  explicit BackgroundWorker(size_t max_pending);
+  // A priority the system refuses leaves the thread at its default policy
+  // (the tasks still run; idle_priority() says false).
+  explicit BackgroundWorker(size_t max_pending, WorkerPriority priority = WorkerPriority::kNormal);
   // Drops the tasks not started, waits for the running one, joins.
   ~BackgroundWorker();
   BackgroundWorker(const BackgroundWorker&) = delete;
@@ -32,10 +46,16 @@ class BackgroundWorker {
   // Tasks posted so far and not yet finished, running or waiting (tests).
   size_t unfinished() const;
 
+  // True once the thread runs under SCHED_IDLE (WorkerPriority::kIdle
+  // accepted by the system); false before the thread started or otherwise.
+  bool idle_priority() const { return idle_priority_.load(std::memory_order_acquire); }
+
  private:
   void Run();
 
   const size_t max_pending_;
+  const WorkerPriority priority_;
+  std::atomic<bool> idle_priority_ = false;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::condition_variable idle_;

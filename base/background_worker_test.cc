@@ -1,6 +1,7 @@
 #include "base/background_worker.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <atomic>
 #include <chrono>
@@ -32,6 +33,24 @@ TEST(BackgroundWorker, RunsTasksInOrderOnAnotherThread) {
   Drain(worker);
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4}));
   EXPECT_NE(ran_on, std::this_thread::get_id());
+}
+
+// Pre-sealing must not take CPU from the commit it follows: its tasks run
+// under SCHED_IDLE, checked from inside a task (the policy is per thread).
+TEST(BackgroundWorker, IdlePriorityTasksRunUnderSchedIdle) {
+  BackgroundWorker idle(1, WorkerPriority::kIdle);
+  std::atomic<int> idle_policy{-1};
+  ASSERT_TRUE(idle.Post([&] { idle_policy = sched_getscheduler(0); }));
+  Drain(idle);
+  EXPECT_EQ(idle_policy.load(), SCHED_IDLE);
+  EXPECT_TRUE(idle.idle_priority());
+
+  BackgroundWorker normal(1);
+  std::atomic<int> normal_policy{-1};
+  ASSERT_TRUE(normal.Post([&] { normal_policy = sched_getscheduler(0); }));
+  Drain(normal);
+  EXPECT_EQ(normal_policy.load(), sched_getscheduler(0));
+  EXPECT_FALSE(normal.idle_priority());
 }
 
 TEST(BackgroundWorker, DropsWhatExceedsTheBoundAndRunsTheRest) {

@@ -37,9 +37,11 @@ namespace {
 
 // The node's pre-sealing thread (LocalSealingOptions::background). Owned by
 // the function, which the hooks' options hold: it lives as long as they do.
-// Two waiting tasks at most: only the newest request is ever used.
+// Two waiting tasks at most: only the newest request is ever used. Idle
+// priority: a task is posted from the commit whose successor it prepares,
+// and must not compete with that commit (or any other) for a CPU.
 std::function<void(std::function<void()>)> NewBackground() {
-  auto worker = std::make_shared<base::BackgroundWorker>(2);
+  auto worker = std::make_shared<base::BackgroundWorker>(2, base::WorkerPriority::kIdle);
   return [worker](std::function<void()> task) { (void)worker->Post(std::move(task)); };
 }
 

@@ -11,11 +11,13 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -33,6 +35,8 @@ using Clock = std::chrono::steady_clock;
 fs::path g_binary;
 constexpr int kSettleMs = 25;
 std::map<std::string, std::vector<double>> g_samples_ms;  // per benchmark name
+// Per repetition: CPU ms of all of a service's node processes per timed rotation.
+std::map<std::string, std::vector<double>> g_cpu_ms_per_rotation;
 
 fs::path Root() {
   const char* dir = std::getenv("LEDGERSEAL_BENCH_DIR");
@@ -90,6 +94,23 @@ std::unique_ptr<cluster::ProcessCluster> StartService(int nodes, Mode mode) {
   return c;
 }
 
+// CPU time (ms) all threads of the service's node processes have run so far,
+// from /proc/<pid>/task/*/schedstat (nanoseconds on a CPU, first field).
+double ServiceCpuMs(const cluster::ProcessCluster& c, int nodes) {
+  double ns = 0;
+  for (int i = 1; i <= nodes; ++i) {
+    const pid_t pid = c.node("n" + std::to_string(i)).pid;
+    std::error_code ec;
+    for (fs::directory_iterator it("/proc/" + std::to_string(pid) + "/task", ec), end; !ec && it != end;
+         it.increment(ec)) {
+      std::ifstream stat(it->path() / "schedstat");
+      double run_ns = 0;
+      if (stat >> run_ns) ns += run_ns;
+    }
+  }
+  return ns / 1e6;
+}
+
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
@@ -133,10 +154,32 @@ void BM_Rotation(benchmark::State& state) {
     samples.push_back(ms);
     return ms;
   };
+  // Each triple starts with the next service in turn, so that no service is
+  // always timed right after the same other one (whose leftover work, e.g.
+  // its pre-sealing, would otherwise always fall on the same neighbour).
+  using Timed = std::pair<rpc::RpcClient*, std::vector<double>*>;
+  const std::array<Timed, 3> services = {Timed{&plain_leader, &plain_samples}, Timed{&sealed_leader, &sealed_samples},
+                                         Timed{&shares_leader, &shares_samples}};
+  size_t first = 0;
+  const std::array<const cluster::ProcessCluster*, 3> clusters = {plain.get(), sealed.get(), shares.get()};
+  std::array<double, 3> cpu_before_ms{};
+  for (size_t k = 0; k < clusters.size(); ++k) cpu_before_ms[k] = ServiceCpuMs(*clusters[k], nodes);
   for (auto _ : state) {
-    const double ms = time_one(plain_leader, plain_samples) + time_one(sealed_leader, sealed_samples) +
-                      time_one(shares_leader, shares_samples);
+    double ms = 0;
+    for (size_t k = 0; k < services.size(); ++k) {
+      const Timed& t = services[(first + k) % services.size()];
+      ms += time_one(*t.first, *t.second);
+    }
+    first = (first + 1) % services.size();
     state.SetIterationTime(ms / 1000);
+  }
+  // Every node's CPU per timed rotation, the service's background work
+  // (followers applying, pre-sealing) included: it all falls on the same
+  // two vCPUs as the commits being timed.
+  const char* kinds[] = {"plain", "sealing", "shares"};
+  for (size_t k = 0; k < clusters.size(); ++k) {
+    g_cpu_ms_per_rotation[std::to_string(nodes) + "/" + kinds[k]].push_back(
+        (ServiceCpuMs(*clusters[k], nodes) - cpu_before_ms[k]) / static_cast<double>(state.iterations()));
   }
   state.SetLabel(std::to_string(nodes) + " nodes, one rotation each: plain, sealing, sealing + 5 members' shares");
 }
@@ -175,6 +218,13 @@ void PrintSummary() {
     const double ecies = Median(g_samples_ms["ecies/" + std::to_string(n)]);
     std::printf("  %5d %10.2f %10.2f %7.2fx %12.2f %14.3f %10.2f %7.2fx\n", n, plain, sealed,
                 plain > 0 ? sealed / plain : 0, sealed - plain, ecies, shares, plain > 0 ? shares / plain : 0);
+  }
+  std::printf("\n== CPU per rotation, all node processes of a service (median of repetitions), ms ==\n");
+  std::printf("  %5s %10s %10s %10s\n", "nodes", "plain", "sealing", "+shares");
+  for (int n : {3, 7}) {
+    const std::string p = std::to_string(n) + "/";
+    std::printf("  %5d %10.2f %10.2f %10.2f\n", n, Median(g_cpu_ms_per_rotation[p + "plain"]),
+                Median(g_cpu_ms_per_rotation[p + "sealing"]), Median(g_cpu_ms_per_rotation[p + "shares"]));
   }
 }
 

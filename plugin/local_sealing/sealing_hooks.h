@@ -55,11 +55,17 @@ class SealingTransactionHook final : public kv::TransactionHook {
   std::optional<recovery::PresealedRecoveryShares> TakeRecoveryPresealed(const std::string& service_id,
                                                                          uint64_t version,
                                                                          const recovery::v1::RecoveryConfig& config);
-  void PostRecoveryPreseal(const kv::ServiceIdentity& service, uint64_t version, recovery::v1::RecoveryConfig config);
+  void PostRecoveryPreseal(const kv::ServiceIdentity& service, uint64_t version,
+                           std::shared_ptr<const recovery::PreparedRecoveryConfig> members);
+  // `stored` (a recovery.members value) checked, with its keys parsed; the
+  // last one is kept, since the members change only by request. Errors:
+  // kInvalidArgument (the stored value is refused, naming why).
+  kv::Result<std::shared_ptr<const recovery::PreparedRecoveryConfig>> PreparedMembers(const kv::Bytes& stored);
 
   const LocalSealingOptions options_;
   std::mutex mu_;
   std::map<kv::Bytes, PreparedRecipient> prepared_;  // by serialised record
+  std::shared_ptr<const recovery::PreparedRecoveryConfig> members_;  // guarded by mu_
   const std::shared_ptr<PresealSlot<PresealedShares>> preseal_ = std::make_shared<PresealSlot<PresealedShares>>();
   const std::shared_ptr<PresealSlot<recovery::PresealedRecoveryShares>> recovery_preseal_ =
       std::make_shared<PresealSlot<recovery::PresealedRecoveryShares>>();

@@ -125,26 +125,39 @@ kv::Status SealingTransactionHook::WriteRecoveryShares(kv::Transaction& tx, cons
                       std::to_string(options_.recovery_members->threshold()) + " to recover)");
     stored = std::optional<kv::Bytes>(value);
   }
-  auto config = recovery::ParseRecoveryConfig(**stored);
-  if (!config) {
-    return kv::MakeError(kv::ErrorCode::kInvalidArgument, "recovery.members: " + config.error().ToString());
-  }
+  auto prepared = PreparedMembers(**stored);
+  if (!prepared) return std::unexpected(prepared.error());
+  const recovery::v1::RecoveryConfig& config = (*prepared)->config();
   auto signer = SignerOf(ctx, "sign the recovery shares");
   if (!signer) return std::unexpected(signer.error());
   const uint64_t version = ctx.ledger_secret_version;
-  auto presealed = TakeRecoveryPresealed((*signer)->identity().service_id, version, *config);
+  auto presealed = TakeRecoveryPresealed((*signer)->identity().service_id, version, config);
   const bool was_presealed = presealed.has_value();
-  auto record = presealed ? recovery::SealPresealedRecoveryShares(**signer, version, *ctx.ledger_secret,
-                                                                  std::move(*presealed))
-                          : recovery::SealRecoveryShares(*options_.random, **signer, version, *ctx.ledger_secret,
-                                                         *config);
+  if (!presealed) {
+    auto made = recovery::PresealedRecoveryShares::Make(*options_.random, (*signer)->identity(), version, **prepared);
+    if (!made) return std::unexpected(ToKvError(made.error()));
+    presealed = std::move(*made);
+  }
+  auto record = recovery::SealPresealedRecoveryShares(**signer, version, *ctx.ledger_secret, std::move(*presealed));
   if (!record) return std::unexpected(ToKvError(record.error()));
-  Log(options_, "split ledger secret " + std::to_string(version) + " for " + std::to_string(config->members_size()) +
-                    " recovery member(s), " + std::to_string(config->threshold()) + " to recover" +
+  Log(options_, "split ledger secret " + std::to_string(version) + " for " + std::to_string(config.members_size()) +
+                    " recovery member(s), " + std::to_string(config.threshold()) + " to recover" +
                     (was_presealed ? " (pre-sealed)" : ""));
   if (auto s = tx.Put(kRecoveryShares, kv::AsBytes(recovery::kRecoverySharesKey), *record); !s) return s;
-  PostRecoveryPreseal((*signer)->identity(), version + 1, std::move(*config));
+  PostRecoveryPreseal((*signer)->identity(), version + 1, std::move(*prepared));
   return {};
+}
+
+kv::Result<std::shared_ptr<const recovery::PreparedRecoveryConfig>> SealingTransactionHook::PreparedMembers(
+    const kv::Bytes& stored) {
+  std::lock_guard lock(mu_);
+  if (members_ != nullptr && members_->value() == stored) return members_;
+  auto prepared = recovery::PreparedRecoveryConfig::Parse(stored);
+  if (!prepared) {
+    return kv::MakeError(kv::ErrorCode::kInvalidArgument, "recovery.members: " + prepared.error().ToString());
+  }
+  members_ = std::move(*prepared);
+  return members_;
 }
 
 // A joiner's record is checked before it enters the ledger, so a bad one is
@@ -308,10 +321,10 @@ std::optional<recovery::PresealedRecoveryShares> SealingTransactionHook::TakeRec
 }
 
 void SealingTransactionHook::PostRecoveryPreseal(const kv::ServiceIdentity& service, uint64_t version,
-                                                 recovery::v1::RecoveryConfig config) {
+                                                 std::shared_ptr<const recovery::PreparedRecoveryConfig> members) {
   PostTo(options_, recovery_preseal_, "the recovery shares of ledger secret " + std::to_string(version),
-         [random = options_.random, service, version, config = std::move(config)] {
-           return recovery::PresealedRecoveryShares::Make(*random, service, version, config);
+         [random = options_.random, service, version, members = std::move(members)] {
+           return recovery::PresealedRecoveryShares::Make(*random, service, version, *members);
          });
 }
 

@@ -194,6 +194,52 @@ TEST_F(TransactionHookTest, RecoveryMembersAreInstalledAtGenesisOnlyAndChangeOnl
   EXPECT_NE(refused.error().message.find("must rotate the ledger secret"), std::string::npos) << refused.error().message;
 }
 
+// The hook keeps the members it checked last (their keys parsed once); any
+// other stored value is checked afresh, and a refused one is refused every
+// time, whatever was kept before.
+TEST_F(TransactionHookTest, EveryRotationSplitsForTheMembersStoredThen) {
+  std::vector<crypto::EcdhPrivateKey> keys;
+  for (int i = 0; i < 2; ++i) keys.push_back(*crypto::EcdhPrivateKey::Generate());
+  auto alice = recovery::MakeRecoveryConfig({{"alice", *keys[0].PublicKeyDer()}}, 1);
+  auto both = recovery::MakeRecoveryConfig({{"alice", *keys[0].PublicKeyDer()}, {"bob", *keys[1].PublicKeyDer()}}, 2);
+  ASSERT_TRUE(alice && both);
+  auto hook = NewSealingOnlyHook(nullptr, nullptr, std::nullopt);
+  const kv::Table members{recovery::kRecoveryMembersTable, kv::Domain::kPublic};
+  const kv::Table shares{recovery::kRecoverySharesTable, kv::Domain::kPublic};
+  // A rotation at `version` whose transaction stores `value` as the members.
+  auto rotate = [&](uint64_t version, const kv::Bytes& value) {
+    auto tx = Rotation(&TestServiceKey(1));
+    tx->mutable_commit_context().ledger_secret_version = version;
+    EXPECT_TRUE(tx->Put(members, kv::AsBytes(recovery::kRecoveryMembersKey), value));
+    return std::make_pair(hook->OnCommit(*tx), std::move(tx));
+  };
+  auto holds_share = [&](const kv::SnapshotTransaction& tx, size_t key, uint64_t version) {
+    const auto* record = tx.writes().Find(shares.name, kv::AsBytes(recovery::kRecoverySharesKey));
+    if (record == nullptr || !record->has_value()) return false;
+    auto share = recovery::DecryptMemberShare(**record, keys[key]);
+    return share.has_value() && share->ledger_secret_version == version;
+  };
+
+  auto [first, tx7] = rotate(7, recovery::SerializeRecoveryConfig(*alice));
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_TRUE(holds_share(*tx7, 0, 7));
+  EXPECT_FALSE(holds_share(*tx7, 1, 7));
+
+  auto [second, tx8] = rotate(8, recovery::SerializeRecoveryConfig(*both));
+  ASSERT_TRUE(second) << second.error().ToString();
+  EXPECT_TRUE(holds_share(*tx8, 0, 8));
+  EXPECT_TRUE(holds_share(*tx8, 1, 8)) << "bob was added: the kept members must not be used";
+
+  auto [third, tx9] = rotate(9, kv::ToBytes("not a configuration"));
+  ASSERT_FALSE(third);
+  EXPECT_TRUE(Contains(third.error().message, "recovery.members")) << third.error().message;
+
+  auto [fourth, tx10] = rotate(10, recovery::SerializeRecoveryConfig(*alice));
+  ASSERT_TRUE(fourth) << fourth.error().ToString();
+  EXPECT_TRUE(holds_share(*tx10, 0, 10));
+  EXPECT_FALSE(holds_share(*tx10, 1, 10)) << "bob was removed";
+}
+
 TEST_F(TransactionHookTest, NothingToSealWithoutARotationOrMembershipChange) {
   auto plugin = PluginFor(0);
   auto tx = NewTransaction();

@@ -25,7 +25,8 @@ std::unexpected<SealingError> CryptoFailure(const std::string& what, const crypt
   return MakeSealingError(SealingErrorCode::kCryptoError, what + ": " + e.ToString());
 }
 
-SealingStatus CheckConfig(const v1::RecoveryConfig& config) {
+// Checks `config`; appends each member's parsed key to `parsed` (if not null).
+SealingStatus CheckConfig(const v1::RecoveryConfig& config, std::vector<crypto::EcdhPublicKey>* parsed = nullptr) {
   const size_t n = static_cast<size_t>(config.members_size());
   if (n == 0) return Invalid("no members");
   if (n > kMaxMembers) return Invalid(std::to_string(n) + " members, at most " + std::to_string(kMaxMembers));
@@ -40,9 +41,9 @@ SealingStatus CheckConfig(const v1::RecoveryConfig& config) {
     if (i > 0 && m.name() <= config.members(i - 1).name()) {
       return Invalid("member '" + m.name() + "' is listed twice (or out of order)");
     }
-    if (auto key = crypto::EcdhPublicKey::FromDer(kv::AsBytes(m.public_key_der())); !key) {
-      return Invalid("member '" + m.name() + "': " + key.error().ToString());
-    }
+    auto key = crypto::EcdhPublicKey::FromDer(kv::AsBytes(m.public_key_der()));
+    if (!key) return Invalid("member '" + m.name() + "': " + key.error().ToString());
+    if (parsed != nullptr) parsed->push_back(std::move(*key));
     if (!keys.insert(m.public_key_der()).second) return Invalid("member '" + m.name() + "' reuses another's key");
   }
   return {};
@@ -64,7 +65,10 @@ SealingResult<v1::RecoveryConfig> MakeRecoveryConfig(std::vector<Member> members
   return config;
 }
 
-SealingResult<v1::RecoveryConfig> ParseRecoveryConfig(kv::ByteView value) {
+namespace {
+
+// ParseRecoveryConfig; each member's parsed key appended to `keys` (if not null).
+SealingResult<v1::RecoveryConfig> ParseConfig(kv::ByteView value, std::vector<crypto::EcdhPublicKey>* keys) {
   v1::RecoveryConfig config;
   if (!config.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
     return MakeSealingError(SealingErrorCode::kMalformed, "recovery.members: the value does not parse");
@@ -73,8 +77,37 @@ SealingResult<v1::RecoveryConfig> ParseRecoveryConfig(kv::ByteView value) {
     return MakeSealingError(SealingErrorCode::kUnknownFormatVersion,
                             "recovery.members: format " + std::to_string(config.format_version()));
   }
-  if (auto s = CheckConfig(config); !s) return std::unexpected(s.error());
+  if (auto s = CheckConfig(config, keys); !s) return std::unexpected(s.error());
   return config;
+}
+
+}  // namespace
+
+SealingResult<v1::RecoveryConfig> ParseRecoveryConfig(kv::ByteView value) { return ParseConfig(value, nullptr); }
+
+SealingResult<std::shared_ptr<const PreparedRecoveryConfig>> PreparedRecoveryConfig::Parse(kv::ByteView value) {
+  std::shared_ptr<PreparedRecoveryConfig> prepared(new PreparedRecoveryConfig());
+  auto config = ParseConfig(value, &prepared->member_keys_);
+  if (!config) return std::unexpected(std::move(config.error()));
+  LEDGERSEAL_CHECK(prepared->member_keys_.size() == static_cast<size_t>(config->members_size()));
+  prepared->config_ = std::move(*config);
+  prepared->value_.assign(value.begin(), value.end());
+  return std::shared_ptr<const PreparedRecoveryConfig>(std::move(prepared));
+}
+
+SealingResult<std::shared_ptr<const PreparedRecoveryConfig>> PreparedRecoveryConfig::Of(
+    const v1::RecoveryConfig& config) {
+  std::shared_ptr<PreparedRecoveryConfig> prepared(new PreparedRecoveryConfig());
+  if (auto s = CheckConfig(config, &prepared->member_keys_); !s) return std::unexpected(std::move(s.error()));
+  LEDGERSEAL_CHECK(prepared->member_keys_.size() == static_cast<size_t>(config.members_size()));
+  prepared->config_ = config;
+  prepared->value_ = SerializeRecoveryConfig(config);
+  return std::shared_ptr<const PreparedRecoveryConfig>(std::move(prepared));
+}
+
+const crypto::EcdhPublicKey& PreparedRecoveryConfig::member_key(int i) const {
+  LEDGERSEAL_CHECK(i >= 0 && static_cast<size_t>(i) < member_keys_.size());
+  return member_keys_[static_cast<size_t>(i)];
 }
 
 kv::Bytes SerializeRecoveryConfig(const v1::RecoveryConfig& config) {
@@ -90,7 +123,19 @@ SealingResult<PresealedRecoveryShares> PresealedRecoveryShares::Make(crypto::Ran
   if (kv::ServiceIdOf(service.public_key_der) != service.service_id) {
     return MakeSealingError(SealingErrorCode::kInvalidArgument, "the signer's service id is not the id of its key");
   }
-  if (auto s = CheckConfig(config); !s) return std::unexpected(s.error());
+  auto prepared = PreparedRecoveryConfig::Of(config);
+  if (!prepared) return std::unexpected(std::move(prepared.error()));
+  return Make(random, service, version, **prepared);
+}
+
+SealingResult<PresealedRecoveryShares> PresealedRecoveryShares::Make(crypto::RandomSource& random,
+                                                                     const kv::ServiceIdentity& service,
+                                                                     uint64_t version,
+                                                                     const PreparedRecoveryConfig& prepared) {
+  if (kv::ServiceIdOf(service.public_key_der) != service.service_id) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument, "the signer's service id is not the id of its key");
+  }
+  const v1::RecoveryConfig& config = prepared.config();
   const auto n = static_cast<uint32_t>(config.members_size());
   PresealedRecoveryShares out;
   out.service_ = service;
@@ -115,9 +160,7 @@ SealingResult<PresealedRecoveryShares> PresealedRecoveryShares::Make(crypto::Ran
     const auto& member = config.members(static_cast<int>(i));
     const crypto::ShamirShare& share = (*shares)[i];
     LEDGERSEAL_CHECK(share.x == i + 1);
-    auto key = crypto::EcdhPublicKey::FromDer(kv::AsBytes(member.public_key_der()));
-    if (!key) return CryptoFailure("member '" + member.name() + "'", key.error());
-    auto sealed = crypto::EciesP256Seal(random, *key, share.y.bytes(),
+    auto sealed = crypto::EciesP256Seal(random, prepared.member_key(static_cast<int>(i)), share.y.bytes(),
                                         internal::ShareInfo(service.service_id, version, member.name(), share.x,
                                                             config.threshold(), n));
     if (!sealed) return CryptoFailure("sealing the share of '" + member.name() + "'", sealed.error());

@@ -184,6 +184,71 @@ TEST_F(RecoverySharesTest, PresealedSharesRecoverAndServeOnlyTheirVersionAndMemb
   EXPECT_EQ(refused.error().code, SealingErrorCode::kInvalidArgument);
 }
 
+// A prepared configuration (kept by the hook between rotations) is the
+// stored value, byte for byte, with each member's key parsed; from the same
+// draws it makes the same record as the configuration itself.
+TEST_F(RecoverySharesTest, APreparedConfigurationMakesTheSameRecord) {
+  const kv::Bytes value = SerializeRecoveryConfig(Config());
+  auto prepared = PreparedRecoveryConfig::Parse(value);
+  ASSERT_TRUE(prepared) << prepared.error().ToString();
+  EXPECT_EQ((*prepared)->value(), value);
+  ASSERT_EQ((*prepared)->config().members_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(*(*prepared)->member_key(i).ToDer(), kv::ToBytes((*prepared)->config().members(i).public_key_der()))
+        << (*prepared)->config().members(i).name();
+  }
+  auto of = PreparedRecoveryConfig::Of(Config());
+  ASSERT_TRUE(of) << of.error().ToString();
+  EXPECT_EQ((*of)->value(), value);
+
+  auto from_prepared = PresealedRecoveryShares::Make(*MakeRandom("same"), TestServiceIdentity(1), kVersion, **prepared);
+  auto from_config = PresealedRecoveryShares::Make(*MakeRandom("same"), TestServiceIdentity(1), kVersion, Config());
+  ASSERT_TRUE(from_prepared && from_config);
+  EXPECT_TRUE(from_prepared->SealedFor(Service1(), kVersion, Config()));
+  auto a = SealPresealedRecoveryShares(TestServiceKey(1), kVersion, MakeLedgerSecret(7), std::move(*from_prepared));
+  auto b = SealPresealedRecoveryShares(TestServiceKey(1), kVersion, MakeLedgerSecret(7), std::move(*from_config));
+  ASSERT_TRUE(a && b);
+  // The signatures, the split (libgfshare's coefficients), and so the
+  // commitments and ECIES ciphertexts differ (they draw from their own
+  // generators); the rest — members, keys, x, the wrapped secret from the
+  // same draws of `random` — must not.
+  auto body_of = [](const kv::Bytes& record) {
+    v1::SignedRecoveryShares envelope;
+    EXPECT_TRUE(envelope.ParseFromArray(record.data(), static_cast<int>(record.size())));
+    v1::RecoveryShares body;
+    EXPECT_TRUE(body.ParseFromString(envelope.body()));
+    EXPECT_EQ(body.shares_size(), 3);
+    for (auto& share : *body.mutable_shares()) {
+      EXPECT_FALSE(share.encrypted_share().empty());
+      share.clear_encrypted_share();
+      share.clear_share_commitment();
+    }
+    return body.SerializeAsString();
+  };
+  EXPECT_EQ(body_of(*a), body_of(*b));
+  auto shares = SharesOf(*a, {1, 2});
+  auto recovered = RecoverFromMemberShares(*a, shares, Service1());
+  ASSERT_TRUE(recovered) << recovered.error().ToString();
+  EXPECT_EQ(ToHex(recovered->secret.bytes()), ToHex(MakeLedgerSecret(7).bytes()));
+}
+
+// What ParseRecoveryConfig refuses, a prepared configuration refuses alike.
+TEST_F(RecoverySharesTest, APreparedConfigurationRefusesWhatParsingRefuses) {
+  EXPECT_EQ(PreparedRecoveryConfig::Parse(kv::AsBytes(std::string("junk"))).error().code,
+            SealingErrorCode::kMalformed);
+  v1::RecoveryConfig bad_key = Config();
+  bad_key.mutable_members(1)->set_public_key_der(std::string(91, '\x04'));
+  auto refused = PreparedRecoveryConfig::Parse(SerializeRecoveryConfig(bad_key));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, SealingErrorCode::kInvalidArgument);
+  EXPECT_NE(refused.error().message.find("member 'bob'"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(PreparedRecoveryConfig::Of(bad_key).error().code, SealingErrorCode::kInvalidArgument);
+  v1::RecoveryConfig future = Config();
+  future.set_format_version(kRecoverySharesFormatVersion + 1);
+  EXPECT_EQ(PreparedRecoveryConfig::Parse(SerializeRecoveryConfig(future)).error().code,
+            SealingErrorCode::kUnknownFormatVersion);
+}
+
 TEST_F(RecoverySharesTest, AKeyThatHoldsNoShareIsToldSo) {
   const kv::Bytes record = Record();
   auto stranger = DecryptMemberShare(record, (*keys_)[3]);

@@ -44,12 +44,13 @@ class ServiceKey final : public ServiceSigner {
   [[nodiscard]] Result<SecretBytes> ToPkcs8Der() const;
 
  private:
-  ServiceKey(crypto::SigningKey key, ServiceIdentity identity)
-      : key_(std::move(key)), identity_(std::move(identity)) {}
+  ServiceKey(crypto::SigningKey key, crypto::VerifyingKey verifier, ServiceIdentity identity)
+      : key_(std::move(key)), verifier_(std::move(verifier)), identity_(std::move(identity)) {}
   [[nodiscard]] static Result<ServiceKey> FromSigningKey(crypto::SigningKey key);
   [[nodiscard]] Result<Bytes> SignAny(std::string_view domain, ByteView body) const;
 
   crypto::SigningKey key_;
+  crypto::VerifyingKey verifier_;  // identity_.public_key_der, parsed once
   ServiceIdentity identity_;
 };
 

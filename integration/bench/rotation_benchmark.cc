@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <random>
 #include <utility>
 #include <thread>
 #include <vector>
@@ -207,6 +208,29 @@ void BM_RawEcies(benchmark::State& state) {
 BENCHMARK(BM_Rotation)->Arg(3)->Arg(7)->Iterations(40)->UseManualTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RawEcies)->Arg(3)->Arg(7)->Iterations(200)->UseManualTime()->Unit(benchmark::kMillisecond);
 
+// The 95% interval of median(over) / median(base) by resampling the
+// iterations (each one times every service once, so a resample keeps the
+// samples of one moment together). Fixed seed: a run's report is
+// reproducible from its samples.
+std::pair<double, double> RatioInterval(const std::vector<double>& over, const std::vector<double>& base) {
+  if (over.size() != base.size() || base.empty()) return {0, 0};
+  std::mt19937_64 rng(20261203);
+  std::uniform_int_distribution<size_t> pick(0, base.size() - 1);
+  std::vector<double> ratios;
+  constexpr int kResamples = 2000;
+  std::vector<double> o(base.size()), b(base.size());
+  for (int r = 0; r < kResamples; ++r) {
+    for (size_t i = 0; i < base.size(); ++i) {
+      const size_t k = pick(rng);
+      o[i] = over[k];
+      b[i] = base[k];
+    }
+    ratios.push_back(Median(o) / Median(b));
+  }
+  std::sort(ratios.begin(), ratios.end());
+  return {ratios[kResamples * 25 / 1000], ratios[kResamples * 975 / 1000]};
+}
+
 void PrintSummary() {
   std::printf("\n== rotation commit latency, median of %zu, ms ==\n", g_samples_ms["3/plain"].size());
   std::printf("  %5s %10s %10s %8s %12s %14s %10s %8s\n", "nodes", "plain", "sealing", "ratio", "added",
@@ -218,6 +242,14 @@ void PrintSummary() {
     const double ecies = Median(g_samples_ms["ecies/" + std::to_string(n)]);
     std::printf("  %5d %10.2f %10.2f %7.2fx %12.2f %14.3f %10.2f %7.2fx\n", n, plain, sealed,
                 plain > 0 ? sealed / plain : 0, sealed - plain, ecies, shares, plain > 0 ? shares / plain : 0);
+  }
+  std::printf("\n== 95%% interval of each ratio (resampled iterations) ==\n");
+  for (int n : {3, 7}) {
+    const std::string p = std::to_string(n) + "/";
+    const auto sealing = RatioInterval(g_samples_ms[p + "sealing"], g_samples_ms[p + "plain"]);
+    const auto shares = RatioInterval(g_samples_ms[p + "shares"], g_samples_ms[p + "plain"]);
+    std::printf("  %5d   sealing %.2f-%.2fx   +shares %.2f-%.2fx\n", n, sealing.first, sealing.second, shares.first,
+                shares.second);
   }
   std::printf("\n== CPU per rotation, all node processes of a service (median of repetitions), ms ==\n");
   std::printf("  %5s %10s %10s %10s\n", "nodes", "plain", "sealing", "+shares");

@@ -7,8 +7,11 @@
 
 namespace ledgerseal::base {
 
-BackgroundWorker::BackgroundWorker(size_t max_pending, WorkerPriority priority)
-    : max_pending_(max_pending), priority_(priority), thread_([this] { Run(); }) {
+BackgroundWorker::BackgroundWorker(size_t max_pending, WorkerPriority priority, uint32_t start_delay_ms)
+    : max_pending_(max_pending),
+      priority_(priority),
+      start_delay_(start_delay_ms),
+      thread_([this] { Run(); }) {
   LEDGERSEAL_CHECK(max_pending >= 1);
 }
 
@@ -28,7 +31,7 @@ bool BackgroundWorker::Post(std::function<void()> task) {
   {
     std::lock_guard lock(mu_);
     if (stopping_ || pending_.size() >= max_pending_) return false;
-    pending_.push_back(std::move(task));
+    pending_.push_back(Pending{std::move(task), std::chrono::steady_clock::now() + start_delay_});
   }
   wake_.notify_one();
   return true;
@@ -50,7 +53,12 @@ void BackgroundWorker::Run() {
   while (true) {
     wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
     if (stopping_) return;
-    std::function<void()> task = std::move(pending_.front());
+    // Tasks are in posting order, so the front is the first due. The wait
+    // ends at its start time or at a stop, whichever comes first.
+    const auto start_at = pending_.front().start_at;
+    if (wake_.wait_until(lock, start_at, [this] { return stopping_; })) return;
+    LEDGERSEAL_CHECK(!pending_.empty());  // only Run removes tasks, and the destructor on stop
+    std::function<void()> task = std::move(pending_.front().task);
     pending_.pop_front();
     running_task_ = true;
     lock.unlock();

@@ -10,6 +10,7 @@
 #define LEDGERSEAL_BASE_BACKGROUND_WORKER_H_
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -31,8 +32,12 @@ class BackgroundWorker {
  public:
   // Starts the thread. At most `max_pending` (>= 1) tasks wait at a time.
   // A priority the system refuses leaves the thread at its default policy
-  // (the tasks still run; idle_priority() says false).
-  explicit BackgroundWorker(size_t max_pending, WorkerPriority priority = WorkerPriority::kNormal);
+  // (the tasks still run; idle_priority() says false). A task starts no
+  // sooner than `start_delay_ms` after it was posted: work posted from
+  // inside an operation (pre-sealing is posted from a commit) then starts
+  // after that operation, not on the CPUs it is using.
+  explicit BackgroundWorker(size_t max_pending, WorkerPriority priority = WorkerPriority::kNormal,
+                            uint32_t start_delay_ms = 0);
   // Drops the tasks not started, waits for the running one, joins.
   ~BackgroundWorker();
   BackgroundWorker(const BackgroundWorker&) = delete;
@@ -53,13 +58,19 @@ class BackgroundWorker {
  private:
   void Run();
 
+  struct Pending {
+    std::function<void()> task;
+    std::chrono::steady_clock::time_point start_at;
+  };
+
   const size_t max_pending_;
   const WorkerPriority priority_;
+  const std::chrono::milliseconds start_delay_;
   std::atomic<bool> idle_priority_ = false;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::condition_variable idle_;
-  std::deque<std::function<void()>> pending_;  // guarded by mu_
+  std::deque<Pending> pending_;                // guarded by mu_
   bool running_task_ = false;                  // guarded by mu_
   bool stopping_ = false;                      // guarded by mu_
   std::thread thread_;                         // last: starts after the rest

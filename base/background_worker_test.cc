@@ -53,6 +53,31 @@ TEST(BackgroundWorker, IdlePriorityTasksRunUnderSchedIdle) {
   EXPECT_FALSE(normal.idle_priority());
 }
 
+// A task posted from inside an operation starts after it: not before its
+// start delay, yet a stop does not wait for that delay.
+TEST(BackgroundWorker, ATaskStartsNoSoonerThanItsDelayAndAStopDoesNotWaitForIt) {
+  {
+    BackgroundWorker worker(2, WorkerPriority::kNormal, /*start_delay_ms=*/60);
+    std::atomic<int64_t> started_after_ms{-1};
+    const auto posted = std::chrono::steady_clock::now();
+    ASSERT_TRUE(worker.Post([&] {
+      started_after_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - posted)
+                             .count();
+    }));
+    Drain(worker);
+    EXPECT_GE(started_after_ms.load(), 60);
+  }
+  std::atomic<bool> ran{false};
+  const auto before = std::chrono::steady_clock::now();
+  {
+    BackgroundWorker worker(2, WorkerPriority::kNormal, /*start_delay_ms=*/60'000);
+    ASSERT_TRUE(worker.Post([&] { ran = true; }));
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 5s) << "the destructor waited for the start delay";
+  EXPECT_FALSE(ran) << "a task not started when the worker stops is dropped";
+}
+
 TEST(BackgroundWorker, DropsWhatExceedsTheBoundAndRunsTheRest) {
   BackgroundWorker worker(2);
   std::promise<void> release;

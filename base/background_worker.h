@@ -2,10 +2,13 @@
 // not at all: precomputation a later call will use if it is ready (the
 // local-sealing plugin's pre-sealing, LocalSealingOptions::background).
 // At WorkerPriority::kIdle the thread runs under Linux's SCHED_IDLE policy:
-// only on a CPU that would otherwise idle, so the precomputation never takes
-// CPU from the threads it precomputes for (a task posted from a commit would
-// otherwise compete with that very commit; docs/ARCHITECTURE.md,
-// "Pre-sealing").
+// the lowest scheduling weight (about 0.3% of a normal thread's), and any
+// normal thread that wakes preempts it, so the precomputation takes little
+// CPU from the threads it precomputes for (docs/ARCHITECTURE.md,
+// "Pre-sealing"). Such a thread may be preempted for long while it holds a
+// lock: whatever a task shares with latency-sensitive threads must be
+// handed over without waiting on it (the sealing hook try-locks), and a
+// stop may wait that long for a running task on a busy host.
 #ifndef LEDGERSEAL_BASE_BACKGROUND_WORKER_H_
 #define LEDGERSEAL_BASE_BACKGROUND_WORKER_H_
 
@@ -23,7 +26,7 @@ namespace ledgerseal::base {
 
 enum class WorkerPriority : uint8_t {
   kNormal,  // the creating thread's scheduling policy
-  kIdle,    // SCHED_IDLE: runs only when a CPU has nothing else to run
+  kIdle,    // SCHED_IDLE: runs mostly when a CPU has nothing else to run
 };
 
 // Thread safety: Post may be called from any thread, including a task.
@@ -69,7 +72,6 @@ class BackgroundWorker {
   std::atomic<bool> idle_priority_ = false;
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  std::condition_variable idle_;
   std::deque<Pending> pending_;                // guarded by mu_
   bool running_task_ = false;                  // guarded by mu_
   bool stopping_ = false;                      // guarded by mu_

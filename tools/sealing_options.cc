@@ -37,17 +37,19 @@ namespace {
 
 // The node's pre-sealing thread (LocalSealingOptions::background). Owned by
 // the function, which the hooks' options hold: it lives as long as they do.
-// Two waiting tasks at most: only the newest request is ever used. A task
-// is posted from inside the commit whose successor it prepares: it starts
+// Four waiting tasks at most (a rotation posts two, sealed shares and
+// recovery shares; only the newest request of each is ever used). A task is
+// posted from inside the commit whose successor it prepares: it starts
 // kPresealStartDelayMs later, after that commit (5-20 ms on the reference
-// host, BENCHMARKS.md), and at idle priority, so that it never competes
-// with a commit for a CPU. Rotations are minutes apart in use; one that
+// host, BENCHMARKS.md), and at idle priority, so that it does not compete
+// with commits for a CPU. Rotations are minutes apart in use; one that
 // comes sooner seals on its own.
 constexpr uint32_t kPresealStartDelayMs = 20;
+constexpr size_t kPresealMaxPending = 4;
 
 std::function<void(std::function<void()>)> NewBackground() {
-  auto worker =
-      std::make_shared<base::BackgroundWorker>(2, base::WorkerPriority::kIdle, kPresealStartDelayMs);
+  auto worker = std::make_shared<base::BackgroundWorker>(kPresealMaxPending, base::WorkerPriority::kIdle,
+                                                         kPresealStartDelayMs);
   return [worker](std::function<void()> task) { (void)worker->Post(std::move(task)); };
 }
 

@@ -18,8 +18,8 @@
 #include <fstream>
 #include <map>
 #include <random>
-#include <utility>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "kvstore_adapter/reference_host/cluster/public/process_cluster.h"
@@ -95,8 +95,12 @@ std::unique_ptr<cluster::ProcessCluster> StartService(int nodes, Mode mode) {
   return c;
 }
 
-// CPU time (ms) all threads of the service's node processes have run so far,
-// from /proc/<pid>/task/*/schedstat (nanoseconds on a CPU, first field).
+// CPU time (ms) the live threads of the service's node processes have run so
+// far, from /proc/<pid>/task/*/schedstat (nanoseconds on a CPU, first field;
+// /proc/<pid>/stat would count exited threads too, but in 10 ms ticks). A
+// thread that ends between two readings is missed: the timed rotations go
+// over one kept connection per leader, so the RPC threads that come and go
+// are the harness's status polls and joins, outside the timed rounds.
 double ServiceCpuMs(const cluster::ProcessCluster& c, int nodes) {
   double ns = 0;
   for (int i = 1; i <= nodes; ++i) {
@@ -117,10 +121,11 @@ double Median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-// Both services run side by side and the rotations alternate between them
-// (plain, sealing, plain, ...), so that the noise of a shared two-vCPU host
-// (other processes, page cache, scheduler) falls on both alike: the ratio is
-// of the same moments, not of two runs minutes apart.
+// The three services (plain, sealing, sealing + members) run side by side
+// and each round rotates each once, starting with the next one in turn, so
+// that the noise of a shared two-vCPU host (other processes, page cache,
+// scheduler) falls on all alike: the ratios are of the same moments, not of
+// runs minutes apart.
 void BM_Rotation(benchmark::State& state) {
   const int nodes = static_cast<int>(state.range(0));
   auto plain = StartService(nodes, Mode::kPlain);

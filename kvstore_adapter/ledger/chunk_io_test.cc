@@ -97,5 +97,23 @@ TEST_F(ChunkReaderTest, AFrameThatFitsTheReadAheadIsReadOnce) {
   EXPECT_EQ(counters_.calls.load(), 2u);
 }
 
+// A listed chunk is reopened by the name ChunkFile::path() rebuilds from its
+// version: only the one canonical name may parse, for every version.
+TEST(ChunkNamesTest, OnlyTheCanonicalNameParsesAndItRoundTrips) {
+  for (Version v : {Version{1}, Version{42}, Version{10'000'000'000'000'000'000u}, UINT64_MAX}) {
+    const std::string name = ChunkFileName(v);
+    EXPECT_EQ(name, ChunkName(v));
+    ASSERT_EQ(ParseChunkFileName(name), v) << name;
+  }
+  for (const char* bad : {"ledger_42.chunk", "ledger_000000000000000000042.chunk", "ledger_0000000000000000004a.chunk",
+                          "LEDGER_00000000000000000042.chunk", "ledger_00000000000000000042.chunk.tmp",
+                          "ledger_+0000000000000000042.chunk", "ledger_00000000000000000000.chunk",
+                          "ledger_99999999999999999999.chunk", "ledger_00000000000000000042.chunk.torn-10"}) {
+    EXPECT_FALSE(ParseChunkFileName(bad)) << bad;
+  }
+  const auto dir = std::make_shared<const std::filesystem::path>("/some/ledger");
+  EXPECT_EQ((ChunkFile{.first_version = 7, .dir = dir}.path()), *dir / ChunkName(7));
+}
+
 }  // namespace
 }  // namespace ledgerseal::kv::ledger::internal

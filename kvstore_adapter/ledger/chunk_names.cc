@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <memory>
 
 #include "base/check.h"
 #include "kvstore_adapter/ledger/posix_file.h"
@@ -49,7 +50,7 @@ std::filesystem::path ChunkFile::path() const {
 }
 
 Result<std::vector<ChunkFile>> ListChunks(const std::filesystem::path& dir) {
-  DIR* handle = ::opendir(dir.c_str());
+  std::unique_ptr<DIR, int (*)(DIR*)> handle(::opendir(dir.c_str()), &::closedir);
   if (handle == nullptr) {
     const int e = errno;
     return std::unexpected(
@@ -59,12 +60,12 @@ Result<std::vector<ChunkFile>> ListChunks(const std::filesystem::path& dir) {
   // readdir returns each entry once and then null: bounded by the directory.
   for (;;) {
     errno = 0;
-    const dirent* entry = ::readdir(handle);
+    const dirent* entry = ::readdir(handle.get());
     if (entry == nullptr) break;
     if (const auto version = ParseChunkFileName(entry->d_name)) versions.push_back(*version);
   }
   const int read_errno = errno;
-  ::closedir(handle);
+  handle.reset();
   if (read_errno != 0) {
     return std::unexpected(ErrnoError(ErrorCode::kIoError, "list ledger directory", dir, read_errno));
   }

@@ -32,7 +32,9 @@ struct ChunkFile {
 std::string ChunkFileName(Version first_version);
 
 // The first version a chunk file name encodes; nullopt if `name` is not
-// exactly a chunk file name (or encodes version 0).
+// exactly a chunk file name (or encodes version 0). Only the one name
+// ChunkFileName makes is accepted, so ChunkFileName(*ParseChunkFileName(n))
+// == n: ChunkFile::path() names the very file that was listed.
 std::optional<Version> ParseChunkFileName(std::string_view name);
 
 // Chunk files in `dir`, oldest first, all sharing one `dir`. Other files are

@@ -242,7 +242,8 @@ Status LedgerWriter::Impl::StartChunk(Version version) {
     if (::unlink(path.c_str()) != 0) poisoned = true;
     return s;
   }
-  current = OpenChunk{.chunk = std::move(chunk), .path = std::move(path), .fd = std::move(*fd), .size_bytes = buffer.size()};
+  current = OpenChunk{
+      .chunk = std::move(chunk), .path = std::move(path), .fd = std::move(*fd), .size_bytes = buffer.size()};
   dir_dirty = true;
   if (first_version == kNoVersion) first_version = version;
   return {};
@@ -296,7 +297,8 @@ Result<std::unique_ptr<LedgerWriter>> LedgerWriter::Open(const LedgerOptions& op
                                                 std::to_string(scan->last_chunk_end_bytes) +
                                                 " (modified while opening?)");
     }
-    impl->current = OpenChunk{.chunk = last_chunk, .path = last_chunk.path(), .fd = std::move(*fd), .size_bytes = *size};
+    impl->current =
+        OpenChunk{.chunk = last_chunk, .path = last_chunk.path(), .fd = std::move(*fd), .size_bytes = *size};
     impl->first_version = scan->chunks.front().first_version;
     impl->last_version = impl->report.last_good_version;
     impl->next_version = impl->last_version + 1;

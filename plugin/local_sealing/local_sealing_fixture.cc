@@ -88,6 +88,19 @@ std::unique_ptr<kv::SnapshotTransaction> LocalSealingTest::NewTransaction() cons
   return std::make_unique<kv::SnapshotTransaction>(this, std::make_unique<EmptySnapshot>());
 }
 
+std::unique_ptr<kv::SnapshotTransaction> LocalSealingTest::Rotation(const kv::ServiceSigner* signer,
+                                                                     uint8_t key) const {
+  auto tx = NewTransaction();
+  auto& ctx = tx->mutable_commit_context();
+  ctx.service_id = Id(key);
+  ctx.ledger_secret = &rotation_secret_;
+  ctx.ledger_secret_version = 7;
+  ctx.rotates_ledger_secret = true;
+  ctx.trusted_nodes = {Member((*nodes_)[0]), Member((*nodes_)[1]), {"n-nokey", "", {}}};
+  ctx.service_signer = signer;
+  return tx;
+}
+
 kv::NodeMember LocalSealingTest::Member(const testing::SealedNode& n) {
   return {n.node_id, n.sealing_identity, *SerializeRecord(n.recovery_key)};
 }

@@ -15,6 +15,7 @@
 #include "kvstore_adapter/public/hooks.h"
 #include "plugin/local_sealing/public/local_sealing.h"
 #include "plugin/testing/sealed_nodes.h"
+#include "plugin/testing/sealing_test_util.h"
 
 namespace ledgerseal::sealing {
 
@@ -44,9 +45,15 @@ class LocalSealingTest : public ::testing::Test {
   // An empty transaction whose context a test fills.
   std::unique_ptr<kv::SnapshotTransaction> NewTransaction() const;
 
+  // A rotation to ledger secret 7 (rotation_secret_) of service `key`,
+  // signed by `signer` (null: none), for node 0, node 1 and a node without
+  // a key.
+  std::unique_ptr<kv::SnapshotTransaction> Rotation(const kv::ServiceSigner* signer, uint8_t key = 1) const;
+
   static kv::NodeMember Member(const testing::SealedNode& n);
 
   static std::vector<testing::SealedNode>* nodes_;
+  const kv::SecretBytes rotation_secret_ = testing::MakeLedgerSecret(9);
 };
 
 }  // namespace ledgerseal::sealing

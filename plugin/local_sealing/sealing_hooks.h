@@ -2,6 +2,7 @@
 #ifndef LEDGERSEAL_PLUGIN_LOCAL_SEALING_SEALING_HOOKS_H_
 #define LEDGERSEAL_PLUGIN_LOCAL_SEALING_SEALING_HOOKS_H_
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,12 +17,14 @@
 namespace ledgerseal::sealing::internal {
 
 // What one background task made for the next record. Shared with the task,
-// which may outlive the hook.
+// which may outlive the hook. The commit path only ever try-locks `mu`: the
+// task runs at idle priority and may be preempted while it holds it, and a
+// commit must never wait for it (it seals on its own instead).
 template <typename T>
 struct PresealSlot {
+  std::atomic<uint64_t> requested = 0;  // generation of the newest request
   std::mutex mu;
-  uint64_t requested = 0;   // generation of the newest request
-  std::optional<T> ready;   // made for request `requested`
+  std::optional<T> ready;  // guarded by mu; usable only if it matches exactly (SealedFor)
 };
 
 // On the primary: records joiners' recovery keys (bound to the context's

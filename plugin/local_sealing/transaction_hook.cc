@@ -261,12 +261,15 @@ kv::Status SealingTransactionHook::Reseal(kv::Transaction& tx, const kv::CommitC
 namespace {
 
 // The slot's content if `matches` it; the slot is emptied either way
-// (shares are used at most once).
+// (shares are used at most once). Nothing if the background holds the slot
+// at this instant: the commit seals on its own rather than wait for an
+// idle-priority thread.
 template <typename T, typename Matches>
 std::optional<T> TakeFrom(PresealSlot<T>& slot, Matches matches) {
   std::optional<T> ready;
   {
-    std::lock_guard lock(slot.mu);
+    std::unique_lock lock(slot.mu, std::try_to_lock);
+    if (!lock.owns_lock()) return std::nullopt;
     ready.swap(slot.ready);
   }
   if (!ready || !matches(*ready)) return std::nullopt;
@@ -280,11 +283,13 @@ template <typename T, typename Make>
 void PostTo(const LocalSealingOptions& options, const std::shared_ptr<PresealSlot<T>>& slot, std::string what,
             Make make) {
   if (!options.background) return;
-  uint64_t generation = 0;
+  // A newer request supersedes the one being made; what an older one left
+  // in the slot is dropped when the slot is free (and is never used for
+  // anything it does not match exactly, SealedFor, if it is not).
+  const uint64_t generation = slot->requested.fetch_add(1) + 1;
   {
-    std::lock_guard lock(slot->mu);
-    generation = ++slot->requested;
-    slot->ready.reset();
+    std::unique_lock lock(slot->mu, std::try_to_lock);
+    if (lock.owns_lock()) slot->ready.reset();
   }
   options.background([slot, log = options.log, what = std::move(what), make = std::move(make), generation] {
     auto made = make();
@@ -294,7 +299,7 @@ void PostTo(const LocalSealingOptions& options, const std::shared_ptr<PresealSlo
       return;
     }
     std::lock_guard lock(slot->mu);
-    if (slot->requested == generation) slot->ready = std::move(*made);
+    if (slot->requested.load() == generation) slot->ready = std::move(*made);
   });
 }
 

@@ -29,20 +29,6 @@ bool Contains(const std::string& text, std::string_view part) { return text.find
 
 class TransactionHookTest : public LocalSealingTest {
  protected:
-  // A rotation of service `key`, signed by `signer` (null: none), for
-  // node 0, node 1 and a node without a key.
-  std::unique_ptr<kv::SnapshotTransaction> Rotation(const kv::ServiceSigner* signer, uint8_t key = 1) {
-    auto tx = NewTransaction();
-    auto& ctx = tx->mutable_commit_context();
-    ctx.service_id = Id(key);
-    ctx.ledger_secret = &secret_;
-    ctx.ledger_secret_version = 7;
-    ctx.rotates_ledger_secret = true;
-    ctx.trusted_nodes = {Member((*nodes_)[0]), Member((*nodes_)[1]), {"n-nokey", "", {}}};
-    ctx.service_signer = signer;
-    return tx;
-  }
-
   // An admission into service 1 (the test names the joining node), signed
   // by service 1's identity.
   std::unique_ptr<kv::SnapshotTransaction> Admission() {
@@ -54,7 +40,6 @@ class TransactionHookTest : public LocalSealingTest {
     return tx;
   }
 
-  const kv::SecretBytes secret_ = MakeLedgerSecret(9);
   const kv::SecretBytes admission_secret_ = MakeLedgerSecret(1);
 };
 
@@ -75,7 +60,7 @@ TEST_F(TransactionHookTest, RotationSealsForEveryTrustedNodeSignedByTheContextSi
                                          kv::AsBytes(record->envelope.signature())));
   auto unsealed = UnsealShares(*(*nodes_)[1].provider, **value, "node-1", 1, Id(1));
   ASSERT_TRUE(unsealed) << unsealed.error().ToString();
-  EXPECT_EQ(ToHex(unsealed->secret.bytes()), ToHex(secret_.bytes()));
+  EXPECT_EQ(ToHex(unsealed->secret.bytes()), ToHex(rotation_secret_.bytes()));
   EXPECT_TRUE(tx->writes().Find(kRecoveryKeysTable, kv::AsBytes("node-1")));
   bool warned = false;
   for (const auto& line : log) warned |= Contains(line, "WARNING") && Contains(line, "n-nokey");
@@ -153,91 +138,6 @@ TEST_F(TransactionHookTest, TheNextRotationUsesSharesPresealedOffTheCommitPath) 
   elsewhere->mutable_commit_context().ledger_secret_version = 11;
   ASSERT_TRUE(hook.OnCommit(*elsewhere));
   EXPECT_FALSE(Contains(log.back(), "pre-sealed")) << "version 10 was asked, 11 sealed: " << log.back();
-}
-
-// Recovery members come from the genesis node's configuration in the
-// service's first commit only: a node configured later (by the host, which
-// writes every configuration) never adds members to a running service.
-TEST_F(TransactionHookTest, RecoveryMembersAreInstalledAtGenesisOnlyAndChangeOnlyWithARotation) {
-  auto member = crypto::EcdhPrivateKey::Generate();
-  ASSERT_TRUE(member);
-  auto config = recovery::MakeRecoveryConfig({{"alice", *member->PublicKeyDer()}}, 1);
-  ASSERT_TRUE(config) << config.error().ToString();
-  auto hook = NewSealingOnlyHook(nullptr, nullptr, *config);
-  const kv::Table members{recovery::kRecoveryMembersTable, kv::Domain::kPublic};
-  const kv::Table shares{recovery::kRecoverySharesTable, kv::Domain::kPublic};
-
-  auto later = Rotation(&TestServiceKey(1));  // ledger secret 7 of a running service
-  ASSERT_TRUE(hook->OnCommit(*later));
-  EXPECT_FALSE(later->writes().Find(members.name, kv::AsBytes(recovery::kRecoveryMembersKey)));
-  EXPECT_FALSE(later->writes().Find(shares.name, kv::AsBytes(recovery::kRecoverySharesKey)));
-
-  auto genesis = Rotation(&TestServiceKey(1));
-  genesis->mutable_commit_context().ledger_secret_version = 1;
-  ASSERT_TRUE(hook->OnCommit(*genesis));
-  EXPECT_TRUE(genesis->writes().Find(members.name, kv::AsBytes(recovery::kRecoveryMembersKey)));
-  const auto* record = genesis->writes().Find(shares.name, kv::AsBytes(recovery::kRecoverySharesKey));
-  ASSERT_TRUE(record && record->has_value());
-  auto share = recovery::DecryptMemberShare(**record, *member);
-  ASSERT_TRUE(share) << share.error().ToString();
-  EXPECT_EQ(share->ledger_secret_version, 1u);
-
-  auto unrotated = NewTransaction();
-  auto& ctx = unrotated->mutable_commit_context();
-  ctx.service_id = Id(1);
-  ctx.ledger_secret = &secret_;
-  ctx.ledger_secret_version = 7;
-  ctx.service_signer = &TestServiceKey(1);
-  ASSERT_TRUE(unrotated->Put(members, kv::AsBytes(recovery::kRecoveryMembersKey), recovery::SerializeRecoveryConfig(*config)));
-  auto refused = hook->OnCommit(*unrotated);
-  ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().message.find("must rotate the ledger secret"), std::string::npos) << refused.error().message;
-}
-
-// The hook keeps the members it checked last (their keys parsed once); any
-// other stored value is checked afresh, and a refused one is refused every
-// time, whatever was kept before.
-TEST_F(TransactionHookTest, EveryRotationSplitsForTheMembersStoredThen) {
-  std::vector<crypto::EcdhPrivateKey> keys;
-  for (int i = 0; i < 2; ++i) keys.push_back(*crypto::EcdhPrivateKey::Generate());
-  auto alice = recovery::MakeRecoveryConfig({{"alice", *keys[0].PublicKeyDer()}}, 1);
-  auto both = recovery::MakeRecoveryConfig({{"alice", *keys[0].PublicKeyDer()}, {"bob", *keys[1].PublicKeyDer()}}, 2);
-  ASSERT_TRUE(alice && both);
-  auto hook = NewSealingOnlyHook(nullptr, nullptr, std::nullopt);
-  const kv::Table members{recovery::kRecoveryMembersTable, kv::Domain::kPublic};
-  const kv::Table shares{recovery::kRecoverySharesTable, kv::Domain::kPublic};
-  // A rotation at `version` whose transaction stores `value` as the members.
-  auto rotate = [&](uint64_t version, const kv::Bytes& value) {
-    auto tx = Rotation(&TestServiceKey(1));
-    tx->mutable_commit_context().ledger_secret_version = version;
-    EXPECT_TRUE(tx->Put(members, kv::AsBytes(recovery::kRecoveryMembersKey), value));
-    return std::make_pair(hook->OnCommit(*tx), std::move(tx));
-  };
-  auto holds_share = [&](const kv::SnapshotTransaction& tx, size_t key, uint64_t version) {
-    const auto* record = tx.writes().Find(shares.name, kv::AsBytes(recovery::kRecoverySharesKey));
-    if (record == nullptr || !record->has_value()) return false;
-    auto share = recovery::DecryptMemberShare(**record, keys[key]);
-    return share.has_value() && share->ledger_secret_version == version;
-  };
-
-  auto [first, tx7] = rotate(7, recovery::SerializeRecoveryConfig(*alice));
-  ASSERT_TRUE(first) << first.error().ToString();
-  EXPECT_TRUE(holds_share(*tx7, 0, 7));
-  EXPECT_FALSE(holds_share(*tx7, 1, 7));
-
-  auto [second, tx8] = rotate(8, recovery::SerializeRecoveryConfig(*both));
-  ASSERT_TRUE(second) << second.error().ToString();
-  EXPECT_TRUE(holds_share(*tx8, 0, 8));
-  EXPECT_TRUE(holds_share(*tx8, 1, 8)) << "bob was added: the kept members must not be used";
-
-  auto [third, tx9] = rotate(9, kv::ToBytes("not a configuration"));
-  ASSERT_FALSE(third);
-  EXPECT_TRUE(Contains(third.error().message, "recovery.members")) << third.error().message;
-
-  auto [fourth, tx10] = rotate(10, recovery::SerializeRecoveryConfig(*alice));
-  ASSERT_TRUE(fourth) << fourth.error().ToString();
-  EXPECT_TRUE(holds_share(*tx10, 0, 10));
-  EXPECT_FALSE(holds_share(*tx10, 1, 10)) << "bob was removed";
 }
 
 TEST_F(TransactionHookTest, NothingToSealWithoutARotationOrMembershipChange) {

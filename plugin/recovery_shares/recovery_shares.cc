@@ -120,9 +120,6 @@ SealingResult<PresealedRecoveryShares> PresealedRecoveryShares::Make(crypto::Ran
                                                                      const kv::ServiceIdentity& service,
                                                                      uint64_t version,
                                                                      const v1::RecoveryConfig& config) {
-  if (kv::ServiceIdOf(service.public_key_der) != service.service_id) {
-    return MakeSealingError(SealingErrorCode::kInvalidArgument, "the signer's service id is not the id of its key");
-  }
   auto prepared = PreparedRecoveryConfig::Of(config);
   if (!prepared) return std::unexpected(std::move(prepared.error()));
   return Make(random, service, version, **prepared);

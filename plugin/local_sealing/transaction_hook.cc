@@ -292,6 +292,9 @@ void PostTo(const LocalSealingOptions& options, const std::shared_ptr<PresealSlo
     if (lock.owns_lock()) slot->ready.reset();
   }
   options.background([slot, log = options.log, what = std::move(what), make = std::move(make), generation] {
+    // Superseded while it waited (a newer record asked for other shares):
+    // its public-key work would only be thrown away.
+    if (slot->requested.load() != generation) return;
     auto made = make();
     if (!made) {
       Log(log, "WARNING: pre-sealing " + what + " failed (the rotation will seal on its own): " +

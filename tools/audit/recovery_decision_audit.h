@@ -40,13 +40,17 @@ struct RecoveryDecisionAudit {
   nlohmann::json ToJson() const;
 };
 
-// The decision `public_writes` records for service `service_id` (written by
+// The decision `public_writes` records for service `successor` (written by
 // that service's first entry), checked against `previous` (the identity the
-// claims were signed with). nullopt: the entry records none (a recovery
-// without peers, or a genesis). A record that does not parse is returned
-// with that problem.
+// claims were signed with; the caller must have authenticated it, e.g. by
+// the endorsement chain). Only what the claims' signatures cover is
+// trusted: the voters are the opener's signed configuration (the record's
+// copy must equal it), and the opener's claim must be exactly what
+// `successor` says it recovered to. nullopt: the entry records none (a
+// recovery without peers, or a genesis). A record that does not parse is
+// returned with that problem.
 std::optional<RecoveryDecisionAudit> AuditRecoveryDecision(const kv::WriteSet& public_writes,
-                                                           const std::string& service_id,
+                                                           const kv::ServiceRecord& successor,
                                                            const kv::ServiceRecord& previous);
 
 }  // namespace ledgerseal::tools

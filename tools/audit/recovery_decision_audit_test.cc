@@ -33,6 +33,10 @@ class RecoveryDecisionAuditTest : public ::testing::Test {
     previous_.identity_algorithm = static_cast<uint32_t>(key_->identity().algorithm);
     previous_.identity_public_key_der = key_->identity().public_key_der;
     decision_.set_previous_service_id(previous_.service_id);
+    // What the opener n1 claims below: version 30, its last entry's digest.
+    successor_.service_id = kNewService;
+    successor_.recovered_to_version = 30;
+    successor_.recovered_tail_digest = kv::Bytes(32, 7);
     for (const char* id : {"n1", "n2", "n3"}) decision_.add_configuration(id);
     decision_.set_opened_by("n1");
     AddClaim(*key_, "n1", 30, "n1");
@@ -63,11 +67,12 @@ class RecoveryDecisionAuditTest : public ::testing::Test {
     kv::WriteSet writes;
     const std::string bytes = d.SerializeAsString();
     EXPECT_TRUE(writes.Put(kv::membership::kRecoveryDecisionsTable, kv::AsBytes(kNewService), kv::AsBytes(bytes)));
-    return AuditRecoveryDecision(writes, kNewService, previous_);
+    return AuditRecoveryDecision(writes, successor_, previous_);
   }
 
   std::optional<kv::ServiceKey> key_;
   kv::ServiceRecord previous_;
+  kv::ServiceRecord successor_;
   pb::RecoveryDecision decision_;
 };
 
@@ -80,7 +85,7 @@ TEST_F(RecoveryDecisionAuditTest, TheGenuineDecisionVerifies) {
 }
 
 TEST_F(RecoveryDecisionAuditTest, NoRecordNoDecision) {
-  EXPECT_FALSE(AuditRecoveryDecision(kv::WriteSet(), kNewService, previous_).has_value());
+  EXPECT_FALSE(AuditRecoveryDecision(kv::WriteSet(), successor_, previous_).has_value());
 }
 
 TEST_F(RecoveryDecisionAuditTest, EveryTamperIsReported) {
@@ -102,6 +107,10 @@ TEST_F(RecoveryDecisionAuditTest, EveryTamperIsReported) {
          d.set_without_majority(true);
        }},
       {"another previous service", [](auto& d) { d.set_previous_service_id("ffffffffffffffffffffffffffffffff"); }},
+      {"the voters shrunk to the opener", [](auto& d) {
+         d.clear_configuration();
+         d.add_configuration("n1");
+       }},
   };
   for (const auto& [name, tamper] : tampers) {
     pb::RecoveryDecision copy = decision_;
@@ -127,10 +136,20 @@ TEST_F(RecoveryDecisionAuditTest, AClaimOfAnotherServiceIsNamed) {
       << audit->problems.front();
 }
 
+// A genuine decision pasted into another recovery of the same predecessor
+// (one that recovered to another version) is not that recovery's.
+TEST_F(RecoveryDecisionAuditTest, ADecisionOfAnotherRecoveryIsAProblem) {
+  successor_.recovered_to_version = 29;
+  auto audit = Audit(decision_);
+  ASSERT_TRUE(audit.has_value());
+  ASSERT_FALSE(audit->problems.empty());
+  EXPECT_NE(audit->problems.front().find("is not what service"), std::string::npos) << audit->problems.front();
+}
+
 TEST_F(RecoveryDecisionAuditTest, AnUnparsableRecordIsAProblem) {
   kv::WriteSet writes;
   ASSERT_TRUE(writes.Put(kv::membership::kRecoveryDecisionsTable, kv::AsBytes(kNewService), kv::AsBytes("\xff\xff")));
-  auto audit = AuditRecoveryDecision(writes, kNewService, previous_);
+  auto audit = AuditRecoveryDecision(writes, successor_, previous_);
   ASSERT_TRUE(audit.has_value());
   EXPECT_EQ(audit->problems, std::vector<std::string>{"the recovery decision record does not parse"});
 }

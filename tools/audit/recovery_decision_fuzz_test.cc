@@ -19,13 +19,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   previous.service_id = "5cd252fb0ce8932436faf8ccd1040981";
   previous.identity_algorithm = 2;
   previous.identity_public_key_der = kv::Bytes(91, 4);  // not a key: nothing verifies
+  kv::ServiceRecord successor;
+  successor.service_id = "0123456789abcdef0123456789abcdef";
   kv::WriteSet writes;
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   if (!writes.Put(kv::membership::kRecoveryDecisionsTable, kv::AsBytes("0123456789abcdef0123456789abcdef"),
                   kv::AsBytes(bytes))) {
     return 0;
   }
-  auto audit = ledgerseal::tools::AuditRecoveryDecision(writes, "0123456789abcdef0123456789abcdef", previous);
+  auto audit = ledgerseal::tools::AuditRecoveryDecision(writes, successor, previous);
   if (!audit) __builtin_trap();  // a record is there: it must be reported
   (void)audit->Summary();
   (void)audit->ToJson().dump();

@@ -44,7 +44,13 @@ void ServiceChainAuditor::Entry(uint64_t version, kv::ByteView entry_bytes, cons
         link.verified = previous == nullptr || previous->verified;
       }
       if (previous != nullptr) {
-        link.decision = AuditRecoveryDecision(public_writes, link.record.service_id, previous->record);
+        link.decision = AuditRecoveryDecision(public_writes, link.record, previous->record);
+        // The claims were checked with the previous identity: that proves
+        // something only if the chain authenticated that identity.
+        if (link.decision && !previous->verified) {
+          link.decision->problems.push_back("the previous service's identity is not authenticated (its "
+                                            "endorsement chain is broken): the claims' signatures prove nothing");
+        }
         if (link.decision && !link.decision->problems.empty()) {
           std::string problems;
           for (const auto& p : link.decision->problems) problems += (problems.empty() ? "" : "; ") + p;

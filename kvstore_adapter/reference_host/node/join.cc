@@ -4,7 +4,6 @@
 // and report ready once the leader made this node a voter.
 #include <algorithm>
 
-#include "kvstore_adapter/reference_host/entry/public/entry_codec.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/node/join_secrets.h"
 #include "kvstore_adapter/reference_host/node/node.h"
@@ -46,6 +45,15 @@ Status Node::JoinService() {
   // no unbound payload is ever written anywhere.
   auto identity = LearnServiceIdentity(client);
   if (!identity) return std::unexpected(identity.error());
+  // A node that lost a coordinated recovery checked the successor's record
+  // before it moved anything; the service answering now must be that one
+  // (the status is the host's to forge) before this node seals or joins.
+  if (follow_ && identity->public_key_der != follow_->successor.identity_public_key_der) {
+    return MakeError(ErrorCode::kCorruption, "the service at " + join_address_ + " announces identity " +
+                                                 identity->service_id + ", not service " +
+                                                 follow_->successor.service_id +
+                                                 " whose endorsed record this node checked; not joining it");
+  }
   auto payload = JoinPayloadFor(*identity);
   if (!payload) return std::unexpected(payload.error());
   auto joined = AskToJoin(client, *payload);
@@ -214,12 +222,16 @@ Status Node::CopyLedger(rpc::RpcClient& client, Version admitted_at) {
                          "the service sent entry " + std::to_string(outcome->version) + " out of order");
       }
       // Following a coordinated recovery: the digest of the entry at this
-      // node's own last version, as verified and applied (not read back
-      // from a disk the host could rewrite), for CheckCopiedService.
+      // node's own last version, as Apply verified it and computed it for
+      // the chain (not read back from a disk the host could rewrite), for
+      // CheckCopiedService.
       if (follow_ && outcome->version == follow_->own_last_version) {
-        auto digest = entry::EntryDigest(AsBytes(entry));
-        if (!digest) return std::unexpected(digest.error());
-        copied_own_last_digest_ = std::move(*digest);
+        const auto applied = sm_->last_entry();
+        if (applied.version != outcome->version || !applied.digest) {
+          return MakeError(ErrorCode::kInternal, "the state machine did not record the digest of entry " +
+                                                     std::to_string(outcome->version) + " it applied");
+        }
+        copied_own_last_digest_ = *applied.digest;
       }
     }
     if (!batch->entries().empty()) {

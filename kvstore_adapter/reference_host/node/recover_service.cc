@@ -94,10 +94,6 @@ Result<MovedAside> MoveAside(const fs::path& data_dir, std::initializer_list<fs:
 // (before_install), and if installing the new store then fails they are
 // moved back (undo_before_install). Only an undo that fails too leaves them
 // aside, in data_dir/before-recovery-N, and the error says where.
-// Largest message the recovery-time RPC server takes or sends: a share file
-// is a few hundred bytes; a claim grows by one service record (~300 bytes)
-// per recovery the ledger has seen.
-constexpr uint32_t kRecoveryRpcMaxBytes = 1u << 20;
 
 Status Node::RecoverService() {
   RecoverIntoStoreOptions options;

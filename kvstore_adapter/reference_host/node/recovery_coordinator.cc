@@ -7,6 +7,7 @@
 #include "kvstore_adapter/host_support/public/snapshot_transaction.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
 #include "kvstore_adapter/reference_host/node/node.h"
+#include "kvstore_adapter/reference_host/node/recovery_rpc.h"
 
 namespace ledgerseal::kv::node {
 namespace {
@@ -18,9 +19,6 @@ using coordination::Claim;
 // (a paused peer must not hold the round up for long).
 constexpr std::chrono::milliseconds kRoundMs{200};
 constexpr int kAskTimeoutMs = 1000;
-// Largest answer taken from a peer: a claim or status carries one service
-// record (~300 bytes) per recovery the ledger has seen.
-constexpr uint32_t kMaxAnswerBytes = 1u << 20;
 
 std::string Joined(const std::vector<std::string>& items) {
   std::string out;
@@ -97,7 +95,7 @@ RecoveryCoordinator::RecoveryCoordinator(CoordinatorOptions options, ServiceKey 
     clients_[peer] = std::make_unique<rpc::RpcClient>(
         peer, rpc::RpcClientOptions{.connect_timeout_ms = kAskTimeoutMs / 2,
                                     .request_timeout_ms = kAskTimeoutMs,
-                                    .max_message_bytes = kMaxAnswerBytes});
+                                    .max_message_bytes = kRecoveryRpcMaxBytes});
   }
 }
 
@@ -129,10 +127,11 @@ void RecoveryCoordinator::LogOnce(const std::string& peer, const std::string& ki
   options_.log("recovery coordination: " + line.substr(0, 400));
 }
 
-CoordinationOutcome RecoveryCoordinator::Following(const std::string& node, const std::string& address) const {
+CoordinationOutcome RecoveryCoordinator::Following(const std::string& node, const std::string& address,
+                                                   ServiceRecord successor) const {
   return CoordinationOutcome{.kind = CoordinationOutcome::Kind::kFollow,
-                             .previous_service_id = key_.identity().service_id,
                              .previous_service = last_service_,
+                             .successor = std::move(successor),
                              .own_last_version = election_.self().last_version,
                              .own_last_digest = election_.self().last_entry_digest,
                              .follow_node = node,
@@ -156,7 +155,8 @@ Result<ServiceRecord> RecoveryCoordinator::EndorsedSuccessor(std::string_view se
   return record;
 }
 
-std::optional<std::string> RecoveryCoordinator::CheckSuccessor(std::string_view service_record) const {
+std::optional<std::string> RecoveryCoordinator::CheckSuccessor(std::string_view service_record,
+                                                               ServiceRecord& checked) const {
   auto record = EndorsedSuccessor(service_record);
   if (!record) return "its service record is " + record.error().message;
   const Claim& self = election_.self();
@@ -169,6 +169,7 @@ std::optional<std::string> RecoveryCoordinator::CheckSuccessor(std::string_view 
            (record->recovered_to_version == self.last_version ? " with another last entry" : "") +
            ": not joining it; nothing was written here (recover from this node's ledger)";
   }
+  checked = std::move(*record);
   return std::nullopt;
 }
 
@@ -214,12 +215,13 @@ std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Ask(const std::s
         // our identity's endorsement, and must have recovered at least
         // what this node's ledger holds.
         std::lock_guard lock(mu_);
-        auto problem = CheckSuccessor(status->service_record());
+        ServiceRecord successor;
+        auto problem = CheckSuccessor(status->service_record(), successor);
         if (!problem) {
           options_.log("recovery coordination: " + status->node_id().substr(0, 64) + " at " + peer +
                        " serves service " + status->service_id().substr(0, 64) + ", recovered from service " +
                        key_.identity().service_id + " (endorsed by it): joining it");
-          return Following(status->node_id(), peer);
+          return Following(status->node_id(), peer, std::move(successor));
         }
         if (problem->starts_with("longer_ledger")) return MakeError(ErrorCode::kRecoveryFailed, *problem);
         LogOnce(peer, "bad successor", peer + " serves a service that names ours as its predecessor: " + *problem);
@@ -261,7 +263,6 @@ std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Ask(const std::s
 
 CoordinationOutcome RecoveryCoordinator::Opening(bool without_majority) const {
   CoordinationOutcome out;
-  out.previous_service_id = key_.identity().service_id;
   pb::RecoveryDecision& d = out.decision;
   d.set_previous_service_id(key_.identity().service_id);
   for (const auto& id : election_.voters()) d.add_configuration(id);

@@ -34,10 +34,12 @@ struct CoordinationOutcome {
     kFollow,  // another node opened it: join it
   };
   Kind kind = Kind::kOpen;
-  std::string previous_service_id;  // the service the ledgers end in
   // kFollow: what the joined service must prove: a successor endorsed by
   // `previous_service` that recovered at least this node's ledger.
   ServiceRecord previous_service;
+  // kFollow: the successor's record as checked (endorsement, length)
+  // before anything moved; the join must find this identity.
+  ServiceRecord successor;
   Version own_last_version = kNoVersion;
   Bytes own_last_digest;
   std::string follow_node, follow_address;
@@ -98,7 +100,7 @@ class RecoveryCoordinator {
   // an error.
   std::optional<Result<CoordinationOutcome>> Ask(const std::string& peer, uint64_t now_ms);
   // Requires mu_.
-  CoordinationOutcome Following(const std::string& node, const std::string& address) const;
+  CoordinationOutcome Following(const std::string& node, const std::string& address, ServiceRecord successor) const;
   // `service_record` (ServiceInfo bytes from a peer) if it is a successor
   // of this node's last service, endorsed by its identity. Errors:
   // kCorruption naming why not.
@@ -106,8 +108,8 @@ class RecoveryCoordinator {
   // Why `service_record` (a ServiceInfo a serving peer sent) is not a
   // successor this node may follow: not endorsed by its last service, or
   // recovered from less than its ledger holds ("longer_ledger: ...").
-  // nullopt: it may follow. Requires mu_.
-  std::optional<std::string> CheckSuccessor(std::string_view service_record) const;
+  // nullopt: it may follow, and `checked` holds the record. Requires mu_.
+  std::optional<std::string> CheckSuccessor(std::string_view service_record, ServiceRecord& checked) const;
   // The "already_recovered" message if `service_chain` (a peer's: the
   // node `holder`, now of `holder_service`) holds a successor record
   // endorsed by this node's last service.

@@ -5,6 +5,7 @@
 #ifndef LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_RECOVERY_RPC_H_
 #define LEDGERSEAL_KVSTORE_ADAPTER_REFERENCE_HOST_NODE_RECOVERY_RPC_H_
 
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -14,6 +15,12 @@
 #include "kvstore_adapter/reference_host/rpc/public/rpc_server.h"
 
 namespace ledgerseal::kv::node {
+
+// Largest message a recovering node's RPC server takes or sends, and the
+// largest answer it takes from a peer: a share file is a few hundred bytes;
+// a claim or a status grows by one service record (~300 bytes) per recovery
+// the ledger has seen.
+inline constexpr uint32_t kRecoveryRpcMaxBytes = 1u << 20;
 
 // Thread-safe as `input`'s functions are (RpcHandler's contract).
 class RecoveryRpcHandler final : public rpc::RpcHandler {

@@ -59,12 +59,9 @@ Result<std::unique_ptr<RecoveryCoordinator>> RecoveryCoordinator::Make(Coordinat
                      "recovery coordination: the stored identity key is not the key of the service the ledger "
                      "ends in");
   }
-  auto nodes = membership::ListNodes(tx);
-  if (!nodes) return std::unexpected(nodes.error());
-  std::set<std::string> configuration;  // sorted: every node signs the same list alike
-  for (const auto& n : *nodes) {
-    if (n.status() != pb::NodeInfo::RETIRED) configuration.insert(n.node_id());
-  }
+  // Sorted: every node signs the same list alike. From the replay's
+  // authenticated entries, not the scratch store read back from disk.
+  const std::vector<std::string>& configuration = recovered.configuration;
   Claim self{.service_id = key->identity().service_id,
              .node_id = options.node_id,
              .rpc_address = options.rpc_address,

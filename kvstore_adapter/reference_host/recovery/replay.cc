@@ -4,8 +4,10 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -144,6 +146,7 @@ class Verifier {
     if (!digest) return Failed("hashing entry " + std::to_string(v), digest.error());
     previous_digest_ = std::move(*digest);
     if (auto s = chain_.OnEntry(v, previous_digest_, *decoded); !s) return std::unexpected(s.error());
+    if (auto s = TrackNodes(v, decoded->writes); !s) return std::unexpected(s.error());
     if (v == recovered_.found_at_version && SecretAfter(*decoded) != recovered_.ledger_secret_version) {
       return MakeError(ErrorCode::kRecoveryFailed,
                        "the recovery hook's secret " + std::to_string(recovered_.ledger_secret_version) +
@@ -155,10 +158,43 @@ class Verifier {
 
   const ServiceChainCheck& chain() const { return chain_; }
 
+  // The node ids not retired after the entries checked so far, sorted.
+  std::vector<std::string> configuration() const {
+    std::vector<std::string> out;
+    for (const auto& [id, active] : nodes_) {
+      if (active) out.push_back(id);
+    }
+    return out;
+  }
+
  private:
+  // Follows ledger.nodes through the authenticated writes, so that the
+  // configuration a recovering node signs never comes from the store it
+  // reads back from disk.
+  Status TrackNodes(Version v, const WriteSet& writes) {
+    const auto table = writes.tables().find(membership::kNodesTable.name);
+    if (table == writes.tables().end()) return {};
+    for (const auto& [key, value] : table->second.writes) {
+      const std::string id(AsString(key));
+      if (!value) {
+        nodes_.erase(id);
+        continue;
+      }
+      ::ledgerseal::ledger::v1::NodeInfo info;
+      if (!info.ParseFromArray(value->data(), static_cast<int>(value->size()))) {
+        return MakeError(ErrorCode::kRecoveryFailed,
+                         "entry " + std::to_string(v) + ": the ledger.nodes record of '" + id + "' does not parse");
+      }
+      nodes_[id] = info.status() != ::ledgerseal::ledger::v1::NodeInfo::RETIRED;
+    }
+    return {};
+  }
+
+
   const secrets::LedgerSecrets& secrets_;
   const RecoveredSecret& recovered_;
   ServiceChainCheck chain_;
+  std::map<std::string, bool> nodes_;  // node id -> not retired
   // The digest of the entry before the next (docs/FORMAT.md §10.3): entry
   // 1 follows nothing (replay starts at version 1).
   Bytes previous_digest_;
@@ -267,6 +303,7 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view, con
   if (auto s = CheckEnd(options, recovered, *verifier.chain().last_record()); !s) return s;
   result.last_service = *verifier.chain().last_record();
   result.service_chain = verifier.chain().chain();
+  result.configuration = verifier.configuration();
   result.last_entry_digest = verifier.chain().last_entry_digest();
   return {};
 }

@@ -51,6 +51,9 @@ struct RecoverResult {
   // Every service record of the ledger, the genesis first (last_service is
   // the last): the endorsement chain replay verified.
   std::vector<ServiceRecord> service_chain;
+  // The node ids not retired at the end of the ledger, sorted, as the
+  // authenticated entries wrote ledger.nodes (not read back from a store).
+  std::vector<std::string> configuration;
   Bytes last_entry_digest;
   double time_to_secret_ms = 0;    // opening the ledger + recovery hooks
   double replay_ms = 0;

@@ -23,7 +23,9 @@ kv::Result<PublicCopy> CopyPublicRecords(const fs::path& ledger_dir, const std::
   PublicCopy copy;
   copy.last_version = (*view)->last_version();
   kv::Status failed;
-  auto walked = (*view)->ForEach((*view)->first_version(), [&](kv::Version v, kv::ByteView bytes) {
+  auto first = (*view)->first_version();
+  if (!first) return std::unexpected(first.error());
+  auto walked = (*view)->ForEach(*first, [&](kv::Version v, kv::ByteView bytes) {
     auto entry = kv::entry::DecodePublic(bytes);
     if (!entry) {
       failed = std::unexpected(entry.error());

@@ -22,7 +22,9 @@ struct Entries {
 kv::Result<Entries> ReadAll(const fs::path& dir) {
   auto view = kv::ledger::LedgerView::Open(dir);
   if (!view) return std::unexpected(view.error());
-  Entries out{(*view)->first_version(), {}};
+  auto first = (*view)->first_version();
+  if (!first) return std::unexpected(first.error());
+  Entries out{*first, {}};
   auto walked = (*view)->ForEach(out.first, [&](kv::Version, kv::ByteView b) {
     out.bytes.emplace_back(kv::AsString(b));
     return true;

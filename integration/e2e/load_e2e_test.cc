@@ -94,9 +94,9 @@ cluster::ClusterOptions CompactingOptions() {
 ::testing::AssertionResult LedgerFromVersionOne(cluster::ProcessCluster& c, const std::string& node) {
   auto view = kv::ledger::LedgerView::Open(c.data_dir(node) / "ledger");
   if (!view) return ::testing::AssertionFailure() << node << ": " << view.error().ToString();
-  if ((*view)->first_version() != 1) {
-    return ::testing::AssertionFailure() << node << "'s ledger starts at version " << (*view)->first_version();
-  }
+  auto first = (*view)->first_version();
+  if (!first) return ::testing::AssertionFailure() << node << ": " << first.error().ToString();
+  if (*first != 1) return ::testing::AssertionFailure() << node << "'s ledger starts at version " << *first;
   kv::Version expected = 1;
   auto walked = (*view)->ForEach(1, [&](kv::Version v, kv::ByteView) { return v == expected++; });
   if (!walked) return ::testing::AssertionFailure() << node << ": " << walked.error().ToString();

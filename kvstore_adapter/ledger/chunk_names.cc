@@ -1,6 +1,8 @@
 #include "kvstore_adapter/ledger/chunk_names.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -47,6 +49,31 @@ std::optional<Version> ParseChunkFileName(std::string_view name) {
 std::filesystem::path ChunkFile::path() const {
   LEDGERSEAL_CHECK(dir != nullptr);
   return *dir / ChunkFileName(first_version);
+}
+
+std::optional<Version> ReadNewestChunkHint(const std::filesystem::path& dir) {
+  // One byte more than a chunk name: a longer value fails with ERANGE.
+  char name[kPrefix.size() + kDigits + kSuffix.size() + 1];
+  const ssize_t got = ::getxattr(dir.c_str(), kNewestChunkHintAttribute.data(), name, sizeof(name));
+  if (got <= 0) return std::nullopt;
+  return ParseChunkFileName(std::string_view(name, static_cast<size_t>(got)));
+}
+
+Status WriteNewestChunkHint(const std::filesystem::path& dir, Version first_version) {
+  const std::string name = ChunkFileName(first_version);
+  if (::setxattr(dir.c_str(), kNewestChunkHintAttribute.data(), name.data(), name.size(), 0) != 0) {
+    return std::unexpected(ErrnoError(ErrorCode::kIoError, "set the newest-chunk hint on", dir, errno));
+  }
+  return {};
+}
+
+Result<bool> ChunkExists(const std::filesystem::path& dir, Version first_version) {
+  const std::filesystem::path path = dir / ChunkFileName(first_version);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) return true;
+  const int e = errno;
+  if (e == ENOENT) return false;
+  return std::unexpected(ErrnoError(ErrorCode::kIoError, "stat ledger chunk", path, e));
 }
 
 Result<std::vector<ChunkFile>> ListChunks(const std::filesystem::path& dir) {

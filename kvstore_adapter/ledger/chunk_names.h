@@ -37,6 +37,33 @@ std::string ChunkFileName(Version first_version);
 // == n: ChunkFile::path() names the very file that was listed.
 std::optional<Version> ParseChunkFileName(std::string_view name);
 
+// --- The newest-chunk hint (docs/FORMAT.md §9.1) ---
+//
+// The writer names its newest chunk in an extended attribute of the ledger
+// directory (value: exactly ChunkFileName(first version)), so that a reader
+// finds the tail without listing a directory that grows with the ledger. An
+// attribute, not a file: the directory keeps holding chunk files only, and a
+// copy that drops attributes merely drops the hint. The hint is the host's
+// bytes and never trusted: a reader uses it only after checking the chunk it
+// names (its tail scan) and that no chunk follows it.
+inline constexpr std::string_view kNewestChunkHintAttribute = "user.ledgerseal.newest_chunk";
+
+// The first version of the chunk the hint on `dir` names; nullopt when there
+// is no hint (or the file system keeps no attributes) or it is not exactly
+// one chunk file name: the reader then lists the directory. A hint is only
+// ever an optimisation, so this never fails.
+std::optional<Version> ReadNewestChunkHint(const std::filesystem::path& dir);
+
+// Sets the hint to `first_version`'s chunk (setxattr(2) replaces the value
+// whole: a reader sees the old or the new name). Not synced: after a crash
+// the hint may be stale or name a chunk that was not kept, which readers
+// detect. Errors: kIoError (e.g. ENOTSUP where attributes are not kept).
+Status WriteNewestChunkHint(const std::filesystem::path& dir, Version first_version);
+
+// Whether `dir` holds a file named ChunkFileName(first_version) (stat(2)).
+// Errors: kIoError (stat failed for another reason than ENOENT).
+Result<bool> ChunkExists(const std::filesystem::path& dir, Version first_version);
+
 // Chunk files in `dir`, oldest first, all sharing one `dir`. Other files are
 // ignored. Reads the directory with readdir(3) and builds no path per entry:
 // the listing is the one part of opening a ledger that grows with its length.

@@ -246,6 +246,10 @@ Status LedgerWriter::Impl::StartChunk(Version version) {
       .chunk = std::move(chunk), .path = std::move(path), .fd = std::move(*fd), .size_bytes = buffer.size()};
   dir_dirty = true;
   if (first_version == kNoVersion) first_version = version;
+  // Best effort, by design: a hint that failed to change is stale, and
+  // readers then find the newest chunk by listing (FORMAT.md §9.1). The
+  // append itself succeeded and must not be reported as failed.
+  (void)internal::WriteNewestChunkHint(*dir, version);
   return {};
 }
 
@@ -299,6 +303,11 @@ Result<std::unique_ptr<LedgerWriter>> LedgerWriter::Open(const LedgerOptions& op
     }
     impl->current =
         OpenChunk{.chunk = last_chunk, .path = last_chunk.path(), .fd = std::move(*fd), .size_bytes = *size};
+    // Open may have dropped chunks, or an older build (or a crash) left the
+    // hint stale: name the newest chunk again (best effort, as in StartChunk).
+    if (internal::ReadNewestChunkHint(options.dir) != last_chunk.first_version) {
+      (void)internal::WriteNewestChunkHint(options.dir, last_chunk.first_version);
+    }
     impl->first_version = scan->chunks.front().first_version;
     impl->last_version = impl->report.last_good_version;
     impl->next_version = impl->last_version + 1;

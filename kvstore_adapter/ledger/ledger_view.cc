@@ -1,8 +1,11 @@
 // LedgerView and BackwardIterator.
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <vector>
+
+#include <sys/stat.h>
 
 #include "base/check.h"
 
@@ -27,65 +30,142 @@ constexpr size_t kMaxCachedIndexes = 8;
 
 using ChunkIndex = std::vector<uint64_t>;  // offset of each frame, by version - first_version
 
+struct TailScanOnHint {
+  internal::TailScan scan;
+  uint64_t newest_bytes = 0;
+};
+
 }  // namespace
+
+// The chunks a view reads, oldest first; files.back() is always the newest
+// chunk, the one Open scanned. Immutable once published.
+struct ChunkList {
+  std::vector<ChunkFile> files;
+  // Every chunk of the ledger. Else `files` holds only the newest chunk,
+  // found through the hint, and the rest is listed when first needed.
+  bool complete = false;
+};
 
 struct LedgerView::Impl {
   std::filesystem::path dir;
-  std::vector<ChunkFile> chunks;  // oldest first; every one holds >= 1 good frame
   uint64_t last_chunk_end_bytes = 0;
-  Version first_version = kNoVersion;
   Version last_version = kNoVersion;
+  // For a view opened through the hint: the newest chunk's size before its
+  // tail was scanned, which tells a writer's later chunk from a gap.
+  uint64_t newest_bytes_at_open = 0;
   RecoveryReport report;
   mutable internal::ReadCounters counters;
 
-  mutable std::mutex index_mu;
-  // Most recently used last. Guarded by index_mu.
-  mutable std::vector<std::pair<size_t, std::shared_ptr<const ChunkIndex>>> indexes;
+  mutable std::mutex list_mu;
+  mutable std::shared_ptr<const ChunkList> list;  // guarded by list_mu; never null
 
-  bool empty() const { return chunks.empty(); }
+  mutable std::mutex index_mu;
+  // Keyed by the chunk's first version, most recently used last. Guarded by index_mu.
+  mutable std::vector<std::pair<Version, std::shared_ptr<const ChunkIndex>>> indexes;
+
+  bool empty() const { return last_version == kNoVersion; }
+
+  std::shared_ptr<const ChunkList> Current() const {
+    std::lock_guard lock(list_mu);
+    return list;
+  }
+  // The whole list, listing the directory the first time.
+  Result<std::shared_ptr<const ChunkList>> Complete() const;
+  // A list holding `version`'s chunk (version in [newest chunk's first, last]
+  // needs no listing).
+  Result<std::shared_ptr<const ChunkList>> ListHolding(Version version) const {
+    auto current = Current();
+    if (current->complete || version >= current->files.back().first_version) return current;
+    return Complete();
+  }
 
   // Where chunk k's frames end: the recovered end for the newest chunk (a
   // writer may be appending past it), the file size for the others.
-  std::optional<uint64_t> EndOf(size_t k) const {
-    return k + 1 == chunks.size() ? std::optional<uint64_t>(last_chunk_end_bytes) : std::nullopt;
+  std::optional<uint64_t> EndOf(const ChunkList& l, size_t k) const {
+    return k + 1 == l.files.size() ? std::optional<uint64_t>(last_chunk_end_bytes) : std::nullopt;
   }
   // The version after chunk k's last frame.
-  Version EndVersionOf(size_t k) const {
-    return k + 1 == chunks.size() ? last_version + 1 : chunks[k + 1].first_version;
+  Version EndVersionOf(const ChunkList& l, size_t k) const {
+    return k + 1 == l.files.size() ? last_version + 1 : l.files[k + 1].first_version;
   }
-  // The chunk that holds `version` (in [first_version, last_version]), by its name.
-  size_t ChunkFor(Version version) const {
-    LEDGERSEAL_CHECK(!empty() && version >= first_version && version <= last_version);
-    const auto it = std::upper_bound(chunks.begin(), chunks.end(), version,
+  // The chunk of `l` that holds `version`, by its name. Precondition:
+  // version in [l.files.front().first_version, last_version].
+  size_t ChunkFor(const ChunkList& l, Version version) const {
+    LEDGERSEAL_CHECK(!l.files.empty() && version >= l.files.front().first_version && version <= last_version);
+    const auto it = std::upper_bound(l.files.begin(), l.files.end(), version,
                                      [](Version v, const ChunkFile& c) { return v < c.first_version; });
-    LEDGERSEAL_CHECK(it != chunks.begin());
-    return static_cast<size_t>(it - chunks.begin()) - 1;
+    LEDGERSEAL_CHECK(it != l.files.begin());
+    return static_cast<size_t>(it - l.files.begin()) - 1;
   }
 
-  Result<ChunkReader> OpenChunk(size_t k, size_t read_ahead_bytes) const {
-    return ChunkReader::Open(chunks[k], EndOf(k), read_ahead_bytes, &counters);
+  Result<ChunkReader> OpenChunk(const ChunkList& l, size_t k, size_t read_ahead_bytes) const {
+    return ChunkReader::Open(l.files[k], EndOf(l, k), read_ahead_bytes, &counters);
   }
 
-  Result<std::shared_ptr<const ChunkIndex>> IndexOf(size_t k) const;
-  Result<std::shared_ptr<const ChunkIndex>> BuildIndex(size_t k) const;
-  Error ChunkEndMismatch(size_t k, Version end_version) const;
+  Result<std::shared_ptr<const ChunkIndex>> IndexOf(const ChunkList& l, size_t k) const;
+  Result<std::shared_ptr<const ChunkIndex>> BuildIndex(const ChunkList& l, size_t k) const;
+  Error ChunkEndMismatch(const ChunkList& l, size_t k, Version end_version) const;
+  Error NotHeld(Version from, Version first) const {
+    return Error{ErrorCode::kNotFound, "ledger " + dir.string() + " holds versions " + std::to_string(first) + ".." +
+                                           std::to_string(last_version) + ", not " + std::to_string(from)};
+  }
 };
 
-Error LedgerView::Impl::ChunkEndMismatch(size_t k, Version end_version) const {
-  return Error{ErrorCode::kCorruption,
-               "ledger chunk " + chunks[k].path().string() + " ends before version " + std::to_string(end_version) +
-                   ", but " + (k + 1 == chunks.size() ? std::string("the ledger's last version is ") +
-                                                            std::to_string(last_version)
-                                                      : "the next chunk starts at version " +
-                                                            std::to_string(chunks[k + 1].first_version))};
+Result<std::shared_ptr<const ChunkList>> LedgerView::Impl::Complete() const {
+  std::lock_guard lock(list_mu);
+  if (list->complete) return list;
+  const ChunkFile& newest = list->files.back();
+  auto listed = internal::ListChunks(dir);
+  if (!listed) return std::unexpected(listed.error());
+  auto it = std::lower_bound(listed->begin(), listed->end(), newest.first_version,
+                             [](const ChunkFile& c, Version v) { return c.first_version < v; });
+  if (it == listed->end() || it->first_version != newest.first_version) {
+    return std::unexpected(Error{ErrorCode::kCorruption, "ledger chunk " + newest.path().string() +
+                                                             " was read when the view opened and is gone now"});
+  }
+  // What a listing at open would have refused, refused now (FORMAT.md §9.1):
+  // the chunk after the newest must be one a writer started since, at
+  // last_version + 1 or, if the writer has appended to the newest chunk
+  // meanwhile, later; a chunk inside the newest one's versions, or past a
+  // gap behind a chunk nobody wrote to, is damage.
+  if (const auto next = std::next(it); next != listed->end()) {
+    if (next->first_version <= last_version) {
+      return std::unexpected(Error{ErrorCode::kCorruption,
+                                   "ledger chunk " + next->path().string() + " starts inside the versions " +
+                                       std::to_string(newest.first_version) + ".." + std::to_string(last_version) +
+                                       " of chunk " + newest.path().string()});
+    }
+    if (next->first_version > last_version + 1) {
+      struct stat st {};
+      if (::stat(newest.path().c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) == newest_bytes_at_open) {
+        return std::unexpected(Error{ErrorCode::kCorruption,
+                                     "ledger chunk " + next->path().string() + " follows a gap: the ledger ends at " +
+                                         std::to_string(last_version) + " in " + newest.path().string()});
+      }
+    }
+  }
+  auto complete = std::make_shared<ChunkList>();
+  complete->files.assign(listed->begin(), std::next(it));
+  complete->complete = true;
+  list = std::move(complete);
+  return list;
 }
 
-Result<std::shared_ptr<const ChunkIndex>> LedgerView::Impl::BuildIndex(size_t k) const {
-  auto reader = OpenChunk(k, kReadAheadBytes);
+Error LedgerView::Impl::ChunkEndMismatch(const ChunkList& l, size_t k, Version end_version) const {
+  return Error{ErrorCode::kCorruption,
+               "ledger chunk " + l.files[k].path().string() + " ends before version " + std::to_string(end_version) +
+                   ", but " + (k + 1 == l.files.size() ? std::string("the ledger's last version is ") +
+                                                             std::to_string(last_version)
+                                                       : "the next chunk starts at version " +
+                                                             std::to_string(l.files[k + 1].first_version))};
+}
+
+Result<std::shared_ptr<const ChunkIndex>> LedgerView::Impl::BuildIndex(const ChunkList& l, size_t k) const {
+  auto reader = OpenChunk(l, k, kReadAheadBytes);
   if (!reader) return std::unexpected(reader.error());
   auto index = std::make_shared<ChunkIndex>();
   uint64_t offset = internal::kChunkHeaderBytes;
-  Version version = chunks[k].first_version;
+  Version version = l.files[k].first_version;
   // Each iteration advances by >= kFrameOverheadBytes: bounded by the chunk size.
   while (offset < reader->end_bytes()) {
     auto frame_bytes = reader->FrameBytesAt(offset, version);
@@ -96,14 +176,17 @@ Result<std::shared_ptr<const ChunkIndex>> LedgerView::Impl::BuildIndex(size_t k)
   }
   // FrameBytesAt refused every frame running past end_bytes().
   LEDGERSEAL_CHECK(offset == reader->end_bytes());
-  if (version != EndVersionOf(k)) return std::unexpected(ChunkEndMismatch(k, version));
+  if (version != EndVersionOf(l, k)) return std::unexpected(ChunkEndMismatch(l, k, version));
   return std::shared_ptr<const ChunkIndex>(std::move(index));
 }
 
-Result<std::shared_ptr<const ChunkIndex>> LedgerView::Impl::IndexOf(size_t k) const {
+// A chunk's index does not depend on which list it came from: the newest
+// chunk ends at last_version in both, and the others exist only in the whole list.
+Result<std::shared_ptr<const ChunkIndex>> LedgerView::Impl::IndexOf(const ChunkList& l, size_t k) const {
+  const Version key = l.files[k].first_version;
   {
     std::lock_guard lock(index_mu);
-    const auto it = std::find_if(indexes.begin(), indexes.end(), [k](const auto& e) { return e.first == k; });
+    const auto it = std::find_if(indexes.begin(), indexes.end(), [key](const auto& e) { return e.first == key; });
     if (it != indexes.end()) {
       auto index = it->second;
       std::rotate(it, it + 1, indexes.end());  // most recently used last
@@ -111,39 +194,85 @@ Result<std::shared_ptr<const ChunkIndex>> LedgerView::Impl::IndexOf(size_t k) co
     }
   }
   // Built outside the lock: concurrent readers of other chunks don't wait.
-  auto index = BuildIndex(k);
+  auto index = BuildIndex(l, k);
   if (!index) return index;
   std::lock_guard lock(index_mu);
   if (indexes.size() >= kMaxCachedIndexes) indexes.erase(indexes.begin());
-  indexes.emplace_back(k, *index);
+  indexes.emplace_back(key, *index);
   return index;
 }
 
 LedgerView::LedgerView(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 LedgerView::~LedgerView() = default;
 
+namespace {
+
+// The view through the writer's hint, or nullopt to list instead: the hint
+// must name a chunk whose tail scan keeps it, and no chunk may follow it.
+// Any doubt, any error, falls back to the listing, whose verdict is the rule.
+std::optional<TailScanOnHint> OpenThroughHint(const std::filesystem::path& dir, internal::ReadCounters* counters) {
+  const std::optional<Version> hinted = internal::ReadNewestChunkHint(dir);
+  if (!hinted) return std::nullopt;
+  ChunkFile newest{.first_version = *hinted, .dir = std::make_shared<const std::filesystem::path>(dir)};
+  struct stat st {};
+  if (::stat(newest.path().c_str(), &st) != 0) return std::nullopt;
+  auto scan = internal::ScanTail({newest}, counters);
+  if (!scan || scan->chunks.size() != 1) return std::nullopt;  // damaged or dropped: let the listing decide
+  const Version last = scan->report.last_good_version;
+  if (last == std::numeric_limits<Version>::max()) return std::nullopt;  // no name can follow it
+  auto follows = internal::ChunkExists(dir, last + 1);
+  if (!follows || *follows) return std::nullopt;  // a stale hint
+  return TailScanOnHint{.scan = std::move(*scan), .newest_bytes = static_cast<uint64_t>(st.st_size)};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<LedgerView>> LedgerView::Open(const std::filesystem::path& dir) {
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
-  auto chunks = internal::ListChunks(dir);
-  if (!chunks) return std::unexpected(chunks.error());
-  auto scan = internal::ScanTail(std::move(*chunks), &impl->counters);
-  if (!scan) return std::unexpected(scan.error());
-  impl->chunks = std::move(scan->chunks);
+  auto list = std::make_shared<ChunkList>();
+  std::optional<internal::TailScan> scan;
+  if (auto hinted = OpenThroughHint(dir, &impl->counters)) {
+    scan = std::move(hinted->scan);
+    impl->newest_bytes_at_open = hinted->newest_bytes;
+  } else {
+    auto chunks = internal::ListChunks(dir);
+    if (!chunks) return std::unexpected(chunks.error());
+    auto scanned = internal::ScanTail(std::move(*chunks), &impl->counters);
+    if (!scanned) return std::unexpected(scanned.error());
+    scan = std::move(*scanned);
+    list->complete = true;
+  }
+  list->files = std::move(scan->chunks);
   impl->last_chunk_end_bytes = scan->last_chunk_end_bytes;
   impl->report = std::move(scan->report);
-  if (!impl->chunks.empty()) {
-    impl->first_version = impl->chunks.front().first_version;
+  if (!list->files.empty()) {
     impl->last_version = impl->report.last_good_version;
     // ScanTail keeps a chunk only with a verified frame of its own versions.
-    LEDGERSEAL_CHECK(impl->last_version >= impl->chunks.back().first_version);
+    LEDGERSEAL_CHECK(impl->last_version >= list->files.back().first_version);
   }
+  impl->list = std::move(list);
   return std::unique_ptr<LedgerView>(new LedgerView(std::move(impl)));
 }
 
 const RecoveryReport& LedgerView::recovery_report() const { return impl_->report; }
-Version LedgerView::first_version() const { return impl_->first_version; }
 Version LedgerView::last_version() const { return impl_->last_version; }
+
+Result<Version> LedgerView::first_version() const {
+  const Impl& v = *impl_;
+  if (v.empty()) return kNoVersion;
+  auto current = v.Current();
+  if (current->complete) return current->files.front().first_version;
+  // Version 1 is the smallest name a chunk can have: if its chunk exists, it
+  // is the oldest, and recovery's "does the ledger start at 1" costs one stat
+  // instead of a listing (reading from it checks that the chunks are contiguous).
+  auto has_first = internal::ChunkExists(v.dir, 1);
+  if (!has_first) return std::unexpected(has_first.error());
+  if (*has_first) return Version{1};
+  auto complete = v.Complete();
+  if (!complete) return std::unexpected(complete.error());
+  return (*complete)->files.front().first_version;
+}
 
 ReadStats LedgerView::read_stats() const {
   return ReadStats{.bytes = impl_->counters.bytes.load(std::memory_order_relaxed),
@@ -152,16 +281,22 @@ ReadStats LedgerView::read_stats() const {
 
 Result<Entry> LedgerView::Get(Version version) const {
   const Impl& v = *impl_;
-  if (v.empty() || version < v.first_version || version > v.last_version) {
+  if (v.empty() || version == kNoVersion || version > v.last_version) {
     return MakeError(ErrorCode::kNotFound, "ledger " + v.dir.string() + " has no version " + std::to_string(version));
   }
-  const size_t k = v.ChunkFor(version);
-  auto index = v.IndexOf(k);
+  auto list = v.ListHolding(version);
+  if (!list) return std::unexpected(list.error());
+  const ChunkList& l = **list;
+  if (version < l.files.front().first_version) {
+    return MakeError(ErrorCode::kNotFound, "ledger " + v.dir.string() + " has no version " + std::to_string(version));
+  }
+  const size_t k = v.ChunkFor(l, version);
+  auto index = v.IndexOf(l, k);
   if (!index) return std::unexpected(index.error());
-  const uint64_t position = version - v.chunks[k].first_version;
+  const uint64_t position = version - l.files[k].first_version;
   // BuildIndex made sure the chunk holds every version up to EndVersionOf(k).
   LEDGERSEAL_CHECK(position < (*index)->size());
-  auto reader = v.OpenChunk(k, 0);
+  auto reader = v.OpenChunk(l, k, 0);
   if (!reader) return std::unexpected(reader.error());
   auto frame = reader->ReadFrameAt((**index)[position], version);
   if (!frame) return std::unexpected(frame.error());
@@ -171,22 +306,25 @@ Result<Entry> LedgerView::Get(Version version) const {
 Status LedgerView::ForEach(Version from_version, const std::function<bool(Version, ByteView)>& visit) const {
   const Impl& v = *impl_;
   if (v.empty()) return {};
-  if (from_version < v.first_version || from_version > v.last_version + 1) {
-    return MakeError(ErrorCode::kNotFound, "ledger " + v.dir.string() + " holds versions " +
-                                               std::to_string(v.first_version) + ".." +
-                                               std::to_string(v.last_version) + ", not " +
-                                               std::to_string(from_version));
+  if (from_version > v.last_version + 1 || from_version == kNoVersion) {
+    return std::unexpected(v.NotHeld(from_version, v.Current()->files.front().first_version));
   }
   if (from_version == v.last_version + 1) return {};
-  size_t k = v.ChunkFor(from_version);
-  auto index = v.IndexOf(k);
+  auto list = v.ListHolding(from_version);
+  if (!list) return std::unexpected(list.error());
+  const ChunkList& l = **list;
+  if (from_version < l.files.front().first_version) {
+    return std::unexpected(v.NotHeld(from_version, l.files.front().first_version));
+  }
+  size_t k = v.ChunkFor(l, from_version);
+  auto index = v.IndexOf(l, k);
   if (!index) return std::unexpected(index.error());
-  uint64_t offset = (**index)[from_version - v.chunks[k].first_version];
+  uint64_t offset = (**index)[from_version - l.files[k].first_version];
   Version version = from_version;
   // Outer loop: one chunk per iteration; inner: one frame per iteration,
   // advancing by >= kFrameOverheadBytes. Both bounded.
-  for (; k < v.chunks.size(); ++k) {
-    auto reader = v.OpenChunk(k, kReadAheadBytes);
+  for (; k < l.files.size(); ++k) {
+    auto reader = v.OpenChunk(l, k, kReadAheadBytes);
     if (!reader) return std::unexpected(reader.error());
     while (offset < reader->end_bytes()) {
       auto frame = reader->ReadFrameAt(offset, version);
@@ -195,7 +333,7 @@ Status LedgerView::ForEach(Version from_version, const std::function<bool(Versio
       offset += frame->frame_bytes;
       ++version;
     }
-    if (version != v.EndVersionOf(k)) return std::unexpected(v.ChunkEndMismatch(k, version));
+    if (version != v.EndVersionOf(l, k)) return std::unexpected(v.ChunkEndMismatch(l, k, version));
     offset = internal::kChunkHeaderBytes;
   }
   // Each chunk was checked to end at EndVersionOf(k); the last one's is last_version + 1.
@@ -207,10 +345,12 @@ Status LedgerView::ForEach(Version from_version, const std::function<bool(Versio
 
 struct BackwardIterator::Impl {
   const LedgerView::Impl* view = nullptr;
-  size_t chunk = 0;                  // chunk holding next_version
+  std::shared_ptr<const ChunkList> list;  // view's list when this iterator last needed it
+  size_t chunk = 0;                  // index in `list` of the chunk holding next_version
   std::optional<ChunkReader> reader; // open on `chunk`, or not yet
   uint64_t end_offset_bytes = 0;     // where the next frame to return ends
-  Version next_version = kNoVersion; // what Previous returns next; first_version - 1 when done
+  Version next_version = kNoVersion; // what Previous returns next
+  bool done = false;                 // the oldest entry was returned
   std::optional<Error> failure;
 
   Result<std::optional<Entry>> Previous();
@@ -222,16 +362,17 @@ struct BackwardIterator::Impl {
 
 Result<std::optional<Entry>> BackwardIterator::Impl::Previous() {
   if (failure) return std::unexpected(*failure);
-  if (view->empty() || next_version < view->first_version) return std::nullopt;
-  // At most two iterations: one to step into the older chunk, one to read.
-  for (int step = 0; step < 2; ++step) {
+  if (view->empty() || done) return std::nullopt;
+  // At most three iterations: list the older chunks (once), step into the
+  // older chunk, read.
+  for (int step = 0; step < 3; ++step) {
     if (!reader) {
-      auto opened = view->OpenChunk(chunk, 0);
+      auto opened = view->OpenChunk(*list, chunk, 0);
       if (!opened) return Fail(opened.error());
       reader.emplace(std::move(*opened));
       end_offset_bytes = reader->end_bytes();
     }
-    const ChunkFile& file = view->chunks[chunk];
+    const ChunkFile& file = list->files[chunk];
     if (end_offset_bytes == internal::kChunkHeaderBytes) {
       // Every frame of this chunk was returned; its first must be the one its name promises.
       if (next_version + 1 != file.first_version) {
@@ -239,7 +380,20 @@ Result<std::optional<Entry>> BackwardIterator::Impl::Previous() {
                                            "chunk's frames start at version " + std::to_string(next_version + 1) +
                                                ", its name says " + std::to_string(file.first_version)));
       }
-      LEDGERSEAL_CHECK(chunk > 0);  // chunk 0 starts at first_version, handled above
+      if (chunk == 0 && !list->complete) {
+        // Only the newest chunk was known: the older ones are listed now.
+        // The newest is the last of both lists.
+        const Version newest_first = file.first_version;  // `file` is list's, replaced below
+        auto complete = view->Complete();
+        if (!complete) return Fail(complete.error());
+        list = std::move(*complete);
+        chunk = list->files.size() - 1;
+        LEDGERSEAL_CHECK(list->files[chunk].first_version == newest_first);
+      }
+      if (chunk == 0) {
+        done = true;
+        return std::nullopt;
+      }
       --chunk;
       reader.reset();
       continue;
@@ -270,7 +424,8 @@ Result<std::optional<Entry>> BackwardIterator::Previous() { return impl_->Previo
 BackwardIterator LedgerView::NewBackwardIterator() const {
   auto impl = std::make_unique<BackwardIterator::Impl>();
   impl->view = impl_.get();
-  impl->chunk = impl_->empty() ? 0 : impl_->chunks.size() - 1;
+  impl->list = impl_->Current();
+  impl->chunk = impl_->empty() ? 0 : impl->list->files.size() - 1;
   impl->next_version = impl_->last_version;
   return BackwardIterator(std::move(impl));
 }

@@ -88,9 +88,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::ofstream(dir / g_chunk_name, std::ios::binary) << chunk;
 
   if (auto view = ledger::LedgerView::Open(dir)) {
-    (void)(*view)->ForEach((*view)->first_version(), [](ledgerseal::kv::Version, ledgerseal::kv::ByteView) {
-      return true;
-    });
+    if (auto first = (*view)->first_version()) {
+      (void)(*view)->ForEach(*first, [](ledgerseal::kv::Version, ledgerseal::kv::ByteView) { return true; });
+    }
   }
   if (auto writer = ledger::LedgerWriter::Open(Options(dir))) {
     const std::vector<uint8_t> next(5, 0xab);

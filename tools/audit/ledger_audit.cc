@@ -235,7 +235,9 @@ kv::Result<LedgerAudit> AuditLedger(const fs::path& data_dir, const AuditOptions
   auto view = kv::ledger::LedgerView::Open(dir);
   if (!view) return std::unexpected(view.error());
   LedgerAudit audit;
-  audit.first_version = (*view)->first_version();
+  auto first = (*view)->first_version();
+  if (!first) return std::unexpected(first.error());
+  audit.first_version = *first;
   audit.last_version = (*view)->last_version();
   if (!(*view)->recovery_report().clean()) audit.torn_tail = (*view)->recovery_report().ToString();
   if (audit.last_version == kv::kNoVersion) return audit;

@@ -212,9 +212,12 @@ class BackwardIterator {
 // Thread safety: every const method may be called concurrently.
 class LedgerView {
  public:
-  // Opens the ledger in `dir` read-only. Reads the directory listing and, in
-  // the newest chunk, the header and last frame (O(1) frames). A torn tail is
-  // ignored (not modified) and reported in recovery_report(); a view never
+  // Opens the ledger in `dir` read-only. Finds the newest chunk through the
+  // writer's hint (checked: its tail scan keeps it and no chunk follows it;
+  // docs/FORMAT.md §9.1), else by listing the directory, and reads its header
+  // and last frame (O(1) frames): opening costs the same for any ledger
+  // length. Older chunks are listed when a read first needs them. A torn tail
+  // is ignored (not modified) and reported in recovery_report(); a view never
   // returns a partial entry.
   // Errors: kNotFound (no such directory), kCorruption (as LedgerWriter::Open),
   // kIoError.
@@ -227,13 +230,19 @@ class LedgerView {
   // What Open found at the tail and ignored.
   const RecoveryReport& recovery_report() const;
 
-  // kNoVersion for both when the ledger is empty.
-  Version first_version() const;
+  // kNoVersion when the ledger is empty.
   Version last_version() const;
+  // kNoVersion when the ledger is empty. May list the directory (once per
+  // view), unless the chunk of version 1 exists. Errors: kCorruption (the
+  // listing contradicts what Open found: the newest chunk gone, a chunk
+  // inside its versions, or after a gap), kIoError.
+  [[nodiscard]] Result<Version> first_version() const;
 
   // The entry `version`. Cost: O(entry size) plus, the first time a chunk is
   // touched, one scan of that chunk's frame headers to index it (indexes of
   // the most recently used chunks are kept).
+  // A version below the newest chunk lists the directory first (once per
+  // view; its errors as first_version()'s).
   // Errors: kNotFound (outside [first_version(), last_version()]),
   // kCorruption, kIoError.
   Result<Entry> Get(Version version) const;

@@ -159,7 +159,9 @@ class RotationFixture : public ::testing::Test {
       for (unsigned j = 0; j < servers_.size() && batch.empty(); ++j) {
         if (j == i) continue;
         auto view = ledger::LedgerView::Open(server(j).dir / "ledger");
-        if (!view || from > (*view)->last_version() || from < (*view)->first_version()) continue;
+        if (!view || from > (*view)->last_version()) continue;
+        auto first = (*view)->first_version();
+        if (!first || from < *first) continue;
         auto walked = (*view)->ForEach(from, [&](Version, ByteView e) {
           batch.emplace_back(e.begin(), e.end());
           return true;

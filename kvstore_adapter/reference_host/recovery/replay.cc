@@ -208,7 +208,9 @@ bool Stopped(const RecoverOptions& options) {
 
 Status Replay(const RecoverOptions& options, const ledger::LedgerView& view, const secrets::LedgerSecrets& secrets,
               const RecoveredSecret& recovered, RecoverResult& result) {
-  const uint64_t total = view.last_version() - view.first_version() + 1;
+  auto first = view.first_version();
+  if (!first) return Failed("reading the ledger files", first.error());
+  const uint64_t total = view.last_version() - *first + 1;
   Verifier verifier(secrets, recovered);
   RunQueue queue;
   Status verified;  // the verifier's outcome; read after join
@@ -222,7 +224,7 @@ Status Replay(const RecoverOptions& options, const ledger::LedgerView& view, con
         run = Run{};
         return taken;
       };
-      auto walked = view.ForEach(view.first_version(), [&](Version v, ByteView bytes) {
+      auto walked = view.ForEach(*first, [&](Version v, ByteView bytes) {
         if (Stopped(options)) {
           verified =
               MakeError(ErrorCode::kAborted, "recovery stopped during replay, before entry " + std::to_string(v));

@@ -148,7 +148,9 @@ Status LedgerStateMachine::CatchUpStore() {
   std::optional<Bytes> previous;
   if (store_version == kNoVersion) {
     previous = Bytes{};
-  } else if (store_version >= (*view)->first_version()) {
+  } else if (auto first = (*view)->first_version(); !first) {
+    return std::unexpected(first.error());
+  } else if (store_version >= *first) {
     auto at = (*view)->Get(store_version);
     if (!at) return std::unexpected(at.error());
     auto digest = entry::EntryDigest(at->payload);

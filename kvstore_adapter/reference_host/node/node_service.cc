@@ -91,8 +91,13 @@ v1::Response NodeService::Execute(const v1::Request& request) {
     case v1::Request::kRecoveryInput:
       return Invalid("this node is serving its service, not recovering: recovery input (a member's share) is for "
                      "a node started with --recover that waits for it");
-    case v1::Request::kRecoveryClaim:
-      return Invalid("this node is serving its service, not recovering: it makes no recovery claim");
+    case v1::Request::kRecoveryClaim: {
+      v1::Response response;
+      auto* refusal = response.mutable_recovery_claim_refusal();
+      refusal->set_reason(v1::RecoveryClaimRefusal::SERVING);
+      refusal->set_detail("this node is serving its service, not recovering: it makes no recovery claim");
+      return response;
+    }
     case v1::Request::BODY_NOT_SET: break;
   }
   return Invalid("empty request");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <variant>
 
 #include "crypto/public/random_source.h"
 #include "kvstore_adapter/host_support/public/snapshot_transaction.h"
@@ -194,18 +195,19 @@ std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Ask(const std::s
   crypto::OpenSslRandomSource random;
   if (!random.Fill(nonce)) return std::nullopt;  // no randomness: ask again next round
   auto answer = client.GetRecoveryClaim(std::string(AsString(nonce)));
+  const rpc::v1::RecoveryClaimRefusal* refusal =
+      answer ? std::get_if<rpc::v1::RecoveryClaimRefusal>(&*answer) : nullptr;
   {
     // A peer that answers but cannot claim yet (replaying, waiting for
     // shares) may hold the longest ledger: the override waits for it.
     std::lock_guard lock(mu_);
-    not_ready_[peer] = !answer && answer.error().code == ErrorCode::kUnavailable &&
-                       answer.error().message.find("not ready to claim") != std::string::npos;
+    not_ready_[peer] = refusal != nullptr && refusal->reason() == rpc::v1::RecoveryClaimRefusal::NOT_READY;
   }
-  if (!answer) {
+  if (refusal != nullptr) {
     // A node that serves does not claim: it may serve our successor (a
-    // hint only: the join checks the successor's endorsement).
-    if (answer.error().code == ErrorCode::kInvalidArgument &&
-        answer.error().message.find("serving its service") != std::string::npos) {
+    // hint only, as the answer is unauthenticated: the join checks the
+    // successor's endorsement).
+    if (refusal->reason() == rpc::v1::RecoveryClaimRefusal::SERVING) {
       auto status = client.GetStatus();
       if (status && !status->recovering() && status->previous_service_id() == key_.identity().service_id) {
         // Checked before anything moves: the successor's record must carry
@@ -234,13 +236,20 @@ std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Ask(const std::s
                                   key_.identity().service_id);
       return std::nullopt;
     }
+    LogOnce(peer, "no claim " + rpc::v1::RecoveryClaimRefusal::Reason_Name(refusal->reason()),
+            "no claim from " + peer + " yet: " + refusal->detail().substr(0, 256));
+    return std::nullopt;
+  }
+  if (!answer) {
     LogOnce(peer, "no claim " + std::string(ErrorCodeName(answer.error().code)),
             "no claim from " + peer + " yet: " + answer.error().message);
     return std::nullopt;
   }
-  auto claim = coordination::VerifyClaim(key_.identity(), *answer, nonce);
+  const rpc::v1::RecoveryClaim& signed_claim = std::get<rpc::v1::RecoveryClaim>(*answer);
+  auto claim = coordination::VerifyClaim(key_.identity(), signed_claim, nonce);
   if (!claim) {
-    if (auto successor = SuccessorIn(answer->service_chain(), answer->node_id(), answer->service_id())) {
+    if (auto successor =
+            SuccessorIn(signed_claim.service_chain(), signed_claim.node_id(), signed_claim.service_id())) {
       return MakeError(ErrorCode::kRecoveryFailed, *successor);
     }
     LogOnce(peer, "refused", "refused the answer of " + peer + ": " + claim.error().message);
@@ -251,7 +260,7 @@ std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Ask(const std::s
     LogOnce(peer, "own id", "ignored the claim at " + peer + ": it names this node");
     return std::nullopt;
   }
-  signed_[claim->node_id] = *answer;
+  signed_[claim->node_id] = signed_claim;
   LogOnce(peer, "claim " + claim->node_id + " " + claim->vote,
           claim->node_id + " at " + peer + " claims version " + std::to_string(claim->last_version) +
               (claim->vote.empty() ? "" : ", votes " + claim->vote));

@@ -48,7 +48,10 @@ rpc::v1::Response RecoveryRpcHandler::Handle(const rpc::v1::Request& request) {
         claims = claims_;
       }
       if (!claims) {
-        return rpc::ErrorResponse({ErrorCode::kUnavailable, "node " + node_id_ + " is not ready to claim: " + progress});
+        auto* refusal = response.mutable_recovery_claim_refusal();
+        refusal->set_reason(v1::RecoveryClaimRefusal::NOT_READY);
+        refusal->set_detail("node " + node_id_ + " is not ready to claim: " + progress);
+        return response;
       }
       auto claim = claims(request.recovery_claim().nonce());
       if (!claim) return rpc::ErrorResponse(claim.error());

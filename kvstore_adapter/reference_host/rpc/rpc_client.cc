@@ -272,10 +272,16 @@ kv::Result<v1::RecoveryInputResponse> RpcClient::SubmitRecoveryInput(std::string
   return ExtractBody(Call(std::move(request)), v1::Response::kRecoveryInput, &v1::Response::mutable_recovery_input);
 }
 
-kv::Result<v1::RecoveryClaim> RpcClient::GetRecoveryClaim(std::string nonce) {
+kv::Result<RpcClient::ClaimAnswer> RpcClient::GetRecoveryClaim(std::string nonce) {
   v1::Request request;
   request.mutable_recovery_claim()->set_nonce(std::move(nonce));
-  return ExtractBody(Call(std::move(request)), v1::Response::kRecoveryClaim, &v1::Response::mutable_recovery_claim);
+  auto response = Call(std::move(request));
+  if (response && ToStatus(*response) && response->body_case() == v1::Response::kRecoveryClaimRefusal) {
+    return ClaimAnswer(std::move(*response->mutable_recovery_claim_refusal()));
+  }
+  auto claim = ExtractBody(std::move(response), v1::Response::kRecoveryClaim, &v1::Response::mutable_recovery_claim);
+  if (!claim) return std::unexpected(claim.error());
+  return ClaimAnswer(std::move(*claim));
 }
 
 bool IsMutatingRequest(const v1::Request& request) {

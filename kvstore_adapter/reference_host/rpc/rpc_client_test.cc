@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "kvstore_adapter/reference_host/rpc/message_io.h"
@@ -212,6 +213,52 @@ TEST(RpcClient, WrapperRejectsAMismatchedBody) {
   ASSERT_FALSE(put.has_value());
   EXPECT_EQ(put.error().code, kv::ErrorCode::kInternal);
   EXPECT_EQ(put.error().message, "the node answered with body status_response, expected put");
+}
+
+// Answers claim requests as recovering and serving nodes do: a claim for
+// nonce "claim", a refusal with the reason the nonce names otherwise.
+class ClaimHandler : public RpcHandler {
+ public:
+  v1::Response Handle(const v1::Request& request) override {
+    v1::Response response;
+    const std::string& nonce = request.recovery_claim().nonce();
+    if (nonce == "claim") {
+      response.mutable_recovery_claim()->set_node_id("n2");
+    } else if (nonce == "fail") {
+      response.mutable_status()->set_code(v1::ResponseStatus::INVALID_ARGUMENT);
+      response.mutable_status()->set_message("bad nonce");
+    } else {
+      auto* refusal = response.mutable_recovery_claim_refusal();
+      refusal->set_reason(nonce == "serving" ? v1::RecoveryClaimRefusal::SERVING
+                                             : v1::RecoveryClaimRefusal::NOT_READY);
+      refusal->set_detail("replaying 10 of 20");
+    }
+    return response;
+  }
+};
+
+// The coordinator branches on the reason, never on error text: a refusal
+// is an answer, distinct from a claim and from an error.
+TEST(RpcClient, AClaimRequestIsAnsweredWithAClaimARefusalOrAnError) {
+  ClaimHandler handler;
+  auto server = MustStart(&handler);
+  ASSERT_NE(server, nullptr);
+  RpcClient client(server->address());
+  auto claim = client.GetRecoveryClaim("claim");
+  ASSERT_TRUE(claim) << claim.error().ToString();
+  ASSERT_TRUE(std::holds_alternative<v1::RecoveryClaim>(*claim));
+  EXPECT_EQ(std::get<v1::RecoveryClaim>(*claim).node_id(), "n2");
+  for (const auto& [nonce, reason] : {std::pair{"serving", v1::RecoveryClaimRefusal::SERVING},
+                                      std::pair{"not ready", v1::RecoveryClaimRefusal::NOT_READY}}) {
+    auto refused = client.GetRecoveryClaim(nonce);
+    ASSERT_TRUE(refused) << refused.error().ToString();
+    ASSERT_TRUE(std::holds_alternative<v1::RecoveryClaimRefusal>(*refused)) << nonce;
+    EXPECT_EQ(std::get<v1::RecoveryClaimRefusal>(*refused).reason(), reason);
+    EXPECT_EQ(std::get<v1::RecoveryClaimRefusal>(*refused).detail(), "replaying 10 of 20");
+  }
+  auto failed = client.GetRecoveryClaim("fail");
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, kv::ErrorCode::kInvalidArgument);
 }
 
 TEST(RpcClient, OnlyARefusedConnectionCountsAsRefused) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include "kvstore_adapter/public/types.h"
 #include "kvstore_adapter/reference_host/rpc/proto/rpc.pb.h"
@@ -74,11 +75,13 @@ class RpcClient {
   // the transport's.
   kv::Result<v1::RecoveryInputResponse> SubmitRecoveryInput(std::string input);
   // A node in coordinated recovery: its signed claim, bound to `nonce`
-  // (the caller verifies it; nothing here is authenticated). Errors:
-  // kUnavailable (not ready to claim yet: still replaying, or waiting for
-  // operator input), kInvalidArgument from a node that serves (it is not
-  // recovering) or for a nonce that is not 16 bytes, and the transport's.
-  kv::Result<v1::RecoveryClaim> GetRecoveryClaim(std::string nonce);
+  // (the caller verifies it; nothing here is authenticated), or why it
+  // makes none (not ready yet: still replaying or waiting for operator
+  // input; or it serves its service) — answers, not errors. Errors:
+  // kInvalidArgument (a nonce that is not 16 bytes), a claim the node failed
+  // to make, and the transport's.
+  using ClaimAnswer = std::variant<v1::RecoveryClaim, v1::RecoveryClaimRefusal>;
+  kv::Result<ClaimAnswer> GetRecoveryClaim(std::string nonce);
 
  private:
   class Impl;  // rpc_client.cc: the connection and its mutex

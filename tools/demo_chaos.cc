@@ -93,13 +93,10 @@ TrialOutcome RunTrial(const fs::path& binary, const fs::path& dir, int trial, st
   for (const auto& id : restart.nodes) {
     if (auto s = c.AwaitReady(id); !s) return failed(id + " did not recover or join: " + s.error().ToString());
   }
-  std::string chosen;
-  for (const auto& id : restart.nodes) {
-    if (c.RunLog(id).find("recovery coordination: opening") == std::string::npos) continue;
-    if (!chosen.empty()) return failed("both " + chosen + " and " + id + " opened a service");
-    chosen = id;
-  }
-  if (chosen.empty()) return failed("no node opened");
+  const std::vector<std::string> openers = c.CoordinatedOpeners(restart.nodes);
+  if (openers.size() > 1) return failed("both " + openers[0] + " and " + openers[1] + " opened a service");
+  if (openers.empty()) return failed("no node opened");
+  const std::string& chosen = openers[0];
   out.recovered = true;
   auto& client = c.Client(chosen);
   for (const auto& [key, value] : load.all_acked().values) {

@@ -36,14 +36,9 @@ size_t Count(const std::string& text, const std::string& needle) {
 
 // The node whose run logged that it opens; "" if none did.
 std::string Opener(const cluster::ProcessCluster& c, const std::vector<std::string>& ids) {
-  std::string opener;
-  for (const auto& id : ids) {
-    if (Count(c.RunLog(id), "recovery coordination: opening") > 0) {
-      EXPECT_TRUE(opener.empty()) << opener << " and " << id << " both opened";
-      opener = id;
-    }
-  }
-  return opener;
+  const std::vector<std::string> openers = c.CoordinatedOpeners(ids);
+  EXPECT_LE(openers.size(), 1u) << openers[0] << " and " << openers[1] << " both opened";
+  return openers.empty() ? "" : openers.back();
 }
 
 // `id` exits with code 1 within 30 s, its log holding each of `needles`.

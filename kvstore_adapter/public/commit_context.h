@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,6 +80,23 @@ struct CommitContext {
   // whose trusted_nodes must be filled; hooks that sign records refuse a
   // transaction without it (kInvalidArgument). Owned by the host.
   const ServiceSigner* service_signer = nullptr;
+
+  // Optional, for hooks that prepare the next rotation's records ahead of
+  // it (docs/ARCHITECTURE.md, "Pre-sealing"): the ledger secret this host
+  // will put in force at its NEXT rotation, version ledger_secret_version +
+  // 1, drawn now and kept in memory until then, and the signer of the
+  // service that will sign that rotation; both shared, so that a hook may
+  // use them after it returns, on another thread. A host that sets it puts
+  // exactly this secret in force if it makes that rotation, and uses it for
+  // one rotation attempt at most; any other rotation (another leader's, a
+  // recovery) draws its own. A hook never relies on it: it uses what it
+  // prepared only for the secret actually in force at that commit. Never
+  // copied to logs. Unset: hooks do all their work at commit.
+  struct NextRotation {
+    std::shared_ptr<const SecretBytes> ledger_secret;  // kLedgerSecretBytes
+    std::shared_ptr<const ServiceSigner> signer;
+  };
+  std::optional<NextRotation> next_rotation;
 };
 
 }  // namespace ledgerseal::kv

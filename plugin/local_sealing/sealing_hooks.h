@@ -54,12 +54,16 @@ class SealingTransactionHook final : public kv::TransactionHook {
   // record, made off the commit path.
   std::optional<PresealedShares> TakePresealed(const std::string& service_id, uint64_t version,
                                                const std::vector<PreparedRecipient>& recipients);
-  void PostPreseal(const kv::ServiceIdentity& service, uint64_t version, std::vector<PreparedRecipient> recipients);
+  // `next`: the commit context's next_rotation; with it, the task also wraps
+  // and signs (Finish), so the next rotation only takes the record.
+  void PostPreseal(const kv::ServiceIdentity& service, uint64_t version, std::vector<PreparedRecipient> recipients,
+                   const std::optional<kv::CommitContext::NextRotation>& next);
   std::optional<recovery::PresealedRecoveryShares> TakeRecoveryPresealed(const std::string& service_id,
                                                                          uint64_t version,
                                                                          const recovery::v1::RecoveryConfig& config);
   void PostRecoveryPreseal(const kv::ServiceIdentity& service, uint64_t version,
-                           std::shared_ptr<const recovery::PreparedRecoveryConfig> members);
+                           std::shared_ptr<const recovery::PreparedRecoveryConfig> members,
+                           const std::optional<kv::CommitContext::NextRotation>& next);
   // `stored` (a recovery.members value) checked, with its keys parsed; the
   // last one is kept, since the members change only by request. Errors:
   // kInvalidArgument (the stored value is refused, naming why).

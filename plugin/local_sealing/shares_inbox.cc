@@ -2,6 +2,7 @@
 // newest record as they arrive (public/shares_inbox.h).
 #include "plugin/local_sealing/public/shares_inbox.h"
 
+#include "base/text.h"
 #include "plugin/local_sealing/sealing_hooks.h"
 
 namespace ledgerseal::sealing {
@@ -10,12 +11,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 // How often Await looks at the stop flag while it waits.
 constexpr std::chrono::milliseconds kStopPollMs{200};
-
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
 
 }  // namespace
 
@@ -35,8 +30,8 @@ std::string SharesInbox::ProgressLocked() const {
                          collector_->service_id() + " (record at version " + std::to_string(record_version_) +
                          "): " + std::to_string(collector_->valid_count()) + " of " +
                          std::to_string(collector_->threshold()) + " shares";
-      if (collector_->valid_count() > 0) line += " (" + Join(collector_->valid_members()) + ")";
-      if (!collector_->rejected().empty()) line += "; rejected " + Join(collector_->rejected());
+      if (collector_->valid_count() > 0) line += " (" + base::JoinedByCommas(collector_->valid_members()) + ")";
+      if (!collector_->rejected().empty()) line += "; rejected " + base::JoinedByCommas(collector_->rejected());
       if (collector_->rejected_count() > collector_->rejected().size()) {
         line += " and " + std::to_string(collector_->rejected_count() - collector_->rejected().size()) + " more";
       }
@@ -128,7 +123,7 @@ kv::Result<recovery::SharesCollector> SharesInbox::Await(recovery::SharesCollect
       outcome_ = std::string(stopped ? "stopped" : "the deadline passed") + " while waiting: " +
                  std::to_string(collector_->valid_count()) + " of " + std::to_string(collector_->threshold()) +
                  " shares";
-      if (!collector_->rejected().empty()) outcome_ += "; rejected " + Join(collector_->rejected());
+      if (!collector_->rejected().empty()) outcome_ += "; rejected " + base::JoinedByCommas(collector_->rejected());
       state_ = State::kDone;
       collector_.reset();  // wipes the shares
       return kv::MakeError(kv::ErrorCode::kRecoveryFailed, "recovery shares: " + outcome_);
@@ -141,7 +136,7 @@ kv::Result<recovery::SharesCollector> SharesInbox::Await(recovery::SharesCollect
       log_unlocked(lines);
     }
   }
-  outcome_ = "recovering from the shares of " + Join(collector_->valid_members());
+  outcome_ = "recovering from the shares of " + base::JoinedByCommas(collector_->valid_members());
   state_ = State::kDone;
   recovery::SharesCollector out = std::move(*collector_);
   collector_.reset();

@@ -1,5 +1,6 @@
 #include <vector>
 
+#include "base/text.h"
 #include "plugin/local_sealing/sealing_hooks.h"
 #include "plugin/public/records.h"
 #include "plugin/public/sealing_format.h"
@@ -27,6 +28,12 @@ kv::Result<const kv::ServiceSigner*> SignerOf(const kv::CommitContext& ctx, std:
                              ": local sealing cannot " + std::string(why));
   }
   return ctx.service_signer;
+}
+
+std::string MemberNames(const recovery::v1::RecoveryConfig& config) {
+  std::vector<std::string> names;
+  for (const auto& m : config.members()) names.push_back(m.name());
+  return base::JoinedByCommas(names);
 }
 
 }  // namespace
@@ -76,9 +83,8 @@ kv::Result<recovery::v1::RecoveryConfig> SealingTransactionHook::ApplyMembersCha
   }
   auto next = recovery::ApplyMembersChange(current ? &*current : nullptr, change);
   if (!next) return kv::MakeError(kv::ErrorCode::kInvalidArgument, next.error().ToString());
-  std::string names;
-  for (const auto& m : next->members()) names += (names.empty() ? "" : ", ") + m.name();
-  Log(options_, "applying a recovery members change (it commits with this rotation, or not at all): " + names +
+  Log(options_, "applying a recovery members change (it commits with this rotation, or not at all): " +
+                    MemberNames(*next) +
                     " (" + std::to_string(next->threshold()) + " to recover)");
   return std::move(*next);
 }
@@ -119,9 +125,7 @@ kv::Status SealingTransactionHook::WriteRecoveryShares(kv::Transaction& tx, cons
     if (!options_.recovery_members || ctx.ledger_secret_version != 1 || ctx.recovery) return {};
     const kv::Bytes value = recovery::SerializeRecoveryConfig(*options_.recovery_members);
     if (auto s = tx.Put(kMembers, members_key, value); !s) return s;
-    std::string names;
-    for (const auto& m : options_.recovery_members->members()) names += (names.empty() ? "" : ", ") + m.name();
-    Log(options_, "recovery members of the new service: " + names + " (" +
+    Log(options_, "recovery members of the new service: " + MemberNames(*options_.recovery_members) + " (" +
                       std::to_string(options_.recovery_members->threshold()) + " to recover)");
     stored = std::optional<kv::Bytes>(value);
   }
@@ -132,7 +136,10 @@ kv::Status SealingTransactionHook::WriteRecoveryShares(kv::Transaction& tx, cons
   if (!signer) return std::unexpected(signer.error());
   const uint64_t version = ctx.ledger_secret_version;
   auto presealed = TakeRecoveryPresealed((*signer)->identity().service_id, version, config);
-  const bool was_presealed = presealed.has_value();
+  // Finished for another secret than the one in force (the host drew anew):
+  // its wrapping key is spent, so the shares are made afresh.
+  if (presealed && presealed->finished() && !presealed->FinishedFor(*ctx.ledger_secret)) presealed.reset();
+  const char* const how = !presealed ? "" : presealed->finished() ? " (pre-sealed and signed)" : " (pre-sealed)";
   if (!presealed) {
     auto made = recovery::PresealedRecoveryShares::Make(*options_.random, (*signer)->identity(), version, **prepared);
     if (!made) return std::unexpected(ToKvError(made.error()));
@@ -141,10 +148,9 @@ kv::Status SealingTransactionHook::WriteRecoveryShares(kv::Transaction& tx, cons
   auto record = recovery::SealPresealedRecoveryShares(**signer, version, *ctx.ledger_secret, std::move(*presealed));
   if (!record) return std::unexpected(ToKvError(record.error()));
   Log(options_, "split ledger secret " + std::to_string(version) + " for " + std::to_string(config.members_size()) +
-                    " recovery member(s), " + std::to_string(config.threshold()) + " to recover" +
-                    (was_presealed ? " (pre-sealed)" : ""));
+                    " recovery member(s), " + std::to_string(config.threshold()) + " to recover" + how);
   if (auto s = tx.Put(kRecoveryShares, kv::AsBytes(recovery::kRecoverySharesKey), *record); !s) return s;
-  PostRecoveryPreseal((*signer)->identity(), version + 1, std::move(*prepared));
+  PostRecoveryPreseal((*signer)->identity(), version + 1, std::move(*prepared), ctx.next_rotation);
   return {};
 }
 
@@ -240,7 +246,9 @@ kv::Status SealingTransactionHook::Reseal(kv::Transaction& tx, const kv::CommitC
   if (recipients.empty()) return {};
   const uint64_t version = ctx.ledger_secret_version;
   auto presealed = TakePresealed(signer.identity().service_id, version, recipients);
-  const bool was_presealed = presealed.has_value();
+  // As for the recovery shares: finished for another secret is unusable.
+  if (presealed && presealed->finished() && !presealed->FinishedFor(*ctx.ledger_secret)) presealed.reset();
+  const char* const how = !presealed ? "" : presealed->finished() ? " (pre-sealed and signed)" : " (pre-sealed)";
   auto shares = presealed
                     ? SealPresealedShares(signer, version, *ctx.ledger_secret, std::move(*presealed))
                     : SealShares(*options_.random, signer, version, *ctx.ledger_secret, recipients);
@@ -249,12 +257,12 @@ kv::Status SealingTransactionHook::Reseal(kv::Transaction& tx, const kv::CommitC
   if (!bytes) return std::unexpected(ToKvError(bytes.error()));
   Log(options_, "sealed ledger secret " + std::to_string(version) + " for " +
                      std::to_string(recipients.size()) + " trusted node(s)" +
-                     (was_presealed ? " (pre-sealed)" : "") + ", signed by service " +
+                     how + ", signed by service " +
                      signer.identity().service_id);
   if (auto s = tx.Put(kShares, kv::AsBytes(kSharesKey), *bytes); !s) return s;
   // The next record is the next rotation's (a trust change keeps the
   // version but changes the recipients, and then seals on its own).
-  PostPreseal(signer.identity(), version + 1, std::move(recipients));
+  PostPreseal(signer.identity(), version + 1, std::move(recipients), ctx.next_rotation);
   return {};
 }
 
@@ -279,8 +287,13 @@ std::optional<T> TakeFrom(PresealSlot<T>& slot, Matches matches) {
 // Posts `make` (returning SealingResult<T>) to the background; its result
 // fills the slot unless a newer request superseded it meanwhile. The task
 // holds no reference to the hook: it may run after the hook is gone.
+// With `next` (the host's next secret, CommitContext::next_rotation) for
+// the service of the record being made, the task also finishes it: wraps
+// that secret and signs, so that the rotation that puts it in force only
+// takes the record.
 template <typename T, typename Make>
 void PostTo(const LocalSealingOptions& options, const std::shared_ptr<PresealSlot<T>>& slot, std::string what,
+            const kv::ServiceIdentity& service, const std::optional<kv::CommitContext::NextRotation>& next,
             Make make) {
   if (!options.background) return;
   // A newer request supersedes the one being made; what an older one left
@@ -291,7 +304,10 @@ void PostTo(const LocalSealingOptions& options, const std::shared_ptr<PresealSlo
     std::unique_lock lock(slot->mu, std::try_to_lock);
     if (lock.owns_lock()) slot->ready.reset();
   }
-  options.background([slot, log = options.log, what = std::move(what), make = std::move(make), generation] {
+  std::optional<kv::CommitContext::NextRotation> finish_with;
+  if (next && next->ledger_secret && next->signer && next->signer->identity() == service) finish_with = next;
+  options.background([slot, log = options.log, what = std::move(what), make = std::move(make), generation,
+                      finish_with = std::move(finish_with)] {
     // Superseded while it waited (a newer record asked for other shares):
     // its public-key work would only be thrown away.
     if (slot->requested.load() != generation) return;
@@ -300,6 +316,12 @@ void PostTo(const LocalSealingOptions& options, const std::shared_ptr<PresealSlo
       Log(log, "WARNING: pre-sealing " + what + " failed (the rotation will seal on its own): " +
                    made.error().message);
       return;
+    }
+    if (finish_with) {
+      // Unfinished shares still spare the commit the public-key work.
+      if (auto s = made->Finish(*finish_with->signer, *finish_with->ledger_secret); !s) {
+        Log(log, "WARNING: signing " + what + " ahead failed (the rotation will sign it): " + s.error().message);
+      }
     }
     std::lock_guard lock(slot->mu);
     if (slot->requested.load() == generation) slot->ready = std::move(*made);
@@ -314,8 +336,9 @@ std::optional<PresealedShares> SealingTransactionHook::TakePresealed(
 }
 
 void SealingTransactionHook::PostPreseal(const kv::ServiceIdentity& service, uint64_t version,
-                                         std::vector<PreparedRecipient> recipients) {
-  PostTo(options_, preseal_, "ledger secret " + std::to_string(version),
+                                         std::vector<PreparedRecipient> recipients,
+                                         const std::optional<kv::CommitContext::NextRotation>& next) {
+  PostTo(options_, preseal_, "ledger secret " + std::to_string(version), service, next,
          [random = options_.random, service, version, recipients = std::move(recipients)] {
            return PresealedShares::Make(*random, service, version, recipients);
          });
@@ -329,9 +352,10 @@ std::optional<recovery::PresealedRecoveryShares> SealingTransactionHook::TakeRec
 }
 
 void SealingTransactionHook::PostRecoveryPreseal(const kv::ServiceIdentity& service, uint64_t version,
-                                                 std::shared_ptr<const recovery::PreparedRecoveryConfig> members) {
-  PostTo(options_, recovery_preseal_, "the recovery shares of ledger secret " + std::to_string(version),
-         [random = options_.random, service, version, members = std::move(members)] {
+                                                 std::shared_ptr<const recovery::PreparedRecoveryConfig> members,
+                                                 const std::optional<kv::CommitContext::NextRotation>& next) {
+  PostTo(options_, recovery_preseal_, "the recovery shares of ledger secret " + std::to_string(version), service,
+         next, [random = options_.random, service, version, members = std::move(members)] {
            return recovery::PresealedRecoveryShares::Make(*random, service, version, *members);
          });
 }

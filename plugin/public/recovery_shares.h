@@ -13,9 +13,11 @@
 #ifndef LEDGERSEAL_PLUGIN_PUBLIC_RECOVERY_SHARES_H_
 #define LEDGERSEAL_PLUGIN_PUBLIC_RECOVERY_SHARES_H_
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -143,6 +145,15 @@ class PresealedRecoveryShares {
   // For exactly this service, version and configuration.
   bool SealedFor(std::string_view service_id, uint64_t ledger_secret_version, const v1::RecoveryConfig& config) const;
 
+  // Wraps `ledger_secret` and signs now, ahead of the commit, as
+  // PresealedShares::Finish does (the same contract): the wrapping key is
+  // wiped, and SealPresealedRecoveryShares then only hands the record over,
+  // for that very secret. On error nothing changes. Errors: those of
+  // SealPresealedRecoveryShares; kInvalidArgument if already finished.
+  SealingStatus Finish(const kv::ServiceSigner& signer, const kv::SecretBytes& ledger_secret);
+  bool finished() const { return finished_record_.has_value(); }
+  bool FinishedFor(const kv::SecretBytes& ledger_secret) const;
+
   PresealedRecoveryShares(PresealedRecoveryShares&&) = default;
   PresealedRecoveryShares& operator=(PresealedRecoveryShares&&) = default;
 
@@ -156,11 +167,16 @@ class PresealedRecoveryShares {
   kv::SecretBytes wrapping_key_;  // 32 bytes
   std::string iv_;                // 12 bytes
   v1::RecoveryShares body_;       // everything but the wrapped secret
+  // Set by Finish (then wrapping_key_ and iv_ are empty).
+  std::optional<kv::Bytes> finished_record_;
+  std::array<uint8_t, 32> finished_secret_digest_{};  // SHA-256 of the secret it wraps
 };
 
 // SealRecoveryShares with the shares made ahead: wraps `ledger_secret` and
-// signs; draws nothing. Errors: kInvalidArgument (made for another service
-// or version, or a precondition of SealRecoveryShares); kCryptoError.
+// signs; draws nothing. A finished `presealed` hands over its record (it
+// must have been finished for `ledger_secret`). Errors: kInvalidArgument
+// (made or finished for another service, version or secret, or a
+// precondition of SealRecoveryShares); kCryptoError.
 SealingResult<kv::Bytes> SealPresealedRecoveryShares(const kv::ServiceSigner& signer, uint64_t ledger_secret_version,
                                                      const kv::SecretBytes& ledger_secret,
                                                      PresealedRecoveryShares presealed);

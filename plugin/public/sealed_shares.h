@@ -7,8 +7,10 @@
 #ifndef LEDGERSEAL_PLUGIN_PUBLIC_SEALED_SHARES_H_
 #define LEDGERSEAL_PLUGIN_PUBLIC_SEALED_SHARES_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -128,6 +130,20 @@ class PresealedShares {
   uint64_t ledger_secret_version() const { return ledger_secret_version_; }
   const std::string& service_id() const { return service_.service_id; }
 
+  // Wraps `ledger_secret` and signs now, ahead of the commit, for a host
+  // that draws its next ledger secret early (CommitContext::next_rotation):
+  // the commit then only takes the record (SealPresealedShares with that
+  // very secret), and the signature and its self-check leave the commit
+  // path. The wrapping key is wiped here (it wraps one secret, ever). On
+  // error nothing changes.
+  // Preconditions and errors: those of SealPresealedShares;
+  // kInvalidArgument if already finished. Thread safety: as `signer`.
+  SealingStatus Finish(const kv::ServiceSigner& signer, const kv::SecretBytes& ledger_secret);
+  bool finished() const { return finished_record_.has_value(); }
+  // True if finished for exactly `ledger_secret` (constant-time comparison
+  // of SHA-256 digests: no copy of the secret is kept).
+  bool FinishedFor(const kv::SecretBytes& ledger_secret) const;
+
   PresealedShares(PresealedShares&&) = default;
   PresealedShares& operator=(PresealedShares&&) = default;
 
@@ -141,6 +157,9 @@ class PresealedShares {
   kv::SecretBytes wrapping_key_;               // kWrappingKeyBytes
   std::string wrap_iv_;                        // the IV the ledger secret will be wrapped with
   std::vector<v1::NodeShare> shares_;          // in recipients_'s order
+  // Set by Finish (then wrapping_key_, wrap_iv_ and shares_ are empty).
+  std::optional<v1::SignedSealedShares> finished_record_;
+  std::array<uint8_t, 32> finished_secret_digest_{};  // SHA-256 of the secret it wraps
 };
 
 // SealShares with the wrapping key sealed ahead of time: wraps
@@ -150,6 +169,9 @@ class PresealedShares {
 // Preconditions: those of SealShares, and `presealed` made for
 // signer.identity() and `ledger_secret_version` (else kInvalidArgument: a
 // share bound to another version or service could never be unsealed).
+// A finished `presealed` (Finish) hands over its record, signs nothing, and
+// must have been finished for `ledger_secret` (else kInvalidArgument: its
+// wrapping key is gone; seal afresh).
 // Errors: as SealShares. Thread safety: as `signer`.
 SealingResult<v1::SignedSealedShares> SealPresealedShares(const kv::ServiceSigner& signer,
                                                           uint64_t ledger_secret_version,

@@ -2,12 +2,15 @@
 // decryption of its own share. Recovery from shares: recover_from_shares.cc.
 #include "plugin/public/recovery_shares.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <set>
 
 #include "base/check.h"
 #include "crypto/public/aead_box.h"
 #include "crypto/public/aes_gcm.h"
+#include "crypto/public/sha256.h"
 #include "crypto/public/shamir.h"
 #include "plugin/recovery_shares/shares_context.h"
 
@@ -179,6 +182,37 @@ bool PresealedRecoveryShares::SealedFor(std::string_view service_id, uint64_t ve
          bytes == config_bytes_;
 }
 
+SealingStatus PresealedRecoveryShares::Finish(const kv::ServiceSigner& signer, const kv::SecretBytes& ledger_secret) {
+  if (finished_record_) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument, "the presealed recovery shares are already finished");
+  }
+  // Sealing consumes what it seals: seal copies, so that a failure leaves
+  // this object as it was.
+  PresealedRecoveryShares parts;
+  parts.service_ = service_;
+  parts.ledger_secret_version_ = ledger_secret_version_;
+  parts.config_bytes_ = config_bytes_;
+  parts.wrapping_key_ = wrapping_key_.Clone();
+  parts.iv_ = iv_;
+  parts.body_ = body_;
+  auto record = SealPresealedRecoveryShares(signer, ledger_secret_version_, ledger_secret, std::move(parts));
+  if (!record) return std::unexpected(std::move(record.error()));
+  auto digest = crypto::Sha256(ledger_secret.bytes());
+  if (!digest) return CryptoFailure("hashing the ledger secret", digest.error());
+  finished_record_ = std::move(*record);
+  finished_secret_digest_ = *digest;
+  // One wrap per wrapping key, ever: this one is spent.
+  wrapping_key_ = kv::SecretBytes();
+  iv_.clear();
+  return {};
+}
+
+bool PresealedRecoveryShares::FinishedFor(const kv::SecretBytes& ledger_secret) const {
+  if (!finished_record_) return false;
+  auto digest = crypto::Sha256(ledger_secret.bytes());
+  return digest && CRYPTO_memcmp(digest->data(), finished_secret_digest_.data(), digest->size()) == 0;
+}
+
 SealingResult<kv::Bytes> SealPresealedRecoveryShares(const kv::ServiceSigner& signer, uint64_t version,
                                                      const kv::SecretBytes& ledger_secret,
                                                      PresealedRecoveryShares presealed) {
@@ -190,6 +224,14 @@ SealingResult<kv::Bytes> SealPresealedRecoveryShares(const kv::ServiceSigner& si
   }
   if (ledger_secret.size() != kLedgerSecretBytes) {
     return MakeSealingError(SealingErrorCode::kInvalidArgument, "the ledger secret is not 32 bytes");
+  }
+  if (presealed.finished_record_) {
+    // Finish wrapped and signed for this service and version (checked above).
+    if (!presealed.FinishedFor(ledger_secret)) {
+      return MakeSealingError(SealingErrorCode::kInvalidArgument,
+                              "the presealed recovery shares were finished for another ledger secret");
+    }
+    return std::move(*presealed.finished_record_);
   }
   LEDGERSEAL_CHECK(presealed.wrapping_key_.size() == kWrappingKeyBytes && presealed.iv_.size() == crypto::kAesGcmIvBytes);
   v1::RecoveryShares& body = presealed.body_;

@@ -92,6 +92,39 @@ TEST_F(PresealedSharesTest, TheFinishedRecordUnsealsOnEveryNodeAndMatchesSealSha
   }
 }
 
+// Finish: wrapped and signed ahead, for one secret; the commit then gets
+// the same kind of record, for that secret only, and the wrapping key is
+// spent (a second Finish, or any other secret, is refused).
+TEST_F(PresealedSharesTest, AFinishedRecordIsHandedOverForItsSecretOnly) {
+  const auto recipients = Prepared(*nodes_, 3);
+  auto presealed = Preseal(recipients, kVersion, "finish");
+  const kv::SecretBytes secret = MakeLedgerSecret(6);
+  ASSERT_TRUE(presealed.Finish(TestServiceKey(1), secret));
+  EXPECT_TRUE(presealed.finished());
+  EXPECT_TRUE(presealed.FinishedFor(secret));
+  EXPECT_FALSE(presealed.FinishedFor(MakeLedgerSecret(7)));
+  EXPECT_TRUE(presealed.SealedFor(TestServiceIdentity(1).service_id, kVersion, recipients))
+      << "still matched against its service, version and recipients";
+  auto again = presealed.Finish(TestServiceKey(1), secret);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, SealingErrorCode::kInvalidArgument);
+
+  auto other = Preseal(recipients, kVersion, "finish-other");
+  ASSERT_TRUE(other.Finish(TestServiceKey(1), secret));
+  auto refused = SealPresealedShares(TestServiceKey(1), kVersion, MakeLedgerSecret(7), std::move(other));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, SealingErrorCode::kInvalidArgument);
+
+  auto record = SealPresealedShares(TestServiceKey(1), kVersion, secret, std::move(presealed));
+  ASSERT_TRUE(record) << record.error().ToString();
+  const auto bytes = SerializeRecord(*record);
+  ASSERT_TRUE(bytes);
+  const SealedNode& node = (*nodes_)[2];
+  auto unsealed = UnsealShares(*node.provider, *bytes, node.sealing_identity, 1, TestServiceIdentity(1).service_id);
+  ASSERT_TRUE(unsealed) << unsealed.error().ToString();
+  EXPECT_EQ(ToHex(unsealed->secret.bytes()), ToHex(secret.bytes()));
+}
+
 TEST_F(PresealedSharesTest, SealedForIsExactlyItsServiceVersionAndRecipients) {
   const auto recipients = Prepared(*nodes_, 3);
   const auto presealed = Preseal(recipients);

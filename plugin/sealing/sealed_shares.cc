@@ -3,6 +3,8 @@
 // unsealing side is unseal_shares.cc.
 #include "plugin/public/sealed_shares.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <set>
 #include <string>
@@ -12,6 +14,7 @@
 #include "crypto/public/aead_box.h"
 #include "crypto/public/aes_gcm.h"
 #include "crypto/public/ecies.h"
+#include "crypto/public/sha256.h"
 #include "kvstore_adapter/public/types.h"
 #include "plugin/public/records.h"
 #include "plugin/public/recovery_key.h"
@@ -177,6 +180,38 @@ SealingResult<PresealedShares> PresealedShares::Make(crypto::RandomSource& rando
   return out;
 }
 
+SealingStatus PresealedShares::Finish(const kv::ServiceSigner& signer, const kv::SecretBytes& ledger_secret) {
+  if (finished_record_) {
+    return MakeSealingError(SealingErrorCode::kInvalidArgument, "the presealed shares are already finished");
+  }
+  // The record consumes what it seals: seal copies, so that a failure
+  // leaves this object as it was.
+  PresealedShares parts;
+  parts.service_ = service_;
+  parts.ledger_secret_version_ = ledger_secret_version_;
+  parts.recipients_ = recipients_;
+  parts.wrapping_key_ = wrapping_key_.Clone();
+  parts.wrap_iv_ = wrap_iv_;
+  parts.shares_ = shares_;
+  auto record = SealPresealedShares(signer, ledger_secret_version_, ledger_secret, std::move(parts));
+  if (!record) return std::unexpected(std::move(record.error()));
+  auto digest = crypto::Sha256(ledger_secret.bytes());
+  if (!digest) return CryptoFailure("hashing the ledger secret", digest.error());
+  finished_record_ = std::move(*record);
+  finished_secret_digest_ = *digest;
+  // One wrap per wrapping key, ever: this one is spent.
+  wrapping_key_ = kv::SecretBytes();
+  wrap_iv_.clear();
+  shares_.clear();
+  return {};
+}
+
+bool PresealedShares::FinishedFor(const kv::SecretBytes& ledger_secret) const {
+  if (!finished_record_) return false;
+  auto digest = crypto::Sha256(ledger_secret.bytes());
+  return digest && CRYPTO_memcmp(digest->data(), finished_secret_digest_.data(), digest->size()) == 0;
+}
+
 bool PresealedShares::SealedFor(std::string_view service_id, uint64_t ledger_secret_version,
                                 std::span<const PreparedRecipient> recipients) const {
   if (service_id != service_.service_id || ledger_secret_version != ledger_secret_version_ ||
@@ -244,6 +279,15 @@ SealingResult<v1::SignedSealedShares> SealPresealedShares(const kv::ServiceSigne
                                 std::to_string(ledger_secret_version));
   }
   if (auto s = CheckLedgerSecret(ledger_secret); !s) return std::unexpected(std::move(s.error()));
+  if (presealed.finished_record_) {
+    // Finish sealed and signed with every check below, for this service
+    // and version (checked above).
+    if (!presealed.FinishedFor(ledger_secret)) {
+      return MakeSealingError(SealingErrorCode::kInvalidArgument,
+                              "the presealed shares were finished for another ledger secret");
+    }
+    return std::move(*presealed.finished_record_);
+  }
   if (auto s = CheckRecipients(service, presealed.recipients_); !s) {
     return std::unexpected(std::move(s.error()));
   }

@@ -213,6 +213,15 @@ std::string ProcessCluster::RunLog(const std::string& node_id) const {
   return ReadFrom(n.log_path, n.start_log_offset);
 }
 
+std::vector<std::string> ProcessCluster::CoordinatedOpeners(const std::vector<std::string>& node_ids) const {
+  std::vector<std::string> openers;
+  for (const auto& id : node_ids) {
+    // The coordinator's line when it opens (recovery_coordinator.cc).
+    if (RunLog(id).find("recovery coordination: opening") != std::string::npos) openers.push_back(id);
+  }
+  return openers;
+}
+
 kv::Status ProcessCluster::Launch(const std::string& node_id, std::optional<std::string> join_via,
                                   bool recover, std::vector<std::string> extra_args, std::string until,
                                   std::optional<kv::RecoveryCoordinationConfig> coordination) {

@@ -125,7 +125,7 @@ struct ReplicatedHost::CommitSecrets {
 };
 
 Result<ReplicatedHost::CommitSecrets> ReplicatedHost::PrepareSecrets(
-    SnapshotTransaction& tx, const std::vector<pb::NodeInfo>& nodes, bool rotate) {
+    SnapshotTransaction& tx, const std::vector<pb::NodeInfo>& nodes, bool rotate, const SecretBytes* drawn) {
   CommitSecrets out;
   out.current_version = deps_.secrets->latest_version();
   if (out.current_version != 0) {
@@ -133,10 +133,15 @@ Result<ReplicatedHost::CommitSecrets> ReplicatedHost::PrepareSecrets(
     if (!s) return std::unexpected(s.error());
     out.current = std::move(*s);
   }
-  if (rotate) {
+  if (rotate && drawn != nullptr) {
+    LEDGERSEAL_CHECK(drawn->size() == kLedgerSecretBytes);
+    out.fresh = drawn->Clone();
+  } else if (rotate) {
     auto s = secrets::NewSecret(*deps_.random);
     if (!s) return std::unexpected(s.error());
     out.fresh = std::move(*s);
+  }
+  if (rotate) {
     std::optional<secrets::PreviousSecret> previous;
     if (out.current) previous = secrets::PreviousSecret{out.current_version, &*out.current};
     if (auto p = PrepareRotation(tx, nodes, out.fresh_version(), *out.fresh, previous); !p) {
@@ -181,9 +186,20 @@ Result<const ServiceKey*> ReplicatedHost::SignerFor(SnapshotTransaction& tx, con
       return MakeError(ErrorCode::kCorruption, "the stored service identity key is service " +
                                                    key->identity().service_id + ", not " + current);
     }
-    service_key_.emplace(std::move(*key));
+    service_key_ = std::make_shared<const ServiceKey>(std::move(*key));
   }
-  return &*service_key_;
+  return service_key_.get();
+}
+
+void ReplicatedHost::OfferNextRotation(CommitContext& ctx, uint64_t next_version) {
+  if (!next_secret_ || next_secret_version_ != next_version) {
+    next_secret_.reset();
+    auto s = secrets::NewSecret(*deps_.random);
+    if (!s) return;  // the hooks then do all their work at the next rotation
+    next_secret_ = std::make_shared<const SecretBytes>(std::move(*s));
+    next_secret_version_ = next_version;
+  }
+  ctx.next_rotation = CommitContext::NextRotation{.ledger_secret = next_secret_, .signer = service_key_};
 }
 
 Status ReplicatedHost::RunHooks(SnapshotTransaction& tx, const ServiceCommitOptions& options) {
@@ -256,7 +272,17 @@ Result<Version> ReplicatedHost::CommitHoldingQueue(std::unique_ptr<Transaction> 
   auto nodes = membership_matters ? membership::ListNodes(*own)
                                   : Result<std::vector<pb::NodeInfo>>(std::vector<pb::NodeInfo>());
   if (!nodes) return std::unexpected(nodes.error());
-  auto secrets = PrepareSecrets(*own, *nodes, options.rotate_secret);
+  // The secret offered to hooks for this rotation, if it still is this
+  // rotation's (no other leader rotated since) and no recovery starts a new
+  // service: taken for this attempt only, whatever its outcome.
+  std::shared_ptr<const SecretBytes> drawn;
+  if (options.rotate_secret) {
+    drawn = std::exchange(next_secret_, nullptr);
+    if (drawn && (next_secret_version_ != deps_.secrets->latest_version() + 1 || options.new_service_key != nullptr)) {
+      drawn.reset();
+    }
+  }
+  auto secrets = PrepareSecrets(*own, *nodes, options.rotate_secret, drawn.get());
   if (!secrets) return std::unexpected(secrets.error());
   secrets->under_fresh = secrets->fresh && (!secrets->current || options.new_service_key != nullptr);
   FillContext(own->mutable_commit_context(), *nodes, options, *secrets);
@@ -265,6 +291,10 @@ Result<Version> ReplicatedHost::CommitHoldingQueue(std::unique_ptr<Transaction> 
     if (!signer) return std::unexpected(signer.error());
     own->mutable_commit_context().service_signer = *signer;
     LEDGERSEAL_CHECK((*signer)->identity().service_id == own->commit_context().service_id);
+    // The service's own key only: a recovery's new key is the caller's.
+    if (options.new_service_key == nullptr) {
+      OfferNextRotation(own->mutable_commit_context(), secrets->after_version() + 1);
+    }
   }
   if (auto s = RunHooks(*own, options); !s) return std::unexpected(s.error());
 

@@ -4,6 +4,7 @@
 #include <utility>
 #include <variant>
 
+#include "base/text.h"
 #include "crypto/public/random_source.h"
 #include "kvstore_adapter/host_support/public/snapshot_transaction.h"
 #include "kvstore_adapter/reference_host/membership/public/membership.h"
@@ -20,12 +21,6 @@ using coordination::Claim;
 // (a paused peer must not hold the round up for long).
 constexpr std::chrono::milliseconds kRoundMs{200};
 constexpr int kAskTimeoutMs = 1000;
-
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
 
 pb::RecoveryDecision::Claim Evidence(const rpc::v1::RecoveryClaim& c) {
   pb::RecoveryDecision::Claim out;
@@ -284,9 +279,9 @@ Result<CoordinationOutcome> RecoveryCoordinator::Run() {
   const auto start = Clock::now();
   options_.log("recovery coordination: " + options_.node_id + " claims version " +
                std::to_string(election_.self().last_version) + " of service " + key_.identity().service_id +
-               "; its ledger's configuration is " + Joined(election_.self().configuration) +
+               "; its ledger's configuration is " + base::JoinedByCommas(election_.self().configuration) +
                " (a majority is " + std::to_string(election_.majority()) + " while no longer claim is known); asking " +
-               (options_.peers.empty() ? std::string("no peer") : Joined(options_.peers)));
+               (options_.peers.empty() ? std::string("no peer") : base::JoinedByCommas(options_.peers)));
   // Bounded by the deadline (or the stop flag).
   for (;;) {
     if (options_.stop->load()) return MakeError(ErrorCode::kAborted, "stopped during recovery coordination");
@@ -333,7 +328,7 @@ std::optional<Result<CoordinationOutcome>> RecoveryCoordinator::Decide(uint64_t 
                    std::to_string(best.last_version) + "); claims: " + election_.Describe());
     }
     if (election_.Won()) {
-      options_.log("recovery coordination: opening with votes from " + Joined(election_.VotesForSelf()) + " of " +
+      options_.log("recovery coordination: opening with votes from " + base::JoinedByCommas(election_.VotesForSelf()) + " of " +
                    std::to_string(n) + "; claims: " + election_.Describe());
       // A shorter claim is a ledger that lags (or that its host truncated):
       // say by how much; the chosen ledger holds what it lacks.

@@ -96,6 +96,11 @@ class ProcessCluster {
   kv::Result<int> AwaitExit(const std::string& node_id, uint32_t timeout_ms);
   // The lines this run of the node logged so far.
   std::string RunLog(const std::string& node_id) const;
+  // The nodes among `node_ids` whose current run logged that coordinated
+  // recovery chose it to open the service (docs/REFERENCE_HOST.md,
+  // "Coordinated recovery"): one after a coordinated restart, none before;
+  // two would be a split brain.
+  std::vector<std::string> CoordinatedOpeners(const std::vector<std::string>& node_ids) const;
 
   // SIGKILL (and reap). No-op for a node not running.
   void Kill(const std::string& node_id);

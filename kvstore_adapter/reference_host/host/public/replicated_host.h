@@ -121,9 +121,14 @@ class ReplicatedHost : public Host {
  private:
   struct CommitSecrets;
   Status CheckPrimary() const;
+  // `drawn`: the secret handed to hooks earlier as the next rotation's
+  // (CommitContext::next_rotation), put in force if rotating; may be null.
   Result<CommitSecrets> PrepareSecrets(SnapshotTransaction& tx,
                                        const std::vector<::ledgerseal::ledger::v1::NodeInfo>& nodes,
-                                       bool rotate);
+                                       bool rotate, const SecretBytes* drawn);
+  // Fills ctx.next_rotation: the secret of the next rotation, drawn now if
+  // none is held for `next_version` (best effort: none on a failed draw).
+  void OfferNextRotation(CommitContext& ctx, uint64_t next_version);
   void FillContext(CommitContext& ctx, const std::vector<::ledgerseal::ledger::v1::NodeInfo>& nodes,
                    const ServiceCommitOptions& options, const CommitSecrets& secrets) const;
   Result<const ServiceKey*> SignerFor(SnapshotTransaction& tx, const ServiceCommitOptions& options);
@@ -146,7 +151,15 @@ class ReplicatedHost : public Host {
   std::map<std::string, std::unique_ptr<crypto::RsaPublicKey>> key_cache_;
   // The current service's identity key, read from ledger.service_key on the
   // first commit that needs a signer (guarded by commit_queue_).
-  std::optional<ServiceKey> service_key_;
+  // Shared: hooks may sign with it on a background thread
+  // (CommitContext::next_rotation), after the service changed here.
+  std::shared_ptr<const ServiceKey> service_key_;
+  // The ledger secret of the next rotation, version next_secret_version_,
+  // drawn ahead and offered to hooks (guarded by commit_queue_). Taken by
+  // the next rotation attempt, whatever its outcome: a secret is put in
+  // force at most once.
+  std::shared_ptr<const SecretBytes> next_secret_;
+  uint64_t next_secret_version_ = 0;
 };
 
 }  // namespace ledgerseal::kv

@@ -141,6 +141,51 @@ TEST_P(HostConformanceTest, ARotationSaysSoAndWhatItsHookWritesCommitsWithIt) {
   EXPECT_EQ((*recovered)->Get("b"), Result<std::optional<std::string>>(std::string("2")));
 }
 
+// CommitContext::next_rotation (optional): a host that offers its next
+// secret puts exactly that secret in force when it makes that rotation,
+// uses a drawn secret for one rotation attempt at most — a refused attempt
+// spends it — and never puts one secret in force twice.
+TEST_P(HostConformanceTest, AnOfferedNextSecretIsPutInForceByThatRotationOnlyAndNeverTwice) {
+  auto escrow = std::make_shared<EscrowPlugin>();
+  auto host = factory_->StartService(Hooks(escrow, {}), kGenesisPayload);
+  ASSERT_TRUE(host) << host.error().ToString();
+  ASSERT_TRUE((*host)->Rotate());
+  ASSERT_TRUE((*host)->Rotate());
+  escrow->RefuseNextRotation();
+  EXPECT_FALSE((*host)->Rotate()) << "the hook refused the rotation";
+  ASSERT_TRUE((*host)->Rotate());
+  ASSERT_TRUE((*host)->Rotate());
+
+  const std::vector<ObservedCommit> commits = escrow->commits();
+  const ObservedCommit* offer = nullptr;  // the latest offer seen
+  std::vector<const ObservedCommit*> in_force;  // committed rotations
+  for (const ObservedCommit& c : commits) {
+    if (c.rotates && offer != nullptr && offer->next_secret_version == c.secret_version) {
+      EXPECT_TRUE(*c.secret == *offer->next_secret)
+          << "rotation to secret " << c.secret_version << " did not put the secret offered for it in force";
+    }
+    if (c.rotates && !c.refused) in_force.push_back(&c);
+    if (c.next_secret) {
+      EXPECT_EQ(c.next_secret->size(), kLedgerSecretBytes);
+      EXPECT_EQ(c.next_secret_version, c.secret_version + 1);
+      EXPECT_TRUE(c.next_signer_is_service) << "the offered signer is not the commit's service";
+      EXPECT_FALSE(*c.next_secret == *c.secret) << "the secret in force offered as the next one";
+      offer = &c;
+    }
+  }
+  // A refused attempt's secret, drawn or not, is spent: never in force.
+  for (const ObservedCommit& c : commits) {
+    if (!c.refused) continue;
+    for (const ObservedCommit* r : in_force) EXPECT_FALSE(*r->secret == *c.secret) << "a refused rotation's secret";
+  }
+  for (size_t i = 0; i < in_force.size(); ++i) {
+    for (size_t j = i + 1; j < in_force.size(); ++j) {
+      EXPECT_FALSE(*in_force[i]->secret == *in_force[j]->secret) << "one secret put in force twice";
+    }
+  }
+  if (offer == nullptr) GTEST_SKIP() << "this host offers no next rotation (optional; the checks above still ran)";
+}
+
 TEST_P(HostConformanceTest, MembershipChangesShowTheJoinerAndTheTrustedNodesWithPayloads) {
   auto escrow = std::make_shared<EscrowPlugin>();
   auto host = factory_->StartService(Hooks(escrow, {}), kGenesisPayload);

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <random>
+#include <utility>
 
 namespace ledgerseal::kv::conformance {
 
@@ -9,6 +10,7 @@ struct EscrowPlugin::State {
   mutable std::mutex mu;
   std::vector<ObservedCommit> commits;
   std::map<uint64_t, SecretBytes> sealed;  // test memory stands in for sealing
+  bool refuse_next_rotation = false;
 };
 
 namespace {
@@ -36,17 +38,16 @@ class EscrowTransactionHook final : public TransactionHook {
 
   Status OnCommit(Transaction& tx) override {
     const CommitContext& ctx = tx.commit_context();
-    ObservedCommit seen{ctx.service_id,
-                        ctx.ledger_secret ? std::make_shared<const SecretBytes>(ctx.ledger_secret->Clone())
-                                          : nullptr,
-                        ctx.ledger_secret_version,
-                        ctx.rotates_ledger_secret,
-                        ctx.trusted_nodes,
-                        ctx.trusted_nodes_changed,
-                        ctx.joining_node,
-                        ctx.recovery,
-                        tx.read_version(),
-                        false};
+    ObservedCommit seen;
+    seen.service_id = ctx.service_id;
+    if (ctx.ledger_secret) seen.secret = std::make_shared<const SecretBytes>(ctx.ledger_secret->Clone());
+    seen.secret_version = ctx.ledger_secret_version;
+    seen.rotates = ctx.rotates_ledger_secret;
+    seen.trusted_nodes = ctx.trusted_nodes;
+    seen.trusted_nodes_changed = ctx.trusted_nodes_changed;
+    seen.joining_node = ctx.joining_node;
+    seen.recovery = ctx.recovery;
+    seen.read_version = tx.read_version();
     if (ctx.service_signer != nullptr) {
       seen.signer = ctx.service_signer->identity();
       const Bytes body = ToBytes("conformance " + std::to_string(tx.read_version()));
@@ -56,8 +57,22 @@ class EscrowTransactionHook final : public TransactionHook {
       auto endorsement = ctx.service_signer->Sign(kEndorsementDomain, body);
       seen.refused_endorsement = !endorsement && endorsement.error().code == ErrorCode::kInvalidArgument;
     }
+    if (ctx.next_rotation) {
+      const CommitContext::NextRotation& next = *ctx.next_rotation;
+      if (next.ledger_secret) seen.next_secret = std::make_shared<const SecretBytes>(next.ledger_secret->Clone());
+      seen.next_secret_version = next.ledger_secret_version;
+      seen.next_signer_is_service = next.signer && next.signer->identity().service_id == ctx.service_id;
+    }
     Status result;
-    if (ctx.ledger_secret == nullptr) {
+    bool refuse = false;
+    if (ctx.rotates_ledger_secret) {
+      std::lock_guard lock(state_->mu);
+      refuse = std::exchange(state_->refuse_next_rotation, false);
+    }
+    if (refuse) {
+      seen.refused = true;
+      result = MakeError(ErrorCode::kInvalidArgument, "conformance escrow: refused this rotation, as asked");
+    } else if (ctx.ledger_secret == nullptr) {
       // As the sealing plugin does: a host that did not fill the context
       // fails loudly.
       result = MakeError(ErrorCode::kInvalidArgument, "conformance escrow: the commit context has no secret");
@@ -150,6 +165,11 @@ EscrowPlugin::EscrowPlugin()
 std::vector<ObservedCommit> EscrowPlugin::commits() const {
   std::lock_guard lock(state_->mu);
   return state_->commits;
+}
+
+void EscrowPlugin::RefuseNextRotation() {
+  std::lock_guard lock(state_->mu);
+  state_->refuse_next_rotation = true;
 }
 
 size_t EscrowPlugin::commit_count() const {

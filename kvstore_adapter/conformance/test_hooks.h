@@ -57,6 +57,12 @@ struct ObservedCommit {
   std::optional<ServiceIdentity> signer{};
   bool signature_verified = false;
   bool refused_endorsement = false;
+  // CommitContext::next_rotation, if offered: a copy of its secret, its
+  // version, and whether its signer is this commit's service.
+  std::shared_ptr<const SecretBytes> next_secret;
+  uint64_t next_secret_version = 0;
+  bool next_signer_is_service = false;
+  bool refused = false;  // the hook refused this commit (RefuseNextRotation)
 };
 
 inline constexpr std::string_view kConformanceDomain = "ledgerseal conformance test v1";
@@ -107,6 +113,9 @@ class EscrowPlugin {
 
   std::vector<ObservedCommit> commits() const;
   size_t commit_count() const;
+  // The next commit that rotates the secret is refused by the transaction
+  // hook (nothing commits), as a plugin's failure would.
+  void RefuseNextRotation();
   // A copy of the escrowed secret of `version`, if it was sealed.
   std::optional<SecretBytes> Sealed(uint64_t version) const;
 

@@ -70,7 +70,9 @@ Status WriteNewestChunkHint(const std::filesystem::path& dir, Version first_vers
 Result<bool> ChunkExists(const std::filesystem::path& dir, Version first_version) {
   const std::filesystem::path path = dir / ChunkFileName(first_version);
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) return true;
+  // lstat: a symbolic link by that name is a listed name too (a dangling
+  // one must not read as "no chunk follows").
+  if (::lstat(path.c_str(), &st) == 0) return true;
   const int e = errno;
   if (e == ENOENT) return false;
   return std::unexpected(ErrnoError(ErrorCode::kIoError, "stat ledger chunk", path, e));

@@ -60,7 +60,8 @@ std::optional<Version> ReadNewestChunkHint(const std::filesystem::path& dir);
 // detect. Errors: kIoError (e.g. ENOTSUP where attributes are not kept).
 Status WriteNewestChunkHint(const std::filesystem::path& dir, Version first_version);
 
-// Whether `dir` holds a file named ChunkFileName(first_version) (stat(2)).
+// Whether `dir` holds an entry named ChunkFileName(first_version) (lstat(2):
+// any entry, a dangling symbolic link included).
 // Errors: kIoError (stat failed for another reason than ENOENT).
 Result<bool> ChunkExists(const std::filesystem::path& dir, Version first_version);
 

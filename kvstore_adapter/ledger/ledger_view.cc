@@ -123,11 +123,13 @@ Result<std::shared_ptr<const ChunkList>> LedgerView::Impl::Complete() const {
     return std::unexpected(Error{ErrorCode::kCorruption, "ledger chunk " + newest.path().string() +
                                                              " was read when the view opened and is gone now"});
   }
-  // What a listing at open would have refused, refused now (FORMAT.md §9.1):
-  // the chunk after the newest must be one a writer started since, at
-  // last_version + 1 or, if the writer has appended to the newest chunk
-  // meanwhile, later; a chunk inside the newest one's versions, or past a
-  // gap behind a chunk nobody wrote to, is damage.
+  // The chunk after the newest must be one a writer started since the view
+  // opened: at last_version + 1, or later if the newest chunk changed size
+  // meanwhile (the writer appended to it first). A chunk inside the newest
+  // one's versions, or past a gap behind a chunk nobody wrote to, is damage
+  // (FORMAT.md §9.1): no crash leaves it, since the writer syncs a chunk
+  // before it starts the next one; refused even where a listing at open
+  // would have dropped it as a torn newest chunk.
   if (const auto next = std::next(it); next != listed->end()) {
     if (next->first_version <= last_version) {
       return std::unexpected(Error{ErrorCode::kCorruption,
@@ -137,7 +139,10 @@ Result<std::shared_ptr<const ChunkList>> LedgerView::Impl::Complete() const {
     }
     if (next->first_version > last_version + 1) {
       struct stat st {};
-      if (::stat(newest.path().c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) == newest_bytes_at_open) {
+      if (::stat(newest.path().c_str(), &st) != 0) {
+        return std::unexpected(internal::ErrnoError(ErrorCode::kIoError, "stat ledger chunk", newest.path(), errno));
+      }
+      if (static_cast<uint64_t>(st.st_size) == newest_bytes_at_open) {
         return std::unexpected(Error{ErrorCode::kCorruption,
                                      "ledger chunk " + next->path().string() + " follows a gap: the ledger ends at " +
                                          std::to_string(last_version) + " in " + newest.path().string()});
@@ -258,6 +263,13 @@ Result<std::unique_ptr<LedgerView>> LedgerView::Open(const std::filesystem::path
 const RecoveryReport& LedgerView::recovery_report() const { return impl_->report; }
 Version LedgerView::last_version() const { return impl_->last_version; }
 
+Status LedgerView::ListAll() const {
+  if (impl_->empty()) return {};
+  auto complete = impl_->Complete();
+  if (!complete) return std::unexpected(complete.error());
+  return {};
+}
+
 Result<Version> LedgerView::first_version() const {
   const Impl& v = *impl_;
   if (v.empty()) return kNoVersion;
@@ -307,7 +319,9 @@ Status LedgerView::ForEach(Version from_version, const std::function<bool(Versio
   const Impl& v = *impl_;
   if (v.empty()) return {};
   if (from_version > v.last_version + 1 || from_version == kNoVersion) {
-    return std::unexpected(v.NotHeld(from_version, v.Current()->files.front().first_version));
+    return MakeError(ErrorCode::kNotFound, "ledger " + v.dir.string() + " ends at version " +
+                                               std::to_string(v.last_version) + ", not " +
+                                               std::to_string(from_version));
   }
   if (from_version == v.last_version + 1) return {};
   auto list = v.ListHolding(from_version);

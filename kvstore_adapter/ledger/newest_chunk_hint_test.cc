@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "kvstore_adapter/ledger/chunk_names.h"
 #include "kvstore_adapter/ledger/public/ledger_files.h"
@@ -178,6 +181,67 @@ TEST_F(NewestChunkHintTest, AWritersNewChunksAreNotMistakenForAGap) {
   }
   ASSERT_GT(ChunkPaths(dir_).size(), chunks_.size());
   ExpectWholeLedger(**view);
+}
+
+// A ledger of one chunk: reading it never lists the directory, so the
+// check a reader that trusts the whole ledger runs (ListAll; recovery runs
+// it before it uses a secret) is what refuses a chunk past a gap.
+TEST_F(NewestChunkHintTest, ListAllRefusesAChunkPastAGapThatNoReadReaches) {
+  const std::filesystem::path dir = ::ledgerseal::testing::TestDir() / "one-chunk";
+  {
+    auto writer = LedgerWriter::Open(TestOptions(dir));
+    ASSERT_TRUE(writer) << writer.error().ToString();
+    for (Version v = 1; v <= 5; ++v) ASSERT_TRUE((*writer)->Append(v, PayloadFor(v)));
+  }
+  testing::WriteFile(dir / ChunkName(9), testing::ReadFile(dir / ChunkName(1)));
+  auto view = LedgerView::Open(dir);
+  ASSERT_TRUE(view) << view.error().ToString();
+  EXPECT_EQ((*view)->last_version(), 5u);
+  EXPECT_TRUE((*view)->ForEach(1, [](Version, ByteView) { return true; }));
+  auto listed = (*view)->ListAll();
+  ASSERT_FALSE(listed);
+  EXPECT_EQ(listed.error().code, ErrorCode::kCorruption);
+  EXPECT_NE(listed.error().message.find(ChunkName(9)), std::string::npos) << listed.error().message;
+}
+
+TEST_F(NewestChunkHintTest, TheNewestChunkGoneAfterOpenIsCorruptionWhenTheViewLists) {
+  auto view = LedgerView::Open(dir_);
+  ASSERT_TRUE(view) << view.error().ToString();
+  std::filesystem::remove(chunks_.back());
+  auto listed = (*view)->ListAll();
+  ASSERT_FALSE(listed);
+  EXPECT_EQ(listed.error().code, ErrorCode::kCorruption);
+  EXPECT_NE(listed.error().message.find("is gone now"), std::string::npos) << listed.error().message;
+}
+
+// Any entry named like the next chunk — a dangling symbolic link included —
+// means the hint is not the tail: the listing decides (here: it fails).
+TEST_F(NewestChunkHintTest, ADanglingLinkNamedLikeTheNextChunkIsNotIgnored) {
+  std::filesystem::create_symlink(dir_ / "nowhere", dir_ / ChunkName(kLast + 1));
+  EXPECT_FALSE(LedgerView::Open(dir_));
+}
+
+// Threads reading one view, each through the whole ledger: the switch from
+// the newest chunk to the listing happens once, under the view's lock.
+TEST_F(NewestChunkHintTest, ConcurrentReadersShareOneListing) {
+  auto view = LedgerView::Open(dir_);
+  ASSERT_TRUE(view) << view.error().ToString();
+  std::vector<std::thread> readers;
+  std::atomic<int> whole{0};
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&view, &whole] {
+      BackwardIterator it = (*view)->NewBackwardIterator();
+      Version expected = kLast;
+      for (Version bound = 0; bound <= kLast; ++bound) {
+        auto entry = it.Previous();
+        if (!entry || !entry->has_value() || (*entry)->version != expected) break;
+        --expected;
+      }
+      if (expected == 0) ++whole;
+    });
+  }
+  for (auto& r : readers) r.join();
+  EXPECT_EQ(whole.load(), 4);
 }
 
 TEST_F(NewestChunkHintTest, OpeningTheWriterRepairsTheHint) {

@@ -82,7 +82,7 @@ struct CommitContext {
   const ServiceSigner* service_signer = nullptr;
 
   // Optional, for hooks that prepare the next rotation's records ahead of
-  // it (docs/ARCHITECTURE.md, "Pre-sealing"): the ledger secret this host
+  // it (docs/ARCHITECTURE.md, "Signing ahead"): the ledger secret this host
   // will put in force at its NEXT rotation, version ledger_secret_version +
   // 1, drawn now and kept in memory until then, and the signer of the
   // service that will sign that rotation; both shared, so that a hook may
@@ -92,7 +92,9 @@ struct CommitContext {
   // recovery) draws its own. A hook never relies on it: it uses what it
   // prepared only for the secret actually in force at that commit. Never
   // copied to logs. Unset: hooks do all their work at commit.
+  // The signer must allow Sign calls from any thread, concurrently.
   struct NextRotation {
+    uint64_t ledger_secret_version = 0;                // ledger_secret_version + 1
     std::shared_ptr<const SecretBytes> ledger_secret;  // kLedgerSecretBytes
     std::shared_ptr<const ServiceSigner> signer;
   };

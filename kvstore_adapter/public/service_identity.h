@@ -64,12 +64,13 @@ Bytes ServiceSignedMessage(std::string_view domain, ByteView signer_spki, ByteVi
 
 // Signs with the service identity on a plugin's behalf. Implemented by hosts
 // (host_support's ServiceKey); handed to transaction hooks in the
-// CommitContext. Thread safety: const methods may be called concurrently
-// from any threads (a hook signs ahead on a background thread while the
-// commit thread signs; host_support's ServiceKey makes a fresh OpenSSL
-// context per signature). Ownership: the host's; valid for the duration of
-// the hook calls only, except through CommitContext::next_rotation, which
-// shares ownership.
+// CommitContext. Thread safety: const methods may be called from the commit
+// thread while other threads read identity(); a signer offered in
+// CommitContext::next_rotation must also allow concurrent Sign calls from
+// any thread (a hook signs ahead on a background thread; host_support's
+// ServiceKey does, with a fresh OpenSSL context per signature). Ownership:
+// the host's; valid for the duration of the hook calls only, except through
+// next_rotation, which shares ownership.
 class ServiceSigner {
  public:
   virtual ~ServiceSigner() = default;

@@ -58,6 +58,7 @@ class SignedAheadTest : public LocalSealingTest {
     if (next) {
       // The test key lives as long as the test binary: not owned.
       ctx.next_rotation = kv::CommitContext::NextRotation{
+          .ledger_secret_version = version + 1,
           .ledger_secret = std::move(next),
           .signer = std::shared_ptr<const kv::ServiceSigner>(std::shared_ptr<void>(), &TestServiceKey(1))};
     }

@@ -293,8 +293,8 @@ std::optional<T> TakeFrom(PresealSlot<T>& slot, Matches matches) {
 // takes the record.
 template <typename T, typename Make>
 void PostTo(const LocalSealingOptions& options, const std::shared_ptr<PresealSlot<T>>& slot, std::string what,
-            const kv::ServiceIdentity& service, const std::optional<kv::CommitContext::NextRotation>& next,
-            Make make) {
+            const kv::ServiceIdentity& service, uint64_t version,
+            const std::optional<kv::CommitContext::NextRotation>& next, Make make) {
   if (!options.background) return;
   // A newer request supersedes the one being made; what an older one left
   // in the slot is dropped when the slot is free (and is never used for
@@ -305,7 +305,10 @@ void PostTo(const LocalSealingOptions& options, const std::shared_ptr<PresealSlo
     if (lock.owns_lock()) slot->ready.reset();
   }
   std::optional<kv::CommitContext::NextRotation> finish_with;
-  if (next && next->ledger_secret && next->signer && next->signer->identity() == service) finish_with = next;
+  if (next && next->ledger_secret_version == version && next->ledger_secret && next->signer &&
+      next->signer->identity() == service) {
+    finish_with = next;
+  }
   options.background([slot, log = options.log, what = std::move(what), make = std::move(make), generation,
                       finish_with = std::move(finish_with)] {
     // Superseded while it waited (a newer record asked for other shares):
@@ -318,9 +321,12 @@ void PostTo(const LocalSealingOptions& options, const std::shared_ptr<PresealSlo
       return;
     }
     if (finish_with) {
-      // Unfinished shares still spare the commit the public-key work.
+      // On failure the wrapping key may have wrapped that secret already:
+      // dropped, never used for another (one wrap per key).
       if (auto s = made->Finish(*finish_with->signer, *finish_with->ledger_secret); !s) {
-        Log(log, "WARNING: signing " + what + " ahead failed (the rotation will sign it): " + s.error().message);
+        Log(log, "WARNING: signing " + what + " ahead failed (the rotation will seal and sign it): " +
+                     s.error().message);
+        return;
       }
     }
     std::lock_guard lock(slot->mu);
@@ -338,7 +344,7 @@ std::optional<PresealedShares> SealingTransactionHook::TakePresealed(
 void SealingTransactionHook::PostPreseal(const kv::ServiceIdentity& service, uint64_t version,
                                          std::vector<PreparedRecipient> recipients,
                                          const std::optional<kv::CommitContext::NextRotation>& next) {
-  PostTo(options_, preseal_, "ledger secret " + std::to_string(version), service, next,
+  PostTo(options_, preseal_, "ledger secret " + std::to_string(version), service, version, next,
          [random = options_.random, service, version, recipients = std::move(recipients)] {
            return PresealedShares::Make(*random, service, version, recipients);
          });
@@ -355,7 +361,7 @@ void SealingTransactionHook::PostRecoveryPreseal(const kv::ServiceIdentity& serv
                                                  std::shared_ptr<const recovery::PreparedRecoveryConfig> members,
                                                  const std::optional<kv::CommitContext::NextRotation>& next) {
   PostTo(options_, recovery_preseal_, "the recovery shares of ledger secret " + std::to_string(version), service,
-         next, [random = options_.random, service, version, members = std::move(members)] {
+         version, next, [random = options_.random, service, version, members = std::move(members)] {
            return recovery::PresealedRecoveryShares::Make(*random, service, version, *members);
          });
 }

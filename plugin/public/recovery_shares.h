@@ -151,7 +151,10 @@ class PresealedRecoveryShares {
   // for that very secret. On error nothing changes. Errors: those of
   // SealPresealedRecoveryShares; kInvalidArgument if already finished.
   SealingStatus Finish(const kv::ServiceSigner& signer, const kv::SecretBytes& ledger_secret);
+  // Whether Finish succeeded.
   bool finished() const { return finished_record_.has_value(); }
+  // True if finished for exactly `ledger_secret` (constant-time comparison
+  // of SHA-256 digests: no copy of the secret is kept).
   bool FinishedFor(const kv::SecretBytes& ledger_secret) const;
 
   PresealedRecoveryShares(PresealedRecoveryShares&&) = default;

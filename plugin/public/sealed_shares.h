@@ -139,6 +139,7 @@ class PresealedShares {
   // Preconditions and errors: those of SealPresealedShares;
   // kInvalidArgument if already finished. Thread safety: as `signer`.
   SealingStatus Finish(const kv::ServiceSigner& signer, const kv::SecretBytes& ledger_secret);
+  // Whether Finish succeeded.
   bool finished() const { return finished_record_.has_value(); }
   // True if finished for exactly `ledger_secret` (constant-time comparison
   // of SHA-256 digests: no copy of the secret is kept).

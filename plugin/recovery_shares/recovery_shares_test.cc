@@ -184,6 +184,33 @@ TEST_F(RecoverySharesTest, PresealedSharesRecoverAndServeOnlyTheirVersionAndMemb
   EXPECT_EQ(refused.error().code, SealingErrorCode::kInvalidArgument);
 }
 
+// Finished ahead (the host's next secret known): handed over for that
+// secret only; the wrapping key is spent.
+TEST_F(RecoverySharesTest, AFinishedRecordIsHandedOverForItsSecretOnly) {
+  auto random = MakeRandom("finish");
+  auto presealed = PresealedRecoveryShares::Make(*random, TestServiceIdentity(1), kVersion, Config());
+  ASSERT_TRUE(presealed) << presealed.error().ToString();
+  ASSERT_TRUE(presealed->Finish(TestServiceKey(1), MakeLedgerSecret(7)));
+  EXPECT_TRUE(presealed->finished());
+  EXPECT_TRUE(presealed->FinishedFor(MakeLedgerSecret(7)));
+  EXPECT_FALSE(presealed->FinishedFor(MakeLedgerSecret(8)));
+  EXPECT_TRUE(presealed->SealedFor(Service1(), kVersion, Config()));
+  EXPECT_EQ(presealed->Finish(TestServiceKey(1), MakeLedgerSecret(7)).error().code, SealingErrorCode::kInvalidArgument);
+
+  auto other = PresealedRecoveryShares::Make(*random, TestServiceIdentity(1), kVersion, Config());
+  ASSERT_TRUE(other && other->Finish(TestServiceKey(1), MakeLedgerSecret(7)));
+  auto refused = SealPresealedRecoveryShares(TestServiceKey(1), kVersion, MakeLedgerSecret(8), std::move(*other));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, SealingErrorCode::kInvalidArgument);
+
+  auto record = SealPresealedRecoveryShares(TestServiceKey(1), kVersion, MakeLedgerSecret(7), std::move(*presealed));
+  ASSERT_TRUE(record) << record.error().ToString();
+  auto shares = SharesOf(*record, {1, 2});
+  auto recovered = RecoverFromMemberShares(*record, shares, Service1());
+  ASSERT_TRUE(recovered) << recovered.error().ToString();
+  EXPECT_EQ(ToHex(recovered->secret.bytes()), ToHex(MakeLedgerSecret(7).bytes()));
+}
+
 // A prepared configuration (kept by the hook between rotations) is the
 // stored value, byte for byte, with each member's key parsed; from the same
 // draws it makes the same record as the configuration itself.

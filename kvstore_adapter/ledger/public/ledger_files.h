@@ -186,6 +186,8 @@ class BackwardIterator {
   BackwardIterator& operator=(BackwardIterator&&) noexcept;
 
   // The next older entry, or std::nullopt once the oldest entry was returned.
+  // Stepping below the newest chunk lists the directory first (once per
+  // view; LedgerView::ListAll's errors).
   // Errors: kCorruption (a frame or chunk header fails verification, or
   // versions are not contiguous: names the file, offset and version), kIoError.
   // After an error the iterator stays failed and returns the same error.
@@ -232,11 +234,19 @@ class LedgerView {
 
   // kNoVersion when the ledger is empty.
   Version last_version() const;
-  // kNoVersion when the ledger is empty. May list the directory (once per
-  // view), unless the chunk of version 1 exists. Errors: kCorruption (the
-  // listing contradicts what Open found: the newest chunk gone, a chunk
-  // inside its versions, or after a gap), kIoError.
+  // kNoVersion when the ledger is empty. May list the directory (as
+  // ListAll), unless the chunk of version 1 exists: then one lstat.
   [[nodiscard]] Result<Version> first_version() const;
+
+  // Lists the directory, if Open did not (it found the newest chunk through
+  // the hint), and checks the listing against what Open found. Reads below
+  // the newest chunk do this first; a reader that trusts the whole ledger
+  // without reading all of it (recovery, before it uses a secret) calls it.
+  // Succeeds at most once per view; a failure is returned again by the next
+  // call that needs the listing. Blocks other readers of the view while it
+  // lists. Errors: kCorruption (the newest chunk gone, a chunk inside its
+  // versions, or a chunk after a gap; FORMAT.md §9.1), kIoError.
+  [[nodiscard]] Status ListAll() const;
 
   // The entry `version`. Cost: O(entry size) plus, the first time a chunk is
   // touched, one scan of that chunk's frame headers to index it (indexes of
@@ -253,6 +263,7 @@ class LedgerView {
   // the index of the starting chunk.
   // from_version == last_version() + 1 visits nothing (replay "from applied
   // + 1" of an up-to-date store); so does any from_version on an empty ledger.
+  // Starting below the newest chunk lists the directory first (as ListAll).
   // Errors: kNotFound (from_version < first_version() or > last_version() + 1),
   // kCorruption (stops at the first bad frame, after visiting every entry
   // before it: names the file, offset and version), kIoError.

@@ -199,7 +199,8 @@ void ReplicatedHost::OfferNextRotation(CommitContext& ctx, uint64_t next_version
     next_secret_ = std::make_shared<const SecretBytes>(std::move(*s));
     next_secret_version_ = next_version;
   }
-  ctx.next_rotation = CommitContext::NextRotation{.ledger_secret = next_secret_, .signer = service_key_};
+  ctx.next_rotation = CommitContext::NextRotation{
+      .ledger_secret_version = next_version, .ledger_secret = next_secret_, .signer = service_key_};
 }
 
 Status ReplicatedHost::RunHooks(SnapshotTransaction& tx, const ServiceCommitOptions& options) {

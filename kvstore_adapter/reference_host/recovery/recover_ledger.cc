@@ -89,6 +89,16 @@ Result<RecoverResult> RecoverLedger(const RecoverOptions& options, secrets::Ledg
   });
   if (!outcome) return std::unexpected(outcome.error());
   result.time_to_secret_ms = MsSince(start);
+  // The hook needed only the tail, which Open may have found without
+  // listing the directory (LedgerView). Before the secret is used, the
+  // whole directory is checked against that tail: a chunk past a gap or
+  // inside the newest chunk's versions is refused here, even where the
+  // replay would not read it (a ledger of one chunk). Damage found here
+  // comes after the hook ran (after operators' shares, for that hook): it
+  // is refused all the same, and nothing was written.
+  if (auto s = (*view)->ListAll(); !s) {
+    return Failed("listing the ledger in " + options.ledger_dir.string(), s.error());
+  }
   // The hook read where it found its material from the ledger files (or
   // from its own record of them): replay can authenticate that entry only
   // if the ledger has it (hooks.h: the host refuses the recovery otherwise).

@@ -1,5 +1,6 @@
 #include "crypto/public/sha256.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <memory>
@@ -16,6 +17,11 @@ CryptoResult<Sha256Digest> Sha256(std::span<const uint8_t> data) {
     return MakeCryptoError(CryptoErrorCode::kInternal, "SHA-256 failed");
   }
   return digest;
+}
+
+bool Sha256Matches(const Sha256Digest& digest, std::span<const uint8_t> data) {
+  auto computed = Sha256(data);
+  return computed && CRYPTO_memcmp(computed->data(), digest.data(), digest.size()) == 0;
 }
 
 }  // namespace ledgerseal::crypto

@@ -25,5 +25,13 @@ TEST(Sha256Test, KnownAnswers) {
   EXPECT_EQ(ToHex(*empty), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+TEST(Sha256Test, MatchesOnlyTheDigestOfTheSameBytes) {
+  auto abc = Sha256(Ascii("abc"));
+  ASSERT_TRUE(abc.has_value());
+  EXPECT_TRUE(Sha256Matches(*abc, Ascii("abc")));
+  EXPECT_FALSE(Sha256Matches(*abc, Ascii("abd")));
+  EXPECT_FALSE(Sha256Matches(*abc, {}));
+}
+
 }  // namespace
 }  // namespace ledgerseal::crypto

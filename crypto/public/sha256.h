@@ -17,6 +17,11 @@ using Sha256Digest = std::array<uint8_t, 32>;
 // allocate or run the digest; never a partial result).
 CryptoResult<Sha256Digest> Sha256(std::span<const uint8_t> data);
 
+// Whether SHA-256(`data`) is `digest`, compared in constant time (CRYPTO_memcmp):
+// for checking that a secret is one seen before without keeping a copy of
+// it. False if the digest could not be computed. Thread-safe.
+bool Sha256Matches(const Sha256Digest& digest, std::span<const uint8_t> data);
+
 }  // namespace ledgerseal::crypto
 
 #endif  // LEDGERSEAL_CRYPTO_PUBLIC_SHA256_H_

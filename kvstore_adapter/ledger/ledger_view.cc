@@ -1,4 +1,5 @@
-// LedgerView and BackwardIterator.
+// LedgerView: opening (through the newest-chunk hint or a listing), the
+// lazy listing of older chunks, and reading by version and forwards.
 #include <algorithm>
 #include <limits>
 #include <memory>
@@ -12,23 +13,13 @@
 #include "kvstore_adapter/ledger/chunk_io.h"
 #include "kvstore_adapter/ledger/chunk_names.h"
 #include "kvstore_adapter/ledger/frame.h"
+#include "kvstore_adapter/ledger/ledger_view_impl.h"
 #include "kvstore_adapter/ledger/public/ledger_files.h"
 #include "kvstore_adapter/ledger/tail_scan.h"
 
 namespace ledgerseal::kv::ledger {
 
-using internal::ChunkFile;
-using internal::ChunkReader;
-
 namespace {
-
-// Forward reads fetch blocks of this size: replay of small entries costs one
-// pread per block, not two per entry.
-constexpr size_t kReadAheadBytes = size_t{256} << 10;
-// Frame offset indexes kept per view (each ~8 bytes per entry of its chunk).
-constexpr size_t kMaxCachedIndexes = 8;
-
-using ChunkIndex = std::vector<uint64_t>;  // offset of each frame, by version - first_version
 
 struct TailScanOnHint {
   internal::TailScan scan;
@@ -36,80 +27,6 @@ struct TailScanOnHint {
 };
 
 }  // namespace
-
-// The chunks a view reads, oldest first; files.back() is always the newest
-// chunk, the one Open scanned. Immutable once published.
-struct ChunkList {
-  std::vector<ChunkFile> files;
-  // Every chunk of the ledger. Else `files` holds only the newest chunk,
-  // found through the hint, and the rest is listed when first needed.
-  bool complete = false;
-};
-
-struct LedgerView::Impl {
-  std::filesystem::path dir;
-  uint64_t last_chunk_end_bytes = 0;
-  Version last_version = kNoVersion;
-  // For a view opened through the hint: the newest chunk's size before its
-  // tail was scanned, which tells a writer's later chunk from a gap.
-  uint64_t newest_bytes_at_open = 0;
-  RecoveryReport report;
-  mutable internal::ReadCounters counters;
-
-  mutable std::mutex list_mu;
-  mutable std::shared_ptr<const ChunkList> list;  // guarded by list_mu; never null
-
-  mutable std::mutex index_mu;
-  // Keyed by the chunk's first version, most recently used last. Guarded by index_mu.
-  mutable std::vector<std::pair<Version, std::shared_ptr<const ChunkIndex>>> indexes;
-
-  bool empty() const { return last_version == kNoVersion; }
-
-  std::shared_ptr<const ChunkList> Current() const {
-    std::lock_guard lock(list_mu);
-    return list;
-  }
-  // The whole list, listing the directory the first time.
-  Result<std::shared_ptr<const ChunkList>> Complete() const;
-  // A list holding `version`'s chunk (version in [newest chunk's first, last]
-  // needs no listing).
-  Result<std::shared_ptr<const ChunkList>> ListHolding(Version version) const {
-    auto current = Current();
-    if (current->complete || version >= current->files.back().first_version) return current;
-    return Complete();
-  }
-
-  // Where chunk k's frames end: the recovered end for the newest chunk (a
-  // writer may be appending past it), the file size for the others.
-  std::optional<uint64_t> EndOf(const ChunkList& l, size_t k) const {
-    return k + 1 == l.files.size() ? std::optional<uint64_t>(last_chunk_end_bytes) : std::nullopt;
-  }
-  // The version after chunk k's last frame.
-  Version EndVersionOf(const ChunkList& l, size_t k) const {
-    return k + 1 == l.files.size() ? last_version + 1 : l.files[k + 1].first_version;
-  }
-  // The chunk of `l` that holds `version`, by its name. Precondition:
-  // version in [l.files.front().first_version, last_version].
-  size_t ChunkFor(const ChunkList& l, Version version) const {
-    LEDGERSEAL_CHECK(!l.files.empty() && version >= l.files.front().first_version && version <= last_version);
-    const auto it = std::upper_bound(l.files.begin(), l.files.end(), version,
-                                     [](Version v, const ChunkFile& c) { return v < c.first_version; });
-    LEDGERSEAL_CHECK(it != l.files.begin());
-    return static_cast<size_t>(it - l.files.begin()) - 1;
-  }
-
-  Result<ChunkReader> OpenChunk(const ChunkList& l, size_t k, size_t read_ahead_bytes) const {
-    return ChunkReader::Open(l.files[k], EndOf(l, k), read_ahead_bytes, &counters);
-  }
-
-  Result<std::shared_ptr<const ChunkIndex>> IndexOf(const ChunkList& l, size_t k) const;
-  Result<std::shared_ptr<const ChunkIndex>> BuildIndex(const ChunkList& l, size_t k) const;
-  Error ChunkEndMismatch(const ChunkList& l, size_t k, Version end_version) const;
-  Error NotHeld(Version from, Version first) const {
-    return Error{ErrorCode::kNotFound, "ledger " + dir.string() + " holds versions " + std::to_string(first) + ".." +
-                                           std::to_string(last_version) + ", not " + std::to_string(from)};
-  }
-};
 
 Result<std::shared_ptr<const ChunkList>> LedgerView::Impl::Complete() const {
   std::lock_guard lock(list_mu);
@@ -353,95 +270,6 @@ Status LedgerView::ForEach(Version from_version, const std::function<bool(Versio
   // Each chunk was checked to end at EndVersionOf(k); the last one's is last_version + 1.
   LEDGERSEAL_CHECK(version == v.last_version + 1);
   return {};
-}
-
-// --- BackwardIterator ---
-
-struct BackwardIterator::Impl {
-  const LedgerView::Impl* view = nullptr;
-  std::shared_ptr<const ChunkList> list;  // view's list when this iterator last needed it
-  size_t chunk = 0;                  // index in `list` of the chunk holding next_version
-  std::optional<ChunkReader> reader; // open on `chunk`, or not yet
-  uint64_t end_offset_bytes = 0;     // where the next frame to return ends
-  Version next_version = kNoVersion; // what Previous returns next
-  bool done = false;                 // the oldest entry was returned
-  std::optional<Error> failure;
-
-  Result<std::optional<Entry>> Previous();
-  Result<std::optional<Entry>> Fail(Error error) {
-    failure = error;
-    return std::unexpected(std::move(error));
-  }
-};
-
-Result<std::optional<Entry>> BackwardIterator::Impl::Previous() {
-  if (failure) return std::unexpected(*failure);
-  if (view->empty() || done) return std::nullopt;
-  // At most three iterations: list the older chunks (once), step into the
-  // older chunk, read.
-  for (int step = 0; step < 3; ++step) {
-    if (!reader) {
-      auto opened = view->OpenChunk(*list, chunk, 0);
-      if (!opened) return Fail(opened.error());
-      reader.emplace(std::move(*opened));
-      end_offset_bytes = reader->end_bytes();
-    }
-    const ChunkFile& file = list->files[chunk];
-    if (end_offset_bytes == internal::kChunkHeaderBytes) {
-      // Every frame of this chunk was returned; its first must be the one its name promises.
-      if (next_version + 1 != file.first_version) {
-        return Fail(internal::CorruptionAt(file.path(), end_offset_bytes, next_version,
-                                           "chunk's frames start at version " + std::to_string(next_version + 1) +
-                                               ", its name says " + std::to_string(file.first_version)));
-      }
-      if (chunk == 0 && !list->complete) {
-        // Only the newest chunk was known: the older ones are listed now.
-        // The newest is the last of both lists.
-        const Version newest_first = file.first_version;  // `file` is list's, replaced below
-        auto complete = view->Complete();
-        if (!complete) return Fail(complete.error());
-        list = std::move(*complete);
-        chunk = list->files.size() - 1;
-        LEDGERSEAL_CHECK(list->files[chunk].first_version == newest_first);
-      }
-      if (chunk == 0) {
-        done = true;
-        return std::nullopt;
-      }
-      --chunk;
-      reader.reset();
-      continue;
-    }
-    if (next_version < file.first_version) {
-      return Fail(internal::CorruptionAt(file.path(), end_offset_bytes, next_version,
-                                         "chunk holds frames before its first version " +
-                                             std::to_string(file.first_version)));
-    }
-    auto frame = reader->ReadFrameEndingAt(end_offset_bytes, next_version);
-    if (!frame) return Fail(frame.error());
-    // ReadFrameEndingAt computes offset_bytes as end_offset_bytes - frame_bytes.
-    LEDGERSEAL_CHECK(frame->offset_bytes + frame->frame_bytes == end_offset_bytes);
-    end_offset_bytes = frame->offset_bytes;
-    --next_version;
-    return Entry{.version = frame->version, .payload = Bytes(frame->payload.begin(), frame->payload.end())};
-  }
-  return Fail(Error{ErrorCode::kInternal, "backward iterator did not advance"});
-}
-
-BackwardIterator::BackwardIterator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-BackwardIterator::~BackwardIterator() = default;
-BackwardIterator::BackwardIterator(BackwardIterator&&) noexcept = default;
-BackwardIterator& BackwardIterator::operator=(BackwardIterator&&) noexcept = default;
-
-Result<std::optional<Entry>> BackwardIterator::Previous() { return impl_->Previous(); }
-
-BackwardIterator LedgerView::NewBackwardIterator() const {
-  auto impl = std::make_unique<BackwardIterator::Impl>();
-  impl->view = impl_.get();
-  impl->list = impl_->Current();
-  impl->chunk = impl_->empty() ? 0 : impl->list->files.size() - 1;
-  impl->next_version = impl_->last_version;
-  return BackwardIterator(std::move(impl));
 }
 
 }  // namespace ledgerseal::kv::ledger

@@ -2,8 +2,6 @@
 // decryption of its own share. Recovery from shares: recover_from_shares.cc.
 #include "plugin/public/recovery_shares.h"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 #include <set>
 
@@ -208,9 +206,7 @@ SealingStatus PresealedRecoveryShares::Finish(const kv::ServiceSigner& signer, c
 }
 
 bool PresealedRecoveryShares::FinishedFor(const kv::SecretBytes& ledger_secret) const {
-  if (!finished_record_) return false;
-  auto digest = crypto::Sha256(ledger_secret.bytes());
-  return digest && CRYPTO_memcmp(digest->data(), finished_secret_digest_.data(), digest->size()) == 0;
+  return finished_record_ && crypto::Sha256Matches(finished_secret_digest_, ledger_secret.bytes());
 }
 
 SealingResult<kv::Bytes> SealPresealedRecoveryShares(const kv::ServiceSigner& signer, uint64_t version,

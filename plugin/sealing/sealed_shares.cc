@@ -3,8 +3,6 @@
 // unsealing side is unseal_shares.cc.
 #include "plugin/public/sealed_shares.h"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 #include <set>
 #include <string>
@@ -207,9 +205,7 @@ SealingStatus PresealedShares::Finish(const kv::ServiceSigner& signer, const kv:
 }
 
 bool PresealedShares::FinishedFor(const kv::SecretBytes& ledger_secret) const {
-  if (!finished_record_) return false;
-  auto digest = crypto::Sha256(ledger_secret.bytes());
-  return digest && CRYPTO_memcmp(digest->data(), finished_secret_digest_.data(), digest->size()) == 0;
+  return finished_record_ && crypto::Sha256Matches(finished_secret_digest_, ledger_secret.bytes());
 }
 
 bool PresealedShares::SealedFor(std::string_view service_id, uint64_t ledger_secret_version,

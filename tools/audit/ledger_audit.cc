@@ -234,6 +234,9 @@ kv::Result<LedgerAudit> AuditLedger(const fs::path& data_dir, const AuditOptions
   if (!fs::is_directory(status)) return kv::MakeError(kv::ErrorCode::kNotFound, "no ledger in " + dir.string());
   auto view = kv::ledger::LedgerView::Open(dir);
   if (!view) return std::unexpected(view.error());
+  // An audit vouches for the whole directory, not only what a walk reads:
+  // a chunk past a gap behind a one-chunk ledger is refused too.
+  if (auto listed = (*view)->ListAll(); !listed) return std::unexpected(listed.error());
   LedgerAudit audit;
   auto first = (*view)->first_version();
   if (!first) return std::unexpected(first.error());

@@ -7,6 +7,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+
+#include "kvstore_adapter/ledger/public/ledger_files.h"
+
 namespace ledgerseal::tools {
 namespace {
 
@@ -73,6 +78,26 @@ TEST(LedgerAuditTest, ADirectoryWithoutALedgerIsNotFound) {
   ASSERT_FALSE(audit);
   EXPECT_EQ(audit.error().code, kv::ErrorCode::kNotFound);
   EXPECT_NE(audit.error().message.find("no ledger in"), std::string::npos) << audit.error().ToString();
+}
+
+// The audit vouches for the whole ledger directory, not only for what a
+// walk reads: a chunk file past a gap behind a ledger of one chunk (found
+// through the writer's newest-chunk hint, which a walk of that one chunk
+// never lists past) is refused, naming it.
+TEST(LedgerAuditTest, AChunkPastAGapIsRefusedNamingIt) {
+  const std::filesystem::path data = std::filesystem::path(::testing::TempDir()) / "gap-node";
+  std::filesystem::remove_all(data);
+  {
+    auto writer = kv::ledger::LedgerWriter::Open({.dir = data / "ledger"});
+    ASSERT_TRUE(writer) << writer.error().ToString();
+    for (kv::Version v = 1; v <= 3; ++v) ASSERT_TRUE((*writer)->Append(v, kv::AsBytes(std::string("entry"))));
+  }
+  const std::string stray = "ledger_00000000000000000009.chunk";
+  std::ofstream(data / "ledger" / stray) << "not a chunk";
+  const auto audit = AuditLedger(data);
+  ASSERT_FALSE(audit);
+  EXPECT_EQ(audit.error().code, kv::ErrorCode::kCorruption);
+  EXPECT_NE(audit.error().message.find(stray), std::string::npos) << audit.error().ToString();
 }
 
 }  // namespace
